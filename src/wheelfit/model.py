@@ -1,0 +1,271 @@
+"""The domain model: frozen dataclasses and enums shared by every layer.
+
+The JSON report is this model serialised (see `formats/json_format.py`); renaming a field
+here is a breaking change of the report contract (`schema_version`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+
+SCHEMA_VERSION = 1
+
+
+class Variant(str, Enum):
+    """The two official python image families wheelfit compares."""
+
+    SLIM = "slim"
+    ALPINE = "alpine"
+
+
+class Libc(str, Enum):
+    """The C library of a target image; decides which wheel platform tags apply."""
+
+    GLIBC = "glibc"
+    MUSL = "musl"
+
+    @property
+    def wheel_family(self) -> str:
+        """The wheel platform family built for this libc."""
+        return "manylinux" if self is Libc.GLIBC else "musllinux"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One image to check against: `python:<python>-slim-<release>` or `-alpine<release>`."""
+
+    name: str
+    variant: Variant
+    python: str
+    python_full: str
+    arch: str
+    libc: Libc
+    libc_version: str
+    release: str
+    image: str
+
+
+class Status(str, Enum):
+    """What pip does with a package on a target."""
+
+    BINARY_WHEEL = "binary-wheel"
+    PURE_WHEEL = "pure-wheel"
+    SOURCE_BUILD = "source-build"
+    UNAVAILABLE = "unavailable"
+    NOT_FOUND = "not-found"
+    NOT_REQUIRED = "not-required"
+    UNKNOWN = "unknown"
+
+
+# --- what an index says about a project -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistFile:
+    """One file of a project on an index (PEP 691 / PEP 503 / PEP 700 fields)."""
+
+    filename: str
+    url: str
+    hashes: tuple[tuple[str, str], ...] = ()
+    requires_python: str | None = None
+    yanked: bool = False
+    yanked_reason: str | None = None
+    size: int | None = None
+    upload_time: str | None = None
+    # PEP 658/714: None = no metadata file; () = present without hash; else its hashes.
+    metadata_hashes: tuple[tuple[str, str], ...] | None = None
+    index_url: str = ""
+
+    @property
+    def is_wheel(self) -> bool:
+        """True for a `.whl`."""
+        return self.filename.endswith(".whl")
+
+    @property
+    def has_metadata_file(self) -> bool:
+        """True when the index serves `<url>.metadata` (PEP 658/714)."""
+        return self.metadata_hashes is not None
+
+    def hash(self, name: str = "sha256") -> str | None:
+        """The file's digest of the given algorithm, if the index gave one."""
+        return dict(self.hashes).get(name)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """Every file of one project, merged across the configured indexes."""
+
+    name: str
+    files: tuple[DistFile, ...]
+    index_urls: tuple[str, ...] = ()
+
+
+# --- what the input files say ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementEntry:
+    """A requirement read from an input, with where it was written (`file:line`)."""
+
+    requirement: Requirement
+    origin: str
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    """A package pinned by a lock file: no resolution needed."""
+
+    name: str
+    version: str
+    origin: str
+    marker: Marker | None = None
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkippedEntry:
+    """An input line that is not checked against the index, and why."""
+
+    text: str
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """Index and selection options, as pip knows them."""
+
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    pre: bool = False
+    only_binary: frozenset[str] = frozenset()
+    no_binary: frozenset[str] = frozenset()
+    prefer_binary: bool = False
+
+
+@dataclass(frozen=True)
+class PythonHint:
+    """A target Python version the input asks for, and where it said so."""
+
+    version: str
+    source: str
+
+
+@dataclass(frozen=True)
+class DependencySpec:
+    """Everything one input file asks for. `locked` is None when resolution is needed."""
+
+    path: str
+    format: str
+    requirements: tuple[RequirementEntry, ...] = ()
+    constraints: tuple[RequirementEntry, ...] = ()
+    locked: tuple[LockedPackage, ...] | None = None
+    skipped: tuple[SkippedEntry, ...] = ()
+    options: IndexOptions = IndexOptions()
+    python: PythonHint | None = None
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+# --- the report --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildNeeds:
+    """System packages a source build needs, and what the final image keeps."""
+
+    apk: tuple[str, ...] = ()
+    apk_runtime: tuple[str, ...] = ()
+    apt: tuple[str, ...] = ()
+    apt_runtime: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A way around a source build: another version, a binary twin, or Alpine's own package."""
+
+    kind: str
+    name: str
+    version: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What pip would do with one package on one target."""
+
+    status: Status
+    version: str | None = None
+    file: str | None = None
+    tag: str | None = None
+    reason: str | None = None
+    available_platforms: tuple[str, ...] = ()
+    untrusted: bool = False
+    native: bool | None = None
+    evidence: tuple[str, ...] = ()
+    build: BuildNeeds | None = None
+    alternatives: tuple[Alternative, ...] = ()
+    installed_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    """One project the input needs (directly or not), with a verdict per target."""
+
+    name: str
+    version: str | None
+    requested_by: tuple[str, ...]
+    verdicts: Mapping[str, Verdict]
+    direct: bool = False
+    unresolved: bool = False
+    dependencies_unknown: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the user should know that is not one package's verdict."""
+
+    kind: str
+    message: str
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestStats:
+    """Network accounting for `-v`."""
+
+    requests: int = 0
+    from_cache: int = 0
+    bytes_downloaded: int = 0
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of checking one input file against its targets."""
+
+    input: str
+    input_format: str
+    targets: tuple[Target, ...]
+    python_source: str
+    packages: tuple[PackageResult, ...]
+    skipped: tuple[SkippedEntry, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    index_urls: tuple[str, ...] = ()
+    stats: RequestStats = field(default_factory=RequestStats)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def complete(self) -> bool:
+        """False when any verdict is unknown (the index failed for it)."""
+        return not any(
+            v.status is Status.UNKNOWN for p in self.packages for v in p.verdicts.values()
+        )

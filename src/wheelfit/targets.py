@@ -1,0 +1,170 @@
+"""Target images: image name → CPython, arch, libc → ordered wheel tags and marker environment.
+
+Everything here describes the *target* image, never the machine wheelfit runs on: tag lists
+are built with `packaging.tags.cpython_tags` / `compatible_tags` from explicit platform
+lists, because `sys_tags()` and packaging's manylinux/musllinux helpers probe the host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from packaging import tags
+
+from wheelfit.errors import UsageError
+from wheelfit.model import Libc, Target, Variant
+
+DEFAULT_PYTHON = "3.12"
+DEFAULT_ARCH = "x86_64"
+DEFAULT_DEBIAN = "trixie"
+DEFAULT_ALPINE = "3.24"
+ARCHES = ("x86_64", "aarch64")
+
+# Debian release → glibc version (Debian's libc6 package in that release).
+DEBIAN_GLIBC = {"bookworm": "2.36", "trixie": "2.41"}
+# Alpine release → musl version (../shared/data/alpine/releases.tsv, aports history).
+ALPINE_MUSL = {
+    "3.20": "1.2.5",
+    "3.21": "1.2.5",
+    "3.22": "1.2.5",
+    "3.23": "1.2.5",
+    "3.24": "1.2.6",
+}
+# The newest patch release the official images carried for each minor (docker-library
+# repo-info, 2026-09 snapshot; older minors: their final release). Markers such as
+# python_full_version are evaluated against it; `--python X.Y.Z` overrides it.
+PYTHON_PATCH = {
+    "3.7": "3.7.17",
+    "3.8": "3.8.20",
+    "3.9": "3.9.25",
+    "3.10": "3.10.19",
+    "3.11": "3.11.14",
+    "3.12": "3.12.14",
+    "3.13": "3.13.15",
+    "3.14": "3.14.0",
+}
+# Oldest manylinux glibc per arch (PEP 600: aarch64 wheels start at manylinux2014 = 2.17).
+_MANYLINUX_FLOOR = {"x86_64": 5, "aarch64": 17}
+_LEGACY_ALIAS = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
+
+
+def parse_python(value: str) -> tuple[str, str]:
+    """Split `3.12` or `3.12.4` into (minor, full); the full version defaults to PYTHON_PATCH."""
+    parts = value.strip().split(".")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts) or parts[0] != "3":
+        raise UsageError(
+            f"--python {value!r} is not a CPython 3 version",
+            hint="Give it as X.Y or X.Y.Z, for example --python 3.12.",
+        )
+    minor = f"{parts[0]}.{int(parts[1])}"
+    full = ".".join(str(int(p)) for p in parts) if len(parts) == 3 else PYTHON_PATCH.get(
+        minor, f"{minor}.0"
+    )
+    return minor, full
+
+
+def make_target(
+    variant: Variant,
+    python: str = DEFAULT_PYTHON,
+    arch: str = DEFAULT_ARCH,
+    debian: str = DEFAULT_DEBIAN,
+    alpine: str = DEFAULT_ALPINE,
+) -> Target:
+    """Describe the official python image for a variant, Python version and arch."""
+    if arch not in ARCHES:
+        raise UsageError(f"--arch {arch!r} is not supported", hint="Use x86_64 or aarch64.")
+    minor, full = parse_python(python)
+    if variant is Variant.SLIM:
+        if debian not in DEBIAN_GLIBC:
+            raise UsageError(
+                f"--debian {debian!r} is not supported",
+                hint=f"Use one of: {', '.join(DEBIAN_GLIBC)}.",
+            )
+        return Target(
+            name="slim", variant=variant, python=minor, python_full=full, arch=arch,
+            libc=Libc.GLIBC, libc_version=DEBIAN_GLIBC[debian], release=debian,
+            image=f"python:{minor}-slim-{debian}",
+        )
+    if alpine not in ALPINE_MUSL:
+        raise UsageError(
+            f"--alpine {alpine!r} is not supported", hint=f"Use one of: {', '.join(ALPINE_MUSL)}."
+        )
+    return Target(
+        name="alpine", variant=variant, python=minor, python_full=full, arch=arch,
+        libc=Libc.MUSL, libc_version=ALPINE_MUSL[alpine], release=alpine,
+        image=f"python:{minor}-alpine{alpine}",
+    )
+
+
+def platform_tags(target: Target) -> list[str]:
+    """The target's platform tags, most specific first, as pip on that image orders them."""
+    arch = target.arch
+    major, minor = (int(x) for x in target.libc_version.split(".")[:2])
+    platforms: list[str] = []
+    if target.libc is Libc.MUSL:
+        platforms += [f"musllinux_{major}_{m}_{arch}" for m in range(minor, -1, -1)]
+    else:
+        for glibc_minor in range(minor, _MANYLINUX_FLOOR[arch] - 1, -1):
+            platforms.append(f"manylinux_{major}_{glibc_minor}_{arch}")
+            alias = _LEGACY_ALIAS.get(glibc_minor)
+            if alias:
+                platforms.append(f"{alias}_{arch}")
+    platforms.append(f"linux_{arch}")
+    return platforms
+
+
+@lru_cache(maxsize=64)
+def _ordered_tags(target: Target) -> tuple[tags.Tag, ...]:
+    version = tuple(int(x) for x in target.python.split("."))
+    interpreter = f"cp{version[0]}{version[1]}"
+    platforms = platform_tags(target)
+    ordered = list(tags.cpython_tags(version, [interpreter], platforms))
+    ordered += list(tags.compatible_tags(version, interpreter, platforms))
+    return tuple(dict.fromkeys(ordered))
+
+
+def supported_tags(target: Target) -> tuple[tags.Tag, ...]:
+    """Every wheel tag the target accepts, best first (pip's preference order)."""
+    return _ordered_tags(target)
+
+
+def tag_priority(target: Target) -> dict[tags.Tag, int]:
+    """Tag → rank (0 is best) for the target."""
+    return _tag_rank(target)
+
+
+@lru_cache(maxsize=64)
+def _tag_rank(target: Target) -> dict[tags.Tag, int]:
+    return {tag: i for i, tag in enumerate(_ordered_tags(target))}
+
+
+def marker_environment(target: Target) -> dict[str, str]:
+    """PEP 508 marker variables as they are inside the target image."""
+    return {
+        "implementation_name": "cpython",
+        "implementation_version": target.python_full,
+        "os_name": "posix",
+        "platform_machine": target.arch,
+        "platform_python_implementation": "CPython",
+        "platform_release": "",
+        "platform_system": "Linux",
+        "platform_version": "",
+        "python_full_version": target.python_full,
+        "python_version": target.python,
+        "sys_platform": "linux",
+    }
+
+
+def default_targets(
+    names: Iterable[str] = ("slim", "alpine"),
+    python: str = DEFAULT_PYTHON,
+    arch: str = DEFAULT_ARCH,
+    debian: str = DEFAULT_DEBIAN,
+    alpine: str = DEFAULT_ALPINE,
+) -> tuple[Target, ...]:
+    """Targets for the given variant names, in the order slim, alpine."""
+    wanted = set(names)
+    return tuple(
+        make_target(v, python, arch, debian, alpine) for v in Variant if v.value in wanted
+    )
