@@ -1,0 +1,245 @@
+"""The pipeline: a dependency spec and targets in, a Report out. The index is a parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from wheelfit.errors import IndexUnreachable
+from wheelfit.index.base import PackageIndex
+from wheelfit.model import (
+    DependencySpec,
+    LockedPackage,
+    PackageResult,
+    Problem,
+    Report,
+    Status,
+    Target,
+    Verdict,
+)
+from wheelfit.redact import redact_url
+from wheelfit.resolve import Outcome, ProjectCatalog, Req, Resolved, make_req, resolve
+from wheelfit.verdict import Policy
+
+NOT_REQUIRED = Verdict(Status.NOT_REQUIRED, reason="not needed on this target (markers)")
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """Everything `check()` needs besides the index."""
+
+    spec: DependencySpec
+    targets: tuple[Target, ...]
+    python_source: str = "default"
+    pre: bool = False
+    exclude_newer: datetime | None = None
+    only_binary: frozenset[str] = frozenset()
+    no_binary: frozenset[str] = frozenset()
+    prefer_binary: bool = False
+    index_urls: tuple[str, ...] = field(default_factory=tuple)
+
+
+def policies(request: CheckRequest) -> dict[str, Policy]:
+    """Per-project file policy from pip's format control (`:all:` is the default key)."""
+    only = {canonicalize_name(n) if n != ":all:" else n for n in request.only_binary}
+    never = {canonicalize_name(n) if n != ":all:" else n for n in request.no_binary}
+
+    def policy(key: str) -> Policy:
+        return Policy(
+            only_binary=key in only, no_binary=key in never,
+            prefer_binary=request.prefer_binary, exclude_newer=request.exclude_newer,
+        )
+
+    return {key: policy(key) for key in {":all:"} | only | never}
+
+
+def check(request: CheckRequest, index: PackageIndex) -> Report:
+    """Check one input against every target and build the report."""
+    spec = request.spec
+    catalogs = [
+        ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre)
+        for t in request.targets
+    ]
+    _fail_fast_if_unreachable(spec, catalogs[0] if catalogs else None)
+    with ThreadPoolExecutor(max_workers=max(1, len(catalogs))) as pool:
+        outcomes = list(pool.map(lambda c: _check_target(spec, c), catalogs))
+    problems: list[Problem] = [Problem("input", p) for p in spec.problems]
+    for catalog, outcome in zip(catalogs, outcomes):
+        if outcome.conflict:
+            problems.append(Problem("conflict", outcome.conflict, catalog.target.name))
+    packages = _merge(request.targets, outcomes, unresolved={
+        c.target.name for c, o in zip(catalogs, outcomes) if o.conflict
+    })
+    problems += _version_differences(packages, request.targets)
+    return Report(
+        input=spec.path,
+        input_format=spec.format,
+        targets=request.targets,
+        python_source=request.python_source,
+        packages=packages,
+        skipped=spec.skipped,
+        problems=tuple(problems),
+        index_urls=tuple(redact_url(u) for u in request.index_urls),
+        stats=index.stats(),
+    )
+
+
+def _fail_fast_if_unreachable(spec: DependencySpec, catalog: ProjectCatalog | None) -> None:
+    """If the very first project cannot be fetched at all, the index is down: exit 5."""
+    names = [canonicalize_name(e.requirement.name) for e in spec.requirements]
+    names += [canonicalize_name(p.name) for p in spec.locked or ()]
+    if catalog is None or not names:
+        return
+    try:
+        catalog.page(names[0])
+    except IndexUnreachable:
+        raise
+    except Exception:  # other faults become `unknown` verdicts later
+        return
+
+
+def _check_target(spec: DependencySpec, catalog: ProjectCatalog) -> Outcome:
+    if spec.locked is not None:
+        return _check_locked(spec.locked, catalog)
+    reqs = [
+        make_req(e.requirement, e.origin)
+        for e in spec.requirements
+        if catalog.marker_applies(e.requirement.marker)
+    ]
+    constraints = [make_req(e.requirement, e.origin) for e in spec.constraints]
+    outcome = resolve(catalog, reqs, constraints)
+    if outcome.conflict:
+        outcome.packages = _direct_pins(catalog, reqs, constraints)
+    return outcome
+
+
+def _direct_pins(
+    catalog: ProjectCatalog, reqs: Sequence[Req], constraints: Sequence[Req]
+) -> dict[str, Resolved]:
+    """When resolution is impossible: each requirement written in the file, judged alone."""
+    limits = {c.name: c.specifier for c in constraints}
+    result: dict[str, Resolved] = {}
+    for req in reqs:
+        spec = req.specifier & limits.get(req.name, SpecifierSet())
+        found = catalog.matches(req.name, spec)
+        if isinstance(found, Verdict):
+            verdict = found
+        elif found:
+            verdict = found[0].verdict
+        else:
+            verdict = Verdict(Status.UNAVAILABLE, reason=f"no version matches {req.text}")
+        prior = result.get(req.name)
+        origins = {req.origin} | set(prior.requested_by if prior else ())
+        result[req.name] = Resolved(req.name, verdict, tuple(sorted(origins)), True, False)
+    return result
+
+
+def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog) -> Outcome:
+    """A lock needs no resolution: look up each locked version on the index."""
+    outcome = Outcome()
+    for pkg in locked:
+        name = canonicalize_name(pkg.name)
+        if not catalog.marker_applies(pkg.marker):
+            continue
+        verdict, notes = _locked_verdict(catalog, name, pkg)
+        outcome.packages[name] = Resolved(name, verdict, (pkg.origin,), True, False, notes)
+    return outcome
+
+
+def _locked_verdict(
+    catalog: ProjectCatalog, name: str, pkg: LockedPackage
+) -> tuple[Verdict, tuple[str, ...]]:
+    try:
+        version = Version(pkg.version)
+    except InvalidVersion:
+        return Verdict(Status.UNKNOWN, pkg.version, reason="the lock's version is not valid"), ()
+    ranked = catalog.ranked(name)
+    if isinstance(ranked, Verdict):
+        return replace(ranked, version=pkg.version), ()
+    chosen = next((c for c in ranked if c.version == version), None)
+    if chosen is None:
+        return Verdict(Status.NOT_FOUND, pkg.version,
+                       reason=f"version {pkg.version} is not on the index"), ()
+    notes: list[str] = []
+    if chosen.yanked:
+        notes.append(f"{name} {pkg.version} is yanked on the index")
+    if pkg.files:
+        page = catalog.page(name)
+        on_index = {f.filename for f in page.files} if page else set()
+        same_version = {
+            f for f in on_index if _version_of(f, name) == version
+        }
+        new = sorted(same_version - set(pkg.files))
+        gone = sorted(set(pkg.files) - on_index)
+        if new:
+            notes.append(f"the index has {len(new)} file(s) the lock does not list: "
+                         + ", ".join(new[:3]) + ("…" if len(new) > 3 else ""))
+        if gone:
+            notes.append(f"the lock lists {len(gone)} file(s) the index no longer has")
+    return chosen.verdict, tuple(notes)
+
+
+def _version_of(filename: str, name: str) -> Version | None:
+    from wheelfit.model import DistFile
+    from wheelfit.verdict import parse_file
+
+    parsed = parse_file(DistFile(filename=filename, url=""), name)
+    return parsed.version if parsed else None
+
+
+def _merge(
+    targets: Sequence[Target], outcomes: Sequence[Outcome], unresolved: set[str]
+) -> tuple[PackageResult, ...]:
+    names = sorted({n for o in outcomes for n in o.packages})
+    results = []
+    for name in names:
+        per_target: dict[str, Verdict] = {}
+        requested: set[str] = set()
+        notes: list[str] = []
+        direct = unknown_deps = False
+        for target, outcome in zip(targets, outcomes):
+            resolved = outcome.packages.get(name)
+            if resolved is None:
+                per_target[target.name] = NOT_REQUIRED
+                continue
+            per_target[target.name] = resolved.verdict
+            requested |= set(resolved.requested_by)
+            direct = direct or resolved.direct
+            unknown_deps = unknown_deps or resolved.dependencies_unknown
+            notes += [n for n in resolved.notes if n not in notes]
+        versions = [v.version for v in per_target.values() if v.version]
+        results.append(PackageResult(
+            name=name,
+            version=versions[0] if versions else None,
+            requested_by=tuple(sorted(requested)),
+            verdicts=per_target,
+            direct=direct,
+            unresolved=bool(unresolved & {t.name for t in targets if
+                                          per_target[t.name] is not NOT_REQUIRED}),
+            dependencies_unknown=unknown_deps,
+            notes=tuple(notes),
+        ))
+    return tuple(results)
+
+
+def _version_differences(
+    packages: Sequence[PackageResult], targets: Sequence[Target]
+) -> list[Problem]:
+    problems = []
+    for pkg in packages:
+        seen: Mapping[str, str] = {
+            t.name: v.version for t in targets
+            if (v := pkg.verdicts[t.name]).version is not None
+        }
+        if len(set(seen.values())) > 1:
+            detail = ", ".join(f"{k} {v}" for k, v in seen.items())
+            problems.append(Problem(
+                "versions-differ", f"{pkg.name} resolves differently per target: {detail}"
+            ))
+    return problems

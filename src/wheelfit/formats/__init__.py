@@ -1,0 +1,34 @@
+"""Registry of report formats: each is a pure `render(report) -> str` in its own module.
+
+Modules are imported on first use, so `wheelfit --version` pays for none of them.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Protocol
+
+from wheelfit.model import Report
+
+FORMATS: dict[str, str] = {
+    "text": "wheelfit.formats.text",
+    "json": "wheelfit.formats.json_format",
+}
+
+
+class Renderer(Protocol):
+    """A format: a pure function of the report and display options."""
+
+    def __call__(self, report: Report, *, options: dict[str, object] | None = None) -> str: ...
+
+
+def renderer(name: str) -> Renderer:
+    """The render function of a registered format."""
+    module = import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render
+
+
+def render(report: Report, name: str, options: dict[str, object] | None = None) -> str:
+    """Render a report in the named format."""
+    return renderer(name)(report, options=options)

@@ -1,0 +1,40 @@
+"""The JSON report: the model serialised, with `schema_version` and a summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from typing import Any
+
+from wheelfit.formats.summary import counts
+from wheelfit.model import Report
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, enums, mappings and tuples → JSON-ready values, field order kept."""
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as the JSON contract's dictionary."""
+    body = plain(report)
+    ordered: dict[str, Any] = {"schema_version": report.schema_version}
+    ordered.update({k: v for k, v in body.items() if k != "schema_version"})
+    ordered["complete"] = report.complete
+    ordered["summary"] = {"by_target": counts(report), "packages": len(report.packages)}
+    return ordered
+
+
+def render(report: Report, *, options: dict[str, object] | None = None) -> str:
+    """Deterministic, indented JSON."""
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

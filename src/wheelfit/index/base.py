@@ -1,0 +1,76 @@
+"""The interface every package index client offers to the rest of wheelfit.
+
+`check.py` and `resolve.py` depend on this protocol only, so tests can hand them a client
+pointed at a loopback server. "Not found" is a value (`None`); transport failures are
+raised as `wheelfit.errors.IndexFault` subclasses, never as requests/urllib3 exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from wheelfit.model import DistFile, ProjectPage, RequestStats
+
+
+@dataclass(frozen=True)
+class CoreMetadata:
+    """The fields of a core metadata file (METADATA / PKG-INFO / PEP 658) wheelfit uses."""
+
+    name: str
+    version: str
+    metadata_version: str
+    requires_dist: tuple[str, ...] = ()
+    requires_python: str | None = None
+    provides_extra: tuple[str, ...] = ()
+    dynamic: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """One member of a wheel, from the zip central directory."""
+
+    name: str
+    compressed_size: int
+    uncompressed_size: int
+
+
+class PackageIndex(Protocol):
+    """What wheelfit needs from one or more PEP 503/691 indexes."""
+
+    def project(self, name: str) -> ProjectPage | None:
+        """All files of a project across the configured indexes; None when no index knows it."""
+        ...
+
+    def core_metadata(self, file: DistFile) -> CoreMetadata | None:
+        """Metadata of one file: PEP 658 file, else wheel METADATA by range reads, else an
+        sdist's PKG-INFO (only when Metadata-Version >= 2.2 and Requires-Dist is static);
+        None when it cannot be had without running code."""
+        ...
+
+    def wheel_entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
+        """A wheel's central directory by HTTP range reads; None when ranges are refused."""
+        ...
+
+    def sdist_members(
+        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20
+    ) -> dict[str, bytes] | None:
+        """Selected members of an sdist, streamed and size-capped in memory; never extracted."""
+        ...
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Start fetching these projects' pages in the background."""
+        ...
+
+    def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
+        """Start fetching these files' metadata in the background."""
+        ...
+
+    def stats(self) -> RequestStats:
+        """Requests made, requests served from cache, bytes downloaded."""
+        ...
+
+    def close(self) -> None:
+        """Release the pooled session and worker threads."""
+        ...

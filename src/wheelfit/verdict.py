@@ -1,0 +1,236 @@
+"""Pure file selection: which file of a project pip would choose for a target, and the verdict.
+
+Mirrors pip's `LinkEvaluator` (tags, Requires-Python, format control) and
+`CandidateEvaluator._sort_key` (yanked last, `--prefer-binary`, version, tag preference,
+build tag), with the target's own tag list instead of the host's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.tags import Tag
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from wheelfit.model import DistFile, Status, Target, Verdict
+from wheelfit.targets import tag_priority
+
+_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
+_BUILD_TAG = re.compile(r"^(\d+)(.*)$")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """pip's options that change which files are allowed or preferred."""
+
+    only_binary: bool = False
+    no_binary: bool = False
+    prefer_binary: bool = False
+    exclude_newer: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A distribution file with its name, version, tags and build tag parsed once."""
+
+    file: DistFile
+    name: str
+    version: Version
+    tags: frozenset[Tag] | None
+    build: tuple[int, str] | tuple[()]
+
+    @property
+    def is_wheel(self) -> bool:
+        """True for wheels (sdists have no tags)."""
+        return self.tags is not None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One version of a project as pip would consider it on a target: its best file."""
+
+    version: Version
+    file: ParsedFile | None
+    yanked: bool
+    verdict: Verdict
+
+
+def parse_file(file: DistFile, project: str) -> ParsedFile | None:
+    """Parse a file name; None for names that are not a wheel or sdist of `project`."""
+    want = canonicalize_name(project)
+    try:
+        if file.filename.endswith(".whl"):
+            name, version, build, tags = parse_wheel_filename(file.filename)
+            build_key: tuple[int, str] | tuple[()] = ()
+            if build:
+                match = _BUILD_TAG.match(f"{build[0]}{build[1]}")
+                build_key = (int(match.group(1)), match.group(2)) if match else ()
+            if name != want:
+                return None
+            return ParsedFile(file, name, version, tags, build_key)
+        if file.filename.endswith(".tar.gz") or file.filename.endswith(".zip"):
+            name, version = parse_sdist_filename(file.filename)
+            return ParsedFile(file, name, version, None, ()) if name == want else None
+        return _parse_legacy_sdist(file, want)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+
+
+def _parse_legacy_sdist(file: DistFile, want: str) -> ParsedFile | None:
+    for suffix in _SDIST_SUFFIXES:
+        if file.filename.endswith(suffix):
+            stem = file.filename[: -len(suffix)]
+            name, sep, version = stem.rpartition("-")
+            if sep and canonicalize_name(name) == want:
+                return ParsedFile(file, want, Version(version), None, ())
+    return None
+
+
+def parse_upload_cutoff(value: str) -> datetime:
+    """`YYYY-MM-DD` (00:00 UTC that day) or an RFC 3339 timestamp → aware datetime."""
+    text = value.strip()
+    if len(text) == 10:
+        day = datetime.strptime(text, "%Y-%m-%d")
+        return day.replace(tzinfo=timezone.utc)
+    stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+
+
+def uploaded_before(file: DistFile, cutoff: datetime) -> bool:
+    """True when the file was uploaded before the cutoff (files with no upload time pass)."""
+    if not file.upload_time:
+        return True
+    try:
+        stamp = datetime.fromisoformat(file.upload_time.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp < cutoff
+
+
+def python_allows(file: DistFile, target: Target) -> bool:
+    """The file's Requires-Python admits the target's Python (an invalid one is ignored, as pip does)."""
+    if not file.requires_python:
+        return True
+    try:
+        spec = SpecifierSet(file.requires_python)
+    except InvalidSpecifier:
+        return True
+    return spec.contains(target.python_full, prereleases=True)
+
+
+def best_tag(parsed: ParsedFile, target: Target) -> tuple[int, Tag] | None:
+    """The wheel's most preferred tag on the target and its rank (0 best); None if unsupported."""
+    ranks = tag_priority(target)
+    found = [(ranks[t], t) for t in parsed.tags or () if t in ranks]
+    return min(found, key=lambda pair: pair[0]) if found else None
+
+
+def _sort_key(parsed: ParsedFile, target: Target, policy: Policy) -> tuple[object, ...]:
+    """pip's CandidateEvaluator._sort_key: larger is better."""
+    ranks = tag_priority(target)
+    if parsed.is_wheel:
+        found = best_tag(parsed, target)
+        pri = -found[0] if found else -len(ranks) - 1
+        binary_preference = 1 if policy.prefer_binary else 0
+    else:
+        pri = -len(ranks)
+        binary_preference = 0
+    yank_value = -1 if parsed.file.yanked else 0
+    return (yank_value, binary_preference, parsed.version, pri, parsed.build)
+
+
+def applicable(parsed: ParsedFile, target: Target, policy: Policy) -> bool:
+    """Would pip consider this file on the target at all?"""
+    if policy.exclude_newer and not uploaded_before(parsed.file, policy.exclude_newer):
+        return False
+    if not python_allows(parsed.file, target):
+        return False
+    if parsed.is_wheel:
+        return not policy.no_binary and best_tag(parsed, target) is not None
+    return not policy.only_binary
+
+
+def verdict_for_file(parsed: ParsedFile, target: Target, policy: Policy) -> Verdict:
+    """The verdict when pip installs this file."""
+    version = str(parsed.version)
+    if not parsed.is_wheel:
+        reason = "--no-binary forces a build from source" if policy.no_binary else None
+        return Verdict(Status.SOURCE_BUILD, version, parsed.file.filename, reason=reason)
+    found = best_tag(parsed, target)
+    tag = found[1] if found else None
+    pure = tag is not None and tag.platform == "any"
+    untrusted = tag is not None and tag.platform.startswith("linux_")
+    return Verdict(
+        Status.PURE_WHEEL if pure else Status.BINARY_WHEEL,
+        version,
+        parsed.file.filename,
+        tag=str(tag) if tag else None,
+        untrusted=untrusted,
+        reason="a plain linux_ wheel makes no promise about the libc it was built for"
+        if untrusted else None,
+    )
+
+
+def unavailable_verdict(
+    version: Version, files: list[ParsedFile], target: Target, policy: Policy
+) -> Verdict:
+    """Why no file of this version installs on the target, with the platforms that exist."""
+    platforms = sorted({t.platform for p in files if p.tags for t in p.tags})
+    has_sdist = any(not p.is_wheel for p in files)
+    if policy.only_binary and has_sdist:
+        reason = "no wheel fits this target and --only-binary forbids building the sdist"
+    elif not any(python_allows(p.file, target) for p in files):
+        reason = f"every file requires a Python other than {target.python_full}"
+    elif policy.exclude_newer and not any(
+        uploaded_before(p.file, policy.exclude_newer) for p in files
+    ):
+        reason = "every file was uploaded after the --exclude-newer date"
+    else:
+        reason = f"no wheel for {target.libc.wheel_family} {target.arch} and no sdist"
+    return Verdict(
+        Status.UNAVAILABLE, str(version), None, reason=reason, available_platforms=tuple(platforms)
+    )
+
+
+def rank_versions(
+    files: tuple[DistFile, ...], project: str, target: Target, policy: Policy
+) -> list[Candidate]:
+    """Every version of a project, best first as pip would try them on the target.
+
+    Versions with an applicable file come first (pip's order); versions with files but none
+    applicable follow, newest first, carrying an `unavailable` verdict.
+    """
+    by_version: dict[Version, list[ParsedFile]] = {}
+    for file in files:
+        parsed = parse_file(file, project)
+        if parsed is not None:
+            by_version.setdefault(parsed.version, []).append(parsed)
+    usable: list[ParsedFile] = []
+    for group in by_version.values():
+        usable += [p for p in group if applicable(p, target, policy)]
+    usable.sort(key=lambda p: _sort_key(p, target, policy), reverse=True)
+    ranked: list[Candidate] = []
+    seen: set[Version] = set()
+    for parsed in usable:
+        if parsed.version in seen:
+            continue
+        seen.add(parsed.version)
+        verdict = verdict_for_file(parsed, target, policy)
+        ranked.append(Candidate(parsed.version, parsed, parsed.file.yanked, verdict))
+    for version in sorted(set(by_version) - seen, reverse=True):
+        group = by_version[version]
+        verdict = unavailable_verdict(version, group, target, policy)
+        ranked.append(Candidate(version, None, all(p.file.yanked for p in group), verdict))
+    return ranked
