@@ -249,6 +249,50 @@ class RequestStats:
 
 
 @dataclass(frozen=True)
+class VariantEstimate:
+    """Size and build cost of one way to build the image (slim, alpine-multistage, …)."""
+
+    name: str
+    image: str
+    size_mb: float | None
+    size_mb_range: tuple[float, float] | None
+    source_builds: int
+    heavy_builds: tuple[str, ...] = ()
+    build_minutes_range: tuple[float, float] = (0.0, 0.0)
+    basis: tuple[str, ...] = ()
+    available: bool = True
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Every variant's estimate for one input."""
+
+    variants: tuple[VariantEstimate, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """Which variant to use, why, and how sure wheelfit is."""
+
+    variant: str
+    sentence: str
+    reasons: tuple[str, ...]
+    confidence: str
+    musl_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Commands:
+    """Aggregated system-package commands for the source builds of one report."""
+
+    apk_build: str | None = None
+    apk_runtime: str | None = None
+    apt_build: str | None = None
+    apt_runtime: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """The result of checking one input file against its targets."""
 
@@ -261,6 +305,9 @@ class Report:
     problems: tuple[Problem, ...] = ()
     index_urls: tuple[str, ...] = ()
     stats: RequestStats = field(default_factory=RequestStats)
+    commands: Commands | None = None
+    estimate: Estimate | None = None
+    recommendation: Recommendation | None = None
     schema_version: int = SCHEMA_VERSION
 
     @property
