@@ -1,0 +1,152 @@
+"""Source-build needs from the apk/apt mapping, and the install commands they add up to.
+
+Pure functions over a loaded `ApkMapping` (see `wheelfit.mapping`): no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wheelfit.mapping import ApkMapping, BuildSpec
+from wheelfit.model import Alternative, BuildNeeds
+
+ALPINE_PACKAGE_CAVEAT = (
+    "python:alpine images carry their own CPython, not Alpine's python3, so py3-* "
+    "packages do not serve them")
+BUILD_DEPS_VIRTUAL = ".build-deps"
+
+
+def _dedup(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def expand_uses(mapping: ApkMapping, spec: BuildSpec) -> tuple[str, ...]:
+    """The shared entries a spec needs, in order: those its kinds imply, then its own `uses`,
+    each followed by what it uses in turn (depth first, each once)."""
+    out: dict[str, None] = {}
+
+    def visit(name: str) -> None:
+        if name in out:
+            return
+        out[name] = None
+        for used in mapping.shared[name].spec.uses:
+            visit(used)
+
+    for kind in spec.native:
+        for name in mapping.kinds[kind]:
+            visit(name)
+    for name in spec.uses:
+        visit(name)
+    return tuple(out)
+
+
+def build_needs(mapping: ApkMapping, name: str, version: str | None, *,
+                debian_release: str | None = None) -> BuildNeeds | None:
+    """What building `name==version` from source needs, or None if the mapping lacks it.
+
+    Version overrides are applied and shared entries expanded (a `c` kind adds
+    `build-base` / `build-essential`). `debian_release` picks per-release apt names;
+    None means the newest release in the mapping. A pure-Python entry (`native: []`)
+    gives empty build lists but may still name runtime libraries (psycopg's libpq).
+    """
+    entry = mapping.project(name)
+    if entry is None:
+        return None
+    spec = entry.for_version(version)
+    specs = [mapping.shared[s].spec for s in expand_uses(mapping, spec)] + [spec]
+    env: dict[str, str] = {}
+    for s in specs:
+        env.update(s.env)
+    return BuildNeeds(
+        apk=_dedup(p for s in specs for p in s.apk),
+        apk_runtime=_dedup(p for s in specs for p in s.apk_runtime),
+        apt=_dedup(p for s in specs for p in s.apt.for_release(debian_release)),
+        apt_runtime=_dedup(p for s in specs for p in s.apt_runtime.for_release(debian_release)),
+        env=tuple(sorted(env.items())),
+        source="; ".join(entry.source) or None,
+    )
+
+
+@dataclass(frozen=True)
+class Commands:
+    """Package lists (sorted, deduplicated) and the shell lines that install them."""
+
+    apk_build: tuple[str, ...] = ()
+    apk_runtime: tuple[str, ...] = ()
+    apt_build: tuple[str, ...] = ()
+    apt_runtime: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def apk_build_line(self) -> str | None:
+        """`apk add` of the build packages as one virtual package, to `apk del` afterwards."""
+        if not self.apk_build:
+            return None
+        return (f"apk add --no-cache --virtual {BUILD_DEPS_VIRTUAL} "
+                + " ".join(self.apk_build))
+
+    @property
+    def apk_runtime_line(self) -> str | None:
+        """`apk add` of what the final image keeps."""
+        return "apk add --no-cache " + " ".join(self.apk_runtime) if self.apk_runtime else None
+
+    @property
+    def apt_build_line(self) -> str | None:
+        """`apt-get install` of the build packages."""
+        return _apt_line(self.apt_build)
+
+    @property
+    def apt_runtime_line(self) -> str | None:
+        """`apt-get install` of what the final image keeps (marks them manually installed)."""
+        return _apt_line(self.apt_runtime)
+
+    @property
+    def alpine_lines(self) -> tuple[str, ...]:
+        """The apk lines: runtime first (it survives `apk del .build-deps`), then build."""
+        return tuple(x for x in (self.apk_runtime_line, self.apk_build_line) if x)
+
+    @property
+    def debian_lines(self) -> tuple[str, ...]:
+        """The apt-get lines: runtime first, then build."""
+        return tuple(x for x in (self.apt_runtime_line, self.apt_build_line) if x)
+
+
+def _apt_line(packages: tuple[str, ...]) -> str | None:
+    if not packages:
+        return None
+    return "apt-get install -y --no-install-recommends " + " ".join(packages)
+
+
+def aggregate_commands(needs: Iterable[BuildNeeds | None]) -> Commands:
+    """One set of install commands for many packages' needs (None entries are skipped).
+
+    Lists are sorted and deduplicated, so the result does not depend on input order. When
+    two packages want different values for one environment variable, the first in sorted
+    order wins.
+    """
+    collected = [n for n in needs if n is not None]
+    env: dict[str, str] = {}
+    for key, value in sorted({pair for n in collected for pair in n.env}):
+        env.setdefault(key, value)
+    return Commands(
+        apk_build=tuple(sorted({p for n in collected for p in n.apk})),
+        apk_runtime=tuple(sorted({p for n in collected for p in n.apk_runtime})),
+        apt_build=tuple(sorted({p for n in collected for p in n.apt})),
+        apt_runtime=tuple(sorted({p for n in collected for p in n.apt_runtime})),
+        env=tuple(sorted(env.items())),
+    )
+
+
+def alternatives(mapping: ApkMapping, name: str) -> tuple[Alternative, ...]:
+    """Ways around building `name`: the mapping's alternatives, then Alpine's own package."""
+    entry = mapping.project(name)
+    if entry is None:
+        return ()
+    out = list(entry.alternatives)
+    if entry.alpine_package is not None:
+        out.append(Alternative(
+            kind="alpine-package", name=entry.alpine_package.name,
+            version=entry.alpine_package.version,
+            note=f"Alpine's own package; {ALPINE_PACKAGE_CAVEAT}."))
+    return tuple(out)
