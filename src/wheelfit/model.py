@@ -290,6 +290,11 @@ class Commands:
     apk_runtime: str | None = None
     apt_build: str | None = None
     apt_runtime: str | None = None
+    apk_build_packages: tuple[str, ...] = ()
+    apk_runtime_packages: tuple[str, ...] = ()
+    apt_build_packages: tuple[str, ...] = ()
+    apt_runtime_packages: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
