@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -43,6 +44,8 @@ class CheckRequest:
     no_binary: frozenset[str] = frozenset()
     prefer_binary: bool = False
     index_urls: tuple[str, ...] = field(default_factory=tuple)
+    details: bool = True
+    mapping_path: Path | None = None
 
 
 def policies(request: CheckRequest) -> dict[str, Policy]:
@@ -77,7 +80,7 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         c.target.name for c, o in zip(catalogs, outcomes) if o.conflict
     })
     problems += _version_differences(packages, request.targets)
-    return Report(
+    report = Report(
         input=spec.path,
         input_format=spec.format,
         targets=request.targets,
@@ -88,6 +91,14 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         index_urls=tuple(redact_url(u) for u in request.index_urls),
         stats=index.stats(),
     )
+    if not request.details:
+        return report
+    from wheelfit.enrich import enrich
+    from wheelfit.mapping import load_mapping
+
+    report = enrich(report, {c.target.name: c for c in catalogs},
+                    load_mapping(request.mapping_path), index)
+    return replace(report, stats=index.stats())
 
 
 def _fail_fast_if_unreachable(spec: DependencySpec, catalog: ProjectCatalog | None) -> None:

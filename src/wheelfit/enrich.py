@@ -1,0 +1,282 @@
+"""Second pass over a report: what each source build needs, ways around it, installed sizes.
+
+Runs after resolution. Reads the apk/apt mapping, and for projects the mapping does not
+know, looks for evidence without running anything: platform wheels on the index, the
+sdist's build configuration (streamed, in memory), and libraries vendored in a wheel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from packaging.version import InvalidVersion, Version
+
+from wheelfit.builddeps import aggregate_commands, alternatives, build_needs
+from wheelfit.errors import IndexFault
+from wheelfit.index.base import PackageIndex
+from wheelfit.mapping import ApkMapping
+from wheelfit.model import (
+    Alternative,
+    BuildNeeds,
+    Commands,
+    DistFile,
+    PackageResult,
+    Report,
+    Status,
+    Target,
+    Variant,
+    Verdict,
+)
+from wheelfit.native import (
+    libraries_from_wheel_entries,
+    native_from_pyproject,
+    native_from_setup,
+    native_from_wheels,
+    needs_from_sonames,
+)
+from wheelfit.resolve import ProjectCatalog
+
+_SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
+
+
+def enrich(
+    report: Report,
+    catalogs: Mapping[str, ProjectCatalog],
+    mapping: ApkMapping,
+    index: PackageIndex,
+    *,
+    sizes: bool = True,
+) -> Report:
+    """Fill build needs, native evidence, alternatives, installed sizes and commands."""
+    targets = {t.name: t for t in report.targets}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        packages = list(pool.map(
+            lambda p: _enrich_package(p, targets, catalogs, mapping, index, sizes),
+            report.packages,
+        ))
+    return replace(report, packages=tuple(packages), commands=_commands(packages, targets))
+
+
+def _enrich_package(
+    pkg: PackageResult,
+    targets: Mapping[str, Target],
+    catalogs: Mapping[str, ProjectCatalog],
+    mapping: ApkMapping,
+    index: PackageIndex,
+    sizes: bool,
+) -> PackageResult:
+    verdicts: dict[str, Verdict] = {}
+    for name, verdict in pkg.verdicts.items():
+        target, catalog = targets[name], catalogs[name]
+        if verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL):
+            verdicts[name] = _wheel_verdict(pkg.name, verdict, catalog, index, sizes)
+        elif verdict.status in (Status.SOURCE_BUILD, Status.UNAVAILABLE):
+            verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, index)
+        else:
+            verdicts[name] = verdict
+    return replace(pkg, verdicts=verdicts)
+
+
+def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFile | None:
+    page = _page(catalog, name)
+    return next((f for f in page if f.filename == filename), None) if filename else None
+
+
+def _page(catalog: ProjectCatalog, name: str) -> tuple[DistFile, ...]:
+    try:
+        page = catalog.page(name)
+    except IndexFault:
+        return ()
+    return page.files if page else ()
+
+
+def _wheel_verdict(
+    name: str, verdict: Verdict, catalog: ProjectCatalog, index: PackageIndex, sizes: bool
+) -> Verdict:
+    binary = verdict.status is Status.BINARY_WHEEL
+    evidence = (f"installs from {'a binary' if binary else 'a pure-Python'} wheel "
+                f"({verdict.tag})",)
+    installed = None
+    file = _file_of(catalog, name, verdict.file) if sizes else None
+    if file is not None:
+        installed = _installed_bytes(index, file)
+    return replace(verdict, native=binary, evidence=evidence, installed_bytes=installed)
+
+
+def _installed_bytes(index: PackageIndex, file: DistFile) -> int | None:
+    try:
+        entries = index.wheel_entries(file)
+    except IndexFault:
+        return None
+    return sum(e.uncompressed_size for e in entries) if entries is not None else None
+
+
+def _build_verdict(
+    name: str,
+    verdict: Verdict,
+    target: Target,
+    catalog: ProjectCatalog,
+    mapping: ApkMapping,
+    index: PackageIndex,
+) -> Verdict:
+    release = target.release if target.variant is Variant.SLIM else None
+    needs = build_needs(mapping, name, verdict.version, debian_release=release)
+    evidence: list[str] = []
+    native: bool | None
+    if needs is not None:
+        entry = mapping.project(name)
+        kinds = entry.for_version(verdict.version).native if entry else ()
+        native = bool(kinds)
+        evidence.append(f"apk mapping: {', '.join(kinds) or 'pure Python'}"
+                        + (f" ({needs.source})" if needs.source else ""))
+    else:
+        native, found, needs = _detect(name, verdict, catalog, mapping, index, release)
+        evidence += found
+    alts = _nearby_versions(name, verdict, catalog) + alternatives(mapping, name)
+    if verdict.status is Status.UNAVAILABLE:
+        needs = None
+    return replace(verdict, native=native, evidence=tuple(evidence), build=needs,
+                   alternatives=alts)
+
+
+def _detect(
+    name: str,
+    verdict: Verdict,
+    catalog: ProjectCatalog,
+    mapping: ApkMapping,
+    index: PackageIndex,
+    release: str | None,
+) -> tuple[bool | None, list[str], BuildNeeds | None]:
+    """Evidence for a project the mapping does not know, cheapest first."""
+    files = _page(catalog, name)
+    same = [f for f in files if _version(f, name) == verdict.version]
+    native, why = native_from_wheels(f.filename for f in files)
+    evidence = [why] if why else []
+    sdist = next((f for f in same if not f.is_wheel), None)
+    if native is None and sdist is not None:
+        native, found = _from_sdist(index, sdist)
+        evidence += found
+    if not native:
+        return native, evidence, None
+    needs = _shared_needs(mapping, ["c-toolchain"] + (["rust"] if _mentions_rust(evidence)
+                                                       else []), release)
+    wheel = next((f for f in same if f.is_wheel and "manylinux" in f.filename), None)
+    if wheel is not None:
+        try:
+            entries = index.wheel_entries(wheel)
+        except IndexFault:
+            entries = None
+        sonames = libraries_from_wheel_entries(e.name for e in entries or ())
+        if sonames:
+            evidence.append(f"{wheel.filename} vendors {', '.join(sonames)}")
+            libs = needs_from_sonames(mapping, sonames, debian_release=release)
+            needs = _merge(needs, libs)
+    return native, evidence, needs
+
+
+def _from_sdist(index: PackageIndex, sdist: DistFile) -> tuple[bool | None, list[str]]:
+    def wanted(member: str) -> bool:
+        parts = PurePosixPath(member).parts
+        return len(parts) == 2 and parts[1] in _SDIST_FILES
+
+    try:
+        members = index.sdist_members(sdist, wanted)
+    except IndexFault as fault:
+        return None, [f"sdist not readable: {fault.message}"]
+    if not members:
+        return None, []
+    verdicts = []
+    for member, data in sorted(members.items()):
+        text = data.decode("utf-8", "replace")
+        check: Callable[[str], tuple[bool | None, str]] = (
+            native_from_pyproject if member.endswith("pyproject.toml") else native_from_setup
+        )
+        verdicts.append(check(text))
+    native_votes = [v for v in verdicts if v[0] is True]
+    if native_votes:
+        return True, [v[1] for v in native_votes if v[1]]
+    if any(v[0] is False for v in verdicts):
+        return False, [v[1] for v in verdicts if v[0] is False and v[1]]
+    return None, [v[1] for v in verdicts if v[1]]
+
+
+def _mentions_rust(evidence: Sequence[str]) -> bool:
+    return any("rust" in e.lower() or "maturin" in e.lower() for e in evidence)
+
+
+def _shared_needs(mapping: ApkMapping, names: Sequence[str], release: str | None) -> BuildNeeds:
+    specs = [mapping.shared[n].spec for n in names if n in mapping.shared]
+    return BuildNeeds(
+        apk=tuple(dict.fromkeys(p for s in specs for p in s.apk)),
+        apk_runtime=tuple(dict.fromkeys(p for s in specs for p in s.apk_runtime)),
+        apt=tuple(dict.fromkeys(p for s in specs for p in s.apt.for_release(release))),
+        apt_runtime=tuple(dict.fromkeys(
+            p for s in specs for p in s.apt_runtime.for_release(release))),
+        source="generic toolchain for a project the mapping does not know",
+    )
+
+
+def _merge(a: BuildNeeds, b: BuildNeeds) -> BuildNeeds:
+    return BuildNeeds(
+        apk=tuple(dict.fromkeys(a.apk + b.apk)),
+        apk_runtime=tuple(dict.fromkeys(a.apk_runtime + b.apk_runtime)),
+        apt=tuple(dict.fromkeys(a.apt + b.apt)),
+        apt_runtime=tuple(dict.fromkeys(a.apt_runtime + b.apt_runtime)),
+        env=a.env + b.env,
+        source=a.source,
+    )
+
+
+def _version(file: DistFile, name: str) -> str | None:
+    from wheelfit.verdict import parse_file
+
+    parsed = parse_file(file, name)
+    return str(parsed.version) if parsed else None
+
+
+def _nearby_versions(
+    name: str, verdict: Verdict, catalog: ProjectCatalog
+) -> tuple[Alternative, ...]:
+    """The closest versions that do ship a wheel for this target."""
+    ranked = catalog.ranked(name)
+    if isinstance(ranked, Verdict) or verdict.version is None:
+        return ()
+    try:
+        current = Version(verdict.version)
+    except InvalidVersion:
+        return ()
+    wheels = [c.version for c in ranked
+              if c.verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL) and not c.yanked
+              and not c.version.is_prerelease]
+    if not wheels:
+        return ()
+    newer = sorted(v for v in wheels if v > current)
+    older = sorted((v for v in wheels if v < current), reverse=True)
+    label = f"{name} {verdict.version} has no {catalog.target.libc.wheel_family} wheel"
+    out = []
+    if newer:
+        out.append(Alternative("version", name, str(newer[0]),
+                               f"{label}; {newer[0]} is the closest newer version that does"))
+    if older:
+        out.append(Alternative("version", name, str(older[0]),
+                               f"{label}; {older[0]} is the closest older version that does"))
+    return tuple(out)
+
+
+def _commands(packages: Sequence[PackageResult], targets: Mapping[str, Target]) -> Commands:
+    """One apk line pair for alpine's source builds, one apt pair for slim's."""
+    alpine = [v.build for p in packages for n, v in p.verdicts.items()
+              if targets[n].variant is Variant.ALPINE and v.status is Status.SOURCE_BUILD]
+    slim = [v.build for p in packages for n, v in p.verdicts.items()
+            if targets[n].variant is Variant.SLIM and v.status is Status.SOURCE_BUILD]
+    apk, apt = aggregate_commands(alpine), aggregate_commands(slim)
+    return Commands(
+        apk_build=apk.apk_build_line, apk_runtime=apk.apk_runtime_line,
+        apt_build=apt.apt_build_line, apt_runtime=apt.apt_runtime_line,
+        apk_build_packages=apk.apk_build, apk_runtime_packages=apk.apk_runtime,
+        apt_build_packages=apt.apt_build, apt_runtime_packages=apt.apt_runtime,
+        env=tuple(sorted(set(apk.env) | set(apt.env))),
+    )
