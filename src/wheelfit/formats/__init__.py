@@ -1,6 +1,9 @@
-"""Registry of report formats: each is a pure `render(report) -> str` in its own module.
+"""Registry of report formats: each is a pure `render(report, *, options) -> str` in its own
+module, imported on first use so `wheelfit --version` pays for none of them.
 
-Modules are imported on first use, so `wheelfit --version` pays for none of them.
+- `text`: the terminal view (`terminal.py`); options `color`, `quiet`, `verbose`, `all`.
+- `json`: the report model serialised (`json_format.py`); `data/report.schema.json` describes it.
+- `markdown`: a pull-request comment (`markdown.py`), at most 65,536 characters.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from typing import Protocol
 from wheelfit.model import Report
 
 FORMATS: dict[str, str] = {
-    "text": "wheelfit.formats.text",
+    "text": "wheelfit.formats.terminal",
     "json": "wheelfit.formats.json_format",
+    "markdown": "wheelfit.formats.markdown",
 }
 
 
@@ -23,7 +27,7 @@ class Renderer(Protocol):
 
 
 def renderer(name: str) -> Renderer:
-    """The render function of a registered format."""
+    """The render function of a registered format (KeyError for an unknown name)."""
     module = import_module(FORMATS[name])
     render: Renderer = module.render
     return render

@@ -1,10 +1,18 @@
-"""Counts shared by every format: verdicts per target and status, and what needs attention."""
+"""Counts and selections shared by every format: verdicts per target and status, what needs
+attention (and in which order), and small phrasing helpers. Pure functions of the report."""
 
 from __future__ import annotations
 
-from wheelfit.model import PackageResult, Report, Status
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, is_dataclass, replace
+from enum import Enum
+from typing import TypeVar, cast
+
+from wheelfit.model import Libc, PackageResult, Report, Status, Verdict
 
 ATTENTION = (Status.SOURCE_BUILD, Status.UNAVAILABLE, Status.NOT_FOUND, Status.UNKNOWN)
+WHEELS = (Status.BINARY_WHEEL, Status.PURE_WHEEL)
 LABELS = {
     Status.BINARY_WHEEL: "binary wheel",
     Status.PURE_WHEEL: "pure wheel",
@@ -14,6 +22,48 @@ LABELS = {
     Status.NOT_REQUIRED: "not needed",
     Status.UNKNOWN: "unknown",
 }
+# Lower is more urgent: what cannot be installed first, then builds, then doubtful wheels.
+SEVERITY = {
+    Status.NOT_FOUND: 0,
+    Status.UNAVAILABLE: 0,
+    Status.UNKNOWN: 1,
+    Status.SOURCE_BUILD: 2,
+    Status.BINARY_WHEEL: 4,
+    Status.PURE_WHEEL: 4,
+    Status.NOT_REQUIRED: 5,
+}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+T = TypeVar("T")
+
+
+def clean_text(text: str) -> str:
+    """Control and bidi characters (escapes, NUL, CR, RLO…) → `\\xNN`; newline, tab → space."""
+    text = text.replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF
+                        else f"\\x{ord(m.group()):02x}", text)
+
+
+def scrubbed(value: T) -> T:
+    """A copy of a report (or any part of it) with every string passed through `clean_text`,
+    so index-supplied names cannot move the cursor or break a line."""
+    return cast(T, _scrub(value))
+
+
+def _scrub(value: object) -> object:
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return clean_text(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _scrub(getattr(value, f.name)) for f in fields(value)
+                                 if f.init})
+    if isinstance(value, Mapping):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_scrub(v) for v in value)
+    return value
 
 
 def counts(report: Report) -> dict[str, dict[str, int]]:
@@ -30,22 +80,75 @@ def needs_attention(pkg: PackageResult) -> bool:
     return any(v.status in ATTENTION or v.untrusted for v in pkg.verdicts.values())
 
 
+def severity(pkg: PackageResult) -> int:
+    """How urgent a package is (0 = cannot be installed somewhere; 3 = only a linux_ wheel)."""
+    ranks = [3 if v.untrusted and v.status in WHEELS else SEVERITY[v.status]
+             for v in pkg.verdicts.values()]
+    return min(ranks, default=5)
+
+
+def attention(report: Report) -> list[PackageResult]:
+    """Packages that need attention, most urgent first, report order within a level."""
+    return sorted((p for p in report.packages if needs_attention(p)), key=severity)
+
+
+def musl_gap(report: Report, pkg: PackageResult) -> bool:
+    """True when the package installs from a wheel on every glibc target but not on a musl one."""
+    glibc = [pkg.verdicts.get(t.name) for t in report.targets if t.libc is Libc.GLIBC]
+    musl = [pkg.verdicts.get(t.name) for t in report.targets if t.libc is Libc.MUSL]
+    return (bool(glibc) and all(v is not None and v.status in WHEELS for v in glibc)
+            and any(v is not None and v.status in ATTENTION for v in musl))
+
+
+def verdict_of(pkg: PackageResult, target: str) -> Verdict:
+    """The package's verdict on a target (`not needed` when the target has none)."""
+    return pkg.verdicts.get(target) or Verdict(Status.NOT_REQUIRED)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 package`, `2 packages` (or the given plural)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def short_list(names: Sequence[str], limit: int = 5) -> str:
+    """`a, b, c` or `a, b, c, d, e and 7 more`."""
+    shown = ", ".join(names[:limit])
+    rest = len(names) - limit
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def targets_phrase(report: Report) -> str:
+    """`both`, `slim`, or `every target`: how to say "on all the targets"."""
+    if len(report.targets) == 1:
+        return report.targets[0].name
+    return "both" if len(report.targets) == 2 else "every target"
+
+
 def headline(report: Report) -> str:
     """One sentence: how each target fares."""
+    if not report.packages:
+        return "the input lists no packages to check."
     parts = []
     table = counts(report)
+    conflicts = {p.target for p in report.problems if p.kind == "conflict"}
     for target in report.targets:
         c = table[target.name]
         builds = c[Status.SOURCE_BUILD.value]
         missing = c[Status.UNAVAILABLE.value] + c[Status.NOT_FOUND.value]
         unknown = c[Status.UNKNOWN.value]
+        linux = sum(1 for p in report.packages if verdict_of(p, target.name).untrusted)
+        states = []
+        if target.name in conflicts or None in conflicts:
+            states.append("resolution impossible")
         if missing:
-            state = f"{missing} package{'s' if missing != 1 else ''} cannot be installed"
-        elif builds:
-            state = f"{builds} source build{'s' if builds != 1 else ''}"
-        else:
-            state = "every package installs from a wheel"
+            states.append(f"{plural(missing, 'package')} cannot be installed")
+        if builds:
+            states.append(plural(builds, "source build"))
         if unknown:
-            state += f", {unknown} unknown"
-        parts.append(f"{target.name}: {state}")
-    return "; ".join(parts) + "."
+            states.append(f"{unknown} unknown")
+        if linux:
+            states.append(f"{linux} with only a plain linux_ wheel")
+        if not states:
+            states.append("every package installs from a wheel")
+        parts.append(f"{target.name}: {', '.join(states)}")
+    return "; ".join(parts) + "." if parts else "no targets."

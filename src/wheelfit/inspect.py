@@ -1,0 +1,179 @@
+"""`wheelfit inspect PROJECT`: one project's wheel availability matrix, pure over a ProjectPage.
+
+For one version (default: the newest final release with a non-yanked file) and each of
+Python 3.8-3.14, {manylinux, musllinux} and {x86_64, aarch64}, the file pip would pick on the
+matching image (slim: trixie, glibc 2.41; alpine: 3.24, musl 1.2.6), restricted to that
+version: `binary`, `pure`, `sdist` (a source build) or `none`. Also the first version that
+shipped a musllinux wheel for each arch, scanning every version's file names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from wheelfit.errors import UsageError
+from wheelfit.model import DistFile, ProjectPage, Status, Variant
+from wheelfit.targets import ALPINE_MUSL, ARCHES, DEBIAN_GLIBC, make_target
+from wheelfit.verdict import ParsedFile, Policy, parse_file, rank_versions
+
+PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+FAMILIES = {"manylinux": Variant.SLIM, "musllinux": Variant.ALPINE}
+DEBIAN, ALPINE = "trixie", "3.24"
+IMAGES = {"manylinux": f"python:X.Y-slim-{DEBIAN} (glibc {DEBIAN_GLIBC[DEBIAN]})",
+          "musllinux": f"python:X.Y-alpine{ALPINE} (musl {ALPINE_MUSL[ALPINE]})"}
+KINDS = {Status.BINARY_WHEEL: "binary", Status.PURE_WHEEL: "pure",
+         Status.SOURCE_BUILD: "sdist"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What pip picks for one Python, platform family and arch: binary, pure, sdist or none."""
+
+    python: str
+    family: str
+    arch: str
+    kind: str
+    file: str | None = None
+    tag: str | None = None
+    untrusted: bool = False
+
+
+@dataclass(frozen=True)
+class InspectResult:
+    """The matrix for one version of one project."""
+
+    project: str
+    version: str
+    chosen_by: str
+    yanked: bool
+    files: int
+    cells: tuple[Cell, ...]
+    first_musllinux: tuple[tuple[str, str | None], ...]
+    pythons: tuple[str, ...] = PYTHONS
+    arches: tuple[str, ...] = ARCHES
+
+    def cell(self, python: str, family: str, arch: str) -> Cell:
+        """The cell for one combination (KeyError-free: the matrix is complete)."""
+        return next(c for c in self.cells
+                    if (c.python, c.family, c.arch) == (python, family, arch))
+
+
+def _parsed(page: ProjectPage) -> dict[Version, list[ParsedFile]]:
+    by_version: dict[Version, list[ParsedFile]] = {}
+    for file in page.files:
+        parsed = parse_file(file, page.name)
+        if parsed is not None:
+            by_version.setdefault(parsed.version, []).append(parsed)
+    return by_version
+
+
+def pick_version(page: ProjectPage, version: str | None = None) -> tuple[Version, str]:
+    """The version to inspect and why: the requested one, else the newest final release with
+    a non-yanked file (else the newest version with one, pre-releases included)."""
+    by_version = _parsed(page)
+    if not by_version:
+        raise UsageError(f"{page.name} has no wheels or sdists on the index")
+    if version is not None:
+        try:
+            wanted = Version(version)
+        except InvalidVersion:
+            raise UsageError(f"--version {version!r} is not a valid version") from None
+        if wanted not in by_version:
+            newest = ", ".join(str(v) for v in sorted(by_version, reverse=True)[:5])
+            raise UsageError(f"{page.name} has no version {version}",
+                             hint=f"The newest versions are: {newest}.")
+        return wanted, "requested"
+    live = [v for v, files in by_version.items() if any(not p.file.yanked for p in files)]
+    final = [v for v in live if not v.is_prerelease]
+    if final:
+        return max(final), "newest final release"
+    if live:
+        return max(live), "newest release (there is no final release)"
+    return max(by_version), "newest release (every file is yanked)"
+
+
+def first_musllinux(page: ProjectPage, arches: Sequence[str] = ARCHES) -> dict[str, str | None]:
+    """arch → the lowest version with a musllinux wheel for it (None when there is none)."""
+    first: dict[str, Version | None] = dict.fromkeys(arches)
+    for version, files in _parsed(page).items():
+        for parsed in files:
+            platforms = {t.platform for t in parsed.tags or ()}
+            for arch in arches:
+                shipped = any(p.startswith("musllinux_") and p.endswith(f"_{arch}")
+                              for p in platforms)
+                current = first[arch]
+                if shipped and (current is None or version < current):
+                    first[arch] = version
+    return {arch: str(v) if v is not None else None for arch, v in first.items()}
+
+
+def inspect_project(
+    page: ProjectPage, version: str | None = None, *,
+    pythons: Sequence[str] = PYTHONS, arches: Sequence[str] = ARCHES,
+) -> InspectResult:
+    """The availability matrix of one version of a project."""
+    chosen, why = pick_version(page, version)
+    files: tuple[DistFile, ...] = tuple(p.file for p in _parsed(page)[chosen])
+    cells = []
+    for python in pythons:
+        for family, variant in FAMILIES.items():
+            for arch in arches:
+                target = make_target(variant, python, arch, DEBIAN, ALPINE)
+                ranked = rank_versions(files, page.name, target, Policy())
+                best = ranked[0] if ranked else None
+                if best is None or best.file is None:
+                    cells.append(Cell(python, family, arch, "none"))
+                    continue
+                v = best.verdict
+                cells.append(Cell(python, family, arch, KINDS[v.status], v.file, v.tag,
+                                  v.untrusted))
+    return InspectResult(
+        project=page.name, version=str(chosen), chosen_by=why,
+        yanked=all(f.yanked for f in files), files=len(files), cells=tuple(cells),
+        first_musllinux=tuple(first_musllinux(page, arches).items()),
+        pythons=tuple(pythons), arches=tuple(arches),
+    )
+
+
+def inspect_dict(result: InspectResult) -> dict[str, Any]:
+    """The result as JSON-ready data (for `wheelfit inspect --format json`)."""
+    return {
+        "project": result.project,
+        "version": result.version,
+        "chosen_by": result.chosen_by,
+        "yanked": result.yanked,
+        "files": result.files,
+        "images": dict(IMAGES),
+        "matrix": [{"python": c.python, "platform": c.family, "arch": c.arch,
+                    "kind": c.kind, "file": c.file, "tag": c.tag, "untrusted": c.untrusted}
+                   for c in result.cells],
+        "first_musllinux": dict(result.first_musllinux),
+    }
+
+
+def render_inspect(result: InspectResult) -> str:
+    """The matrix as plain text: one row per Python, one column per platform and arch."""
+    yanked = ", yanked" if result.yanked else ""
+    out = [f"{result.project} {result.version} ({result.chosen_by}{yanked}; "
+           f"{result.files} file{'s' if result.files != 1 else ''})",
+           f"manylinux = {IMAGES['manylinux']}, musllinux = {IMAGES['musllinux']}", ""]
+    columns = [(f, a) for f in FAMILIES for a in result.arches]
+    rows = [["python", *[f"{f} {a}" for f, a in columns]]]
+    for python in result.pythons:
+        row = [python]
+        for family, arch in columns:
+            cell = result.cell(python, family, arch)
+            row.append(cell.kind + (" (linux_)" if cell.untrusted else ""))
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    out.append("")
+    out.append("binary: a binary wheel · pure: a pure-Python wheel · sdist: builds from source "
+               "· none: cannot be installed")
+    firsts = ", ".join(f"{arch} {v or 'never'}" for arch, v in result.first_musllinux)
+    out.append(f"First musllinux wheels: {firsts}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,71 @@
+"""Shared helpers of the formats: the headline, attention order, musl gaps, text cleaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from formats.canned import CANNED, service
+from wheelfit.formats.summary import (
+    attention,
+    clean_text,
+    headline,
+    musl_gap,
+    scrubbed,
+    short_list,
+)
+from wheelfit.model import PackageResult, Status, Verdict
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("service", "slim: 1 package cannot be installed, 2 source builds; alpine: 2 packages "
+                "cannot be installed, 2 source builds."),
+    ("clean", "slim: every package installs from a wheel; alpine: every package installs "
+              "from a wheel."),
+    ("conflict", "slim: 1 unknown; alpine: resolution impossible."),
+    ("slim_only", "slim: 1 with only a plain linux_ wheel."),
+    ("empty", "the input lists no packages to check."),
+])
+def test_headline(name: str, expected: str) -> None:
+    assert headline(CANNED[name]()) == expected
+
+
+def test_attention_puts_uninstallable_before_source_builds() -> None:
+    assert [p.name for p in attention(service())] == [
+        "internal-auth-client", "playwright", "psycopg2", "uwsgi"]
+
+
+@pytest.mark.parametrize(("name", "gap"), [("playwright", True), ("psycopg2", False),
+                                           ("numpy", False), ("internal-auth-client", False)])
+def test_musl_gap(name: str, gap: bool) -> None:
+    report = service()
+    pkg = next(p for p in report.packages if p.name == name)
+    assert musl_gap(report, pkg) is gap
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a\nb\tc", "a b c"),
+    ("\x1b[31mred", "\\x1b[31mred"),
+    ("cr\rlf", "cr\\x0dlf"),
+    ("rlo\u202eevil", "rlo\\u202eevil"),
+    ("café ✅", "café ✅"),
+])
+def test_clean_text(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
+
+
+def test_scrubbed_cleans_nested_strings_and_keeps_enums() -> None:
+    verdict = Verdict(Status.UNAVAILABLE, reason="x\x1by", available_platforms=("p\x07",))
+    pkg = scrubbed(PackageResult("n\x1b", "1", ("r\n",), {"slim": verdict}))
+    assert pkg.name == "n\\x1b" and pkg.requested_by == ("r ",)
+    assert pkg.verdicts["slim"].reason == "x\\x1by"
+    assert pkg.verdicts["slim"].available_platforms == ("p\\x07",)
+    assert pkg.verdicts["slim"].status is Status.UNAVAILABLE
+
+
+@pytest.mark.parametrize(("names", "limit", "expected"), [
+    (["a", "b"], 5, "a, b"),
+    (["a", "b", "c"], 2, "a, b and 1 more"),
+    ([], 3, ""),
+])
+def test_short_list(names: list[str], limit: int, expected: str) -> None:
+    assert short_list(names, limit) == expected
