@@ -73,11 +73,11 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     with ThreadPoolExecutor(max_workers=max(1, len(catalogs))) as pool:
         outcomes = list(pool.map(lambda c: _check_target(spec, c), catalogs))
     problems: list[Problem] = [Problem("input", p) for p in spec.problems]
-    for catalog, outcome in zip(catalogs, outcomes):
+    for catalog, outcome in zip(catalogs, outcomes, strict=True):
         if outcome.conflict:
             problems.append(Problem("conflict", outcome.conflict, catalog.target.name))
     packages = _merge(request.targets, outcomes, unresolved={
-        c.target.name for c, o in zip(catalogs, outcomes) if o.conflict
+        c.target.name for c, o in zip(catalogs, outcomes, strict=True) if o.conflict
     })
     problems += _version_differences(packages, request.targets)
     report = Report(
@@ -214,7 +214,7 @@ def _merge(
         requested: set[str] = set()
         notes: list[str] = []
         direct = unknown_deps = False
-        for target, outcome in zip(targets, outcomes):
+        for target, outcome in zip(targets, outcomes, strict=True):
             resolved = outcome.packages.get(name)
             if resolved is None:
                 per_target[target.name] = NOT_REQUIRED

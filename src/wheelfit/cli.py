@@ -1,12 +1,15 @@
-"""The command line: options → a CheckRequest → `check()` → a format. The only click user."""
+"""The command line: options → a CheckRequest → `check()` → a format. The only click user.
+
+Every error reaches the user through `_fail()`: one paragraph on stderr, the exit code of
+the error's class (see EXIT_CODES_HELP), never a traceback.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -17,7 +20,7 @@ EXIT_CODES_HELP = """Exit codes: 0 done · 1 a --fail-on rule tripped · 2 usage
 3 input file error · 4 resolution impossible · 5 index unreachable ·
 6 report incomplete (some verdicts unknown because the index failed)."""
 
-DEFAULT_INDEX = "https://pypi.org/simple/"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(error: WheelfitError) -> NoReturn:
@@ -30,65 +33,122 @@ def _fail(error: WheelfitError) -> NoReturn:
     sys.exit(int(error.exit_code))
 
 
+def _apply(func: F, decorators: Sequence[Callable[[F], F]]) -> F:
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def target_options(func: F) -> F:
+    """--python, --arch, --debian, --alpine, --target."""
+    return _apply(func, [
+        click.option("--python", "python", metavar="X.Y", help="Target CPython version "
+                     "[default: the input's requires-python, .python-version or Dockerfile, "
+                     "else 3.12]."),
+        click.option("--arch", type=click.Choice(["x86_64", "aarch64"]), default="x86_64",
+                     show_default=True, help="Target CPU architecture."),
+        click.option("--debian", type=click.Choice(["bookworm", "trixie"]), default="trixie",
+                     show_default=True, help="Debian release of the slim image "
+                     "(glibc 2.36 / 2.41)."),
+        click.option("--alpine", type=click.Choice(["3.20", "3.21", "3.22", "3.23", "3.24"]),
+                     default="3.24", show_default=True, help="Alpine release of the image."),
+        click.option("--target", "targets", type=click.Choice(["slim", "alpine"]),
+                     multiple=True, help="Image to check (repeatable) [default: both]."),
+    ])
+
+
+def index_options(func: F) -> F:
+    """Index location, cache and network behaviour."""
+    return _apply(func, [
+        click.option("--index-url", "-i", metavar="URL", help="Base URL of the simple index "
+                     "[default: the requirements file's, $PIP_INDEX_URL, $UV_INDEX_URL, pip's "
+                     "config, then https://pypi.org/simple/]."),
+        click.option("--extra-index-url", metavar="URL", multiple=True,
+                     help="More indexes to search (repeatable)."),
+        click.option("--cache-dir", type=click.Path(path_type=Path),
+                     envvar="WHEELFIT_CACHE_DIR",
+                     help="Cache folder [default: the user cache folder; $WHEELFIT_CACHE_DIR]."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+        click.option("--refresh", is_flag=True, help="Revalidate every cached response."),
+        click.option("--offline", is_flag=True, help="Use only the cache; never the network."),
+        click.option("--timeout", type=click.FloatRange(0.1, 600), default=15.0,
+                     show_default=True, help="Seconds to wait for each index request."),
+        click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+                     help="Retries for transient index failures."),
+    ])
+
+
+def selection_options(func: F) -> F:
+    """Options that change which files pip may choose."""
+    return _apply(func, [
+        click.option("--pre", is_flag=True, help="Allow pre-releases."),
+        click.option("--exclude-newer", metavar="DATE", help="Ignore files uploaded on or "
+                     "after this date (YYYY-MM-DD, UTC, or an RFC 3339 time)."),
+        click.option("--only-binary", metavar="NAMES", multiple=True,
+                     help="Never build these from source (`:all:` for every project)."),
+        click.option("--no-binary", metavar="NAMES", multiple=True,
+                     help="Always build these from source (`:all:` for every project)."),
+        click.option("--prefer-binary", is_flag=True,
+                     help="Prefer an older wheel over a newer sdist, as pip does."),
+    ])
+
+
+def input_options(func: F) -> F:
+    """How to read the dependency files."""
+    return _apply(func, [
+        click.option("--input-format", type=click.Choice(
+            ["requirements", "pyproject", "uv-lock", "poetry-lock", "pipfile-lock", "pylock"]),
+            help="Read the input as this format instead of guessing from its name."),
+        click.option("--extra", "extras", metavar="NAME", multiple=True,
+                     help="pyproject.toml optional dependencies to include (repeatable)."),
+        click.option("--all-extras", is_flag=True, help="Include every optional group."),
+        click.option("--group", "groups", metavar="NAME", multiple=True,
+                     help="Dependency group to include (PEP 735 or Poetry; repeatable)."),
+        click.option("--dev", is_flag=True, help="Pipfile.lock: include the develop section."),
+        click.option("--keep-going", is_flag=True, help="Report bad lines; check the rest."),
+        click.option("--mapping", "mapping_path", type=click.Path(path_type=Path),
+                     help="Your own apk/apt mapping file, layered over the bundled one."),
+    ])
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="wheelfit")
 def cli() -> None:
     """Will your Python dependencies install from wheels on python:slim and python:alpine?"""
 
 
+def _fail_on_help() -> str:
+    from wheelfit.policy import rules_help
+
+    return "Exit 1 when a rule trips, e.g. alpine:source-build. " + rules_help()
+
+
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--python", "python", metavar="X.Y", help="Target CPython version "
-              "[default: from the input's requires-python, .python-version or Dockerfile, "
-              "else 3.12].")
-@click.option("--arch", type=click.Choice(["x86_64", "aarch64"]), default="x86_64",
-              show_default=True, help="Target CPU architecture.")
-@click.option("--debian", type=click.Choice(["bookworm", "trixie"]), default="trixie",
-              show_default=True, help="Debian release of the slim image (glibc 2.36 / 2.41).")
-@click.option("--alpine", type=click.Choice(["3.20", "3.21", "3.22", "3.23", "3.24"]),
-              default="3.24", show_default=True, help="Alpine release of the alpine image.")
-@click.option("--target", "targets", type=click.Choice(["slim", "alpine"]), multiple=True,
-              help="Image to check (repeatable) [default: both].")
-@click.option("--index-url", "-i", metavar="URL", help="Base URL of the simple index "
-              f"[default: $PIP_INDEX_URL, then {DEFAULT_INDEX}].")
-@click.option("--extra-index-url", metavar="URL", multiple=True,
-              help="More indexes to search (repeatable; also $PIP_EXTRA_INDEX_URL).")
-@click.option("--pre", is_flag=True, help="Allow pre-releases.")
-@click.option("--exclude-newer", metavar="YYYY-MM-DD", help="Ignore files uploaded on or after "
-              "this date (UTC) or RFC 3339 time, to check a file as of a past date.")
-@click.option("--only-binary", metavar="NAMES", multiple=True,
-              help="Never build these from source (`:all:` for every project).")
-@click.option("--no-binary", metavar="NAMES", multiple=True,
-              help="Always build these from source (`:all:` for every project).")
-@click.option("--prefer-binary", is_flag=True, help="Prefer an older wheel over a newer sdist.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--input-format", type=click.Choice(
-    ["requirements", "pyproject", "uv-lock", "poetry-lock", "pipfile-lock", "pylock"]),
-    help="Read the input as this format instead of guessing from its name.")
-@click.option("--extra", "extras", metavar="NAME", multiple=True,
-              help="pyproject.toml optional dependencies to include (repeatable).")
-@click.option("--all-extras", is_flag=True, help="Include every optional dependency group.")
-@click.option("--group", "groups", metavar="NAME", multiple=True,
-              help="Dependency group to include (PEP 735 or Poetry; repeatable).")
-@click.option("--dev", is_flag=True, help="Pipfile.lock: include the develop section.")
-@click.option("--keep-going", is_flag=True, help="Report bad lines and check the rest.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="WHEELFIT_CACHE_DIR",
-              help="Where to cache index responses [default: the user cache folder].")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option("--refresh", is_flag=True, help="Revalidate every cached response.")
-@click.option("--offline", is_flag=True, help="Use only the cache; never the network.")
-@click.option("--timeout", type=float, default=15.0, show_default=True,
-              help="Seconds to wait for the index on each request.")
-@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-              help="Retries for transient index failures.")
+@click.option("--recursive", "-r", "recursive", type=click.Path(path_type=Path),
+              help="Audit every service's dependency file below this folder.")
+@target_options
+@index_options
+@selection_options
+@input_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--fail-on", "fail_on", metavar="TARGET:CONDITION", multiple=True,
+              help="Exit 1 when a rule trips (repeatable), e.g. alpine:source-build, "
+              "any:unavailable. Conditions: source-build, native-build, unavailable, "
+              "not-found, unknown, not-wheel, untrusted, versions-differ.")
+@click.option("--all", "show_all", is_flag=True, help="List every package, not only those "
+              "that need attention.")
+@click.option("--no-color", is_flag=True, help="No colour (also: $NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Show requests and where figures come from.")
 @click.option("-q", "--quiet", is_flag=True, help="Only what needs attention and the summary.")
 def check(inputs: tuple[Path, ...], **options: Any) -> None:
     """Check dependency files against python:slim and python:alpine."""
-    if not inputs:
+    from wheelfit.run import run_check
+
+    if not inputs and not options["recursive"]:
         raise click.UsageError("give at least one dependency file, e.g. "
-                               "`wheelfit check requirements.txt`")
+                               "`wheelfit check requirements.txt`, or --recursive DIR")
     try:
         code = run_check(list(inputs), options)
     except WheelfitError as error:
@@ -96,100 +156,105 @@ def check(inputs: tuple[Path, ...], **options: Any) -> None:
     sys.exit(int(code))
 
 
-def run_check(inputs: Sequence[Path], options: dict[str, Any]) -> ExitCode:
-    """Load every input, check it, print the chosen format; return the exit code."""
-    from wheelfit.check import check as run
-    from wheelfit.formats import render
-    from wheelfit.index.client import open_index
-    from wheelfit.sources import load_spec
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--variant", type=click.Choice(
+    ["slim", "slim-multistage", "alpine", "alpine-cleanup", "alpine-multistage"]),
+    help="Variant to write [default: the recommended one].")
+@target_options
+@index_options
+@selection_options
+@input_options
+def dockerfile(input_path: Path, **options: Any) -> None:
+    """Print a Dockerfile for the recommended (or chosen) variant."""
+    from wheelfit.run import run_dockerfile
 
-    specs = [
-        load_spec(path, input_format=options["input_format"], extras=options["extras"],
-                  all_extras=options["all_extras"], groups=options["groups"],
-                  dev=options["dev"], keep_going=options["keep_going"], environ=os.environ)
-        for path in inputs
-    ]
-    index_urls = _index_urls(options, specs[0].options.index_url,
-                             specs[0].options.extra_index_urls)
-    index = open_index(
-        index_urls, cache_dir=options["cache_dir"], no_cache=options["no_cache"],
-        refresh=options["refresh"], offline=options["offline"], timeout=options["timeout"],
-        retries=options["retries"],
-    )
-    worst = ExitCode.OK
     try:
-        for spec in specs:
-            request = _request(spec, options, index_urls)
-            report = run(request, index)
-            click.echo(render(report, options["fmt"], {"verbose": options["verbose"],
-                                                       "quiet": options["quiet"]}), nl=False)
-            worst = max(worst, _report_exit_code(report))
-    finally:
-        index.close()
-    return worst
+        click.echo(run_dockerfile(input_path, options), nl=False)
+    except WheelfitError as error:
+        _fail(error)
 
 
-def _index_urls(
-    options: dict[str, Any], file_index: str | None, file_extra: Sequence[str]
-) -> tuple[str, ...]:
-    primary = (options["index_url"] or file_index or os.environ.get("PIP_INDEX_URL")
-               or DEFAULT_INDEX)
-    extra = list(options["extra_index_url"]) or list(file_extra) or os.environ.get(
-        "PIP_EXTRA_INDEX_URL", "").split()
-    return tuple(dict.fromkeys([primary, *extra]))
+@cli.command(name="inspect")
+@click.argument("project")
+@click.argument("version", required=False)
+@index_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def inspect_command(project: str, version: str | None, **options: Any) -> None:
+    """Wheel availability of PROJECT[==VERSION] over Pythons, libcs and arches."""
+    from wheelfit.run import run_inspect
+
+    if "==" in project and version is None:
+        project, version = project.split("==", 1)
+    try:
+        click.echo(run_inspect(project, version, options), nl=False)
+    except WheelfitError as error:
+        _fail(error)
 
 
-def _request(spec: Any, options: dict[str, Any], index_urls: tuple[str, ...]) -> Any:
-    from wheelfit.check import CheckRequest
-    from wheelfit.targets import DEFAULT_PYTHON, default_targets
-    from wheelfit.verdict import parse_upload_cutoff
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the report (`--format json`)."""
+    from wheelfit.formats.schema import schema_text
 
-    if options["python"]:
-        python, source = options["python"], "--python"
-    elif spec.python is not None:
-        python, source = spec.python.version, spec.python.source
-    else:
-        python, source = DEFAULT_PYTHON, f"default {DEFAULT_PYTHON}; pass --python to change"
-    exclude_newer = None
-    if options["exclude_newer"]:
-        try:
-            exclude_newer = parse_upload_cutoff(options["exclude_newer"])
-        except ValueError:
-            raise UsageError(
-                f"--exclude-newer {options['exclude_newer']!r} is not a date",
-                hint="Give YYYY-MM-DD or an RFC 3339 time such as 2020-02-15T00:00:00Z.",
-            ) from None
-    targets = default_targets(options["targets"] or ("slim", "alpine"), python,
-                              options["arch"], options["debian"], options["alpine"])
-    return CheckRequest(
-        spec=spec, targets=targets, python_source=source,
-        pre=options["pre"] or spec.options.pre, exclude_newer=exclude_newer,
-        only_binary=_names(options["only_binary"]) | spec.options.only_binary,
-        no_binary=_names(options["no_binary"]) | spec.options.no_binary,
-        prefer_binary=options["prefer_binary"] or spec.options.prefer_binary,
-        index_urls=index_urls,
-    )
+    click.echo(schema_text(), nl=False)
 
 
-def _names(values: Sequence[str]) -> frozenset[str]:
-    return frozenset(n.strip() for v in values for n in v.split(",") if n.strip())
+@cli.group()
+def mapping() -> None:
+    """The apk/apt mapping of PyPI projects to system packages."""
 
 
-def _report_exit_code(report: Any) -> ExitCode:
-    if any(p.kind == "conflict" for p in report.problems):
-        return ExitCode.RESOLUTION
-    if not report.complete:
-        return ExitCode.INCOMPLETE
-    return ExitCode.OK
+@mapping.command(name="validate")
+@click.argument("path", type=click.Path(path_type=Path))
+def mapping_validate(path: Path) -> None:
+    """Check a mapping file against the schema."""
+    from wheelfit.mapping import load_mapping
+
+    try:
+        loaded = load_mapping(path)
+    except WheelfitError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(UsageError(f"{path}: cannot read the mapping file ({error.strerror})"))
+    click.echo(f"{path}: valid ({len(loaded.projects)} projects after merging)")
+
+
+@cli.group()
+def cache() -> None:
+    """The HTTP cache."""
+
+
+@cache.command(name="info")
+@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="WHEELFIT_CACHE_DIR")
+def cache_info_command(cache_dir: Path | None) -> None:
+    """Where the cache is and how big."""
+    from wheelfit.index.cache import cache_info
+
+    path, entries, size = cache_info(cache_dir)
+    click.echo(f"{path}: {entries} entries, {size / 1e6:.1f} MB")
+
+
+@cache.command(name="clear")
+@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="WHEELFIT_CACHE_DIR")
+def cache_clear_command(cache_dir: Path | None) -> None:
+    """Delete everything in the cache."""
+    from wheelfit.index.cache import cache_clear
+
+    cache_clear(cache_dir)
+    click.echo("cache cleared")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point for the console script and `python -m wheelfit`."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="wheelfit",
-                 standalone_mode=True)
+        cli.main(args=list(argv) if argv is not None else None, prog_name="wheelfit")
     except WheelfitError as error:
         _fail(error)
     except KeyboardInterrupt:
         click.echo("wheelfit: interrupted", err=True)
         sys.exit(130)
+
+
+__all__ = ["ExitCode", "cli", "main"]

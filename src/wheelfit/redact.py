@@ -1,4 +1,4 @@
-"""Credential redaction: every URL that reaches output, logs, errors or cache keys goes through here."""
+"""Credential redaction for every URL that reaches output, logs, errors or cache keys."""
 
 from __future__ import annotations
 

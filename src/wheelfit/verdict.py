@@ -120,7 +120,7 @@ def uploaded_before(file: DistFile, cutoff: datetime) -> bool:
 
 
 def python_allows(file: DistFile, target: Target) -> bool:
-    """The file's Requires-Python admits the target's Python (an invalid one is ignored, as pip does)."""
+    """The file's Requires-Python admits the target's Python (pip ignores an invalid one)."""
     if not file.requires_python:
         return True
     try:

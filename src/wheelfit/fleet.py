@@ -1,0 +1,72 @@
+"""Fleet audits: many services' reports and what they add up to."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wheelfit.model import Report, Status, Variant
+
+BLOCKING = (Status.SOURCE_BUILD, Status.UNAVAILABLE, Status.NOT_FOUND, Status.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class FleetSummary:
+    """What a platform team asks of many services at once."""
+
+    services: int
+    alpine_ready: tuple[str, ...]
+    alpine_blocked: tuple[str, ...]
+    top_blockers: tuple[tuple[str, int], ...]
+    distinct_packages: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FleetReport:
+    """Every service's report plus the fleet summary."""
+
+    services: tuple[Report, ...]
+    fleet: FleetSummary
+
+
+def _blocks_alpine(report: Report) -> set[str]:
+    names = {t.name for t in report.targets if t.variant is Variant.ALPINE}
+    return {
+        p.name for p in report.packages
+        for target, v in p.verdicts.items() if target in names and v.status in BLOCKING
+    }
+
+
+def summarise(reports: Sequence[Report], notes: Sequence[str] = ()) -> FleetReport:
+    """Build the fleet summary: alpine-ready services, the packages that block most."""
+    ready: list[str] = []
+    blocked: list[str] = []
+    blockers: Counter[str] = Counter()
+    for report in reports:
+        blocking = _blocks_alpine(report)
+        (blocked if blocking else ready).append(report.input)
+        blockers.update(blocking)
+    distinct = {p.name for r in reports for p in r.packages}
+    top = tuple(sorted(blockers.items(), key=lambda kv: (-kv[1], kv[0]))[:10])
+    return FleetReport(
+        services=tuple(reports),
+        fleet=FleetSummary(
+            services=len(reports), alpine_ready=tuple(ready), alpine_blocked=tuple(blocked),
+            top_blockers=top, distinct_packages=len(distinct), notes=tuple(notes),
+        ),
+    )
+
+
+def render_fleet_text(fleet: FleetSummary) -> str:
+    """The fleet summary as a few lines of text."""
+    lines = [f"Fleet: {fleet.services} services, {fleet.distinct_packages} distinct packages",
+             f"  can move to alpine with no source build: {len(fleet.alpine_ready)}"
+             + (f" ({', '.join(fleet.alpine_ready)})" if fleet.alpine_ready else ""),
+             f"  need source builds or lack packages on alpine: {len(fleet.alpine_blocked)}"]
+    if fleet.top_blockers:
+        lines.append("  packages that block the most services on alpine: "
+                     + ", ".join(f"{n} ({c})" for n, c in fleet.top_blockers))
+    lines += [f"  note: {n}" for n in fleet.notes]
+    return "\n".join(lines) + "\n"
