@@ -1,0 +1,91 @@
+"""The packaged size tables load, cite a source and a date for every row, and combine sanely."""
+
+from __future__ import annotations
+
+import pytest
+from estimate_factory import targets
+
+from wheelfit import sizes
+from wheelfit.model import Variant
+from wheelfit.targets import ALPINE_MUSL, DEBIAN_GLIBC, make_target
+
+
+def test_every_base_row_has_a_basis_source_and_date() -> None:
+    for row in sizes.base_images().values():
+        assert row.on_disk_mb > 0 and row.compressed_mb > 0
+        assert row.on_disk_basis == "measured" or row.on_disk_basis.startswith("derived")
+        assert row.on_disk_source.startswith("docker-library/repo-info") and row.on_disk_date
+        assert row.compressed_basis == "measured" or row.compressed_basis.startswith("derived")
+        if row.compressed_basis == "measured":
+            assert row.compressed_source and row.compressed_date
+
+
+def test_measured_rows_are_the_repo_info_figures() -> None:
+    slim, alpine = targets("3.12")
+    assert sizes.base_image(slim) is not None
+    row = sizes.base_image(alpine)
+    assert row is not None and row.on_disk_basis == "measured" and row.on_disk_mb == 48.87
+
+
+def test_every_supported_release_has_rows_for_current_pythons_and_both_arches() -> None:
+    for python in ("3.10", "3.11", "3.12", "3.13"):
+        for arch in ("x86_64", "aarch64"):
+            for debian in DEBIAN_GLIBC:
+                assert sizes.base_image(make_target(Variant.SLIM, python, arch, debian=debian))
+            for alpine in ALPINE_MUSL:
+                assert sizes.base_image(make_target(Variant.ALPINE, python, arch, alpine=alpine))
+
+
+def test_a_python_of_another_era_has_no_invented_size() -> None:
+    slim, alpine = targets("3.7")
+    assert sizes.base_image(slim) is None and sizes.base_image(alpine) is None
+
+
+def test_slim_bases_are_bigger_than_alpine_bases() -> None:
+    rows = sizes.base_images()
+    for (python, variant, _release, arch), row in rows.items():
+        if variant == "alpine":
+            assert all(other.on_disk_mb > row.on_disk_mb for key, other in rows.items()
+                       if key[0] == python and key[1] == "slim" and key[3] == arch)
+
+
+def test_every_system_row_is_sourced_and_ordered() -> None:
+    for row in sizes.system_table().values():
+        assert row.lo_kib <= row.size_kib <= row.hi_kib
+        assert row.basis in ("measured", "derived") and row.source and row.date and row.method
+        assert row.role in ("toolchain", "build", "runtime", "base")
+
+
+def test_toolchain_members_count_once() -> None:
+    alone = sizes.system_size("alpine", "3.24", ["build-base"])
+    with_members = sizes.system_size("alpine", "3.24", ["build-base", "gcc", "musl-dev", "g++"])
+    assert with_members.span == alone.span
+
+
+def test_a_group_counts_as_its_largest_member() -> None:
+    both = sizes.system_size("debian", "bookworm", ["libxml2-dev", "libxslt1-dev"])
+    bigger = sizes.system_size("debian", "bookworm", ["libxslt1-dev"])
+    assert both.span == bigger.span
+
+
+def test_unknown_system_package_gets_the_documented_default_and_says_so() -> None:
+    result = sizes.system_size("alpine", "3.24", ["no-such-lib"])
+    assert result.unknown == ("no-such-lib",)
+    assert result.span.point == sizes.UNKNOWN_SYSTEM_KIB[0] * sizes.KIB
+    assert "size unknown" in result.lines[0]
+
+
+def test_alpine_base_libraries_add_nothing() -> None:
+    assert sizes.system_size("alpine", "3.24", ["libffi", "libssl3", "zlib"]).span == sizes.ZERO
+
+
+@pytest.mark.parametrize("name", ["grpcio", "pandas", "numpy", "scipy", "cryptography"])
+def test_published_build_times_cite_urls(name: str) -> None:
+    row = sizes.build_time(name, "c-small")
+    assert row.key == name and row.minutes_lo < row.minutes_hi and "https://" in row.source
+
+
+@pytest.mark.parametrize("klass", ["pure", "c-small", "c-large", "cpp-heavy", "rust", "fortran"])
+def test_every_class_has_a_default(klass: str) -> None:
+    row = sizes.build_time("some-unlisted-package", klass)
+    assert row.key == f"class:{klass}" and row.minutes_lo <= row.minutes_hi
