@@ -50,14 +50,26 @@ def enrich(
     *,
     sizes: bool = True,
 ) -> Report:
-    """Fill build needs, native evidence, alternatives, installed sizes and commands."""
+    """Fill build needs, native evidence, alternatives, installed sizes, commands, and the
+    estimate with its recommendation."""
+    from wheelfit.estimate import estimate
+    from wheelfit.recommend import recommend
+
     targets = {t.name: t for t in report.targets}
+    vendored: dict[tuple[str, str], int] = {}
     with ThreadPoolExecutor(max_workers=8) as pool:
         packages = list(pool.map(
-            lambda p: _enrich_package(p, targets, catalogs, mapping, index, sizes),
+            lambda p: _enrich_package(p, targets, catalogs, mapping, index, sizes, vendored),
             report.packages,
         ))
-    return replace(report, packages=tuple(packages), commands=_commands(packages, targets))
+    enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets))
+    downloads = {
+        (p.name, t): f.size
+        for p in packages for t, v in p.verdicts.items()
+        if (f := _file_of(catalogs[t], p.name, v.file)) is not None and f.size is not None
+    }
+    est = estimate(enriched, wheel_sizes=downloads, vendored_bytes=vendored)
+    return replace(enriched, estimate=est, recommendation=recommend(enriched, est))
 
 
 def _enrich_package(
@@ -67,12 +79,15 @@ def _enrich_package(
     mapping: ApkMapping,
     index: PackageIndex,
     sizes: bool,
+    vendored: dict[tuple[str, str], int],
 ) -> PackageResult:
     verdicts: dict[str, Verdict] = {}
     for name, verdict in pkg.verdicts.items():
         target, catalog = targets[name], catalogs[name]
         if verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL):
-            verdicts[name] = _wheel_verdict(pkg.name, verdict, catalog, index, sizes)
+            verdicts[name], libs = _wheel_verdict(pkg.name, verdict, catalog, index, sizes)
+            if libs:
+                vendored[(pkg.name, name)] = libs
         elif verdict.status in (Status.SOURCE_BUILD, Status.UNAVAILABLE):
             verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, index)
         else:
@@ -95,23 +110,28 @@ def _page(catalog: ProjectCatalog, name: str) -> tuple[DistFile, ...]:
 
 def _wheel_verdict(
     name: str, verdict: Verdict, catalog: ProjectCatalog, index: PackageIndex, sizes: bool
-) -> Verdict:
+) -> tuple[Verdict, int]:
+    """The verdict with native evidence and installed size; also the vendored-library bytes."""
     binary = verdict.status is Status.BINARY_WHEEL
     evidence = (f"installs from {'a binary' if binary else 'a pure-Python'} wheel "
                 f"({verdict.tag})",)
-    installed = None
+    installed, libs = None, 0
     file = _file_of(catalog, name, verdict.file) if sizes else None
     if file is not None:
-        installed = _installed_bytes(index, file)
-    return replace(verdict, native=binary, evidence=evidence, installed_bytes=installed)
+        installed, libs = _installed_bytes(index, file)
+    return replace(verdict, native=binary, evidence=evidence, installed_bytes=installed), libs
 
 
-def _installed_bytes(index: PackageIndex, file: DistFile) -> int | None:
+def _installed_bytes(index: PackageIndex, file: DistFile) -> tuple[int | None, int]:
+    """Uncompressed size of a wheel's members, and how much of it is under `*.libs/`."""
     try:
         entries = index.wheel_entries(file)
     except IndexFault:
-        return None
-    return sum(e.uncompressed_size for e in entries) if entries is not None else None
+        return None, 0
+    if entries is None:
+        return None, 0
+    libs = sum(e.uncompressed_size for e in entries if ".libs/" in e.name)
+    return sum(e.uncompressed_size for e in entries), libs
 
 
 def _build_verdict(
