@@ -56,7 +56,10 @@ class PackageIndex(Protocol):
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20
     ) -> dict[str, bytes] | None:
-        """Selected members of an sdist, streamed and size-capped in memory; never extracted."""
+        """Selected members of an sdist, streamed and size-capped in memory; never extracted.
+
+        `wanted` receives member names as stored in the archive (`foo-1.0/setup.py`), and
+        the result is keyed by them."""
         ...
 
     def prefetch(self, names: Iterable[str]) -> None:

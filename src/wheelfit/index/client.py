@@ -1,0 +1,282 @@
+"""`IndexClient`: the `PackageIndex` wheelfit uses, over one or more simple indexes.
+
+* Project pages: `<index>/<canonical-name>/` with PEP 691 content negotiation, through the
+  HTTP page cache; files of every index that knows the project are merged in index order
+  (pip's `--extra-index-url` semantics). A 404/410 means "not on this index"; any other
+  failure of any index raises, because a partial file list would give wrong verdicts.
+* Metadata: PEP 658/714 `<file url>.metadata` (hash-checked), else a wheel's METADATA by
+  range requests, else an sdist's PKG-INFO when it is static (PEP 643), else None
+  (`files.py`). Results are kept in the immutable store, keyed by file URL and sha256.
+* Each page and each file's metadata is fetched at most once per run, even when several
+  threads ask at the same time: callers share one future per key.
+
+Request accounting (`stats()`): `requests` counts every request sent on the wire, including
+retries, redirect hops, range requests and 304 revalidations; `from_cache` counts every
+answer served from the disk cache: fresh page hits (no request), 304 revalidations (a
+request *and* a cache answer) and immutable-store hits; `bytes_downloaded` counts body
+bytes received (after content decoding).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+import requests
+from packaging.utils import canonicalize_name
+
+from wheelfit.errors import UsageError
+from wheelfit.index import pages
+from wheelfit.index.base import CoreMetadata, ZipEntry
+from wheelfit.index.cache import PageCache, Store, fetch_cached, resolve_cache_dir
+from wheelfit.index.files import NOT_FOUND, FileReader
+from wheelfit.index.http import Transport
+from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.urls import project_url, split_credentials
+from wheelfit.model import DistFile, ProjectPage, RequestStats
+
+_T = TypeVar("_T")
+DEFAULT_INDEX_URL = "https://pypi.org/simple"
+
+
+class IndexClient:
+    """A thread-safe `PackageIndex` over `index_urls` (first = primary, then extras)."""
+
+    def __init__(
+        self,
+        index_urls: Sequence[str],
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        no_cache: bool = False,
+        refresh: bool = False,
+        offline: bool = False,
+        timeout: float = 15.0,
+        retries: int = 3,
+        max_workers: int = 16,
+        session: requests.Session | None = None,
+        backoff: float = 0.5,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        if isinstance(index_urls, str):
+            index_urls = (index_urls,)
+        if not index_urls:
+            raise UsageError("at least one index URL is needed")
+        if offline and no_cache:
+            raise UsageError("--offline needs the cache; it cannot be combined with --no-cache")
+        self._limits = limits
+        self._lock = threading.Lock()
+        self._transport = Transport(
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            pool_size=max_workers,
+            session=session,
+            limits=limits,
+        )
+        self.index_urls = tuple(self._transport.add_credentials(u) for u in index_urls)
+        self.cache_dir: Path | None = None if no_cache else resolve_cache_dir(cache_dir)
+        self._pages = PageCache(self.cache_dir) if self.cache_dir else None
+        self._files = FileReader(
+            self._transport,
+            Store(self.cache_dir, "immutable") if self.cache_dir else None,
+            limits,
+            refresh=refresh,
+            offline=offline,
+            on_cache_hit=self._hit,
+        )
+        self._refresh = refresh
+        self._offline = offline
+        self._max_workers = max(1, max_workers)
+        self._executor: ThreadPoolExecutor | None = None
+        self._closed = False
+        self._futures: dict[tuple[str, ...], Future[object]] = {}
+        self._from_cache = 0
+
+    # --- PackageIndex --------------------------------------------------------------------------
+
+    def project(self, name: str) -> ProjectPage | None:
+        """All files of a project across the indexes; None when no index knows it."""
+        canonical = canonicalize_name(name)
+        return self._once(("page", canonical), lambda: self._fetch_project(canonical))
+
+    def core_metadata(self, file: DistFile) -> CoreMetadata | None:
+        """PEP 658 file, else wheel METADATA by range reads, else static sdist PKG-INFO."""
+        key = ("metadata", file.url, file.hash() or "")
+        return self._once(key, lambda: self._files.metadata(file))
+
+    def wheel_entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
+        """A wheel's central directory; None when the server refuses range requests."""
+        key = ("entries", file.url, file.hash() or "")
+        return self._once(key, lambda: self._files.entries(file))
+
+    def sdist_members(
+        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20
+    ) -> dict[str, bytes] | None:
+        """Members of an sdist, in memory, capped; never extracted, never executed.
+
+        `wanted` gets each regular file's name as stored in the archive (`foo-1.0/setup.py`;
+        links, absolute paths and `..` are skipped) and the result is keyed by that name.
+
+        None when the file is not an sdist, or a zip sdist's server refuses range requests.
+        """
+        return self._files.members(file, wanted, max_member_bytes)
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Start fetching these projects' pages in the background."""
+        for name in names:
+            self._submit(self.project, name)
+
+    def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
+        """Start fetching these files' metadata in the background."""
+        for file in files:
+            self._submit(self.core_metadata, file)
+
+    def stats(self) -> RequestStats:
+        """Requests sent, answers served from the disk cache, body bytes received."""
+        with self._lock:
+            from_cache = self._from_cache
+        return RequestStats(
+            requests=self._transport.requests_made,
+            from_cache=from_cache,
+            bytes_downloaded=self._transport.bytes_downloaded,
+        )
+
+    def close(self) -> None:
+        """Stop the workers and release the pooled session."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+            self._closed = True
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        self._transport.close()
+
+    def __enter__(self) -> IndexClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- once-per-run futures ------------------------------------------------------------------
+
+    def _once(self, key: tuple[str, ...], work: Callable[[], _T]) -> _T:
+        with self._lock:
+            future = self._futures.get(key)
+            owner = future is None
+            if future is None:
+                future = Future()
+                self._futures[key] = future
+        if owner:
+            try:
+                future.set_result(work())
+            except BaseException as exc:
+                future.set_exception(exc)
+        return future.result()  # type: ignore[return-value]
+
+    def _submit(self, fn: Callable[[_T], object], arg: _T) -> None:
+        with self._lock:
+            if self._closed:
+                return  # prefetching is a hint; after close() there is nothing to warm
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self._max_workers, thread_name_prefix="wheelfit-index"
+                )
+            future = self._executor.submit(fn, arg)
+        future.add_done_callback(_swallow)  # errors are raised again to whoever asks
+
+    def _hit(self) -> None:
+        with self._lock:
+            self._from_cache += 1
+
+    # --- project pages -------------------------------------------------------------------------
+
+    def _fetch_project(self, canonical: str) -> ProjectPage | None:
+        files: list[DistFile] = []
+        seen: set[str] = set()
+        found_on: list[str] = []
+        for index_url in self.index_urls:
+            page_files = self._fetch_index_page(index_url, canonical)
+            if page_files is None:
+                continue
+            found_on.append(index_url)
+            for file in page_files:
+                if file.url not in seen:
+                    seen.add(file.url)
+                    files.append(file)
+        if not found_on:
+            return None
+        return ProjectPage(name=canonical, files=tuple(files), index_urls=tuple(found_on))
+
+    def _fetch_index_page(self, index_url: str, canonical: str) -> tuple[DistFile, ...] | None:
+        url = project_url(index_url, canonical)
+        answer, from_cache = fetch_cached(
+            self._transport,
+            self._pages,
+            url,
+            accept_header=pages.ACCEPT,
+            max_bytes=self._limits.page_bytes,
+            accept={200, *NOT_FOUND},
+            refresh=self._refresh,
+            offline=self._offline,
+            what=f"the project page of {canonical}",
+        )
+        if from_cache:
+            self._hit()
+        if answer.status in NOT_FOUND:
+            return None
+        content_type = answer.headers.get("Content-Type", "")
+        parsed = pages.parse_page(answer.body, content_type, answer.url, canonical)
+        return tuple(self._own_file(f, index_url) for f in parsed)
+
+    def _own_file(self, file: DistFile, index_url: str) -> DistFile:
+        """Move credentials out of the file URL (into the transport) and tag its index."""
+        url = file.url
+        if split_credentials(url)[1] is not None:
+            url = self._transport.add_credentials(url)
+        return replace(file, url=url, index_url=index_url)
+
+
+def _swallow(future: Future[object]) -> None:
+    """Mark a background failure as seen (it is raised again to whoever asks)."""
+    if not future.cancelled():
+        future.exception()
+
+
+def open_index(
+    index_urls: Sequence[str] | str | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    no_cache: bool = False,
+    refresh: bool = False,
+    offline: bool = False,
+    timeout: float = 15.0,
+    retries: int = 3,
+    max_workers: int = 16,
+    session: requests.Session | None = None,
+    backoff: float = 0.5,
+    limits: Limits = DEFAULT_LIMITS,
+) -> IndexClient:
+    """An `IndexClient`; `index_urls` may be one URL, and defaults to PyPI."""
+    if index_urls is None:
+        urls: tuple[str, ...] = (DEFAULT_INDEX_URL,)
+    elif isinstance(index_urls, str):
+        urls = (index_urls,)
+    else:
+        urls = tuple(index_urls)
+    return IndexClient(
+        urls,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        refresh=refresh,
+        offline=offline,
+        timeout=timeout,
+        retries=retries,
+        max_workers=max_workers,
+        session=session,
+        backoff=backoff,
+        limits=limits,
+    )

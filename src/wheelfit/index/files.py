@@ -1,0 +1,227 @@
+"""What wheelfit reads from one distribution file: metadata, a wheel's directory, sdist
+members — through the immutable store, without downloading whole files.
+
+Metadata comes from, in order: the PEP 658/714 `<file url>.metadata` (its hash checked),
+a wheel's `.dist-info/METADATA` by range requests, an sdist's PKG-INFO when static
+(PEP 643). Results are stored forever in the immutable store (keyed by the file URL without
+credentials and the file's sha256), including "this sdist has no PKG-INFO".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+
+from packaging.utils import canonicalize_name
+
+from wheelfit.errors import IndexResponseError, OfflineMiss
+from wheelfit.index import metadata as md
+from wheelfit.index import rangefetch, sdist
+from wheelfit.index.base import CoreMetadata, ZipEntry
+from wheelfit.index.cache import OFFLINE_HINT, Store, immutable_key
+from wheelfit.index.filenames import project_of
+from wheelfit.index.http import Transport
+from wheelfit.index.limits import Limits
+from wheelfit.index.rangezip import CentralEntry
+from wheelfit.model import DistFile
+from wheelfit.redact import redact_url
+
+NOT_FOUND = frozenset({404, 410})
+_METADATA_HINT = "The index serves metadata that does not match the file; try again later."
+_PRESENT, _ABSENT = b"\x01", b"\x00"
+
+
+class FileReader:
+    """Reads files of an index for `IndexClient`; `on_cache_hit` counts store hits."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        store: Store | None,
+        limits: Limits,
+        *,
+        refresh: bool,
+        offline: bool,
+        on_cache_hit: Callable[[], None],
+    ) -> None:
+        self._transport = transport
+        self._store = store
+        self._limits = limits
+        self._refresh = refresh
+        self._offline = offline
+        self._hit = on_cache_hit
+
+    # --- metadata --------------------------------------------------------------------------
+
+    def metadata(self, file: DistFile) -> CoreMetadata | None:
+        """The file's core metadata; None when it cannot be had without running code."""
+        project = project_of(file.filename)
+        if project is None:
+            return None
+        if file.has_metadata_file:
+            data = self._stored_bytes("pep658", file, self._download_pep658)
+            if data is not None:
+                return _checked(md.parse_core_metadata(data, source=file.url), file, project)
+        if file.is_wheel:
+            data = self._stored_bytes("wheel-metadata", file, self._range_metadata)
+            if data is None:
+                return None
+            return _checked(md.parse_core_metadata(data, source=file.url), file, project)
+        data = self._stored_bytes("sdist-pkg-info", file, self._download_pkg_info)
+        if not data:
+            return None
+        parsed = md.parse_core_metadata(data, source=file.url)
+        if not md.sdist_metadata_is_static(parsed):
+            return None
+        return _checked(parsed, file, project)
+
+    def _stored_bytes(
+        self, kind: str, file: DistFile, download: Callable[[DistFile], bytes | None]
+    ) -> bytes | None:
+        """Bytes from the store, else downloaded and stored (None = known to be absent)."""
+        key = immutable_key(kind, file.url, file.hash())
+        if self._store is not None and not self._refresh:
+            stored = self._store.get(key)
+            if stored is not None and stored[:1] in (_PRESENT, _ABSENT):
+                self._hit()
+                return stored[1:] if stored[:1] == _PRESENT else None
+        self._require_online(f"the metadata of {file.filename}", file)
+        data = download(file)
+        if self._store is not None:
+            self._store.put(key, _ABSENT if data is None else _PRESENT + data)
+        return data
+
+    def _download_pep658(self, file: DistFile) -> bytes | None:
+        url = f"{file.url}.metadata"
+        answer = self._transport.get(
+            url, max_bytes=self._limits.metadata_bytes, accept=(200, *NOT_FOUND)
+        )
+        if answer.status in NOT_FOUND:
+            return None  # the page promised a metadata file that is not there; fall back
+        for name, expected in file.metadata_hashes or ():
+            known = name in hashlib.algorithms_guaranteed
+            if known and hashlib.new(name, answer.body).hexdigest() != expected.lower():
+                raise IndexResponseError(
+                    f"{redact_url(url)}: metadata does not match its hash ({name})",
+                    url=redact_url(url),
+                    hint=_METADATA_HINT,
+                )
+        return answer.body
+
+    def _range_metadata(self, file: DistFile) -> bytes | None:
+        source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
+        project = project_of(file.filename) or ""
+        directory, data = rangefetch.read_wheel_metadata(source, project, self._limits)
+        self._store_entries(file, directory.entries)
+        return data
+
+    def _download_pkg_info(self, file: DistFile) -> bytes | None:
+        try:
+            found = self.members(
+                file,
+                lambda path: sdist.is_top_level(path, "PKG-INFO"),
+                self._limits.metadata_bytes,
+                stop_after=1,
+            )
+        except rangefetch.RangeNotSupported:
+            return None
+        return next(iter((found or {}).values()), None)
+
+    # --- wheel directories -----------------------------------------------------------------
+
+    def entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
+        """A wheel's members from its central directory; None when ranges are refused."""
+        key = immutable_key("wheel-entries", file.url, file.hash())
+        if self._store is not None and not self._refresh:
+            stored = self._store.get(key)
+            entries = _decode_entries(stored) if stored is not None else None
+            if entries is not None:
+                self._hit()
+                return entries
+        self._require_online(f"the file list of {file.filename}", file)
+        source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
+        try:
+            directory = rangefetch.read_directory(source, self._limits)
+        except rangefetch.RangeNotSupported:
+            return None
+        return self._store_entries(file, directory.entries)
+
+    def _store_entries(
+        self, file: DistFile, entries: Iterable[CentralEntry]
+    ) -> tuple[ZipEntry, ...]:
+        public = tuple(e.as_zip_entry() for e in entries)
+        if self._store is not None:
+            key = immutable_key("wheel-entries", file.url, file.hash())
+            self._store.put(key, _encode_entries(public))
+        return public
+
+    # --- sdists ----------------------------------------------------------------------------
+
+    def members(
+        self,
+        file: DistFile,
+        wanted: Callable[[str], bool],
+        max_member_bytes: int,
+        *,
+        stop_after: int | None = None,
+    ) -> dict[str, bytes] | None:
+        """Wanted members of an sdist (names as in the archive: `foo-1.0/setup.py`); None for
+        wheels, unknown file types, and zip sdists whose server refuses range requests."""
+        if file.is_wheel or project_of(file.filename) is None:
+            return None
+        self._require_online(f"reading {file.filename}", file)
+        if sdist.is_zip_sdist(file.filename):
+            source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
+            try:
+                return sdist.zip_members(
+                    source,
+                    wanted,
+                    max_member_bytes=max_member_bytes,
+                    limits=self._limits,
+                    stop_after=stop_after,
+                )
+            except rangefetch.RangeNotSupported:
+                return None
+        with self._transport.stream(
+            file.url, max_bytes=self._limits.sdist_download_bytes
+        ) as chunks:
+            return sdist.tar_members(
+                chunks,
+                wanted,
+                max_member_bytes=max_member_bytes,
+                limits=self._limits,
+                url=file.url,
+                stop_after=stop_after,
+            )
+
+    def _require_online(self, what: str, file: DistFile) -> None:
+        if self._offline:
+            raise OfflineMiss(
+                f"{what} is not in the cache ({redact_url(file.url)})",
+                url=redact_url(file.url),
+                hint=OFFLINE_HINT,
+            )
+
+
+def _checked(parsed: CoreMetadata, file: DistFile, project: str) -> CoreMetadata:
+    if canonicalize_name(parsed.name) != canonicalize_name(project):
+        raise IndexResponseError(
+            f"{redact_url(file.url)}: metadata names {parsed.name!r}, expected {project!r}",
+            url=redact_url(file.url),
+            hint=_METADATA_HINT,
+        )
+    return parsed
+
+
+def _encode_entries(entries: Iterable[ZipEntry]) -> bytes:
+    rows = [[e.name, e.compressed_size, e.uncompressed_size] for e in entries]
+    return json.dumps(rows, separators=(",", ":")).encode()
+
+
+def _decode_entries(data: bytes) -> tuple[ZipEntry, ...] | None:
+    try:
+        rows = json.loads(data)
+        return tuple(ZipEntry(str(n), int(c), int(u)) for n, c, u in rows)
+    except (ValueError, TypeError):
+        return None

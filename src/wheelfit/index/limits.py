@@ -1,0 +1,48 @@
+"""Every size, time and count cap the index layer enforces, in one place.
+
+The defaults are sized for PyPI and the usual private indexes; tests pass smaller values
+to exercise the caps with small bodies. Nothing here imports anything heavy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KIB = 1024
+MIB = 1024 * KIB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps applied while talking to an index; every cap breach is an `IndexResponseError`."""
+
+    # Project pages (PEP 503 HTML / PEP 691 JSON). The largest PyPI pages are a few MiB.
+    page_bytes: int = 32 * MIB
+    # A core metadata file (PEP 658 `.metadata`, a wheel's METADATA, an sdist's PKG-INFO).
+    metadata_bytes: int = 2 * MIB
+    # The zip central directory of a wheel (or zip sdist).
+    central_directory_bytes: int = 8 * MIB
+    # Bytes asked for by the first `Range: bytes=-N` request of a wheel.
+    tail_bytes: int = 64 * KIB
+    # When a server ignores `Range` and sends the whole wheel, read it only up to this size.
+    full_wheel_bytes: int = 20 * MIB
+    # Uncompressed/compressed ratio above which a member counts as a compression bomb
+    # (only checked for members bigger than `bomb_min_bytes`).
+    bomb_ratio: int = 200
+    bomb_min_bytes: int = 64 * KIB
+    # Sdist streaming: compressed bytes downloaded, uncompressed bytes walked, members seen,
+    # seconds spent.
+    sdist_download_bytes: int = 100 * MIB
+    sdist_unpacked_bytes: int = 1024 * MIB
+    sdist_members: int = 100_000
+    sdist_seconds: float = 120.0
+    # HTTP: redirects followed per request, longest Retry-After honoured, longest backoff.
+    max_redirects: int = 10
+    max_retry_after: float = 30.0
+    max_backoff: float = 30.0
+    # One request (headers + body) may not take longer than this many seconds in total,
+    # however steadily the server trickles bytes.
+    request_seconds: float = 300.0
+
+
+DEFAULT_LIMITS = Limits()

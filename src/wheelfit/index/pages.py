@@ -1,0 +1,370 @@
+"""Parse a project page of a simple index into `DistFile`s (pure: no I/O).
+
+Two formats, chosen by the response Content-Type:
+
+* PEP 691 JSON (`application/vnd.pypi.simple.v1+json`) with the PEP 700 fields (`size`,
+  `upload-time`) and PEP 714 `core-metadata` (legacy `dist-info-metadata` accepted);
+* PEP 503 HTML (`text/html`, `application/vnd.pypi.simple.v1+html`): anchors with
+  `data-requires-python`, `data-yanked`, `data-core-metadata` / `data-dist-info-metadata`
+  and `#<hash>=<hex>` URL fragments.
+
+Relative URLs are resolved against the page URL. Files whose name is not a wheel or sdist
+of the project are dropped, as pip drops them. A body that cannot be a project page raises
+`IndexResponseError` (with the redacted page URL) and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+from wheelfit.errors import IndexResponseError
+from wheelfit.index.filenames import is_project_file
+from wheelfit.index.urls import is_ascii_digits
+from wheelfit.model import DistFile
+from wheelfit.redact import redact_url
+
+JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
+HTML_CONTENT_TYPES = ("application/vnd.pypi.simple.v1+html", "text/html")
+ACCEPT = (
+    "application/vnd.pypi.simple.v1+json, "
+    "application/vnd.pypi.simple.v1+html;q=0.2, "
+    "text/html;q=0.01"
+)
+
+# Hash names pip accepts in a URL fragment / data-core-metadata value.
+HASH_NAMES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_SUPPORTED_MAJOR = 1
+_HINT = (
+    "Check that --index-url points at a PEP 503/691 simple index "
+    "(e.g. https://pypi.org/simple); if the index is having trouble, try again later "
+    "or use --offline to rely on the cache."
+)
+
+
+def page_error(reason: str, page_url: str) -> IndexResponseError:
+    """An `IndexResponseError` about a project page, with the URL redacted."""
+    safe = redact_url(page_url)
+    return IndexResponseError(f"{safe}: {reason}", url=safe, hint=_HINT)
+
+
+def parse_page(body: bytes, content_type: str, page_url: str, project: str) -> tuple[DistFile, ...]:
+    """Parse a project page, picking the parser from the response's Content-Type."""
+    mime, params = _split_content_type(content_type)
+    if mime == JSON_CONTENT_TYPE:
+        return parse_json_page(body, page_url, project)
+    if mime in HTML_CONTENT_TYPES:
+        return parse_html_page(body, page_url, project, encoding=params.get("charset"))
+    shown = content_type.strip()[:80] or "none"
+    raise page_error(
+        f"unexpected Content-Type {shown!r} for a project page "
+        f"(expected {JSON_CONTENT_TYPE} or text/html)",
+        page_url,
+    )
+
+
+def _split_content_type(value: str) -> tuple[str, dict[str, str]]:
+    mime, _, rest = value.partition(";")
+    params: dict[str, str] = {}
+    for part in rest.split(";"):
+        key, sep, val = part.partition("=")
+        if sep:
+            params[key.strip().lower()] = val.strip().strip('"')
+    return mime.strip().lower(), params
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def _resolve(page_url: str, href: str) -> tuple[str, str] | None:
+    """(absolute URL without fragment, fragment) or None for unusable links."""
+    try:
+        absolute = urljoin(page_url, href.strip())
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https", "file"):
+        return None
+    # A remote page may never point at the local file system.
+    if scheme == "file" and urlsplit(page_url).scheme.lower() != "file":
+        return None
+    if scheme != "file" and not parts.netloc:
+        return None
+    url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+    return url, parts.fragment
+
+
+def _filename_of(url: str) -> str:
+    path = urlsplit(url).path
+    return unquote(path.rsplit("/", 1)[-1])
+
+
+def _parse_hash_pair(text: str) -> tuple[str, str] | None:
+    name, sep, value = text.partition("=")
+    name = name.strip().lower()
+    value = value.strip().lower()
+    if not sep or name not in HASH_NAMES or not value or not _HEX.match(value):
+        return None
+    return name, value
+
+
+def _hash_dict(value: object, where: str, page_url: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise page_error(f"{where}: hashes must be an object", page_url)
+    pairs: list[tuple[str, str]] = []
+    for name, digest in value.items():
+        if not isinstance(name, str) or not isinstance(digest, str):
+            raise page_error(f"{where}: hash names and values must be strings", page_url)
+        pair = _parse_hash_pair(f"{name}={digest}")
+        if pair is not None:
+            pairs.append(pair)
+    return tuple(sorted(pairs))
+
+
+# --- PEP 691 JSON -------------------------------------------------------------------------
+
+
+def parse_json_page(body: bytes, page_url: str, project: str) -> tuple[DistFile, ...]:
+    """Parse a PEP 691 JSON project page."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise page_error("project page is not UTF-8 JSON", page_url) from None
+    except (ValueError, RecursionError) as exc:
+        raise page_error(f"project page is not valid JSON ({_short(exc)})", page_url) from None
+    if not isinstance(data, dict):
+        raise page_error("project page JSON is not an object", page_url)
+    _check_json_meta(data.get("meta"), page_url)
+    files = data.get("files")
+    if not isinstance(files, list):
+        raise page_error("project page JSON has no 'files' list", page_url)
+    result: list[DistFile] = []
+    for position, entry in enumerate(files):
+        dist = _json_file(entry, position, page_url, project)
+        if dist is not None:
+            result.append(dist)
+    return tuple(result)
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+def _check_json_meta(meta: object, page_url: str) -> None:
+    if meta is None:
+        return
+    if not isinstance(meta, dict):
+        raise page_error("project page JSON 'meta' is not an object", page_url)
+    version = meta.get("api-version")
+    if version is None:
+        return
+    if not isinstance(version, str):
+        raise page_error("project page JSON 'meta.api-version' is not a string", page_url)
+    _check_api_version(version, page_url)
+
+
+def _check_api_version(version: str, page_url: str) -> None:
+    major = version.strip().split(".", 1)[0]
+    if not is_ascii_digits(major):
+        raise page_error(f"unreadable simple API version {version[:20]!r}", page_url)
+    if int(major) != _SUPPORTED_MAJOR:
+        raise page_error(
+            f"simple API version {version[:20]} is not supported (wheelfit reads 1.x)", page_url
+        )
+
+
+def _json_file(entry: object, position: int, page_url: str, project: str) -> DistFile | None:
+    where = f"files[{position}]"
+    if not isinstance(entry, dict):
+        raise page_error(f"{where} is not an object", page_url)
+    filename = entry.get("filename")
+    url = entry.get("url")
+    if not isinstance(filename, str) or not isinstance(url, str):
+        raise page_error(f"{where} lacks a string 'filename' and 'url'", page_url)
+    where = f"{where} ({filename[:100]})"
+    if not is_project_file(filename, project):
+        return None
+    resolved = _resolve(page_url, url)
+    if resolved is None:
+        return None
+    file_url, _fragment = resolved
+    hashes = _hash_dict(entry.get("hashes", {}), where, page_url)
+    requires_python = _optional_str(
+        entry.get("requires-python"), "requires-python", where, page_url
+    )
+    yanked, reason = _json_yanked(entry.get("yanked", False), where, page_url)
+    size = entry.get("size")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+        raise page_error(f"{where}: 'size' must be a non-negative integer", page_url)
+    upload_time = _optional_str(entry.get("upload-time"), "upload-time", where, page_url)
+    metadata_value = entry.get("core-metadata", entry.get("dist-info-metadata"))
+    return DistFile(
+        filename=filename,
+        url=file_url,
+        hashes=hashes,
+        requires_python=requires_python,
+        yanked=yanked,
+        yanked_reason=reason,
+        size=size,
+        upload_time=upload_time,
+        metadata_hashes=_json_metadata(metadata_value, where, page_url),
+    )
+
+
+def _optional_str(value: Any, key: str, where: str, page_url: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise page_error(f"{where}: {key!r} must be a string", page_url)
+    return value.strip() or None
+
+
+def _json_yanked(value: Any, where: str, page_url: str) -> tuple[bool, str | None]:
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, str):
+        return True, value.strip() or None
+    raise page_error(f"{where}: 'yanked' must be a boolean or a string", page_url)
+
+
+def _json_metadata(value: Any, where: str, page_url: str) -> tuple[tuple[str, str], ...] | None:
+    if value is None or value is False:
+        return None
+    if value is True:
+        return ()
+    if isinstance(value, Mapping):
+        return _hash_dict(value, where, page_url)
+    raise page_error(f"{where}: 'core-metadata' must be a boolean or an object", page_url)
+
+
+# --- PEP 503 HTML -------------------------------------------------------------------------
+
+
+class _AnchorCollector(HTMLParser):
+    """Collects `<a>` attributes, `<base href>`, the repository-version meta and the title."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[dict[str, str | None]] = []
+        self.base_href: str | None = None
+        self.repository_version: str | None = None
+        self.title_parts: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.anchors.append(values)
+        elif tag == "base" and self.base_href is None and values.get("href"):
+            self.base_href = values["href"]
+        elif tag == "meta" and (values.get("name") or "").lower() == "pypi:repository-version":
+            self.repository_version = values.get("content") or ""
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title and sum(map(len, self.title_parts)) < 200:
+            self.title_parts.append(data)
+
+
+def parse_html_page(
+    body: bytes, page_url: str, project: str, *, encoding: str | None = None
+) -> tuple[DistFile, ...]:
+    """Parse a PEP 503 HTML project page.
+
+    A page that lists no file of the project and does not look like a simple-index page
+    (no `pypi:repository-version` meta, no "Links for" title) is taken for an error page
+    served with status 200 and raises `IndexResponseError`.
+    """
+    text = _decode(body, encoding)
+    collector = _AnchorCollector()
+    try:
+        collector.feed(text)
+        collector.close()
+    except Exception as exc:  # html.parser can fail on hostile markup in many ways
+        raise page_error(f"project page is not parseable HTML ({_short(exc)})", page_url) from None
+    if collector.repository_version is not None:
+        _check_api_version(collector.repository_version or "1.0", page_url)
+    base = page_url
+    if collector.base_href:
+        rebased = _resolve(page_url, collector.base_href)
+        if rebased is not None:
+            base = rebased[0]
+    files = tuple(
+        dist
+        for attrs in collector.anchors
+        if (dist := _html_file(attrs, base, project)) is not None
+    )
+    title = " ".join("".join(collector.title_parts).split())
+    looks_like_index = collector.repository_version is not None or title.lower().startswith(
+        "links for"
+    )
+    if not files and not looks_like_index:
+        shown = f" (title: {title[:80]!r})" if title else ""
+        raise page_error(
+            "the index answered with an HTML page that lists no files and is not a "
+            f"simple-index project page{shown}",
+            page_url,
+        )
+    return files
+
+
+def _decode(body: bytes, encoding: str | None) -> str:
+    if encoding:
+        try:
+            return body.decode(encoding, errors="replace")
+        except LookupError:
+            pass
+    return body.decode("utf-8", errors="replace")
+
+
+def _html_file(attrs: Mapping[str, str | None], base: str, project: str) -> DistFile | None:
+    href = attrs.get("href") or ""
+    resolved = _resolve(base, href)
+    if resolved is None:
+        return None
+    url, fragment = resolved
+    filename = _filename_of(url)
+    if not is_project_file(filename, project):
+        return None
+    pair = _parse_hash_pair(fragment) if fragment else None
+    requires_python = (attrs.get("data-requires-python") or "").strip() or None
+    yanked = "data-yanked" in attrs
+    reason = (attrs.get("data-yanked") or "").strip() or None
+    metadata_value = attrs.get("data-core-metadata")
+    if metadata_value is None:
+        metadata_value = attrs.get("data-dist-info-metadata")
+    return DistFile(
+        filename=filename,
+        url=url,
+        hashes=(pair,) if pair else (),
+        requires_python=requires_python,
+        yanked=yanked,
+        yanked_reason=reason,
+        metadata_hashes=_html_metadata(
+            metadata_value, "data-core-metadata" in attrs or "data-dist-info-metadata" in attrs
+        ),
+    )
+
+
+def _html_metadata(value: str | None, present: bool) -> tuple[tuple[str, str], ...] | None:
+    """pip's reading: absent or "false" → no file; "true" or junk → file without hash."""
+    if not present:
+        return None
+    text = (value or "").strip()
+    if text.lower() == "false":
+        return None
+    if text.lower() in ("true", ""):
+        return ()
+    pair = _parse_hash_pair(text)
+    return (pair,) if pair else ()

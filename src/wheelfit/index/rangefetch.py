@@ -1,0 +1,181 @@
+"""Fetch a wheel's zip directory and members with HTTP range requests.
+
+`read_directory` asks for the last `Limits.tail_bytes` (`Range: bytes=-N`), which holds the
+whole central directory of most wheels, and fetches the rest of the directory only when it
+starts earlier; `read_member` reuses those bytes when the member lies in them (METADATA is
+usually written last) and otherwise asks for exactly the member's span. A server that
+ignores `Range` is tolerated while the whole file stays under `Limits.full_wheel_bytes`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from wheelfit.errors import IndexResponseError
+from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.rangezip import (
+    CentralEntry,
+    Chunk,
+    NeedBytesFrom,
+    check_declared,
+    extract_member,
+    locate_directory,
+    metadata_entry,
+    parse_central_directory,
+    zip_error,
+)
+from wheelfit.redact import redact_url
+
+if TYPE_CHECKING:
+    from wheelfit.index.http import Transport
+
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE | re.ASCII)
+_LOCAL_HEADER = 30
+_U16_MAX = 0xFFFF
+
+
+class RangeNotSupported(IndexResponseError):
+    """The server ignored `Range` and the whole file is too big to read instead."""
+
+
+@dataclass(frozen=True)
+class Directory:
+    """A parsed central directory and the bytes fetched to get it."""
+
+    entries: tuple[CentralEntry, ...]
+    cd_offset: int
+    chunk: Chunk
+
+
+class ByteSource(Protocol):
+    """Random access to a remote file."""
+
+    url: str
+
+    def tail(self, n: int) -> Chunk:
+        """The last `n` bytes (the whole file when it is shorter)."""
+        ...
+
+    def span(self, start: int, end: int) -> Chunk:
+        """Bytes [start, end)."""
+        ...
+
+
+def read_directory(source: ByteSource, limits: Limits = DEFAULT_LIMITS) -> Directory:
+    """Fetch and parse the central directory: one tail request, more only when needed."""
+    chunk = source.tail(limits.tail_bytes)
+    try:
+        location = locate_directory(chunk, limits, source.url)
+    except NeedBytesFrom as need:
+        if chunk.start - need.offset > limits.central_directory_bytes:
+            raise zip_error("the ZIP64 end record is too far from the end", source.url) from None
+        chunk = _merge(source.span(need.offset, chunk.start), chunk, source.url)
+        location = locate_directory(chunk, limits, source.url)
+    if location.cd_offset < chunk.start:
+        chunk = _merge(source.span(location.cd_offset, chunk.start), chunk, source.url)
+    raw = chunk.slice(location.cd_offset, location.cd_offset + location.cd_size)
+    entries = parse_central_directory(raw, location.count, location.cd_offset, source.url)
+    return Directory(entries, location.cd_offset, chunk)
+
+
+def read_member(
+    source: ByteSource,
+    directory: Directory,
+    entry: CentralEntry,
+    *,
+    max_bytes: int,
+    limits: Limits = DEFAULT_LIMITS,
+) -> bytes:
+    """Fetch (unless already held) and inflate one member."""
+    check_declared(entry, max_bytes, limits, source.url)
+    start = entry.local_header_offset
+    following = [e.local_header_offset for e in directory.entries if e.local_header_offset > start]
+    end = min([directory.cd_offset, *following])
+    # Local header (30 + name + extra <= 2 x 64 KiB) + data + optional data descriptor.
+    end = min(end, start + _LOCAL_HEADER + 2 * _U16_MAX + entry.compressed_size + 24)
+    if end <= start:
+        raise zip_error(f"entry {entry.name[:100]!r} has no room (wrong offset)", source.url)
+    if directory.chunk.holds(start, end):
+        data = directory.chunk.slice(start, end)
+    else:
+        fetched = source.span(start, end)
+        data = fetched.slice(start, end) if fetched.holds(start, end) else b""
+    return extract_member(data, entry, max_bytes=max_bytes, limits=limits, url=source.url)
+
+
+def read_wheel_metadata(
+    source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Directory, bytes]:
+    """The directory of a wheel and its `.dist-info/METADATA` bytes."""
+    directory = read_directory(source, limits)
+    entry = metadata_entry(directory.entries, project, source.url)
+    data = read_member(source, directory, entry, max_bytes=limits.metadata_bytes, limits=limits)
+    return directory, data
+
+
+def _merge(before: Chunk, after: Chunk, url: str) -> Chunk:
+    if before.total != after.total or before.end < after.start or before.start > after.start:
+        raise zip_error("the server answered a range request with the wrong bytes", url)
+    data = before.data[: after.start - before.start] + after.data
+    return Chunk(before.start, data, after.total)
+
+
+class HttpByteSource:
+    """`ByteSource` over HTTP range requests; falls back to a small whole-file answer."""
+
+    def __init__(self, transport: Transport, url: str, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.url = url
+        self._transport = transport
+        self._limits = limits
+        self._whole: Chunk | None = None
+
+    def tail(self, n: int) -> Chunk:
+        """`Range: bytes=-n`."""
+        if self._whole is not None:
+            return self._whole
+        return self._get(f"bytes=-{n}", n, None)
+
+    def span(self, start: int, end: int) -> Chunk:
+        """`Range: bytes=start-(end-1)`."""
+        if self._whole is not None:
+            return self._whole
+        return self._get(f"bytes={start}-{end - 1}", end - start, start)
+
+    def _get(self, spec: str, wanted: int, start: int | None) -> Chunk:
+        from wheelfit.index.http import BodyTooLarge
+
+        try:
+            response = self._transport.get(
+                self.url,
+                headers={"Range": spec, "Accept-Encoding": "identity"},
+                max_bytes=max(wanted, self._limits.full_wheel_bytes),
+                accept=(200, 206),
+            )
+        except BodyTooLarge as exc:
+            if exc.status == 200:
+                raise RangeNotSupported(
+                    f"{redact_url(self.url)}: the server ignores Range requests and the "
+                    f"file is larger than {self._limits.full_wheel_bytes} bytes; wheelfit "
+                    "does not download whole wheels",
+                    url=redact_url(self.url),
+                    hint="Use an index that supports HTTP range requests or serves PEP 658 "
+                    "metadata (PyPI does).",
+                ) from None
+            raise
+        if response.status == 200:
+            self._whole = Chunk(0, response.body, len(response.body))
+            return self._whole
+        match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
+        if match is None:
+            raise zip_error("206 answer without a usable Content-Range header", self.url)
+        first, last = int(match.group(1)), int(match.group(2))
+        total = last + 1 if match.group(3) == "*" else int(match.group(3))
+        if last < first or last >= total or len(response.body) != last - first + 1:
+            raise zip_error("the Content-Range header does not match the bytes sent", self.url)
+        if start is not None and first != start:
+            raise zip_error("the server answered a different range than asked", self.url)
+        if start is None and last != total - 1:
+            raise zip_error("the server answered a suffix range not ending the file", self.url)
+        return Chunk(first, response.body, total)

@@ -1,0 +1,214 @@
+"""Read selected members of an sdist in memory — never extracted to disk, never executed.
+
+Tarballs (`.tar.gz`, `.tgz`, `.tar.bz2`, `.tar`, and `.tar.xz` by content) are streamed:
+the HTTP body goes through a decompressor into `tarfile` in stream mode (`r|`), and only
+the wanted regular-file members are read, each up to `max_member_bytes`. Zip sdists are
+read like wheels, with range requests (`rangefetch`).
+
+Member names handed to `wanted` (and used as keys of the result) are the names stored in
+the archive, normalised (`./` prefixes and backslashes removed): `foo-1.0/PKG-INFO`.
+Links, devices, directories, absolute paths and `..` components are skipped. Caps
+(download, unpacked bytes, member count, seconds) raise `IndexResponseError`.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import tarfile
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+
+from wheelfit.errors import IndexFault, IndexResponseError
+from wheelfit.index.limits import Limits
+from wheelfit.index.rangefetch import ByteSource, read_directory, read_member
+from wheelfit.redact import redact_url
+
+_HINT = "The sdist on the index looks damaged, or is too large to inspect."
+_GZIP, _BZIP2, _XZ = b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"
+
+
+def is_zip_sdist(filename: str) -> bool:
+    """True for `.zip` sdists (read by range requests rather than streamed)."""
+    return filename.lower().endswith(".zip")
+
+
+def member_path(name: str) -> str | None:
+    """`name` normalised (`foo-1.0/PKG-INFO`); None for paths that must be skipped."""
+    name = name.replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    if not name or name.startswith("/") or name.endswith("/"):
+        return None
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
+        return None
+    return name
+
+
+def is_top_level(path: str, filename: str) -> bool:
+    """True for `<top-directory>/<filename>` (PKG-INFO, setup.py, ... of an sdist)."""
+    top, sep, rest = path.partition("/")
+    return bool(top) and sep == "/" and rest == filename
+
+
+def _error(reason: str, url: str) -> IndexResponseError:
+    safe = redact_url(url)
+    return IndexResponseError(f"{safe}: {reason}", url=safe, hint=_HINT)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only file over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def peek_start(self, n: int) -> bytes:
+        """The first bytes of the stream without consuming them."""
+        while len(self._pending) < n:
+            try:
+                self._pending += next(self._chunks)
+            except StopIteration:
+                break
+        return self._pending[:n]
+
+
+class _Guard(io.RawIOBase):
+    """Counts unpacked bytes and enforces the unpacked-size and time caps."""
+
+    def __init__(self, inner: io.RawIOBase | io.BufferedIOBase, limits: Limits, url: str) -> None:
+        self._inner = inner
+        self._limits = limits
+        self._url = url
+        self._deadline = time.monotonic() + limits.sdist_seconds
+        self.unpacked = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if time.monotonic() > self._deadline:
+            raise _error(
+                f"reading the sdist took longer than {self._limits.sdist_seconds:g} s", self._url
+            )
+        data = self._inner.read(len(buffer))
+        if not data:
+            return 0
+        self.unpacked += len(data)
+        if self.unpacked > self._limits.sdist_unpacked_bytes:
+            raise _error(
+                f"the sdist unpacks to more than {self._limits.sdist_unpacked_bytes} bytes",
+                self._url,
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def tar_members(
+    chunks: Iterable[bytes],
+    wanted: Callable[[str], bool],
+    *,
+    max_member_bytes: int,
+    limits: Limits,
+    url: str,
+    stop_after: int | None = None,
+) -> dict[str, bytes]:
+    """Stream a (compressed) tarball and return the wanted members' bytes.
+
+    `stop_after`: stop reading once that many members were found (the rest of the
+    download is abandoned).
+    """
+    raw = _ChunkReader(chunks)
+    try:
+        magic = raw.peek_start(6)
+        buffered = io.BufferedReader(raw, 64 * 1024)
+        unpacked: io.RawIOBase | io.BufferedIOBase
+        if magic.startswith(_GZIP):
+            unpacked = gzip.GzipFile(fileobj=buffered, mode="rb")
+        elif magic.startswith(_BZIP2):
+            unpacked = bz2.BZ2File(buffered, mode="rb")
+        elif magic.startswith(_XZ):
+            unpacked = lzma.LZMAFile(buffered, mode="rb")  # noqa: SIM115 - in memory
+        else:
+            unpacked = buffered
+        guard = _Guard(unpacked, limits, url)
+        return _walk(guard, wanted, max_member_bytes, limits, url, stop_after)
+    except IndexFault:
+        raise
+    except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise _error(f"not a readable tar archive ({reason})", url) from None
+
+
+def _walk(
+    guard: _Guard,
+    wanted: Callable[[str], bool],
+    max_member_bytes: int,
+    limits: Limits,
+    url: str,
+    stop_after: int | None,
+) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    seen = 0
+    with tarfile.open(fileobj=guard, mode="r|") as archive:
+        for member in archive:
+            # Stream mode keeps every TarInfo it has read; we never go back, so drop them.
+            archive.members.clear()  # type: ignore[attr-defined]
+            seen += 1
+            if seen > limits.sdist_members:
+                raise _error(f"the sdist has more than {limits.sdist_members} members", url)
+            if not member.isreg() or member.size > max_member_bytes:
+                continue
+            path = member_path(member.name)
+            if path is None or path in found or not wanted(path):
+                continue
+            handle = archive.extractfile(member)
+            if handle is None:
+                continue
+            found[path] = handle.read(max_member_bytes + 1)[:max_member_bytes]
+            if stop_after is not None and len(found) >= stop_after:
+                break
+    return found
+
+
+def zip_members(
+    source: ByteSource,
+    wanted: Callable[[str], bool],
+    *,
+    max_member_bytes: int,
+    limits: Limits,
+    stop_after: int | None = None,
+) -> dict[str, bytes]:
+    """Read the wanted members of a zip sdist with range requests."""
+    directory = read_directory(source, limits)
+    found: dict[str, bytes] = {}
+    for entry in directory.entries:
+        if entry.uncompressed_size > max_member_bytes or entry.name.endswith("/"):
+            continue
+        path = member_path(entry.name)
+        if path is None or path in found or not wanted(path):
+            continue
+        found[path] = read_member(
+            source, directory, entry, max_bytes=max_member_bytes, limits=limits
+        )
+        if stop_after is not None and len(found) >= stop_after:
+            break
+    return found

@@ -1,0 +1,234 @@
+"""http.py against a real loopback server: retries, faults, redirects, caps, credentials."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from index_server import IndexServer, Reset, Slow, Status
+
+from wheelfit.errors import IndexResponseError, IndexUnreachable
+from wheelfit.index.http import BodyTooLarge, Transport, _retry_after
+from wheelfit.index.limits import Limits
+
+
+class Sleeps(list[float]):
+    """Records the delays the transport asks for instead of sleeping."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def _transport(**kwargs: object) -> Transport:
+    options: dict[str, object] = {"retries": 3, "backoff": 0.0, "sleep": Sleeps()}
+    options.update(kwargs)
+    return Transport(**options)  # type: ignore[arg-type]
+
+
+def test_transient_503s_are_retried_until_success(server: IndexServer) -> None:
+    server.route("/p", b"ok")
+    server.fault("/p", Status(503), Status(502))
+    transport = _transport()
+    assert transport.get(server.url("/p"), max_bytes=100).body == b"ok"
+    assert len(server.hits_for("/p")) == 3
+    assert transport.requests_made == 3
+
+
+def test_persistent_500_is_a_response_error_after_all_retries(server: IndexServer) -> None:
+    server.fault("/p", *[Status(500)] * 10)
+    with pytest.raises(IndexResponseError, match=r"HTTP 500.*after 3 attempts"):
+        _transport(retries=2).get(server.url("/p"), max_bytes=100)
+    assert len(server.hits_for("/p")) == 3
+
+
+def test_persistent_503_is_unreachable_after_all_retries(server: IndexServer) -> None:
+    server.fault("/p", *[Status(503)] * 10)
+    with pytest.raises(IndexUnreachable, match=r"HTTP 503.*after 2 attempts"):
+        _transport(retries=1).get(server.url("/p"), max_bytes=100)
+
+
+def test_backoff_doubles_between_attempts(server: IndexServer) -> None:
+    server.fault("/p", *[Status(504)] * 3)
+    server.route("/p", b"ok")
+    sleeps = Sleeps()
+    _transport(backoff=0.5, sleep=sleeps).get(server.url("/p"), max_bytes=100)
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_429_honours_retry_after(server: IndexServer) -> None:
+    server.fault("/p", Status(429, (("Retry-After", "7"),)))
+    server.route("/p", b"ok")
+    sleeps = Sleeps()
+    _transport(sleep=sleeps).get(server.url("/p"), max_bytes=100)
+    assert sleeps == [7.0]
+
+
+def test_retry_after_is_capped(server: IndexServer) -> None:
+    server.fault("/p", Status(429, (("Retry-After", "3600"),)))
+    server.route("/p", b"ok")
+    sleeps = Sleeps()
+    _transport(sleep=sleeps, limits=Limits(max_retry_after=30.0)).get(
+        server.url("/p"), max_bytes=100
+    )
+    assert sleeps == [30.0]
+
+
+def test_404_is_not_retried(server: IndexServer) -> None:
+    with pytest.raises(IndexResponseError, match="HTTP 404"):
+        _transport().get(server.url("/missing"), max_bytes=100)
+    assert len(server.hits_for("/missing")) == 1
+
+
+def test_401_hints_at_credentials(server: IndexServer) -> None:
+    server.fault("/p", Status(401))
+    with pytest.raises(IndexResponseError) as info:
+        _transport().get(server.url("/p"), max_bytes=100)
+    assert "credentials" in (info.value.hint or "")
+
+
+def test_answer_slower_than_the_timeout_is_unreachable_after_retries(server: IndexServer) -> None:
+    server.route("/p", b"ok")
+    server.fault("/p", Slow(2.0), Slow(2.0))
+    with pytest.raises(IndexUnreachable, match="timed out"):
+        _transport(timeout=0.3, retries=1).get(server.url("/p"), max_bytes=100)
+    assert len(server.hits_for("/p")) == 2
+
+
+def test_connection_reset_mid_body_is_retried(server: IndexServer) -> None:
+    server.route("/p", b"a complete body")
+    server.fault("/p", Reset())
+    assert _transport().get(server.url("/p"), max_bytes=10_000).body == b"a complete body"
+    assert len(server.hits_for("/p")) == 2
+
+
+def test_persistent_reset_is_unreachable(server: IndexServer) -> None:
+    server.route("/p", b"a complete body")
+    server.fault("/p", *[Reset()] * 3)
+    with pytest.raises(IndexUnreachable, match="connection broken"):
+        _transport(retries=2).get(server.url("/p"), max_bytes=10_000)
+
+
+def test_refused_connection_is_unreachable_with_a_next_step() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(IndexUnreachable) as info:
+        _transport(retries=1).get(f"http://127.0.0.1:{port}/simple/x/", max_bytes=100)
+    assert "--offline" in (info.value.hint or "")
+    assert "--index-url" in (info.value.hint or "")
+
+
+def test_redirect_is_followed_and_the_final_url_reported(server: IndexServer) -> None:
+    server.route("/old/", status=301, headers={"Location": "../new/"})
+    server.route("/new/", b"moved")
+    answer = _transport().get(server.url("/old/"), max_bytes=100)
+    assert (answer.body, answer.url) == (b"moved", server.url("/new/"))
+
+
+def test_redirect_loop_is_a_response_error(server: IndexServer) -> None:
+    server.route("/a", status=302, headers={"Location": "/b"})
+    server.route("/b", status=302, headers={"Location": "/a"})
+    with pytest.raises(IndexResponseError, match="redirect loop"):
+        _transport().get(server.url("/a"), max_bytes=100)
+
+
+def test_too_many_redirects_is_a_response_error(server: IndexServer) -> None:
+    for hop in range(5):
+        server.route(f"/r{hop}", status=307, headers={"Location": f"/r{hop + 1}"})
+    server.route("/r5", b"end")
+    with pytest.raises(IndexResponseError, match="more than 3 redirects"):
+        _transport(limits=Limits(max_redirects=3)).get(server.url("/r0"), max_bytes=100)
+
+
+def test_declared_length_above_the_cap_is_refused_before_reading(server: IndexServer) -> None:
+    server.route("/big", b"x" * 5_000_000)
+    transport = _transport()
+    with pytest.raises(BodyTooLarge, match="5000000 bytes"):
+        transport.get(server.url("/big"), max_bytes=1_000_000)
+    assert transport.bytes_downloaded < 1_000_000
+
+
+def test_undeclared_length_above_the_cap_is_cut_while_streaming(server: IndexServer) -> None:
+    server.route("/big", b"x" * 3_000_000, close_delimited=True)
+    transport = _transport()
+    with pytest.raises(BodyTooLarge, match="larger than 1000000 bytes"):
+        transport.get(server.url("/big"), max_bytes=1_000_000)
+    assert transport.bytes_downloaded < 1_200_000
+
+
+def test_credentials_go_only_to_their_origin(
+    server: IndexServer, other_server: IndexServer
+) -> None:
+    server.route("/simple/", status=302, headers={"Location": other_server.url("/elsewhere")})
+    other_server.route("/elsewhere", b"ok")
+    transport = _transport()
+    clean = transport.add_credentials(f"http://user:s3cret@127.0.0.1:{server.port}/simple/")
+    transport.get(clean, max_bytes=100)
+    assert server.hits_for("/simple/")[0].headers["authorization"].startswith("Basic ")
+    assert "authorization" not in other_server.hits_for("/elsewhere")[0].headers
+
+
+def test_credentials_are_removed_from_the_url() -> None:
+    clean = _transport().add_credentials("https://user:s3cret@host.example/simple")
+    assert clean == "https://host.example/simple"
+
+
+def test_errors_never_show_credentials(server: IndexServer) -> None:
+    server.fault("/simple/", *[Status(500)] * 5)
+    transport = _transport(retries=1)
+    clean = transport.add_credentials(f"http://user:s3cret@127.0.0.1:{server.port}/simple/")
+    with pytest.raises(IndexResponseError) as info:
+        transport.get(clean, max_bytes=100)
+    text = f"{info.value} {info.value.url} {info.value.hint} {info.value!r}"
+    assert "s3cret" not in text and "user:" not in text
+
+
+def test_whole_request_deadline_is_enforced_without_waiting(server: IndexServer) -> None:
+    server.route("/p", b"x" * 1000)
+    with pytest.raises(IndexUnreachable, match="took longer than"):
+        _transport(retries=1, limits=Limits(request_seconds=-1)).get(
+            server.url("/p"), max_bytes=10_000
+        )
+    assert len(server.hits_for("/p")) == 2
+
+
+def test_ssl_cert_file_is_used_for_verification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    session = Transport().session
+    settings = session.merge_environment_settings("https://pypi.org/simple/", {}, None, None, None)
+    assert settings["verify"] == str(bundle)
+
+
+def test_requests_ca_bundle_wins_over_ssl_cert_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.pem", "b.pem"):
+        (tmp_path / name).write_text("")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "a.pem"))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "b.pem"))
+    session = Transport().session
+    settings = session.merge_environment_settings("https://pypi.org/simple/", {}, None, None, None)
+    assert settings["verify"] == str(tmp_path / "b.pem")
+
+
+def test_proxy_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    session = Transport().session
+    settings = session.merge_environment_settings("https://pypi.org/simple/", {}, None, None, None)
+    assert settings["proxies"]["https"] == "http://proxy.example:3128"
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("7", 7.0), ("\u00b2", None), ("soon", None), ("", None)]
+)
+def test_retry_after_values(value: str, seconds: float | None) -> None:
+    assert _retry_after(value) == seconds
