@@ -25,7 +25,15 @@ from wheelfit.model import (
     Verdict,
 )
 from wheelfit.redact import redact_url
-from wheelfit.resolve import Outcome, ProjectCatalog, Req, Resolved, make_req, resolve
+from wheelfit.resolve import (
+    Outcome,
+    ProjectCatalog,
+    Req,
+    Resolved,
+    SharedFiles,
+    make_req,
+    resolve,
+)
 from wheelfit.verdict import Policy
 
 NOT_REQUIRED = Verdict(Status.NOT_REQUIRED, reason="not needed on this target (markers)")
@@ -65,8 +73,10 @@ def policies(request: CheckRequest) -> dict[str, Policy]:
 def check(request: CheckRequest, index: PackageIndex) -> Report:
     """Check one input against every target and build the report."""
     spec = request.spec
+    shared = SharedFiles()
     catalogs = [
-        ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre)
+        ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre,
+                       shared=shared)
         for t in request.targets
     ]
     _fail_fast_if_unreachable(spec, catalogs[0] if catalogs else None)
@@ -170,10 +180,10 @@ def _locked_verdict(
         version = Version(pkg.version)
     except InvalidVersion:
         return Verdict(Status.UNKNOWN, pkg.version, reason="the lock's version is not valid"), ()
-    ranked = catalog.ranked(name)
-    if isinstance(ranked, Verdict):
-        return replace(ranked, version=pkg.version), ()
-    chosen = next((c for c in ranked if c.version == version), None)
+    groups = catalog.versions(name)
+    if isinstance(groups, Verdict):
+        return replace(groups, version=pkg.version), ()
+    chosen = catalog.candidate(name, version)
     if chosen is None:
         return Verdict(Status.NOT_FOUND, pkg.version,
                        reason=f"version {pkg.version} is not on the index"), ()

@@ -8,8 +8,9 @@ placeholder candidates so that one bad package never stops the whole resolution.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from packaging.markers import InvalidMarker, Marker
@@ -26,7 +27,7 @@ from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
 from wheelfit.targets import marker_environment
-from wheelfit.verdict import Candidate, Policy, rank_versions
+from wheelfit.verdict import Candidate, Policy, best_candidate, candidate_order, group_files
 
 MAX_ROUNDS = 5000
 
@@ -118,8 +119,31 @@ def is_pinned(specifier: SpecifierSet) -> bool:
     return False
 
 
+class SharedFiles:
+    """Files grouped by version per project, shared by every target's catalog."""
+
+    def __init__(self) -> None:
+        self._groups: dict[str, dict[Version, list[DistFile]]] = {}
+        self._lock = threading.Lock()
+
+    def known(self, name: str) -> dict[Version, list[DistFile]] | None:
+        """The groups already computed for a project, if any."""
+        with self._lock:
+            return self._groups.get(name)
+
+    def groups(self, name: str, page: ProjectPage) -> dict[Version, list[DistFile]]:
+        """The page's files by version (computed once per project)."""
+        with self._lock:
+            found = self._groups.get(name)
+        if found is None:
+            found = group_files(page.files, name)
+            with self._lock:
+                self._groups[name] = found
+        return found
+
+
 class ProjectCatalog:
-    """Per-target view of the index: ranked candidates and dependencies, memoised."""
+    """Per-target view of the index: candidates and dependencies, memoised and lazy."""
 
     def __init__(
         self,
@@ -127,12 +151,15 @@ class ProjectCatalog:
         target: Target,
         policies: Mapping[str, Policy] | Policy,
         pre: bool = False,
+        shared: SharedFiles | None = None,
     ) -> None:
         self.index = index
         self.target = target
         self._policies = policies
         self.pre = pre
-        self._ranked: dict[str, list[Candidate] | Verdict] = {}
+        self.shared = shared or SharedFiles()
+        self._missing: dict[str, Verdict] = {}
+        self._candidates: dict[tuple[str, Version], Candidate | None] = {}
         self._lock = threading.Lock()
         self.dependencies_unknown: set[str] = set()
         self.notes: dict[str, list[str]] = {}
@@ -148,61 +175,119 @@ class ProjectCatalog:
         """The project page (raises IndexFault when the index fails)."""
         return self.index.project(name)
 
-    def ranked(self, name: str) -> list[Candidate] | Verdict:
-        """All versions in pip's order, or a not-found / unknown verdict."""
+    def versions(self, name: str) -> dict[Version, list[DistFile]] | Verdict:
+        """The project's files by version, or a not-found / unknown verdict."""
+        known = self.shared.known(name)
+        if known is not None:
+            return known
         with self._lock:
-            cached = self._ranked.get(name)
-        if cached is not None:
-            return cached
-        result: list[Candidate] | Verdict
+            missing = self._missing.get(name)
+        if missing is not None:
+            return missing
         try:
             page = self.page(name)
         except IndexFault as fault:
-            result = Verdict(Status.UNKNOWN, reason=redact_text(fault.message))
+            missing = Verdict(Status.UNKNOWN, reason=redact_text(fault.message))
         else:
             if page is None:
-                result = Verdict(Status.NOT_FOUND, reason="not found on the index")
+                missing = Verdict(Status.NOT_FOUND, reason="not found on the index")
             elif not page.files:
-                result = Verdict(Status.NOT_FOUND, reason="the index lists no files for it")
+                missing = Verdict(Status.NOT_FOUND, reason="the index lists no files for it")
             else:
-                result = rank_versions(page.files, name, self.target, self.policy(name))
+                return self.shared.groups(name, page)
         with self._lock:
-            self._ranked[name] = result
-        return result
+            self._missing[name] = missing
+        return missing
+
+    def candidate(self, name: str, version: Version) -> Candidate | None:
+        """pip's choice among one version's files on this target (memoised)."""
+        key = (name, version)
+        with self._lock:
+            if key in self._candidates:
+                return self._candidates[key]
+        groups = self.versions(name)
+        found = None
+        if not isinstance(groups, Verdict) and version in groups:
+            found = best_candidate(version, groups[version], name, self.target,
+                                   self.policy(name))
+        with self._lock:
+            self._candidates[key] = found
+        return found
+
+    def ranked(self, name: str) -> list[Candidate] | Verdict:
+        """All versions in pip's order, or a not-found / unknown verdict."""
+        groups = self.versions(name)
+        if isinstance(groups, Verdict):
+            return groups
+        policy = self.policy(name)
+        found = [c for v in groups if (c := self.candidate(name, v)) is not None]
+        usable = sorted((c for c in found if c.file is not None),
+                        key=lambda c: candidate_order(c, policy), reverse=True)
+        return usable + sorted((c for c in found if c.file is None),
+                               key=lambda c: c.version, reverse=True)
 
     def matches(self, name: str, specifier: SpecifierSet) -> list[Candidate] | Verdict:
-        """Candidates allowed by the specifier, best first, with pip's pre-release and yank rules.
+        """Candidates allowed by the specifier, best first (see `iter_matches`)."""
+        groups = self.versions(name)
+        if isinstance(groups, Verdict):
+            return groups
+        return list(self.iter_matches(name, specifier))
+
+    def iter_matches(self, name: str, specifier: SpecifierSet) -> Iterator[Candidate]:
+        """Candidates allowed by the specifier, best first, with pip's pre-release and yank
+        rules, evaluating versions lazily, newest first.
 
         When no installable file satisfies the specifier, the newest satisfying versions
         with no usable file follow, so the report can say `unavailable` instead of failing.
         """
-        ranked = self.ranked(name)
-        if isinstance(ranked, Verdict):
-            return ranked
-        usable = [c for c in ranked if c.file is not None]
-        allowed = set(
-            specifier.filter((c.version for c in usable), prereleases=True if self.pre else None)
-        )
-        matching = [c for c in usable if c.version in allowed]
-        all_yanked = bool(matching) and all(c.yanked for c in matching)
-        pinned = is_pinned(specifier)
-        result = [c for c in matching if not c.yanked or (all_yanked and pinned)]
-        if result:
-            return result
-        fallback = [
-            c for c in ranked if c.file is None and specifier.contains(c.version, prereleases=True)
-        ]
-        return fallback
+        groups = self.versions(name)
+        if isinstance(groups, Verdict):
+            return
+        newest_first = sorted(groups, reverse=True)
+        policy = self.policy(name)
+        finals = [v for v in newest_first
+                  if specifier.contains(v, prereleases=True if self.pre else None)]
+        yielded = False
+        chosen: Iterable[Candidate]
+        if policy.prefer_binary or is_pinned(specifier):
+            chosen = self._eager(name, finals, specifier, policy)
+        else:
+            chosen = (c for v in finals if (c := self.candidate(name, v)) is not None
+                      and c.file is not None and not c.yanked)
+        for cand in chosen:
+            yielded = True
+            yield cand
+        if yielded:
+            return
+        pres = [v for v in newest_first if v.is_prerelease and specifier.contains(v, True)]
+        if not self.pre and pres:
+            for cand in self._eager(name, pres, specifier, policy):
+                yielded = True
+                yield cand
+        if not yielded:
+            for v in finals or pres:
+                fallback = self.candidate(name, v)
+                if fallback is not None and fallback.file is None:
+                    yield fallback
+
+    def _eager(self, name: str, versions: list[Version], specifier: SpecifierSet,
+               policy: Policy) -> list[Candidate]:
+        """Every candidate of these versions in pip's order, yanked ones only when pinned
+        and nothing else is left."""
+        usable = [c for v in versions if (c := self.candidate(name, v)) is not None
+                  and c.file is not None]
+        usable.sort(key=lambda c: candidate_order(c, policy), reverse=True)
+        all_yanked = bool(usable) and all(c.yanked for c in usable)
+        return [c for c in usable
+                if not c.yanked or (all_yanked and is_pinned(specifier))]
 
     def metadata(self, cand: Cand) -> tuple[CoreMetadata | None, str | None]:
         """Core metadata for a candidate, trying the sources in the documented order."""
         if cand.file is None or cand.version is None:
             return None, None
-        page = self.page(cand.name)
-        siblings = [
-            f for f in (page.files if page else ())
-            if f is not cand.file and _file_version(f, cand.name) == cand.version
-        ]
+        groups = self.versions(cand.name)
+        siblings = [f for f in (groups.get(cand.version, []) if isinstance(groups, dict) else [])
+                    if f is not cand.file]
         chosen = cand.file
         order: list[DistFile] = [chosen] if chosen.has_metadata_file else []
         order += [f for f in siblings if f.is_wheel and f.has_metadata_file]
@@ -271,13 +356,6 @@ class ProjectCatalog:
         return marker.evaluate({**self.environment, "extra": ""})
 
 
-def _file_version(file: DistFile, name: str) -> Version | None:
-    from wheelfit.verdict import parse_file
-
-    parsed = parse_file(file, name)
-    return parsed.version if parsed else None
-
-
 class _Provider(AbstractProvider[Req, Cand, str]):
     def __init__(self, catalog: ProjectCatalog, constraints: Mapping[str, SpecifierSet]) -> None:
         self.catalog = catalog
@@ -306,7 +384,7 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         identifier: str,
         requirements: Mapping[str, Iterator[Req]],
         incompatibilities: Mapping[str, Iterator[Cand]],
-    ) -> list[Cand]:
+    ) -> list[Cand] | Callable[[], Iterator[Cand]]:
         name, extras = _split_identifier(identifier)
         specifier = SpecifierSet()
         for req in requirements[identifier]:
@@ -314,16 +392,21 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         if name in self.constraints:
             specifier &= self.constraints[name]
         bad = {c.version for c in incompatibilities[identifier]}
-        found = self.catalog.matches(name, specifier)
-        if isinstance(found, Verdict):
-            return [] if None in bad else [Cand(name, None, extras, found)]
-        result = [
-            Cand(name, c.version, extras, c.verdict, c.file.file if c.file else None)
-            for c in found if c.version not in bad
-        ]
-        if result and result[0].file is not None:
-            self.catalog.index.prefetch_metadata([result[0].file])
-        return result
+        missing = self.catalog.versions(name)
+        if isinstance(missing, Verdict):
+            return [] if None in bad else [Cand(name, None, extras, missing)]
+        return functools.partial(self._lazy, name, extras, specifier, bad)
+
+    def _lazy(self, name: str, extras: frozenset[str], specifier: SpecifierSet,
+              bad: set[Version | None]) -> Iterator[Cand]:
+        first = True
+        for c in self.catalog.iter_matches(name, specifier):
+            if c.version in bad:
+                continue
+            if first and c.file is not None:
+                self.catalog.index.prefetch_metadata([c.file.file])
+            first = False
+            yield Cand(name, c.version, extras, c.verdict, c.file.file if c.file else None)
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
         if candidate.version is None:

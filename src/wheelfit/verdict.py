@@ -204,6 +204,63 @@ def unavailable_verdict(
     )
 
 
+def group_files(files: tuple[DistFile, ...], project: str) -> dict[Version, list[DistFile]]:
+    """A project's files by version, read from the file names only (tags are parsed later,
+    and only for the versions a resolution actually looks at)."""
+    want = canonicalize_name(project)
+    names: dict[str, bool] = {}
+    versions: dict[str, Version | None] = {}
+    groups: dict[Version, list[DistFile]] = {}
+    for file in files:
+        version: Version | None = None
+        if file.filename.endswith(".whl"):
+            parts = file.filename[:-4].split("-")
+            if len(parts) in (5, 6):
+                if parts[0] not in names:
+                    names[parts[0]] = canonicalize_name(parts[0]) == want
+                if names[parts[0]]:
+                    if parts[1] not in versions:
+                        versions[parts[1]] = _version_or_none(parts[1])
+                    version = versions[parts[1]]
+        else:
+            parsed = parse_file(file, project)
+            version = parsed.version if parsed else None
+        if version is not None:
+            groups.setdefault(version, []).append(file)
+    return groups
+
+
+def _version_or_none(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def best_candidate(
+    version: Version, files: list[DistFile], project: str, target: Target, policy: Policy
+) -> Candidate | None:
+    """pip's choice among one version's files on the target, or an `unavailable` candidate;
+    None when no file of that version has a valid name."""
+    parsed = [p for f in files if (p := parse_file(f, project)) and p.version == version]
+    if not parsed:
+        return None
+    usable = [p for p in parsed if applicable(p, target, policy)]
+    if usable:
+        best = max(usable, key=lambda p: _sort_key(p, target, policy))
+        return Candidate(version, best, best.file.yanked, verdict_for_file(best, target, policy))
+    verdict = unavailable_verdict(version, parsed, target, policy)
+    return Candidate(version, None, all(p.file.yanked for p in parsed), verdict)
+
+
+def candidate_order(candidate: Candidate, policy: Policy) -> tuple[int, int, Version]:
+    """pip's order between versions: unyanked first, wheels first under --prefer-binary,
+    then newest."""
+    best = candidate.file
+    binary = 1 if policy.prefer_binary and best is not None and best.is_wheel else 0
+    return (-1 if candidate.yanked else 0, binary, candidate.version)
+
+
 def rank_versions(
     files: tuple[DistFile, ...], project: str, target: Target, policy: Policy
 ) -> list[Candidate]:
@@ -212,25 +269,12 @@ def rank_versions(
     Versions with an applicable file come first (pip's order); versions with files but none
     applicable follow, newest first, carrying an `unavailable` verdict.
     """
-    by_version: dict[Version, list[ParsedFile]] = {}
-    for file in files:
-        parsed = parse_file(file, project)
-        if parsed is not None:
-            by_version.setdefault(parsed.version, []).append(parsed)
-    usable: list[ParsedFile] = []
-    for group in by_version.values():
-        usable += [p for p in group if applicable(p, target, policy)]
-    usable.sort(key=lambda p: _sort_key(p, target, policy), reverse=True)
-    ranked: list[Candidate] = []
-    seen: set[Version] = set()
-    for parsed in usable:
-        if parsed.version in seen:
-            continue
-        seen.add(parsed.version)
-        verdict = verdict_for_file(parsed, target, policy)
-        ranked.append(Candidate(parsed.version, parsed, parsed.file.yanked, verdict))
-    for version in sorted(set(by_version) - seen, reverse=True):
-        group = by_version[version]
-        verdict = unavailable_verdict(version, group, target, policy)
-        ranked.append(Candidate(version, None, all(p.file.yanked for p in group), verdict))
-    return ranked
+    found = [
+        c for v, group in group_files(files, project).items()
+        if (c := best_candidate(v, group, project, target, policy)) is not None
+    ]
+    usable = sorted((c for c in found if c.file is not None),
+                    key=lambda c: candidate_order(c, policy), reverse=True)
+    missing = sorted((c for c in found if c.file is None), key=lambda c: c.version,
+                     reverse=True)
+    return usable + missing

@@ -97,7 +97,7 @@ def test_store_on_an_unwritable_directory_is_not_an_error(tmp_path: Path) -> Non
             {"expires": "Thu, 01 Jan 2037 00:10:00 GMT", "date": "Thu, 01 Jan 2037 00:00:00 GMT"},
             (True, 600.0),
         ),
-        ({}, (True, 0.0)),
+        ({}, (True, 600.0)),
         ({"cache-control": "max-age=\u00b2"}, (True, 0.0)),
     ],
 )

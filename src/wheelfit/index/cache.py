@@ -145,8 +145,16 @@ class CachedPage:
         return 0 <= now - self.stored_at < self.lifetime
 
 
+# Heuristic freshness (RFC 9111 §4.2.2) for answers that carry no Cache-Control or Expires
+# at all, as some mirrors and proxies strip them: PyPI's own max-age for simple pages.
+HEURISTIC_LIFETIME = 600.0
+
+
 def freshness(headers: Mapping[str, str]) -> tuple[bool, float]:
-    """(may be stored, seconds it stays fresh) from Cache-Control/Expires/Date/Age."""
+    """(may be stored, seconds it stays fresh) from Cache-Control/Expires/Date/Age.
+
+    With neither Cache-Control nor Expires, the answer is fresh for HEURISTIC_LIFETIME.
+    """
     directives = {}
     for part in headers.get("cache-control", "").lower().split(","):
         name, _, value = part.strip().partition("=")
@@ -156,7 +164,8 @@ def freshness(headers: Mapping[str, str]) -> tuple[bool, float]:
         return False, 0.0
     if "no-cache" in directives:
         return True, 0.0
-    lifetime = 0.0
+    explicit = bool(directives) or bool(headers.get("expires"))
+    lifetime = 0.0 if explicit else HEURISTIC_LIFETIME
     max_age = directives.get("max-age", "")
     if is_ascii_digits(max_age):
         lifetime = float(max_age)

@@ -1,0 +1,157 @@
+"""Input files → `DependencySpec`: format detection and the one entry point, `load_spec`.
+
+Formats (the `input_format` names): `requirements` (requirements*.txt, *.in, other *.txt),
+`pyproject` (pyproject.toml), `uv-lock` (uv.lock), `poetry-lock` (poetry.lock),
+`pipfile-lock` (Pipfile.lock), `pylock` (pylock.toml, pylock.<name>.toml).
+`discover` finds one dependency file per service below a folder (`check --recursive`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from wheelfit.errors import InputFileError, UsageError
+from wheelfit.model import DependencySpec
+from wheelfit.sources.discover import discover
+from wheelfit.sources.lock_pipfile import parse_pipfile_lock
+from wheelfit.sources.lock_poetry import parse_poetry_lock
+from wheelfit.sources.lock_pylock import parse_pylock
+from wheelfit.sources.lock_uv import parse_uv_lock
+from wheelfit.sources.pyproject import parse_pyproject
+from wheelfit.sources.pythonhint import neighbour_hint
+from wheelfit.sources.reading import read_text
+from wheelfit.sources.requirements import parse_requirements_text
+
+FORMATS = ("requirements", "pyproject", "uv-lock", "poetry-lock", "pipfile-lock", "pylock")
+_PYLOCK_NAME = re.compile(r"^pylock\.[^.]+\.toml$")
+_NO_EXTRAS = ("requirements", "pipfile-lock")
+_NOT_SUPPORTED = {
+    "Pipfile": "Lock it with `pipenv lock` and give Pipfile.lock.",
+    "setup.py": "List the dependencies in requirements.txt or pyproject.toml, or give a lock.",
+    "setup.cfg": "List the dependencies in requirements.txt or pyproject.toml, or give a lock.",
+    "environment.yml": "Conda environments are not supported; give a requirements file.",
+}
+
+__all__ = ["FORMATS", "detect_format", "discover", "load_spec"]
+
+
+def detect_format(path: Path) -> str:
+    """The input format a file name stands for; raises InputFileError when unknown."""
+    name = path.name
+    fixed = {
+        "pyproject.toml": "pyproject",
+        "uv.lock": "uv-lock",
+        "poetry.lock": "poetry-lock",
+        "Pipfile.lock": "pipfile-lock",
+        "pylock.toml": "pylock",
+    }
+    if name in fixed:
+        return fixed[name]
+    if _PYLOCK_NAME.match(name):
+        return "pylock"
+    if name.endswith((".txt", ".in")):
+        return "requirements"
+    hint = _NOT_SUPPORTED.get(
+        name,
+        "Name the file as its tool does (requirements.txt, "
+        "pyproject.toml, uv.lock, poetry.lock, Pipfile.lock, "
+        "pylock.toml) or pass --format "
+        f"{{{','.join(FORMATS)}}}.",
+    )
+    raise InputFileError(
+        "cannot tell which kind of dependency file this is", path=str(path), hint=hint
+    )
+
+
+def load_spec(
+    path: Path,
+    *,
+    input_format: str | None = None,
+    extras: Sequence[str] = (),
+    all_extras: bool = False,
+    groups: Sequence[str] = (),
+    dev: bool = False,
+    keep_going: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> DependencySpec:
+    """Read one dependency file into a `DependencySpec`.
+
+    `input_format` forces one of `FORMATS`; else the file name decides. `extras`,
+    `all_extras`, `groups` and `dev` select optional parts (an unknown extra or group is an
+    InputFileError listing the known ones). With `keep_going`, bad lines and entries are
+    collected in `problems` instead of raising. When the file names no Python version, one
+    is taken from `.python-version`, else from the Dockerfile, next to the file.
+    """
+    env = os.environ if environ is None else environ
+    display = str(path)
+    if input_format is not None and input_format not in FORMATS:
+        raise UsageError(
+            f"unknown input format {input_format!r}", hint=f"Use one of: {', '.join(FORMATS)}."
+        )
+    text = read_text(path, display)
+    kind = input_format or detect_format(path)
+    if kind == "requirements":
+        spec = parse_requirements_text(
+            text, display, base_dir=path.parent, environ=env, keep_going=keep_going, path=path
+        )
+    elif kind == "pyproject":
+        spec = parse_pyproject(
+            text,
+            display,
+            base_dir=path.parent,
+            extras=extras,
+            all_extras=all_extras,
+            groups=groups,
+            dev=dev,
+            keep_going=keep_going,
+        )
+    elif kind == "uv-lock":
+        spec = parse_uv_lock(
+            text,
+            display,
+            extras=extras,
+            all_extras=all_extras,
+            groups=groups,
+            dev=dev,
+            keep_going=keep_going,
+        )
+    elif kind == "poetry-lock":
+        spec = parse_poetry_lock(
+            text,
+            display,
+            extras=extras,
+            all_extras=all_extras,
+            groups=groups,
+            dev=dev,
+            keep_going=keep_going,
+        )
+    elif kind == "pipfile-lock":
+        spec = parse_pipfile_lock(
+            text, display, groups=groups, dev=dev, keep_going=keep_going, environ=env
+        )
+    else:
+        spec = parse_pylock(
+            text,
+            display,
+            extras=extras,
+            all_extras=all_extras,
+            groups=groups,
+            dev=dev,
+            keep_going=keep_going,
+        )
+    ignored = [
+        *(["extras"] if (extras or all_extras) and kind in _NO_EXTRAS else []),
+        *(["groups"] if (groups or dev) and kind == "requirements" else []),
+    ]
+    if ignored:
+        note = f"{display}: {' and '.join(ignored)} do not apply to {kind} files; ignored"
+        spec = dataclasses.replace(spec, notes=(*spec.notes, note))
+    if spec.python is None:
+        hint = neighbour_hint(path, display)
+        if hint is not None:
+            spec = dataclasses.replace(spec, python=hint)
+    return spec

@@ -1,0 +1,145 @@
+"""Helpers shared by the lock-file readers: origins, file names, registries, selections.
+
+Registry policy (uv.lock, poetry.lock, Pipfile.lock, pylock.toml): packages from PyPI are
+checked. When no package comes from PyPI and every registry package comes from one other
+index, that index is the project's primary one (a mirror or a private index): its packages
+are checked and it becomes `DependencySpec.options.index_url`. Any other package from a
+registry that is neither PyPI nor the primary index is skipped with
+`from another index: <url>` (credentials redacted).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.utils import canonicalize_name
+
+from wheelfit.errors import InputFileError
+from wheelfit.model import IndexOptions
+from wheelfit.redact import redact_url
+from wheelfit.sources.marker_select import Selection, specialize
+
+PYPI_HOSTS = ("pypi.org", "pypi.python.org", "upload.pypi.org")
+
+
+def header_lines(text: str, header: str) -> list[int]:
+    """Line numbers of each `[[header]]` table header, in order."""
+    pattern = re.compile(rf"^\s*\[\[\s*{re.escape(header)}\s*\]\]\s*(#.*)?$")
+    return [n for n, line in enumerate(text.splitlines(), start=1) if pattern.match(line)]
+
+
+def entry_origin(display: str, lines: Sequence[int], count: int, index: int) -> str:
+    """`file:line` of the index-th entry when the headers were counted reliably."""
+    if len(lines) == count and 0 <= index < count:
+        return f"{display}:{lines[index]}"
+    return display
+
+
+def url_filename(url: str) -> str:
+    """The last path segment of a URL or path, percent-decoded."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = url
+    return unquote(path.replace("\\", "/").rsplit("/", 1)[-1])
+
+
+def is_pypi(url: str) -> bool:
+    """True for PyPI's simple/JSON index URLs."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    return host in PYPI_HOSTS and parts.path.rstrip("/") in ("/simple", "/pypi", "")
+
+
+def normal_url(url: str) -> str:
+    """A registry URL compared without its trailing slash."""
+    return url.strip().rstrip("/")
+
+
+def primary_registry(urls: Iterable[str]) -> str | None:
+    """The project's single non-PyPI index when nothing comes from PyPI, else None."""
+    found = {normal_url(u) for u in urls}
+    if not found or any(is_pypi(u) for u in found) or len(found) != 1:
+        return None
+    return found.pop()
+
+
+def registry_skip_reason(url: str, primary: str | None) -> str | None:
+    """`from another index: <url>` unless the URL is PyPI or the primary index."""
+    if is_pypi(url) or (primary is not None and normal_url(url) == primary):
+        return None
+    return f"from another index: {redact_url(url)}"
+
+
+def registry_options(primary: str | None) -> IndexOptions:
+    """Index options naming the primary index, when there is one."""
+    return IndexOptions(index_url=primary) if primary else IndexOptions()
+
+
+def registry_note(primary: str | None, display: str) -> tuple[str, ...]:
+    """A note saying the lock's packages come from a non-PyPI index."""
+    if primary is None:
+        return ()
+    return (
+        f"{display}: every package comes from {redact_url(primary)}; wheelfit looks them up there",
+    )
+
+
+def parse_marker(text: Any, what: str) -> Marker:
+    """A marker from lock data; raises ValueError naming what it belongs to."""
+    if not isinstance(text, str):
+        raise ValueError(f"{what}: marker is not a string")
+    try:
+        return Marker(text)
+    except InvalidMarker as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else "invalid"
+        raise ValueError(f"{what}: invalid marker {text!r}: {reason}") from None
+
+
+def applied_marker(marker: Marker | None, selection: Selection) -> Marker | bool | None:
+    """The marker after deciding the selection variables: False = never applies."""
+    if marker is None:
+        return None
+    decided = specialize(marker, selection)
+    if decided is True:
+        return None
+    return decided
+
+
+def canonical_set(names: Iterable[str]) -> frozenset[str]:
+    """Canonicalised names (extras, groups) for comparisons."""
+    return frozenset(canonicalize_name(n) for n in names)
+
+
+def check_known(wanted: Iterable[str], known: Iterable[str], kind: str, display: str) -> None:
+    """Raise InputFileError for a requested extra/group the file does not define."""
+    known_list = sorted(set(known))
+    known_canon = canonical_set(known_list)
+    for name in wanted:
+        if canonicalize_name(name) not in known_canon:
+            raise InputFileError(
+                f"unknown {kind} {name!r}",
+                path=display,
+                hint=(
+                    f"Known {kind}s: {', '.join(known_list)}."
+                    if known_list
+                    else f"The file defines no {kind}s."
+                ),
+            )
+
+
+def as_table(value: Any) -> Mapping[str, Any]:
+    """A TOML table or an empty one when absent/not a table."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """A TOML array or an empty list when absent/not an array."""
+    return list(value) if isinstance(value, list) else []

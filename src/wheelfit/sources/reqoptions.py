@@ -1,0 +1,173 @@
+"""The options pip accepts inside requirements files, parsed the way pip parses them.
+
+pip builds an `optparse` parser per line from its own option definitions; this module does
+the same with the subset a requirements file may contain (long-option abbreviations,
+`--opt=value`, `-iURL` all behave as in pip). `--no-binary`/`--only-binary` follow pip's
+`FormatControl.handle_mutual_excludes`.
+"""
+
+from __future__ import annotations
+
+import optparse
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from packaging.utils import canonicalize_name
+
+STRONG_HASHES = ("sha256", "sha384", "sha512")
+
+# Options that only record something for pip's installer; wheelfit accepts and ignores them.
+IGNORED_OPTIONS = (
+    ("trusted_hosts", "--trusted-host"),
+    ("features_enabled", "--use-feature"),
+    ("require_hashes", "--require-hashes"),
+    ("no_require_hashes", "--no-require-hashes"),
+    ("all_releases", "--all-releases"),
+    ("only_final", "--only-final"),
+    ("config_settings", "--config-settings"),
+    ("global_options", "--global-option"),
+    ("install_options", "--install-option"),
+)
+# Options that apply to the index/finder: pip ignores them on a line with a requirement.
+FINDER_OPTIONS = (
+    ("index_url", "--index-url"),
+    ("extra_index_urls", "--extra-index-url"),
+    ("no_index", "--no-index"),
+    ("find_links", "--find-links"),
+    ("format_ops", "--no-binary/--only-binary"),
+    ("prefer_binary", "--prefer-binary"),
+    ("pre", "--pre"),
+    ("requirements", "--requirement"),
+    ("constraints", "--constraint"),
+)
+
+
+class OptionLineError(Exception):
+    """An option pip would reject (unknown option, missing value, bad hash...)."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+
+class _Parser(optparse.OptionParser):
+    def error(self, msg: str) -> NoReturn:
+        """Raise instead of printing usage and exiting."""
+        raise OptionLineError(msg)
+
+    def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
+        """Raise instead of exiting the process."""
+        raise OptionLineError(msg or "invalid option")
+
+
+def _format_op(
+    option: optparse.Option, opt_str: str, value: str, parser: optparse.OptionParser
+) -> None:
+    kind = "no" if "no-binary" in opt_str else "only"
+    assert parser.values is not None
+    parser.values.format_ops.append((kind, value))
+
+
+def _hash(option: optparse.Option, opt_str: str, value: str, parser: optparse.OptionParser) -> None:
+    algo, sep, digest = value.partition(":")
+    if not sep or not digest:
+        raise OptionLineError(
+            "arguments to --hash must be a hash name followed by a value, like "
+            "--hash=sha256:abcde..."
+        )
+    if algo not in STRONG_HASHES:
+        raise OptionLineError(f"allowed hash algorithms for --hash are {', '.join(STRONG_HASHES)}")
+    assert parser.values is not None
+    parser.values.hashes.append(value)
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(add_help_option=False)
+    add = parser.add_option
+    add("-i", "--index-url", "--pypi-url", dest="index_url", default=None)
+    add("--extra-index-url", dest="extra_index_urls", action="append", default=[])
+    add("--no-index", dest="no_index", action="store_true", default=False)
+    add("-c", "--constraint", dest="constraints", action="append", default=[])
+    add("-r", "--requirement", dest="requirements", action="append", default=[])
+    add("-e", "--editable", dest="editables", action="append", default=[])
+    add("-f", "--find-links", dest="find_links", action="append", default=[])
+    for flag in ("--no-binary", "--only-binary"):
+        add(flag, action="callback", callback=_format_op, type="str")
+    add("--prefer-binary", dest="prefer_binary", action="store_true", default=False)
+    add("--require-hashes", dest="require_hashes", action="store_true", default=False)
+    add("--no-require-hashes", dest="no_require_hashes", action="store_true", default=False)
+    add("--pre", dest="pre", action="store_true", default=False)
+    add("--all-releases", dest="all_releases", action="append", default=[])
+    add("--only-final", dest="only_final", action="append", default=[])
+    add("--trusted-host", dest="trusted_hosts", action="append", default=[])
+    add("--use-feature", dest="features_enabled", action="append", default=[])
+    add("--hash", action="callback", callback=_hash, type="str")
+    add("-C", "--config-settings", dest="config_settings", action="append", default=[])
+    add("--global-option", dest="global_options", action="append", default=[])
+    add("--install-option", dest="install_options", action="append", default=[])
+    return parser
+
+
+@dataclass
+class LineOptions:
+    """The options found on one line (only the ones wheelfit looks at are typed)."""
+
+    values: dict[str, Any]
+    leftover: list[str] = field(default_factory=list)
+
+    def get_list(self, dest: str) -> list[str]:
+        """A list-valued option (empty when absent)."""
+        value = self.values.get(dest)
+        return list(value) if isinstance(value, list) else []
+
+    def given(self, dest: str) -> bool:
+        """True when the line set this option."""
+        value = self.values.get(dest)
+        return bool(value)
+
+
+def parse_options(options: str) -> LineOptions:
+    """Parse the options part of a line; pip-invalid options raise `OptionLineError`."""
+    try:
+        words = shlex.split(options)
+    except ValueError as exc:
+        raise OptionLineError(f"could not split options: {exc}") from None
+    parser = _build_parser()
+    defaults = parser.get_default_values()
+    defaults.format_ops = []
+    defaults.hashes = []
+    values, leftover = parser.parse_args(words, defaults)
+    return LineOptions(values=vars(values), leftover=list(leftover))
+
+
+def apply_format_control(
+    ops: Iterable[tuple[str, str]], no_binary: set[str], only_binary: set[str]
+) -> None:
+    """Apply `--no-binary`/`--only-binary` values in order (pip's mutual-exclusion rules)."""
+    for kind, value in ops:
+        target, other = (no_binary, only_binary) if kind == "no" else (only_binary, no_binary)
+        _handle_mutual_excludes(value, target, other)
+
+
+def _handle_mutual_excludes(value: str, target: set[str], other: set[str]) -> None:
+    if value.startswith("-"):
+        raise OptionLineError("--no-binary / --only-binary option requires 1 argument")
+    new = value.split(",")
+    while ":all:" in new:
+        other.clear()
+        target.clear()
+        target.add(":all:")
+        del new[: new.index(":all:") + 1]
+        if ":none:" not in new:
+            return
+    for name in new:
+        if not name:
+            continue
+        if name == ":none:":
+            target.clear()
+            continue
+        canonical = canonicalize_name(name)
+        other.discard(canonical)
+        target.add(canonical)

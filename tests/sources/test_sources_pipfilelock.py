@@ -1,0 +1,112 @@
+"""Pipfile.lock: default/develop/custom categories, markers, indexes, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wheelfit.errors import InputFileError
+from wheelfit.model import DependencySpec
+from wheelfit.sources import load_spec
+from wheelfit.sources.lock_pipfile import parse_pipfile_lock
+
+LOCK = "locks/pipfile/Pipfile.lock"
+
+
+def load(path: str, **kwargs: object) -> DependencySpec:
+    return load_spec(Path(path), **kwargs)  # type: ignore[arg-type]
+
+
+def locked(spec: DependencySpec) -> dict[str, str]:
+    assert spec.locked is not None
+    return {f"{p.name} {p.version}": str(p.marker) if p.marker else "" for p in spec.locked}
+
+
+def test_default_section(data: Path) -> None:
+    assert set(locked(load(LOCK, environ={}))) == {"certifi 2024.8.30", "pywin32 306",
+                                                   "requests 2.32.3"}
+
+
+def test_format_is_pipfile_lock(data: Path) -> None:
+    assert load(LOCK, environ={}).format == "pipfile-lock"
+
+
+def test_markers_are_kept(data: Path) -> None:
+    assert locked(load(LOCK, environ={}))["pywin32 306"] == 'sys_platform == "win32"'
+
+
+def test_extra_only_marker_is_left_out(data: Path) -> None:
+    assert not any(k.startswith("socks-only") for k in locked(load(LOCK, environ={})))
+
+
+def test_dev_adds_develop_without_duplicates(data: Path) -> None:
+    found = locked(load(LOCK, environ={}, dev=True))
+    assert "pytest 8.3.3" in found and len(found) == 4
+
+
+def test_custom_category_as_a_group(data: Path) -> None:
+    assert "mkdocs 1.6.1" in locked(load(LOCK, environ={}, groups=("docs",)))
+
+
+def test_unknown_group(data: Path) -> None:
+    with pytest.raises(InputFileError) as caught:
+        load(LOCK, environ={}, groups=("lint",))
+    assert caught.value.hint == "Known groups: develop, docs."
+
+
+def test_origins_are_entry_lines(data: Path) -> None:
+    spec = load(LOCK, environ={})
+    assert spec.locked is not None and spec.locked[0].origin == "locks/pipfile/Pipfile.lock:24"
+
+
+def test_no_file_names_in_pipfile_lock(data: Path) -> None:
+    spec = load(LOCK, environ={})
+    assert spec.locked is not None and all(p.files == () for p in spec.locked)
+
+
+def test_non_index_sources_are_skipped(data: Path) -> None:
+    reasons = {s.text: s.reason for s in load(LOCK, environ={}).skipped}
+    assert reasons["gitpkg"] == "VCS checkout (git): https://***@github.com/acme/gitpkg.git"
+    assert reasons["mypkg"] == "editable install: ."
+
+
+def test_other_index_skipped_with_expanded_and_redacted_url(data: Path) -> None:
+    spec = load(LOCK, environ={"PRIVATE_USER": "bob", "PRIVATE_PASSWORD": "hunter2"})
+    reasons = {s.text: s.reason for s in spec.skipped}
+    assert reasons["private-lib 0.9.1"] == "from another index: https://***@pypi.corp.example/simple"
+
+
+def test_python_version_hint(data: Path) -> None:
+    hint = load(LOCK, environ={}).python
+    assert hint is not None and hint.source == 'python_version "3.11" in locks/pipfile/Pipfile.lock'
+
+
+def test_not_a_pipfile_lock() -> None:
+    with pytest.raises(InputFileError, match=r"not a Pipfile\.lock"):
+        parse_pipfile_lock("[1, 2]", "Pipfile.lock")
+
+
+def test_json_error_has_line() -> None:
+    with pytest.raises(InputFileError) as caught:
+        parse_pipfile_lock('{\n  "default": {\n    "x": \n}', "Pipfile.lock")
+    assert caught.value.line == 4
+
+
+def test_malformed_entries_raise(data: Path) -> None:
+    with pytest.raises(InputFileError) as caught:
+        load("locks/malformed/Pipfile.lock", environ={})
+    assert caught.value.line == 5
+
+
+def test_malformed_entries_with_keep_going(data: Path) -> None:
+    spec = load("locks/malformed/Pipfile.lock", environ={}, keep_going=True)
+    assert len(spec.problems) == 2
+    assert spec.locked is not None and [p.name for p in spec.locked] == ["good"]
+
+
+def test_primary_private_source_becomes_the_index() -> None:
+    text = ('{"_meta": {"sources": [{"name": "corp", "url": "https://nexus.example/simple"}]},'
+            ' "default": {"six": {"version": "==1.16.0", "index": "corp"}}}')
+    spec = parse_pipfile_lock(text, "Pipfile.lock")
+    assert spec.options.index_url == "https://nexus.example/simple" and spec.skipped == ()
