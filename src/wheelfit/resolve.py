@@ -286,8 +286,11 @@ class ProjectCatalog:
         if cand.file is None or cand.version is None:
             return None, None
         groups = self.versions(cand.name)
-        siblings = [f for f in (groups.get(cand.version, []) if isinstance(groups, dict) else [])
-                    if f is not cand.file]
+        siblings = sorted(
+            (f for f in (groups.get(cand.version, []) if isinstance(groups, dict) else [])
+             if f is not cand.file),
+            key=lambda f: ("linux" not in f.filename, f.filename),
+        )
         chosen = cand.file
         order: list[DistFile] = [chosen] if chosen.has_metadata_file else []
         order += [f for f in siblings if f.is_wheel and f.has_metadata_file]
