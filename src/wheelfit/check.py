@@ -88,7 +88,9 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
             problems.append(Problem("conflict", outcome.conflict, catalog.target.name))
     packages = _merge(request.targets, outcomes, unresolved={
         c.target.name for c, o in zip(catalogs, outcomes, strict=True) if o.conflict
-    })
+    }) + _excluded_everywhere(spec, packages_seen={n for o in outcomes for n in o.packages},
+                              targets=request.targets)
+    packages = tuple(sorted(packages, key=lambda p: p.name))
     problems += _version_differences(packages, request.targets)
     report = Report(
         input=spec.path,
@@ -109,6 +111,24 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     report = enrich(report, {c.target.name: c for c in catalogs},
                     load_mapping(request.mapping_path), index)
     return replace(report, stats=index.stats())
+
+
+def _excluded_everywhere(
+    spec: DependencySpec, packages_seen: set[str], targets: Sequence[Target]
+) -> tuple[PackageResult, ...]:
+    """Direct requirements whose markers exclude them on every target: listed, not checked."""
+    result: dict[str, PackageResult] = {}
+    for entry in spec.requirements:
+        name = canonicalize_name(entry.requirement.name)
+        if name in packages_seen:
+            continue
+        prior = result.get(name)
+        origins = tuple(sorted({entry.origin, *(prior.requested_by if prior else ())}))
+        result[name] = PackageResult(
+            name=name, version=None, requested_by=origins,
+            verdicts={t.name: NOT_REQUIRED for t in targets}, direct=True,
+        )
+    return tuple(result.values())
 
 
 def _fail_fast_if_unreachable(spec: DependencySpec, catalog: ProjectCatalog | None) -> None:

@@ -245,8 +245,9 @@ class ProjectCatalog:
             return
         newest_first = sorted(groups, reverse=True)
         policy = self.policy(name)
-        finals = [v for v in newest_first
-                  if specifier.contains(v, prereleases=True if self.pre else None)]
+        allow_pre = self.pre or bool(specifier.prereleases)
+        finals = [v for v in newest_first if (allow_pre or not v.is_prerelease)
+                  and specifier.contains(v, prereleases=True)]
         yielded = False
         chosen: Iterable[Candidate]
         if policy.prefer_binary or is_pinned(specifier):
@@ -260,7 +261,7 @@ class ProjectCatalog:
         if yielded:
             return
         pres = [v for v in newest_first if v.is_prerelease and specifier.contains(v, True)]
-        if not self.pre and pres:
+        if not allow_pre and pres:
             for cand in self._eager(name, pres, specifier, policy):
                 yielded = True
                 yield cand

@@ -1,0 +1,111 @@
+"""The acceptance table: every case in tests/cases/ through the real pipeline and the
+loopback replay of recorded PyPI data (JSON API, HTML-only API, and a file:// tree)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from loopback import FileIndex, LoopbackIndex
+from wheelfit.index.client import open_index
+from wheelfit.model import Report
+from wheelfit.run import build_request, load_inputs
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+CASES = sorted(CASES_DIR.glob("*.yaml"))
+# Cases without an upload-time cut-off also hold on an HTML-only index (no PEP 700 fields).
+HTML_CASES = [c for c in CASES if "exclude_newer" not in c.read_text()]
+
+
+@pytest.fixture(autouse=True)
+def hermetic_pip_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pip/uv configuration of the machine running the tests leaks into the check."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith(("PIP_", "UV_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+
+
+def run_case(case: dict[str, Any], index_url: str, tmp_path: Path) -> Report:
+    """Write the case's input, check it against `index_url`, return the report."""
+    req = tmp_path / "requirements.txt"
+    req.write_text(case["input"])
+    opts = dict(case.get("options") or {})
+    options: dict[str, Any] = {
+        "python": opts.get("python", "3.12"), "arch": opts.get("arch", "x86_64"),
+        "targets": tuple(opts.get("targets") or ("slim", "alpine")),
+        "exclude_newer": opts.get("exclude_newer"), "pre": opts.get("pre", False),
+        "only_binary": tuple(opts.get("only_binary") or ()),
+        "no_binary": tuple(opts.get("no_binary") or ()), "index_url": index_url,
+    }
+    specs, _ = load_inputs([req], options)
+    request = build_request(specs[0], options)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+        from wheelfit.check import check
+
+        return check(request, index)
+
+
+def assert_matches(report: Report, case: dict[str, Any]) -> None:
+    if case.get("resolution") == "impossible":
+        conflicts = [p.message for p in report.problems if p.kind == "conflict"]
+        assert conflicts, "expected a conflict"
+        for name in case.get("conflict", []):
+            assert all(name in message for message in conflicts), conflicts
+        assert all(p.unresolved for p in report.packages if p.direct)
+        return
+    expected = case["expected"]
+    assert sorted(p.name for p in report.packages) == sorted(expected)
+    for pkg in report.packages:
+        for target, want in expected[pkg.name].items():
+            got = pkg.verdicts[target]
+            assert got.status.value == want["status"], (pkg.name, target, got)
+            if "version" in want:
+                assert got.version == str(want["version"]), (pkg.name, target)
+            if "file" in want:
+                assert got.file == want["file"], (pkg.name, target)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_on_json_index(path: Path, index_server: LoopbackIndex, tmp_path: Path) -> None:
+    index_server.restore_defaults()
+    assert_matches(run_case(yaml.safe_load(path.read_text()), index_server.url, tmp_path),
+                   yaml.safe_load(path.read_text()))
+
+
+@pytest.mark.parametrize("path", HTML_CASES, ids=[p.stem for p in HTML_CASES])
+def test_case_on_html_only_index(path: Path, index_server_factory: Any, tmp_path: Path) -> None:
+    server = index_server_factory(html_only=True)
+    case = yaml.safe_load(path.read_text())
+    assert_matches(run_case(case, server.url, tmp_path), case)
+
+
+@pytest.mark.parametrize("name", ["musllinux-1-1-only", "binary-twin", "not-found"])
+def test_case_on_file_index(name: str, file_index: FileIndex, tmp_path: Path) -> None:
+    case = yaml.safe_load((CASES_DIR / f"{name}.yaml").read_text())
+    assert_matches(run_case(case, file_index.url, tmp_path), case)
+
+
+def test_conflict_names_both_requirements_and_their_origins(
+    index_server: LoopbackIndex, tmp_path: Path
+) -> None:
+    case = yaml.safe_load((CASES_DIR / "conflict.yaml").read_text())
+    report = run_case(case, index_server.url, tmp_path)
+    message = next(p.message for p in report.problems if p.kind == "conflict")
+    assert "urllib3==1.20" in message and "requirements.txt:2" in message
+    assert "required by requests 2.32.3" in message
+
+
+def test_conflict_still_judges_the_pins_written_in_the_file(
+    index_server: LoopbackIndex, tmp_path: Path
+) -> None:
+    case = yaml.safe_load((CASES_DIR / "conflict.yaml").read_text())
+    report = run_case(case, index_server.url, tmp_path)
+    verdicts = {p.name: p.verdicts["alpine"] for p in report.packages}
+    assert verdicts["requests"].version == "2.32.3"
+    assert verdicts["urllib3"].version == "1.20"
