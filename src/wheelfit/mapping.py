@@ -400,7 +400,7 @@ def _walk_shared(m: ApkMapping, name: str, seen: tuple[str, ...], where: str) ->
 def _read_yaml(path: Readable, where: str) -> Any:
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except OSError as exc:
         raise MappingError(f"{where}: cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

@@ -8,8 +8,8 @@ Uses the network (https://pypi.org/simple); run it by hand when a case is added 
 is re-recorded, and note the date in tests/cases/README.md. With ``--replay`` the same checks
 run offline against the loopback replay of tests/recorded/ (tests/loopback.py): pip and uv then
 show that the recorded data is enough for them to make the same choices (pip with
-``--use-feature=fast-deps``, to read wheels without PEP 658 metadata by range requests). For each case and
-target:
+``--use-feature=fast-deps``, to read wheels without PEP 658 metadata by range requests). For
+each case and target:
 
 * file choice - for every expected package with a version: ``pip install --dry-run --report
   --no-deps --only-binary=:all: NAME==VERSION`` with the target's ``--platform`` list,
@@ -149,6 +149,7 @@ def pip_dry_run(
             "--target",
             f"{tmp}/t",
             "--only-binary=:all:",
+            *PIP_EXTRA,
             *pip_args(target, options),
         ]
         if no_deps:
