@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess, hermetic: no pip config, a private cache."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_"))}
     full_env["PIP_CONFIG_FILE"] = os.devnull
