@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,6 +35,15 @@ from loopback import (
 )
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
+
+
+@pytest.fixture(autouse=True)
+def hermetic_pip_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pip/uv configuration of the machine running the tests leaks into a check."""
+    for key in list(os.environ):
+        if key.startswith(("PIP_", "UV_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
 
 
 @pytest.fixture(scope="session")

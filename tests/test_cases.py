@@ -20,17 +20,6 @@ CASES = sorted(CASES_DIR.glob("*.yaml"))
 HTML_CASES = [c for c in CASES if "exclude_newer" not in c.read_text()]
 
 
-@pytest.fixture(autouse=True)
-def hermetic_pip_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No pip/uv configuration of the machine running the tests leaks into the check."""
-    import os
-
-    for key in list(os.environ):
-        if key.startswith(("PIP_", "UV_")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-
-
 def run_case(case: dict[str, Any], index_url: str, tmp_path: Path) -> Report:
     """Write the case's input, check it against `index_url`, return the report."""
     req = tmp_path / "requirements.txt"

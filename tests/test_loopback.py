@@ -602,3 +602,15 @@ def test_pip_resolves_against_the_replay(
     assert len(metadata_requests) == len(want)
     assert fresh_index_server.unrecorded == [] and fresh_index_server.standins_served == []
     assert re.search(r"/simple/pysocks/$", "\n".join(fresh_index_server.paths), re.M)
+
+
+@pytest.mark.slow
+def test_every_case_replays_with_pip_and_uv() -> None:
+    """Opt-in (``pytest -m slow``, a few minutes): pip and uv, pointed at the replay, make
+    every choice the case files expect (tests/cases/verify_live.py --replay)."""
+    script = Path(__file__).parent / "cases" / "verify_live.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--replay"], capture_output=True, text=True, timeout=1800
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "replay: unrecorded [], stand-ins []" in proc.stdout

@@ -107,13 +107,14 @@ def parse_upload_cutoff(value: str) -> datetime:
 
 
 def uploaded_before(file: DistFile, cutoff: datetime) -> bool:
-    """True when the file was uploaded before the cutoff (files with no upload time pass)."""
+    """True when the file was uploaded before the cutoff. A file the index gives no upload
+    time for (PEP 700) cannot be dated, so it is excluded, as uv does."""
     if not file.upload_time:
-        return True
+        return False
     try:
         stamp = datetime.fromisoformat(file.upload_time.replace("Z", "+00:00"))
     except ValueError:
-        return True
+        return False
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=timezone.utc)
     return stamp < cutoff
@@ -196,7 +197,10 @@ def unavailable_verdict(
     elif policy.exclude_newer and not any(
         uploaded_before(p.file, policy.exclude_newer) for p in files
     ):
-        reason = "every file was uploaded after the --exclude-newer date"
+        undated = not any(p.file.upload_time for p in files)
+        reason = ("the index gives no upload times (PEP 700), so --exclude-newer excludes "
+                  "every file" if undated else
+                  "every file was uploaded after the --exclude-newer date")
     else:
         reason = f"no wheel for {target.libc.wheel_family} {target.arch} and no sdist"
     return Verdict(

@@ -24,7 +24,7 @@ each case and target:
   every ``conflict`` project, and ``uv pip compile`` must fail too.
 
 pip and uv run isolated from this machine's configuration (PIP_CONFIG_FILE=/dev/null, no
-PIP_FIND_LINKS, ``--isolated``; ``uv --no-config``).
+PIP_FIND_LINKS, ``--isolated``; ``uv --no-config --no-python-downloads``).
 """
 
 from __future__ import annotations
@@ -203,6 +203,7 @@ def uv_compile(target: Target, options: dict[str, Any], text: str) -> tuple[int,
             "pip",
             "compile",
             "--no-config",
+            "--no-python-downloads",
             "--index-url",
             INDEX,
             "--python-version",
