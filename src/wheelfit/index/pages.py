@@ -83,6 +83,13 @@ def _split_content_type(value: str) -> tuple[str, dict[str, str]]:
 
 def _resolve(page_url: str, href: str) -> tuple[str, str] | None:
     """(absolute URL without fragment, fragment) or None for unusable links."""
+    if href.startswith(_WEB) and page_url.startswith(_WEB) and href.isprintable() \
+            and " " not in href:
+        # The common case (PyPI's absolute file URLs): no joining or re-splitting needed.
+        url, _, fragment = href.partition("#")
+        host = url.split("://", 1)[1].split("/", 1)[0]
+        if host:
+            return url, fragment
     try:
         absolute = urljoin(page_url, href.strip())
         parts = urlsplit(absolute)
@@ -98,6 +105,9 @@ def _resolve(page_url: str, href: str) -> tuple[str, str] | None:
         return None
     url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
     return url, parts.fragment
+
+
+_WEB = ("https://", "http://")
 
 
 def _filename_of(url: str) -> str:
