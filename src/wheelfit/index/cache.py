@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 MAGIC = b"WFC1"
 _HEADER = struct.Struct(">4sQ32s")
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
-KINDS = ("pages", "immutable")
+KINDS = ("pages", "immutable", "parsed")
 _KEPT_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "date", "expires")
 OFFLINE_HINT = "Run once without --offline to fill the cache."
 

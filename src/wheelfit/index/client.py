@@ -37,6 +37,7 @@ from wheelfit.index.cache import PageCache, Store, fetch_cached, resolve_cache_d
 from wheelfit.index.files import NOT_FOUND, FileReader
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.parsed import parse_with_memo
 from wheelfit.index.urls import project_url, split_credentials
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 
@@ -81,6 +82,7 @@ class IndexClient:
         self.index_urls = tuple(self._transport.add_credentials(u) for u in index_urls)
         self.cache_dir: Path | None = None if no_cache else resolve_cache_dir(cache_dir)
         self._pages = PageCache(self.cache_dir) if self.cache_dir else None
+        self._memo = Store(self.cache_dir, "parsed") if self.cache_dir else None
         self._files = FileReader(
             self._transport,
             Store(self.cache_dir, "immutable") if self.cache_dir else None,
@@ -229,7 +231,10 @@ class IndexClient:
         if answer.status in NOT_FOUND:
             return None
         content_type = answer.headers.get("Content-Type", "")
-        parsed = pages.parse_page(answer.body, content_type, answer.url, canonical)
+        parsed = parse_with_memo(
+            self._memo, answer.body, content_type, answer.url, canonical,
+            lambda: pages.parse_page(answer.body, content_type, answer.url, canonical),
+        )
         return tuple(self._own_file(f, index_url) for f in parsed)
 
     def _own_file(self, file: DistFile, index_url: str) -> DistFile:
