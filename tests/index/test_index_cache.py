@@ -321,7 +321,7 @@ def test_cache_info_counts_entries_and_bytes(
     client.core_metadata(page.files[0])
     path, entries, size = cache_info(cache_dir)
     assert path == cache_dir
-    assert entries == 2
+    assert entries == 3  # the page, its parsed memo, the metadata file
     assert size == sum(p.stat().st_size for p in _files(cache_dir))
 
 
