@@ -12,7 +12,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.errors import IndexUnreachable
+from wheelfit.errors import IndexUnreachable, InputFileError
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import (
     DependencySpec,
@@ -86,6 +86,8 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     for catalog, outcome in zip(catalogs, outcomes, strict=True):
         if outcome.conflict:
             problems.append(Problem("conflict", outcome.conflict, catalog.target.name))
+        problems += [Problem("index", f"{name}: {why}", catalog.target.name)
+                     for name, why in sorted(catalog.faults.items())]
     packages = _merge(request.targets, outcomes, unresolved={
         c.target.name for c, o in zip(catalogs, outcomes, strict=True) if o.conflict
     }) + _excluded_everywhere(spec, packages_seen={n for o in outcomes for n in o.packages},
@@ -199,7 +201,13 @@ def _locked_verdict(
     try:
         version = Version(pkg.version)
     except InvalidVersion:
-        return Verdict(Status.UNKNOWN, pkg.version, reason="the lock's version is not valid"), ()
+        path, _, line = pkg.origin.rpartition(":")
+        raise InputFileError(
+            f"{pkg.name}: {pkg.version!r} is not a valid version (PEP 440)",
+            path=path if line.isdigit() else pkg.origin,
+            line=int(line) if line.isdigit() else None,
+            hint="Regenerate the lock file with the tool that wrote it.",
+        ) from None
     groups = catalog.versions(name)
     if isinstance(groups, Verdict):
         return replace(groups, version=pkg.version), ()

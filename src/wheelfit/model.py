@@ -317,7 +317,10 @@ class Report:
 
     @property
     def complete(self) -> bool:
-        """False when any verdict is unknown (the index failed for it)."""
+        """False when the index failed for something: an unknown verdict, or dependencies
+        that could not be read."""
+        if any(p.kind == "index" for p in self.problems):
+            return False
         return not any(
             v.status is Status.UNKNOWN for p in self.packages for v in p.verdicts.values()
         )

@@ -163,6 +163,7 @@ class ProjectCatalog:
         self._lock = threading.Lock()
         self.dependencies_unknown: set[str] = set()
         self.notes: dict[str, list[str]] = {}
+        self.faults: dict[str, str] = {}
         self.environment = marker_environment(target)
 
     def policy(self, name: str) -> Policy:
@@ -320,6 +321,8 @@ class ProjectCatalog:
             metadata, note = self.metadata(cand)
         except IndexFault as fault:
             metadata, note = None, f"dependencies unknown: {redact_text(fault.message)}"
+            with self._lock:
+                self.faults[cand.name] = note
         if metadata is None:
             with self._lock:
                 self.dependencies_unknown.add(cand.name)

@@ -247,6 +247,10 @@ def best_candidate(
     """pip's choice among one version's files on the target, or an `unavailable` candidate;
     None when no file of that version has a valid name."""
     parsed = [p for f in files if (p := parse_file(f, project)) and p.version == version]
+    if policy.exclude_newer and not any(
+        uploaded_before(p.file, policy.exclude_newer) for p in parsed
+    ) and any(p.file.upload_time for p in parsed):
+        return None  # as of the --exclude-newer date this version did not exist yet
     if not parsed:
         return None
     usable = [p for p in parsed if applicable(p, target, policy)]

@@ -156,12 +156,6 @@ content-hash = "x"
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found by the slow CLI fuzz: a lock whose version string is not a valid version gets "
-    "an `unknown` verdict ('the lock's version is not valid', check.py _locked_verdict), "
-    "which makes the report incomplete and exits 6 - the code for 'the index failed' - "
-    "although the index was never at fault; an input problem should be exit 3 (or a "
-    "`problems` entry), not 6"))
 def test_invalid_locked_version_is_not_an_index_failure(
     fuzz_index: str, tmp_path: Path
 ) -> None:

@@ -245,11 +245,6 @@ def test_metadata_hash_mismatch_is_never_trusted(
     assert not server.hits_for("/simple/evil-extra/")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a package whose dependencies could not be read because the index failed (.metadata "
-    "hash mismatch, 5xx, damaged wheel) leaves the report `complete: true` and exit 0, "
-    "although its dependencies are missing from the report (Report.complete only looks "
-    "at UNKNOWN verdicts)"))
 def test_metadata_hash_mismatch_makes_the_report_incomplete(
     server: StreamingIndexServer, index_url: str, requirements: Path
 ) -> None:
@@ -259,10 +254,6 @@ def test_metadata_hash_mismatch_makes_the_report_incomplete(
     assert result.report()["complete"] is False
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "markdown drops a package's notes unless the package needs attention, so a pure-wheel "
-    "package whose dependencies are unknown because the index failed shows no reason in "
-    "the PR comment (formats/markdown.py: notes only in the needy table)"))
 def test_metadata_hash_mismatch_reason_in_markdown(
     server: StreamingIndexServer, index_url: str, requirements: Path
 ) -> None:

@@ -193,10 +193,6 @@ def test_error_paths_leak_nothing(
 # --- awkward credentials and index content ------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "redact_text (src/wheelfit/redact.py `_USERINFO`) stops at the first '@', so a password "
-    "with a raw '@' (which split_credentials accepts, as pip does) is printed after it: "
-    "`http://***@ss-SECRET@host/...`"))
 def test_password_with_at_sign_is_redacted_in_skipped_entries(
     plain_url: str, hermetic: Path
 ) -> None:
@@ -208,10 +204,6 @@ def test_password_with_at_sign_is_redacted_in_skipped_entries(
     assert SECRET not in result.both
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "redact_text stops at the first '@': a bad requirements line holding an index URL whose "
-    "password has a raw '@' is echoed with the rest of the password (sources/requirements.py "
-    "invalid line message -> redact.py `_USERINFO`)"))
 def test_password_with_at_sign_is_redacted_in_errors(plain_url: str, hermetic: Path) -> None:
     secret_url = credentialed(plain_url, secret=f"p@{SECRET}")
     (hermetic / "requirements.txt").write_text(f"-i {secret_url} --frobnicate\nhealthy\n")
@@ -256,10 +248,6 @@ def test_credentials_echoed_by_the_index_are_not_printed(
         assert needle not in result.both
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the page cache stores project page bodies verbatim (index/cache.py PageCache.save), so "
-    "credentials an index writes into its file links end up in the cache folder, against "
-    "the module's promise that cache contents never hold a secret"))
 def test_credentials_echoed_by_the_index_are_not_cached(
     echoing_index: str, hermetic: Path, cache_dir: Path
 ) -> None:
@@ -346,11 +334,6 @@ def test_trusted_host_line_does_not_turn_verification_off(
 # --- what an untrusted dependency file can make wheelfit read -----------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "-r/-c includes may name any readable file (absolute or ../ paths), and the first bad "
-    "line of the included file is echoed verbatim in the error (stderr: the CI log) and, "
-    "with --keep-going, in the report / PR comment: an untrusted requirements file can "
-    "copy lines of local files such as ~/.netrc into public output"))
 @pytest.mark.parametrize("keep_going", [False, True], ids=["error", "keep-going"])
 def test_include_outside_the_input_folder_is_not_echoed(
     keep_going: bool, plain_url: str, hermetic: Path, tmp_path: Path

@@ -191,6 +191,9 @@ def _http_date(value: str | None) -> float | None:
         return None
 
 
+_CREDENTIALS_IN_BODY = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s\"'<>]+@")
+
+
 class PageCache:
     """Project pages keyed by their credential-free URL (and Accept header)."""
 
@@ -224,7 +227,10 @@ class PageCache:
             return None
 
     def save(self, url: str, accept: str, page: CachedPage) -> None:
-        """Store `page` (atomically; failures are ignored)."""
+        """Store `page` (atomically; failures are ignored). A body that carries credentials
+        in its links (`scheme://user:secret@host`) is never written to disk."""
+        if _CREDENTIALS_IN_BODY.search(page.body):
+            return
         meta = {
             "url": strip_credentials(page.url),
             "status": page.status,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wheelfit.index.cache import Store
-from wheelfit.index.urls import strip_credentials
+from wheelfit.index.urls import split_credentials, strip_credentials
 from wheelfit.model import DistFile
 
 FORMAT = 1
@@ -71,5 +71,6 @@ def parse_with_memo(
         if decoded is not None:
             return decoded
     files = parse()
-    store.put(key, _encode(files))
+    if not any(split_credentials(f.url)[1] is not None for f in files):
+        store.put(key, _encode(files))  # links carrying credentials never reach the disk
     return files

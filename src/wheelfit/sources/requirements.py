@@ -67,6 +67,7 @@ class _Walker:
         self.environ = environ
         self.problems = problems
         self.out = _Result()
+        self.outside = False  # the file being read lies outside the input's folder
 
     def parse_text(
         self,
@@ -76,10 +77,28 @@ class _Walker:
         constraint: bool,
         stack: tuple[Path, ...],
     ) -> None:
-        """Parse one file's text; includes recurse with the stack of open files."""
+        """Parse one file's text; includes recurse with the stack of open files.
+
+        Lines of an included file outside the top input's folder are never quoted in
+        messages: an untrusted requirements file must not copy lines of, say, ~/.netrc
+        into a CI log or a pull-request comment.
+        """
         self.out.files_read += 1
-        for number, line in logical_lines(text, self.environ):
-            self._line(number, line, display, base_dir, constraint, stack)
+        before = self.outside
+        if len(stack) > 1:
+            self.outside = not stack[-1].is_relative_to(stack[0].parent)
+        try:
+            for number, line in logical_lines(text, self.environ):
+                self._line(number, line, display, base_dir, constraint, stack)
+        finally:
+            self.outside = before
+
+    def _hidden(self, message: str) -> str:
+        """The message, or a version without the line's text for files outside the input."""
+        if not self.outside:
+            return message
+        return ("this line is not valid (its text is not shown: the file lies outside the "
+                "folder of the input)")
 
     def _line(
         self,
@@ -95,7 +114,7 @@ class _Walker:
             opts = parse_options(options)
         except OptionLineError as exc:
             self.problems.report(
-                f"invalid line {redact_text(line)!r}: {exc.msg}",
+                self._hidden(f"invalid line {redact_text(line)!r}: {exc.msg}"),
                 path=display,
                 line=number,
                 hint=_OPTIONS_HINT,
@@ -142,7 +161,8 @@ class _Walker:
         try:
             found = classify(text, editable=editable)
         except InvalidLine as exc:
-            self.problems.report(exc.message, path=display, line=number, hint=exc.hint)
+            self.problems.report(self._hidden(exc.message), path=display, line=number,
+                                 hint=exc.hint)
             return
         if isinstance(found, Skip):
             self.out.skipped.append(SkippedEntry(found.text, where, found.reason))
