@@ -173,7 +173,13 @@ def _detect(
     """Evidence for a project the mapping does not know, cheapest first."""
     files = _page(catalog, name)
     same = [f for f in files if _version(f, name) == verdict.version]
-    native, why = native_from_wheels(f.filename for f in files)
+    native, why = native_from_wheels(f.filename for f in same)
+    if native is not True:
+        # Other releases' platform wheels are evidence of compiled code; their pure wheels
+        # say nothing about this release (pyldap 2.4 compiles, its 3.0 wheel is pure).
+        other, other_why = native_from_wheels(f.filename for f in files)
+        if other is True:
+            native, why = True, f"{other_why} (other releases)"
     evidence = [why] if why else []
     sdist = next((f for f in same if not f.is_wheel), None)
     if native is None and sdist is not None:

@@ -59,12 +59,37 @@ def summarise(reports: Sequence[Report], notes: Sequence[str] = ()) -> FleetRepo
     )
 
 
+def service_rows(reports: Sequence[Report]) -> list[list[str]]:
+    """One row per service: packages, source builds per target, what blocks alpine."""
+    rows = [["service", "input", "packages", "slim builds", "alpine builds", "alpine blocked by"]]
+    for report in reports:
+        builds = {t.name: sum(1 for p in report.packages
+                              if p.verdicts[t.name].status is Status.SOURCE_BUILD)
+                  for t in report.targets}
+        blockers = sorted(_blocks_alpine(report))
+        path = report.input.replace("\\", "/")
+        service = path.rsplit("/", 2)[-2] if path.count("/") else "."
+        rows.append([service, path.rsplit("/", 1)[-1], str(len(report.packages)),
+                     str(builds.get("slim", "-")), str(builds.get("alpine", "-")),
+                     ", ".join(blockers) or "-"])
+    return rows
+
+
+def render_service_table(reports: Sequence[Report]) -> str:
+    """The per-service table as aligned text."""
+    rows = service_rows(reports)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                     for r in rows) + "\n"
+
+
 def render_fleet_text(fleet: FleetSummary) -> str:
     """The fleet summary as a few lines of text."""
     lines = [f"Fleet: {fleet.services} services, {fleet.distinct_packages} distinct packages",
              f"  can move to alpine with no source build: {len(fleet.alpine_ready)}"
              + (f" ({', '.join(fleet.alpine_ready)})" if fleet.alpine_ready else ""),
-             f"  need source builds or lack packages on alpine: {len(fleet.alpine_blocked)}"]
+             f"  need source builds or lack packages on alpine: {len(fleet.alpine_blocked)}"
+             + (f" ({', '.join(fleet.alpine_blocked)})" if fleet.alpine_blocked else "")]
     if fleet.top_blockers:
         lines.append("  packages that block the most services on alpine: "
                      + ", ".join(f"{n} ({c})" for n, c in fleet.top_blockers))

@@ -14,7 +14,7 @@ from typing import Any
 
 from wheelfit.check import CheckRequest, check
 from wheelfit.errors import ExitCode, UsageError
-from wheelfit.fleet import render_fleet_text, summarise
+from wheelfit.fleet import render_fleet_text, render_service_table, summarise
 from wheelfit.formats import render
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import DependencySpec, IndexOptions, Report
@@ -22,6 +22,15 @@ from wheelfit.sources import load_spec
 from wheelfit.sources.index_config import resolve_index_options
 from wheelfit.targets import DEFAULT_PYTHON, default_targets
 from wheelfit.verdict import parse_upload_cutoff
+
+# How each lock or project format becomes the requirements file the Dockerfile installs.
+EXPORT_COMMANDS = {
+    "uv-lock": "uv export --format requirements-txt --no-hashes -o requirements.txt",
+    "poetry-lock": "poetry export -f requirements.txt --without-hashes -o requirements.txt",
+    "pipfile-lock": "pipenv requirements > requirements.txt",
+    "pyproject": "uv pip compile pyproject.toml -o requirements.txt",
+    "pylock": "export the lock's packages as NAME==VERSION lines to requirements.txt",
+}
 
 
 class IndexPool:
@@ -180,7 +189,8 @@ def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
                "services": [report_dict(r) for r in reports], "fleet": plain(fleet.fleet)}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     parts = [render(r, fmt, view) for r in reports]
-    return "\n".join(parts) + "\n" + render_fleet_text(fleet.fleet)
+    return ("\n".join(parts) + "\nServices:\n" + render_service_table(reports) + "\n"
+            + render_fleet_text(fleet.fleet))
 
 
 def run_inspect(project: str, version: str | None, options: dict[str, Any]) -> str:
@@ -216,4 +226,11 @@ def run_dockerfile(path: Path, options: dict[str, Any]) -> str:
         pool.close()
     variant = options.get("variant") or (
         report.recommendation.variant if report.recommendation else "slim")
-    return dockerfile(report, variant, requirements_path=path.name)
+    if specs[0].format == "requirements":
+        return dockerfile(report, variant, requirements_path=path.name)
+    export = EXPORT_COMMANDS.get(specs[0].format, "export it to requirements.txt")
+    text = dockerfile(report, variant, requirements_path="requirements.txt")
+    note = (f"# pip cannot read {path.name}; create requirements.txt next to it first:\n"
+            f"#   {export}\n")
+    first, _, rest = text.partition("\n")
+    return f"{first}\n{note}{rest}" if first.startswith("# syntax") else note + text

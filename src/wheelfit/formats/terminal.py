@@ -189,9 +189,14 @@ def _details(report: Report, pkg: PackageResult, view: View) -> list[str]:
             out += [f"      evidence: {e}" for e in verdict.evidence]
             if verdict.build and verdict.build.source:
                 out.append(f"      build needs from {verdict.build.source}")
-        for alt in verdict.alternatives:
-            line = f"alternative: {alt.name} {alt.version or ''}".rstrip()
-            line += f" ({alt.kind}): {alt.note}"
+        offered: dict[str, list[str]] = {}
+        for target in targets:
+            for alt in verdict_of(pkg, target.name).alternatives:
+                line = f"alternative: {alt.name} {alt.version or ''}".rstrip()
+                offered.setdefault(line + f" ({alt.kind}): {alt.note}", []).append(target.name)
+        for line, where in offered.items():
+            if len(where) < len(targets):
+                line = line.replace("alternative:", f"alternative on {', '.join(where)}:", 1)
             if line not in alternatives:
                 alternatives.append(line)
     if musl_gap(report, pkg):
