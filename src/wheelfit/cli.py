@@ -47,11 +47,12 @@ def target_options(func: F) -> F:
                      "else 3.12]."),
         click.option("--arch", type=click.Choice(["x86_64", "aarch64"]), default="x86_64",
                      show_default=True, help="Target CPU architecture."),
-        click.option("--debian", type=click.Choice(["bookworm", "trixie"]), default="trixie",
-                     show_default=True, help="Debian release of the slim image "
-                     "(glibc 2.36 / 2.41)."),
+        click.option("--debian", type=click.Choice(["bookworm", "trixie"]),
+                     help="Debian release of the slim image (glibc 2.36 / 2.41) [default: "
+                     "trixie, or the last one published for an older Python]."),
         click.option("--alpine", type=click.Choice(["3.20", "3.21", "3.22", "3.23", "3.24"]),
-                     default="3.24", show_default=True, help="Alpine release of the image."),
+                     help="Alpine release of the image [default: 3.24, or the last one "
+                     "published for an older Python]."),
         click.option("--target", "targets", type=click.Choice(["slim", "alpine"]),
                      multiple=True, help="Image to check (repeatable) [default: both]."),
     ])

@@ -24,6 +24,7 @@ from wheelfit.estimate import (
     system_packages,
 )
 from wheelfit.model import Report, Target, Variant
+from wheelfit.targets import image_tag
 
 VIRTUAL = ".build-deps"
 WHEELS = "/wheels"
@@ -51,9 +52,7 @@ def _target(report: Report, variant: str) -> Target:
 
 def base_tag(target: Target) -> str:
     """The pinned official image tag, e.g. python:3.12.14-slim-trixie."""
-    suffix = f"slim-{target.release}" if target.variant is Variant.SLIM else \
-        f"alpine{target.release}"
-    return f"python:{target.python_full}-{suffix}"
+    return image_tag(target)
 
 
 def _apt(packages: Sequence[str]) -> list[str]:

@@ -23,6 +23,7 @@ from wheelfit.sizes import (
     distro_of,
     system_size,
 )
+from wheelfit.targets import image_tag
 
 SLIM, SLIM_MULTISTAGE = "slim", "slim-multistage"
 ALPINE, ALPINE_CLEANUP, ALPINE_MULTISTAGE = "alpine", "alpine-cleanup", "alpine-multistage"
@@ -284,8 +285,7 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
     if content.blockers:
         basis.append(f"not installable on {target.name}: " + ", ".join(content.blockers))
     heavy = tuple(n for n, t in content.builds if t.klass in HEAVY_CLASSES or t.minutes_hi >= 10)
-    image = f"python:{target.python_full}-" + (
-        f"slim-{target.release}" if target.variant is Variant.SLIM else f"alpine{target.release}")
+    image = image_tag(target)
     return VariantEstimate(
         name=name, image=image,
         size_mb=round(total.point / MB, 1) if base else None,

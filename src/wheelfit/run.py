@@ -113,9 +113,10 @@ def build_request(spec: DependencySpec, options: dict[str, Any]) -> CheckRequest
                 f"--exclude-newer {options['exclude_newer']!r} is not a date",
                 hint="Give YYYY-MM-DD or an RFC 3339 time such as 2020-02-15T00:00:00Z.",
             ) from None
+    debian, alpine = _releases(python, options)
     targets = default_targets(
-        options.get("targets") or ("slim", "alpine"), python, options.get("arch", "x86_64"),
-        options.get("debian", "trixie"), options.get("alpine", "3.24"),
+        options.get("targets") or ("slim", "alpine"), python, options.get("arch") or "x86_64",
+        debian, alpine,
     )
     urls = tuple(dict.fromkeys([merged.index_url or "https://pypi.org/simple/",
                                 *merged.extra_index_urls]))
@@ -125,6 +126,18 @@ def build_request(spec: DependencySpec, options: dict[str, Any]) -> CheckRequest
         no_binary=merged.no_binary, prefer_binary=merged.prefer_binary, index_urls=urls,
         mapping_path=options.get("mapping_path"),
     )
+
+
+def _releases(python: str, options: dict[str, Any]) -> tuple[str, str]:
+    """--debian/--alpine, else the newest release the images were published with for this
+    Python (python:3.8 images stopped at bookworm and alpine3.20), else trixie and 3.24."""
+    from wheelfit.sizes import newest_release
+    from wheelfit.targets import DEFAULT_ALPINE, DEFAULT_DEBIAN, parse_python
+
+    minor = parse_python(python)[0]
+    debian = options.get("debian") or newest_release(minor, "slim") or DEFAULT_DEBIAN
+    alpine = options.get("alpine") or newest_release(minor, "alpine") or DEFAULT_ALPINE
+    return debian, alpine
 
 
 def check_all(specs: Sequence[DependencySpec], options: dict[str, Any],

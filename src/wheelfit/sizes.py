@@ -232,3 +232,15 @@ def build_time(name: str, klass: str) -> BuildTime:
     """The package's own row when published, else its class default."""
     table = build_times()
     return table.get(name) or table[f"class:{klass}"]
+
+
+def newest_release(python: str, variant: str) -> str | None:
+    """The newest Debian or Alpine release the official images were published with for this
+    Python minor (from the base-image table), or None when the table does not know it."""
+    releases = {k[2] for k in base_images() if k[0] == python and k[1] == variant}
+    if not releases:
+        return None
+    if variant == "slim":
+        order = ("bookworm", "trixie")
+        return max(releases, key=lambda r: order.index(r) if r in order else -1)
+    return max(releases, key=lambda r: tuple(int(x) for x in r.split(".")))

@@ -42,7 +42,6 @@ PYTHON_PATCH = {
     "3.11": "3.11.14",
     "3.12": "3.12.14",
     "3.13": "3.13.15",
-    "3.14": "3.14.0",
 }
 # Oldest manylinux glibc per arch (PEP 600: aarch64 wheels start at manylinux2014 = 2.17).
 _MANYLINUX_FLOOR = {"x86_64": 5, "aarch64": 17}
@@ -62,6 +61,15 @@ def parse_python(value: str) -> tuple[str, str]:
         minor, f"{minor}.0"
     )
     return minor, full
+
+
+def image_tag(target: Target) -> str:
+    """The official image tag, pinned to the patch release when wheelfit knows it
+    (python:3.12.14-slim-trixie), else by minor version (python:3.14-alpine3.24)."""
+    suffix = (f"slim-{target.release}" if target.variant is Variant.SLIM
+              else f"alpine{target.release}")
+    known = PYTHON_PATCH.get(target.python) == target.python_full
+    return f"python:{target.python_full if known else target.python}-{suffix}"
 
 
 def make_target(
