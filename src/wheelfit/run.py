@@ -159,6 +159,28 @@ def exit_code(report: Report) -> ExitCode:
     return ExitCode.OK
 
 
+def incomplete_warning(report: Report, *, offline: bool) -> str:
+    """One paragraph for stderr: what the index failed to give, and what to try."""
+    from wheelfit.model import Status
+
+    unknown = sorted({p.name for p in report.packages
+                      for v in p.verdicts.values() if v.status is Status.UNKNOWN})
+    faults = [p.message for p in report.problems if p.kind == "index"]
+    reasons = [v.reason for p in report.packages for v in p.verdicts.values()
+               if v.status is Status.UNKNOWN and v.reason]
+    what = []
+    if unknown:
+        what.append(f"{len(unknown)} package(s) unknown ({', '.join(unknown[:5])}"
+                    + (", …" if len(unknown) > 5 else "") + ")")
+    if faults:
+        what.append(f"{len(faults)} package(s) with unreadable dependencies")
+    example = (reasons or faults or ["the index failed"])[0]
+    advice = ("run once without --offline to fill the cache" if offline else
+              "try again later, raise --timeout or --retries, or check --index-url")
+    return (f"wheelfit: warning: {report.input}: the report is incomplete: "
+            f"{'; '.join(what)}. First cause: {example}. Exit code 6; {advice}.")
+
+
 def run_check(inputs: Sequence[Path], options: dict[str, Any]) -> ExitCode:
     """`wheelfit check`: print the report(s); return the exit code."""
     import click
@@ -185,6 +207,9 @@ def run_check(inputs: Sequence[Path], options: dict[str, Any]) -> ExitCode:
         click.echo(_render_fleet(reports, notes, fmt, view), nl=False, color=True)
     worst = ExitCode.OK
     for report in reports:
+        if not report.complete:
+            click.echo(incomplete_warning(report, offline=options.get("offline", False)),
+                       err=True)
         reasons = evaluate(report, rules)
         for reason in reasons:
             click.echo(f"wheelfit: fail-on: {report.input}: {reason}", err=True)

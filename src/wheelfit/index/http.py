@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -355,9 +356,25 @@ def _new_session(pool_size: int) -> requests.Session:
     return session
 
 
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
+
+
 def _reason(exc: BaseException) -> str:
+    """A short cause: the innermost OS error when there is one ("[Errno 111] Connection
+    refused"), else the exception's first line, cut at a word."""
+    inner: BaseException | None = exc
+    while inner is not None:
+        if isinstance(inner, OSError) and inner.strerror:
+            return redact_text(inner.strerror)
+        inner = inner.__cause__ or inner.__context__
     text = str(exc) or type(exc).__name__
-    return redact_text(text.splitlines()[0])[:200]
+    found = _ERRNO.search(text)
+    if found:
+        return redact_text(found.group(0).strip())
+    if isinstance(exc, requests.Timeout) or "timed out" in text.lower():
+        return "timed out (raise --timeout if the index is slow)"
+    line = redact_text(text.splitlines()[0])
+    return line if len(line) <= 160 else line[:160].rsplit(" ", 1)[0] + " …"
 
 
 def _unreachable(reason: str, url: str) -> IndexUnreachable:
