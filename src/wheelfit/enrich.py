@@ -37,7 +37,7 @@ from wheelfit.native import (
     native_from_wheels,
     needs_from_sonames,
 )
-from wheelfit.resolve import ProjectCatalog
+from wheelfit.catalog import ProjectCatalog
 
 _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
 
