@@ -15,7 +15,9 @@ from pathlib import PurePosixPath
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.builddeps import aggregate_commands, alternatives, build_needs
+from wheelfit.catalog import ProjectCatalog
 from wheelfit.errors import IndexFault
+from wheelfit.estimate import keeps_system_packages
 from wheelfit.index.base import PackageIndex
 from wheelfit.mapping import ApkMapping
 from wheelfit.model import (
@@ -37,7 +39,6 @@ from wheelfit.native import (
     native_from_wheels,
     needs_from_sonames,
 )
-from wheelfit.catalog import ProjectCatalog
 
 _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
 
@@ -88,11 +89,31 @@ def _enrich_package(
             verdicts[name], libs = _wheel_verdict(pkg.name, verdict, catalog, index, sizes)
             if libs:
                 vendored[(pkg.name, name)] = libs
+            if verdict.status is Status.PURE_WHEEL:
+                keeps = _runtime_needs(pkg.name, verdict.version, target, mapping)
+                if keeps is not None:
+                    verdicts[name] = replace(verdicts[name], build=keeps)
         elif verdict.status in (Status.SOURCE_BUILD, Status.UNAVAILABLE):
             verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, index)
         else:
             verdicts[name] = verdict
     return replace(pkg, verdicts=verdicts)
+
+
+def _runtime_needs(name: str, version: str | None, target: Target,
+                   mapping: ApkMapping) -> BuildNeeds | None:
+    """What the final image keeps for a pure wheel that loads a system library at run time
+    (psycopg → libpq, cairocffi → cairo): runtime lists only, and only when the mapping
+    calls this version pure Python."""
+    entry = mapping.project(name)
+    if entry is None or entry.for_version(version).native:
+        return None
+    release = target.release if target.variant is Variant.SLIM else None
+    needs = build_needs(mapping, name, version, debian_release=release)
+    if needs is None or not (needs.apk_runtime or needs.apt_runtime):
+        return None
+    return BuildNeeds(apk_runtime=needs.apk_runtime, apt_runtime=needs.apt_runtime,
+                      source=needs.source)
 
 
 def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFile | None:
@@ -295,9 +316,9 @@ def _nearby_versions(
 def _commands(packages: Sequence[PackageResult], targets: Mapping[str, Target]) -> Commands:
     """One apk line pair for alpine's source builds, one apt pair for slim's."""
     alpine = [v.build for p in packages for n, v in p.verdicts.items()
-              if targets[n].variant is Variant.ALPINE and v.status is Status.SOURCE_BUILD]
+              if targets[n].variant is Variant.ALPINE and keeps_system_packages(v)]
     slim = [v.build for p in packages for n, v in p.verdicts.items()
-            if targets[n].variant is Variant.SLIM and v.status is Status.SOURCE_BUILD]
+            if targets[n].variant is Variant.SLIM and keeps_system_packages(v)]
     apk, apt = aggregate_commands(alpine), aggregate_commands(slim)
     return Commands(
         apk_build=apk.apk_build_line, apk_runtime=apk.apk_runtime_line,

@@ -64,6 +64,13 @@ class SystemPackages:
         return tuple(p for p in self.build if p not in self.runtime)
 
 
+def keeps_system_packages(verdict: Verdict) -> bool:
+    """A source build, or a pure wheel that loads a system library at run time
+    (psycopg → libpq, cairocffi → cairo): its build needs name what the image keeps."""
+    return verdict.status is Status.SOURCE_BUILD or (
+        verdict.status is Status.PURE_WHEEL and verdict.build is not None)
+
+
 def system_packages(report: Report, target: Target) -> SystemPackages:
     """Sorted, unique apk/apt packages from the verdicts' build needs for one target.
 
@@ -77,9 +84,10 @@ def system_packages(report: Report, target: Target) -> SystemPackages:
     compiles = False
     for pkg in report.packages:
         verdict = pkg.verdicts.get(target.name)
-        if verdict is None or verdict.status is not Status.SOURCE_BUILD:
+        if verdict is None or not keeps_system_packages(verdict):
             continue
-        compiles = compiles or verdict.native is not False
+        if verdict.status is Status.SOURCE_BUILD:
+            compiles = compiles or verdict.native is not False
         needs = verdict.build
         if needs is not None:
             build.update(needs.apk if alpine else needs.apt)
