@@ -123,6 +123,7 @@ def load_spec(
         spec = parse_poetry_lock(
             text,
             display,
+            base_dir=path.parent,
             extras=extras,
             all_extras=all_extras,
             groups=groups,

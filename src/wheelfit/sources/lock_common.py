@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from packaging.markers import InvalidMarker, Marker
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from wheelfit.errors import InputFileError
 from wheelfit.model import IndexOptions
 from wheelfit.redact import redact_url
 from wheelfit.sources.marker_select import Selection, specialize
+from wheelfit.sources.reading import Problems
 
 PYPI_HOSTS = ("pypi.org", "pypi.python.org", "upload.pypi.org")
 
@@ -37,6 +41,40 @@ def entry_origin(display: str, lines: Sequence[int], count: int, index: int) -> 
     if len(lines) == count and 0 <= index < count:
         return f"{display}:{lines[index]}"
     return display
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    """A `[[package]]` table with a name and a version, and where it is (`file:line`)."""
+
+    raw: Mapping[str, Any]
+    name: str
+    version: str
+    origin: str
+    line: int | None
+
+
+def lock_entries(
+    raw_packages: Sequence[Any], lines: Sequence[int], display: str, problems: Problems, hint: str
+) -> list[LockEntry]:
+    """The well-formed `[[package]]` entries; a malformed one is reported to `problems`."""
+    entries: list[LockEntry] = []
+    for i, raw in enumerate(raw_packages):
+        line = lines[i] if len(lines) == len(raw_packages) else None
+        name = raw.get("name") if isinstance(raw, Mapping) else None
+        version = raw.get("version") if isinstance(raw, Mapping) else None
+        if not isinstance(raw, Mapping):
+            problems.report(
+                "a [[package]] entry is not a table", path=display, line=line, hint=hint
+            )
+        elif not isinstance(name, str) or not name or not isinstance(version, str) or not version:
+            problems.report(
+                "a [[package]] entry has no name or version", path=display, line=line, hint=hint
+            )
+        else:
+            where = entry_origin(display, lines, len(raw_packages), i)
+            entries.append(LockEntry(raw, name, version, where, line))
+    return entries
 
 
 def url_filename(url: str) -> str:
@@ -111,6 +149,26 @@ def applied_marker(marker: Marker | None, selection: Selection) -> Marker | bool
     if decided is True:
         return None
     return decided
+
+
+def allowed_versions(
+    candidates: Sequence[int], version_of: Sequence[str], specifier: SpecifierSet
+) -> list[int]:
+    """The candidates (indexes into `version_of`) whose version the specifier allows.
+
+    When a name is locked at several versions, a dependency edge points at the ones its
+    constraint allows; when it allows none (or there is only one), at every candidate.
+    """
+    if len(candidates) < 2 or not str(specifier):
+        return list(candidates)
+    allowed: list[int] = []
+    for candidate in candidates:
+        try:
+            if specifier.contains(Version(version_of[candidate]), prereleases=True):
+                allowed.append(candidate)
+        except InvalidVersion:
+            continue
+    return allowed or list(candidates)
 
 
 def canonical_set(names: Iterable[str]) -> frozenset[str]:
