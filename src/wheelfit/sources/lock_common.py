@@ -22,7 +22,13 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.errors import InputFileError
-from wheelfit.model import IndexOptions
+from wheelfit.model import (
+    DependencySpec,
+    IndexOptions,
+    LockedPackage,
+    PythonHint,
+    SkippedEntry,
+)
 from wheelfit.redact import redact_url
 from wheelfit.sources.marker_select import Selection, specialize
 from wheelfit.sources.reading import Problems
@@ -127,6 +133,30 @@ def registry_note(primary: str | None, display: str) -> tuple[str, ...]:
         return ()
     return (
         f"{display}: every package comes from {redact_url(primary)}; wheelfit looks them up there",
+    )
+
+
+def lock_spec(
+    display: str,
+    fmt: str,
+    locked: Sequence[LockedPackage],
+    skipped: Sequence[SkippedEntry],
+    primary: str | None,
+    python: PythonHint | None,
+    problems: Problems,
+    notes: Sequence[str],
+) -> DependencySpec:
+    """The DependencySpec every lock reader returns: locked packages, skipped entries, the
+    lock's own registry as the index, its Python hint, problems and notes."""
+    return DependencySpec(
+        path=display,
+        format=fmt,
+        locked=tuple(locked),
+        skipped=tuple(skipped),
+        options=registry_options(primary),
+        python=python,
+        problems=tuple(problems.items),
+        notes=(*registry_note(primary, display), *notes),
     )
 
 

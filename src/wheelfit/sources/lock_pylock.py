@@ -135,16 +135,7 @@ def parse_pylock(
         if isinstance(requires, str)
         else None
     )
-    return DependencySpec(
-        path=display,
-        format=FORMAT,
-        locked=tuple(locked),
-        skipped=tuple(skipped),
-        options=common.registry_options(primary),
-        python=python,
-        problems=tuple(problems.items),
-        notes=(*common.registry_note(primary, display), *notes),
-    )
+    return common.lock_spec(display, FORMAT, locked, skipped, primary, python, problems, notes)
 
 
 def _validate_top(doc: Mapping[str, Any], display: str, spec_module: Any) -> None:
