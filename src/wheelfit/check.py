@@ -219,27 +219,15 @@ def _locked_verdict(
     if chosen.yanked:
         notes.append(f"{name} {pkg.version} is yanked on the index")
     if pkg.files:
-        page = catalog.page(name)
-        on_index = {f.filename for f in page.files} if page else set()
-        same_version = {
-            f for f in on_index if _version_of(f, name) == version
-        }
+        same_version = {f.filename for f in groups.get(version, [])}
         new = sorted(same_version - set(pkg.files))
-        gone = sorted(set(pkg.files) - on_index)
+        gone = sorted(set(pkg.files) - same_version)
         if new:
             notes.append(f"the index has {len(new)} file(s) the lock does not list: "
                          + ", ".join(new[:3]) + ("…" if len(new) > 3 else ""))
         if gone:
             notes.append(f"the lock lists {len(gone)} file(s) the index no longer has")
     return chosen.verdict, tuple(notes)
-
-
-def _version_of(filename: str, name: str) -> Version | None:
-    from wheelfit.model import DistFile
-    from wheelfit.verdict import parse_file
-
-    parsed = parse_file(DistFile(filename=filename, url=""), name)
-    return parsed.version if parsed else None
 
 
 def _merge(

@@ -231,16 +231,19 @@ class IndexClient:
         if answer.status in NOT_FOUND:
             return None
         content_type = answer.headers.get("Content-Type", "")
-        parsed = parse_with_memo(
+        parsed, memoised = parse_with_memo(
             self._memo, answer.body, content_type, answer.url, canonical,
             lambda: pages.parse_page(answer.body, content_type, answer.url, canonical),
+            index_url,
         )
+        if memoised:
+            return parsed
         return tuple(self._own_file(f, index_url) for f in parsed)
 
     def _own_file(self, file: DistFile, index_url: str) -> DistFile:
         """Move credentials out of the file URL (into the transport) and tag its index."""
         url = file.url
-        if split_credentials(url)[1] is not None:
+        if "@" in url and split_credentials(url)[1] is not None:
             url = self._transport.add_credentials(url)
         return replace(file, url=url, index_url=index_url)
 

@@ -40,13 +40,14 @@ def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple((str(a), str(b)) for a, b in value)
 
 
-def _decode(data: bytes) -> tuple[DistFile, ...] | None:
+def _decode(data: bytes, index_url: str) -> tuple[DistFile, ...] | None:
     try:
         rows = json.loads(data)
         return tuple(
             DistFile(filename=r[0], url=r[1], hashes=_pairs(r[2]), requires_python=r[3],
                      yanked=bool(r[4]), yanked_reason=r[5], size=r[6], upload_time=r[7],
-                     metadata_hashes=None if r[8] is None else _pairs(r[8]))
+                     metadata_hashes=None if r[8] is None else _pairs(r[8]),
+                     index_url=index_url)
             for r in rows
         )
     except (ValueError, TypeError, IndexError, KeyError):
@@ -60,17 +61,19 @@ def parse_with_memo(
     url: str,
     project: str,
     parse: Callable[[], tuple[DistFile, ...]],
-) -> tuple[DistFile, ...]:
-    """The parsed page from the memo when present, else `parse()` (and remember it)."""
+    index_url: str = "",
+) -> tuple[tuple[DistFile, ...], bool]:
+    """(files, from the memo): the parsed page from the memo when present (tagged with
+    `index_url`; memo entries never hold credentials), else `parse()` (and remember it)."""
     if store is None:
-        return parse()
+        return parse(), False
     key = memo_key(body, content_type, url, project)
     stored = store.get(key)
     if stored is not None:
-        decoded = _decode(stored)
+        decoded = _decode(stored, index_url)
         if decoded is not None:
-            return decoded
+            return decoded, True
     files = parse()
-    if not any(split_credentials(f.url)[1] is not None for f in files):
+    if not any("@" in f.url and split_credentials(f.url)[1] is not None for f in files):
         store.put(key, _encode(files))  # links carrying credentials never reach the disk
-    return files
+    return files, False
