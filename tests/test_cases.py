@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+from formats.schema_check import assert_valid_report
 from loopback import FileIndex, LoopbackIndex
+from wheelfit.formats import render
 from wheelfit.index.client import open_index
 from wheelfit.model import Report
 from wheelfit.run import build_request, load_inputs
@@ -37,7 +39,9 @@ def run_case(case: dict[str, Any], index_url: str, tmp_path: Path) -> Report:
     with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
         from wheelfit.check import check
 
-        return check(request, index)
+        report = check(request, index)
+    assert_valid_report(render(report, "json"))
+    return report
 
 
 def assert_matches(report: Report, case: dict[str, Any]) -> None:

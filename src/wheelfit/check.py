@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -54,6 +54,7 @@ class CheckRequest:
     index_urls: tuple[str, ...] = field(default_factory=tuple)
     details: bool = True
     mapping_path: Path | None = None
+    on_step: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 def policies(request: CheckRequest) -> dict[str, Policy]:
@@ -80,9 +81,20 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         for t in request.targets
     ]
     _fail_fast_if_unreachable(spec, catalogs[0] if catalogs else None)
+    step = request.on_step or (lambda _label: None)
+
+    def one_target(catalog: ProjectCatalog) -> Outcome:
+        outcome = _check_target(spec, catalog)
+        step(f"{catalog.target.name} resolved")
+        return outcome
+
     with ThreadPoolExecutor(max_workers=max(1, len(catalogs))) as pool:
-        outcomes = list(pool.map(lambda c: _check_target(spec, c), catalogs))
+        outcomes = list(pool.map(one_target, catalogs))
     problems: list[Problem] = [Problem("input", p) for p in spec.problems]
+    problems += [Problem("note", n) for n in spec.notes]
+    if request.prefer_binary:
+        problems.append(Problem("note", "--prefer-binary: like pip, an older version with a "
+                                "wheel is chosen over a newer one that only has an sdist"))
     for catalog, outcome in zip(catalogs, outcomes, strict=True):
         if outcome.conflict:
             problems.append(Problem("conflict", outcome.conflict, catalog.target.name))
@@ -112,6 +124,7 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
 
     report = enrich(report, {c.target.name: c for c in catalogs},
                     load_mapping(request.mapping_path), index)
+    step("sizes and build needs")
     return replace(report, stats=index.stats())
 
 

@@ -142,11 +142,20 @@ def _releases(python: str, options: dict[str, Any]) -> tuple[str, str]:
 
 def check_all(specs: Sequence[DependencySpec], options: dict[str, Any],
               pool: IndexPool) -> list[Report]:
-    """Check every spec; the index clients are shared so each project is fetched once."""
+    """Check every spec; the index clients are shared so each project is fetched once.
+    A progress bar runs on stderr for the text format when stderr is a terminal."""
+    from dataclasses import replace
+
+    from wheelfit.formats.terminal import Progress
+
+    targets = len(options.get("targets") or ("slim", "alpine"))
+    enabled = options.get("fmt", "text") == "text"
     reports = []
-    for spec in specs:
-        request = build_request(spec, options)
-        reports.append(check(request, pool.get(request.index_urls)))
+    with Progress(len(specs) * (targets + 1) if enabled else 0) as bar:
+        for spec in specs:
+            request = replace(build_request(spec, options),
+                              on_step=lambda label: bar.advance(label=label))
+            reports.append(check(request, pool.get(request.index_urls)))
     return reports
 
 
