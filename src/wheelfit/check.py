@@ -55,6 +55,7 @@ class CheckRequest:
     details: bool = True
     mapping_path: Path | None = None
     on_step: Callable[[str], None] | None = field(default=None, compare=False)
+    find_links: tuple[str, ...] = ()
 
 
 def policies(request: CheckRequest) -> dict[str, Policy]:
@@ -92,6 +93,10 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         outcomes = list(pool.map(one_target, catalogs))
     problems: list[Problem] = [Problem("input", p) for p in spec.problems]
     problems += [Problem("note", n) for n in spec.notes]
+    if request.find_links:
+        problems.append(Problem("note", "--find-links not consulted ("
+                                + ", ".join(redact_url(u) for u in request.find_links)
+                                + "): wheelfit judges files on indexes only"))
     if request.prefer_binary:
         problems.append(Problem("note", "--prefer-binary: like pip, an older version with a "
                                 "wheel is chosen over a newer one that only has an sdist"))

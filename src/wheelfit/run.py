@@ -124,6 +124,7 @@ def build_request(spec: DependencySpec, options: dict[str, Any]) -> CheckRequest
         spec=spec, targets=targets, python_source=source, pre=merged.pre,
         exclude_newer=exclude_newer, only_binary=merged.only_binary,
         no_binary=merged.no_binary, prefer_binary=merged.prefer_binary, index_urls=urls,
+        find_links=merged.find_links,
         mapping_path=options.get("mapping_path"),
     )
 
