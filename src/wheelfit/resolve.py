@@ -76,6 +76,26 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         name = split_identifier(identifier)[0]
         return (name not in causes, not pinned, not direct, identifier)
 
+    def narrow_requirement_selection(
+        self,
+        identifiers: Iterable[str],
+        resolutions: Mapping[str, Cand],
+        candidates: Mapping[str, Iterator[Cand]],
+        information: Mapping[str, Iterator[RequirementInformation[Req, Cand]]],
+        backtrack_causes: Sequence[RequirementInformation[Req, Cand]],
+    ) -> Iterable[str]:
+        """Look only at what must be decided first, as pip does: the projects behind a
+        backtrack, else those pinned with `==`; this keeps large pinned files linear."""
+        names = list(identifiers)
+        if backtrack_causes:
+            causes = {c.requirement.name for c in backtrack_causes}
+            hit = [i for i in names if split_identifier(i)[0] in causes]
+            if hit:
+                return hit
+        pinned = [i for i in names
+                  if any(is_pinned(info.requirement.specifier) for info in information[i])]
+        return pinned[:1] or names
+
     def find_matches(
         self,
         identifier: str,
