@@ -35,8 +35,19 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from benchlib import EXCLUDE_NEWER, INPUTS, PYPI, PYTHON, RAW_CACHE, UV, installable_wheels, \
-    musl_env, tool_env, uv_python_args, wheel_metadata
+from benchlib import (
+    EXCLUDE_NEWER,
+    INPUTS,
+    PYPI,
+    PYTHON,
+    RAW_CACHE,
+    UV,
+    installable_wheels,
+    musl_env,
+    tool_env,
+    uv_python_args,
+    wheel_metadata,
+)
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -158,7 +169,8 @@ def prune_dependents(kept: dict[str, str], pages: dict[str, dict | None]) -> dic
     """Pins (to drop) that need, directly or through other pins, a project that has no
     alpine wheel in any version; name → the project in the way. Saves uv a compile per pin."""
     with ThreadPoolExecutor(max_workers=6) as pool:
-        deps = dict(zip(kept, pool.map(lambda n: requirements_of(n, kept[n], pages[n]), kept)))
+        deps = dict(zip(kept, pool.map(lambda n: requirements_of(n, kept[n], pages[n]), kept),
+                        strict=True))
     extra = {d for ds in deps.values() for d in ds} - set(pages)
     pages.update(fetch_pages(extra))
     bad = never_on_alpine(pages)
@@ -188,7 +200,8 @@ def compile_closure(pins: dict[str, str], uv_cache: Path, index_url: str) -> tup
         out = work / "out.txt"
         out.write_text("".join(f"{n}=={pins[n]}\n" for n in names))  # preferences
         cmd = [str(UV), "pip", "compile", "--no-config", "--no-python-downloads",
-               *uv_python_args(), "--python-version", PYTHON, "--python-platform", "x86_64-unknown-linux-musl",
+               *uv_python_args(), "--python-version", PYTHON,
+               "--python-platform", "x86_64-unknown-linux-musl",
                "--exclude-newer", EXCLUDE_NEWER, "--index-url", index_url,
                "--cache-dir", str(uv_cache), "--no-header", "--no-annotate",
                "--only-binary", ":all:", str(work / "in.txt"), "-o", str(out)]
@@ -248,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             refused[name] = why
     print(f"merged {len(pins)} pins; {len(kept)} with an alpine wheel, {len(refused)} not",
           file=sys.stderr)
+    with_wheel = len(kept)
     needs = prune_dependents(kept, pages)
     for name, blocker in needs.items():
         refused[name] = f"needs {blocker}, which has no alpine wheel in any version"
@@ -270,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         "# pins-1000.txt: how it was made", "",
         f"Sources, in order (first pin of a project wins): {', '.join(ORDER)}.", "",
         f"* merged pins: {len(pins)} distinct projects",
-        f"* with a python:3.12-alpine wheel for the pinned version: {len(kept)}",
+        f"* with a python:3.12-alpine wheel for the pinned version: {with_wheel}",
+        f"* of those, needing a project that has no alpine wheel in any version: {len(needs)}",
+        f"* kept for the closure: {len(kept)}",
         f"* dropped by uv (unsatisfiable together): {len(dropped)}",
         f"* closure written: {len(closure)} pins ({len(added)} added by uv as dependencies, "
         f"{len(changed)} with a different version than the source pin)", "",

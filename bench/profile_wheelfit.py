@@ -103,7 +103,7 @@ def inner(argv: list[str], prof_path: Path, top: int) -> None:
 
     threading.Thread.run = run  # type: ignore[method-assign]
     main_prof = cProfile.Profile()
-    real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")  # the report is not wanted
+    real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")  # noqa: SIM115 - report unwanted
     t0 = time.perf_counter()
     main_prof.enable()
     try:

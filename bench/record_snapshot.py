@@ -16,12 +16,15 @@ takings are written out as
 * ``files/<filename>``         whole files a tool downloaded (sdists, build backends),
 * ``partial/<wheel>.part``     the byte ranges read from a wheel (merged extents; the format
                                of tools/record_index.py),
-* ``manifest.json``            what, when, digests, and the wheels whose ``.metadata`` PyPI
-                               answered 404 (the replay does not advertise those).
+* ``manifest.json``            what, when, digests; per project ``metadata_from_wheel`` (below)
+                               and ``no_metadata_upstream`` (not advertised by the replay).
 
 The proxy advertises ``core-metadata: true`` for every wheel (the index reachable from here
 omits the PEP 714 keys, real PyPI sends them with hashes); the replay server advertises the
-recorded ones with their sha256, so the tools take the same path on the replay. Every upstream
+recorded ones with their sha256, so the tools take the same path on the replay. When the index
+answers 404 for a ``.metadata`` file (about half of them here; PyPI has one for every wheel since
+its 2024 backfill), the proxy reads the wheel's own ``.dist-info/METADATA`` by range requests and
+serves and records that (``benchlib.wheel_metadata``). Every upstream
 answer is kept in ``bench/snapshot/.raw/`` (tools/record_index.Fetcher's cache), so a re-run
 asks PyPI nothing it already asked, and the whole recording asks each URL once.
 
@@ -50,8 +53,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from benchlib import INPUT_LIST, INPUTS_BY_KEY, PYPI, RAW_CACHE, SNAPSHOT, Input, pip_cmd, \
-    tool_env, uv_cmd, wheel_metadata, wheelfit_cmd
+from benchlib import (
+    INPUT_LIST,
+    INPUTS_BY_KEY,
+    PYPI,
+    RAW_CACHE,
+    SNAPSHOT,
+    Input,
+    pip_cmd,
+    tool_env,
+    uv_cmd,
+    wheel_metadata,
+    wheelfit_cmd,
+)
+from packaging.utils import canonicalize_name
+from record_index import JSON_ACCEPT, Fetcher, write_if_changed
+
 from loopback import (
     FILE_CACHE_CONTROL,
     NOT_RECORDED_HEADER,
@@ -64,8 +81,6 @@ from loopback import (
     render_html,
     render_json,
 )
-from packaging.utils import canonicalize_name
-from record_index import JSON_ACCEPT, Fetcher, write_if_changed
 
 MAX_WHOLE_FILE = 64 * 1024 * 1024  # refuse to fetch (and record) a whole file bigger than this
 UPSTREAM_CONCURRENCY = 8  # requests in flight to PyPI at most
@@ -242,7 +257,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         try:
             status, body, headers = self._route(path, head)
-        except BaseException as exc:  # noqa: BLE001 - an upstream failure is a 502, not a hang
+        except BaseException as exc:
             status, body, headers = 502, f"upstream: {exc}\n".encode(), {}
         self.send_response(status)
         headers.setdefault("Content-Type", "text/plain; charset=utf-8")
@@ -401,7 +416,8 @@ def run_tools(inputs: list[Input], tools: list[str], index_url: str, log: list[s
                                       cwd=tmp, timeout=3600)
                 took = time.perf_counter() - t0
             tail = " ".join(done.stderr.split())[-240:]
-            line = f"{inp.key:10} {tool:8} rc={done.returncode} {took:6.1f}s {tail if done.returncode else ''}"
+            why = tail if done.returncode else ""
+            line = f"{inp.key:10} {tool:8} rc={done.returncode} {took:6.1f}s {why}"
             print(line, file=sys.stderr)
             log.append(line)
 
@@ -459,11 +475,11 @@ def main(argv: list[str] | None = None) -> int:
     proxy = RecordingProxy(upstream).start()
     log: list[str] = []
     try:
-        for attempt in range(3):
+        for _attempt in range(3):
             known = set(takings.no_metadata)
             run_tools(inputs, args.tools, proxy.url, log)
-            # a wheel without .metadata upstream is not advertised on the replay: run again so
-            # that the tools' fallback (range reads / downloads) is recorded too
+            # a wheel whose metadata could not be had at all (not even from the wheel) is not
+            # advertised on the replay: run again so that the tools' fallback is recorded too
             if takings.no_metadata <= known:
                 break
             print(f"{len(takings.no_metadata - known)} wheels have no .metadata upstream; "

@@ -39,8 +39,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchlib import BENCH, INPUT_LIST, INPUTS_BY_KEY, PYPI, REPO, SNAPSHOT, Input, pip_cmd, \
-    tool_env, uv_cmd, wheelfit_cmd
+from benchlib import (
+    BENCH,
+    INPUT_LIST,
+    INPUTS_BY_KEY,
+    PYPI,
+    REPO,
+    SNAPSHOT,
+    Input,
+    pip_cmd,
+    tool_env,
+    uv_cmd,
+    wheelfit_cmd,
+)
 
 TOOLS = ("wheelfit", "uv", "pip")
 RESULTS = BENCH / "results"

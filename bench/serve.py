@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchlib import SNAPSHOT
+
 from loopback import LoopbackIndex, RecordedData, _etag, _Handler, _Reply
 
 PAGE_KINDS = ("json", "html")
