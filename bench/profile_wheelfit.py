@@ -128,18 +128,61 @@ def inner(argv: list[str], prof_path: Path, top: int) -> None:
 
 
 
+def inner_memory(argv: list[str], top: int) -> None:
+    """Run the CLI with tracemalloc; snapshot when resolution is done (entry of enrich())."""
+    import tracemalloc
+
+    tracemalloc.start(1)
+    import wheelfit.enrich as enrich_module
+
+    original = enrich_module.enrich
+    taken: dict[str, object] = {}
+
+    def enrich(*args: object, **kwargs: object) -> object:
+        taken["snapshot"] = tracemalloc.take_snapshot()
+        taken["current"] = tracemalloc.get_traced_memory()[0]
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    enrich_module.enrich = enrich  # type: ignore[assignment]
+    real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")  # noqa: SIM115 - report unwanted
+    try:
+        from wheelfit.cli import main
+
+        main(argv)
+    except SystemExit:
+        pass
+    finally:
+        sys.stdout.close()
+        sys.stdout = real_stdout
+    peak = tracemalloc.get_traced_memory()[1]
+    snap = taken["snapshot"]
+    print(f"traced when resolution is done: {taken['current'] / 1e6:.0f} MB; "  # type: ignore[operator]
+          f"traced peak: {peak / 1e6:.0f} MB", "", "| MB | blocks | allocated at |",
+          "| ---: | ---: | --- |", sep="\n")
+    for stat in snap.statistics("lineno")[:top]:  # type: ignore[attr-defined]
+        frame = stat.traceback[0]
+        where = frame.filename.split("site-packages/")[-1].split("/src/")[-1]
+        print(f"| {stat.size / 1e6:.1f} | {stat.count} | `{where}:{frame.lineno}` |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--input", required=True, choices=sorted(INPUTS_BY_KEY))
     ap.add_argument("--mode", choices=("cold", "warm"), default="cold")
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--snapshot", type=Path, default=Path(__file__).resolve().parent / "snapshot")
+    ap.add_argument("--memory", action="store_true",
+                    help="also a tracemalloc run: what holds the memory when resolution is done")
     ap.add_argument("--inner", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    ap.add_argument("--inner-memory", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     prof_path = RESULTS / f"profile-{args.input}-{args.mode}.prof"
     if args.inner is not None:
         inner(args.inner, prof_path, args.top)
+        return 0
+    if args.inner_memory is not None:
+        inner_memory(args.inner_memory, args.top)
         return 0
 
     import compileall
@@ -171,6 +214,13 @@ def main(argv: list[str] | None = None) -> int:
                 [str(VENV_BIN / "python"), __file__, "--input", args.input, "--mode",
                  args.mode, "--top", str(args.top), "--inner", *cmd[1:]],
                 env=tool_env(), capture_output=True, text=True, cwd=tmp)
+            memory = ""
+            if args.memory:
+                fresh()
+                memory = subprocess.run(
+                    [str(VENV_BIN / "python"), __file__, "--input", args.input, "--mode",
+                     args.mode, "--top", "12", "--inner-memory", *cmd[1:]],
+                    env=tool_env(), capture_output=True, text=True, cwd=tmp).stdout
     finally:
         server.close()
     text = "\n".join([
@@ -178,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         f"command: {' '.join(os.path.basename(c) if c.startswith('/') else c for c in cmd)}",
         f"plain run (no profiler): {plain_wall:.3f} s wall, exit {plain.returncode}", "",
         "## python -X importtime", "", imports, "",
-        "## cProfile, all threads", "", prof.stdout, prof.stderr[-2000:]])
+        "## cProfile, all threads", "", prof.stdout, prof.stderr[-2000:],
+        *(["## tracemalloc", "", memory] if args.memory else [])])
     out = prof_path.with_suffix(".txt")
     out.write_text(text)
     print(text)
