@@ -204,6 +204,7 @@ def _direct_pins(
 def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog) -> Outcome:
     """A lock needs no resolution: look up each locked version on the index."""
     outcome = Outcome()
+    catalog.index.prefetch(canonicalize_name(p.name) for p in locked)
     for pkg in locked:
         name = canonicalize_name(pkg.name)
         if not catalog.marker_applies(pkg.marker):
