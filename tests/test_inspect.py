@@ -36,7 +36,7 @@ NUMPY = [
 def page(names: list[str], name: str = "numpy", requires_python: str | None = ">=3.9",
          yanked: frozenset[str] = frozenset()) -> ProjectPage:
     """A project page of files with these names."""
-    return ProjectPage(name, tuple(
+    return ProjectPage.from_files(name, tuple(
         DistFile(n, f"https://files.example/{n}", requires_python=requires_python,
                  yanked=n in yanked) for n in names))
 

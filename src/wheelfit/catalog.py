@@ -24,7 +24,7 @@ from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
 from wheelfit.targets import marker_environment
-from wheelfit.verdict import Candidate, Policy, best_candidate, candidate_order, group_files
+from wheelfit.verdict import Candidate, Policy, best_candidate, candidate_order
 
 
 @dataclass(frozen=True)
@@ -94,29 +94,6 @@ def is_pinned(specifier: SpecifierSet) -> bool:
     return False
 
 
-class SharedFiles:
-    """Files grouped by version per project, shared by every target's catalog."""
-
-    def __init__(self) -> None:
-        self._groups: dict[str, dict[Version, list[DistFile]]] = {}
-        self._lock = threading.Lock()
-
-    def known(self, name: str) -> dict[Version, list[DistFile]] | None:
-        """The groups already computed for a project, if any."""
-        with self._lock:
-            return self._groups.get(name)
-
-    def groups(self, name: str, page: ProjectPage) -> dict[Version, list[DistFile]]:
-        """The page's files by version (computed once per project)."""
-        with self._lock:
-            found = self._groups.get(name)
-        if found is None:
-            found = group_files(page.files, name)
-            with self._lock:
-                self._groups[name] = found
-        return found
-
-
 class ProjectCatalog:
     """Per-target view of the index: candidates and dependencies, memoised and lazy."""
 
@@ -126,13 +103,11 @@ class ProjectCatalog:
         target: Target,
         policies: Mapping[str, Policy] | Policy,
         pre: bool = False,
-        shared: SharedFiles | None = None,
     ) -> None:
         self.index = index
         self.target = target
         self._policies = policies
         self.pre = pre
-        self.shared = shared or SharedFiles()
         self._missing: dict[str, Verdict] = {}
         self._candidates: dict[tuple[str, Version], Candidate | None] = {}
         self._lock = threading.Lock()
@@ -151,11 +126,8 @@ class ProjectCatalog:
         """The project page (raises IndexFault when the index fails)."""
         return self.index.project(name)
 
-    def versions(self, name: str) -> dict[Version, list[DistFile]] | Verdict:
+    def versions(self, name: str) -> Mapping[Version, list[DistFile]] | Verdict:
         """The project's files by version, or a not-found / unknown verdict."""
-        known = self.shared.known(name)
-        if known is not None:
-            return known
         with self._lock:
             missing = self._missing.get(name)
         if missing is not None:
@@ -167,10 +139,10 @@ class ProjectCatalog:
         else:
             if page is None:
                 missing = Verdict(Status.NOT_FOUND, reason="not found on the index")
-            elif not page.files:
+            elif not page.groups:
                 missing = Verdict(Status.NOT_FOUND, reason="the index lists no files for it")
             else:
-                return self.shared.groups(name, page)
+                return page.groups
         with self._lock:
             self._missing[name] = missing
         return missing
@@ -264,7 +236,7 @@ class ProjectCatalog:
             return None, None
         groups = self.versions(cand.name)
         siblings = sorted(
-            (f for f in (groups.get(cand.version, []) if isinstance(groups, dict) else [])
+            (f for f in (groups.get(cand.version, []) if not isinstance(groups, Verdict) else [])
              if f is not cand.file),
             key=lambda f: ("linux" not in f.filename, f.filename),
         )

@@ -30,7 +30,6 @@ from wheelfit.resolve import (
     ProjectCatalog,
     Req,
     Resolved,
-    SharedFiles,
     make_req,
     resolve,
 )
@@ -75,10 +74,8 @@ def policies(request: CheckRequest) -> dict[str, Policy]:
 def check(request: CheckRequest, index: PackageIndex) -> Report:
     """Check one input against every target and build the report."""
     spec = request.spec
-    shared = SharedFiles()
     catalogs = [
-        ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre,
-                       shared=shared)
+        ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre)
         for t in request.targets
     ]
     _fail_fast_if_unreachable(spec, catalogs[0] if catalogs else None)

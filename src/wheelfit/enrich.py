@@ -117,8 +117,19 @@ def _runtime_needs(name: str, version: str | None, target: Target,
 
 
 def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFile | None:
-    page = _page(catalog, name)
-    return next((f for f in page if f.filename == filename), None) if filename else None
+    """The index's entry for the chosen file (only its own version's files are decoded)."""
+    if not filename:
+        return None
+    from wheelfit.verdict import parse_file
+
+    try:
+        page = catalog.page(name)
+    except IndexFault:
+        return None
+    parsed = parse_file(DistFile(filename, ""), name)
+    if page is None or parsed is None or parsed.version not in page.groups:
+        return None
+    return next((f for f in page.groups[parsed.version] if f.filename == filename), None)
 
 
 def _page(catalog: ProjectCatalog, name: str) -> tuple[DistFile, ...]:

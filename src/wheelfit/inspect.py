@@ -64,7 +64,7 @@ class InspectResult:
 
 def _parsed(page: ProjectPage) -> dict[Version, list[ParsedFile]]:
     by_version: dict[Version, list[ParsedFile]] = {}
-    for file in page.files:
+    for file in (f for files in page.groups.values() for f in files):
         parsed = parse_file(file, page.name)
         if parsed is not None:
             by_version.setdefault(parsed.version, []).append(parsed)

@@ -12,6 +12,7 @@ from enum import Enum
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 SCHEMA_VERSION = 1
 
@@ -96,13 +97,44 @@ class DistFile:
         return dict(self.hashes).get(name)
 
 
-@dataclass(frozen=True)
 class ProjectPage:
-    """Every file of one project, merged across the configured indexes."""
+    """Every file of one project, merged across the configured indexes, by version.
 
-    name: str
-    files: tuple[DistFile, ...]
-    index_urls: tuple[str, ...] = ()
+    `groups` maps each version to its files and may decode them lazily (a check of a lock
+    looks at one version of a 10,000-file page); `files` lists them all.
+    """
+
+    __slots__ = ("name", "groups", "index_urls")
+
+    def __init__(self, name: str, groups: Mapping[Version, list[DistFile]],
+                 index_urls: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.groups = groups
+        self.index_urls = index_urls
+
+    @classmethod
+    def from_files(cls, name: str, files: tuple[DistFile, ...],
+                   index_urls: tuple[str, ...] = ()) -> ProjectPage:
+        """A page from a flat file list (files whose names are not the project's drop out)."""
+        from wheelfit.verdict import group_files
+
+        return cls(name, group_files(files, name), index_urls)
+
+    @property
+    def files(self) -> tuple[DistFile, ...]:
+        """Every file, version by version (decodes every version)."""
+        return tuple(f for version in self.groups for f in self.groups[version])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProjectPage):
+            return NotImplemented
+        return (self.name, self.index_urls, self.files) == (
+            other.name, other.index_urls, other.files)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ProjectPage({self.name!r}, {len(self.groups)} versions, {self.index_urls!r})"
 
 
 # --- what the input files say ----------------------------------------------------------

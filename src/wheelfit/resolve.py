@@ -20,14 +20,13 @@ from wheelfit.catalog import (
     Cand,
     ProjectCatalog,
     Req,
-    SharedFiles,
     is_pinned,
     make_req,
     split_identifier,
 )
 from wheelfit.model import Verdict
 
-__all__ = ["Cand", "Outcome", "ProjectCatalog", "Req", "Resolved", "SharedFiles",
+__all__ = ["Cand", "Outcome", "ProjectCatalog", "Req", "Resolved",
            "describe_conflict", "is_pinned", "make_req", "resolve"]
 
 MAX_ROUNDS = 5000

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from packaging.utils import parse_wheel_filename
 
-from wheelfit.index.filenames import is_project_file, project_of
+from wheelfit.index.filenames import is_project_file, project_of, wheel_project
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,33 @@ def test_a_file_of_another_project_is_not_a_project_file() -> None:
     assert is_project_file("foo-1.0.tar.gz", "foo")
     assert not is_project_file("foobar-1.0.tar.gz", "foo")
     assert not is_project_file("foo_bar-1.0-py3-none-any.whl", "foo")
+
+
+WHEEL_NAMES = [
+    "a-1.0-py3-none-any.whl",
+    "A.B-1.0-py3-none-any.whl",
+    "a__b-1.0-py3-none-any.whl",
+    "a-1.0-1x-py3-none-any.whl",
+    "a-1.0-x1-py3-none-any.whl",
+    "a-bad ver-py3-none-any.whl",
+    "a-1.0-py3--any.whl",
+    "a-1.0-3py-none-any.whl",
+    "-1.0-py3-none-any.whl",
+    "a-1.0-py3-none-any.x.whl",
+    "a-1.0-py3.py2-none-any.whl",
+    "a-1.0-py3..py2-none-any.whl",
+    "a-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "a-1.0-1-cp312-cp312-musllinux_1_1_aarch64.whl",
+    "a-1.0-py3-none.whl",
+    "a-1.0-2-3-py3-none-any.whl",
+    "a-1.0-py3-none-any.zip",
+]
+
+
+@pytest.mark.parametrize("filename", WHEEL_NAMES)
+def test_wheel_project_agrees_with_packaging(filename: str) -> None:
+    try:
+        expected = parse_wheel_filename(filename)[0]
+    except ValueError:
+        expected = None
+    assert wheel_project(filename) == expected

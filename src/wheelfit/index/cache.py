@@ -2,8 +2,9 @@
 
 Layout under the cache directory (default `platformdirs.user_cache_dir("wheelfit")`)::
 
-    pages/ab/abcdef…      project pages with their validators (ETag, Last-Modified) and
-                          freshness (Cache-Control max-age / Expires, minus Age)
+    pages/ab/abcdef…      project page answers: status, validators (ETag, Last-Modified),
+                          freshness (Cache-Control max-age / Expires, minus Age), body digest
+    parsed/ab/abcdef…     parsed pages by body digest, grouped by version (`parsed.py`)
     immutable/ab/abcdef…  metadata files, wheel directories, sdist PKG-INFO: never expire
 
 Every entry file is named by the SHA-256 of its key; keys are built from URLs *without*
@@ -29,25 +30,21 @@ import shutil
 import struct
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_tz
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wheelfit.errors import OfflineMiss
 from wheelfit.index.urls import is_ascii_digits, strip_credentials
-from wheelfit.redact import redact_url
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping
-
-    from wheelfit.index.http import Fetched, Transport
+    from collections.abc import Mapping
 
 MAGIC = b"WFC1"
 _HEADER = struct.Struct(">4sQ32s")
+ENVELOPE_SIZE = _HEADER.size
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
 KINDS = ("pages", "immutable", "parsed")
-_KEPT_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "date", "expires")
 OFFLINE_HINT = "Run once without --offline to fill the cache."
 
 
@@ -89,8 +86,11 @@ class Store:
         """Store `payload` atomically; False when the disk refused (the cache is optional)."""
         path = self.path_for(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         except OSError:
             return False
         try:
@@ -107,6 +107,14 @@ class Store:
 def encode_entry(payload: bytes) -> bytes:
     """`MAGIC + length + sha256 + payload`."""
     return _HEADER.pack(MAGIC, len(payload), hashlib.sha256(payload).digest()) + payload
+
+
+def envelope_length(header: bytes) -> int | None:
+    """The payload length an entry's header announces; None when it is not an entry."""
+    if len(header) < _HEADER.size:
+        return None
+    magic, length, _digest = _HEADER.unpack_from(header)
+    return int(length) if magic == MAGIC else None
 
 
 def decode_entry(data: bytes) -> bytes | None:
@@ -129,16 +137,16 @@ def immutable_key(kind: str, url: str, sha256: str | None) -> str:
 
 
 @dataclass
-class CachedPage:
-    """A stored answer and when it was stored."""
+class PageMeta:
+    """What the cache keeps of a project page's answer: status, headers, freshness, and the
+    digest of the body (the parsed body itself lives in the `parsed/` memo)."""
 
     url: str
     status: int
     headers: dict[str, str]
-    body: bytes
     stored_at: float
     lifetime: float = 0.0
-    validators: dict[str, str] = field(default_factory=dict)
+    digest: str = ""
 
     def is_fresh(self, now: float) -> bool:
         """True while the answer may be used without asking the server."""
@@ -191,11 +199,11 @@ def _http_date(value: str | None) -> float | None:
         return None
 
 
-_CREDENTIALS_IN_BODY = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s\"'<>]+@")
+CREDENTIALS_IN_BODY = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s\"'<>]+@")
 
 
 class PageCache:
-    """Project pages keyed by their credential-free URL (and Accept header)."""
+    """Project page answers (`PageMeta`) keyed by their credential-free URL and Accept."""
 
     def __init__(self, root: Path) -> None:
         self._store = Store(root, "pages")
@@ -205,121 +213,52 @@ class PageCache:
         """Cache key of a page."""
         return f"page\n{strip_credentials(url)}\n{accept}"
 
-    def load(self, url: str, accept: str) -> CachedPage | None:
+    def load(self, url: str, accept: str) -> PageMeta | None:
         """The stored answer for `url`, fresh or not; None when missing or damaged."""
         payload = self._store.get(self.key(url, accept))
         if payload is None:
             return None
-        head, sep, body = payload.partition(b"\n")
         try:
-            meta = json.loads(head) if sep else None
+            meta = json.loads(payload)
             if not isinstance(meta, dict):
                 return None
-            return CachedPage(
+            return PageMeta(
                 url=str(meta["url"]),
                 status=int(meta["status"]),
                 headers={str(k): str(v) for k, v in dict(meta["headers"]).items()},
-                body=body,
                 stored_at=float(meta["stored_at"]),
                 lifetime=float(meta["lifetime"]),
+                digest=str(meta.get("digest", "")),
             )
         except (ValueError, KeyError, TypeError):
             return None
 
-    def save(self, url: str, accept: str, page: CachedPage) -> None:
-        """Store `page` (atomically; failures are ignored). A body that carries credentials
-        in its links (`scheme://user:secret@host`) is never written to disk."""
-        if _CREDENTIALS_IN_BODY.search(page.body):
-            return
+    def save(self, url: str, accept: str, page: PageMeta) -> None:
+        """Store `page` (atomically; failures are ignored)."""
         meta = {
             "url": strip_credentials(page.url),
             "status": page.status,
             "headers": page.headers,
             "stored_at": page.stored_at,
             "lifetime": page.lifetime,
+            "digest": page.digest,
         }
-        payload = json.dumps(meta, separators=(",", ":")).encode() + b"\n" + page.body
-        self._store.put(self.key(url, accept), payload)
+        self._store.put(self.key(url, accept), json.dumps(meta, separators=(",", ":")).encode())
 
 
-def fetch_cached(
-    transport: Transport,
-    cache: PageCache | None,
-    url: str,
-    *,
-    accept_header: str,
-    max_bytes: int,
-    accept: Collection[int],
-    refresh: bool = False,
-    offline: bool = False,
-    what: str = "",
-) -> tuple[Fetched, bool]:
-    """GET a page through the HTTP cache: (answer, True when its body came from the cache).
-
-    Fresh entry → no request (unless `refresh`); stale entry with a validator → conditional
-    request, and a 304 reuses the stored body; `offline` uses any stored entry and raises
-    `OfflineMiss` when there is none.
-    """
-    from wheelfit.index.http import Fetched
-
-    cached = cache.load(url, accept_header) if cache is not None else None
-    if offline:
-        if cached is None:
-            subject = what or redact_url(url)
-            raise OfflineMiss(
-                f"{subject} is not in the cache ({redact_url(url)})",
-                url=redact_url(url),
-                hint=OFFLINE_HINT,
-            )
-        return _as_fetched(cached), True
-    now = time.time()
-    if cached is not None and not refresh and cached.is_fresh(now):
-        return _as_fetched(cached), True
-    headers = {"Accept": accept_header}
-    if refresh:
-        headers["Cache-Control"] = "max-age=0"
-    if cached is not None:
-        if "etag" in cached.headers:
-            headers["If-None-Match"] = cached.headers["etag"]
-        if "last-modified" in cached.headers:
-            headers["If-Modified-Since"] = cached.headers["last-modified"]
-    conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
-    statuses = {*accept, 304} if conditional else set(accept)
-    answer = transport.get(url, headers=headers, max_bytes=max_bytes, accept=statuses)
-    if answer.status == 304 and cached is not None:
-        merged = dict(cached.headers)
-        merged.update(_kept(answer.headers, keep_type=False))
-        storable, lifetime = freshness(merged)
-        cached = CachedPage(cached.url, cached.status, merged, cached.body, now, lifetime)
-        if cache is not None and storable:
-            cache.save(url, accept_header, cached)
-        return _as_fetched(cached), True
-    if cache is not None and answer.status in accept:
-        kept = _kept(answer.headers, keep_type=True)
-        storable, lifetime = freshness({**kept, "age": answer.headers.get("age", "")})
-        if storable:
-            page = CachedPage(answer.url, answer.status, kept, answer.body, now, lifetime)
-            cache.save(url, accept_header, page)
-    return Fetched(answer.url, answer.status, answer.headers, answer.body), False
+KEPT_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "date", "expires")
 
 
-def _kept(headers: Mapping[str, str], *, keep_type: bool) -> dict[str, str]:
+def kept_headers(headers: Mapping[str, str], *, keep_type: bool) -> dict[str, str]:
+    """The response headers the page cache keeps (lower-case names)."""
     kept = {}
-    for name in _KEPT_HEADERS:
+    for name in KEPT_HEADERS:
         if name == "content-type" and not keep_type:
             continue
         value = headers.get(name)
         if value is not None:
             kept[name] = value
     return kept
-
-
-def _as_fetched(page: CachedPage) -> Fetched:
-    from requests.structures import CaseInsensitiveDict
-
-    from wheelfit.index.http import Fetched
-
-    return Fetched(page.url, page.status, CaseInsensitiveDict(page.headers), page.body)
 
 
 # --- `wheelfit cache info|clear` ---------------------------------------------------------------

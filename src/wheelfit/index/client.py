@@ -31,13 +31,13 @@ import requests
 from packaging.utils import canonicalize_name
 
 from wheelfit.errors import UsageError
-from wheelfit.index import pages
 from wheelfit.index.base import CoreMetadata, ZipEntry
-from wheelfit.index.cache import PageCache, Store, fetch_cached, resolve_cache_dir
+from wheelfit.index.cache import PageCache, Store, resolve_cache_dir
 from wheelfit.index.files import NOT_FOUND, FileReader
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
-from wheelfit.index.parsed import parse_with_memo
+from wheelfit.index.pagefetch import PageFetcher, PageRequest
+from wheelfit.index.parsed import Groups, PageMemo, merge_indexes
 from wheelfit.index.urls import project_url, split_credentials
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 
@@ -81,8 +81,13 @@ class IndexClient:
         )
         self.index_urls = tuple(self._transport.add_credentials(u) for u in index_urls)
         self.cache_dir: Path | None = None if no_cache else resolve_cache_dir(cache_dir)
-        self._pages = PageCache(self.cache_dir) if self.cache_dir else None
-        self._memo = Store(self.cache_dir, "parsed") if self.cache_dir else None
+        self._pages = PageFetcher(
+            self._transport,
+            PageCache(self.cache_dir) if self.cache_dir else None,
+            PageMemo(Store(self.cache_dir, "parsed")) if self.cache_dir else None,
+            own_file=self._own_file,
+            on_cache_hit=self._hit,
+        )
         self._files = FileReader(
             self._transport,
             Store(self.cache_dir, "immutable") if self.cache_dir else None,
@@ -97,7 +102,7 @@ class IndexClient:
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
         self._futures: dict[tuple[str, ...], Future[object]] = {}
-        self._from_cache = 0
+        self._hits: list[bool] = []
 
     # --- PackageIndex --------------------------------------------------------------------------
 
@@ -140,8 +145,7 @@ class IndexClient:
 
     def stats(self) -> RequestStats:
         """Requests sent, answers served from the disk cache, body bytes received."""
-        with self._lock:
-            from_cache = self._from_cache
+        from_cache = len(self._hits)
         return RequestStats(
             requests=self._transport.requests_made,
             from_cache=from_cache,
@@ -191,54 +195,24 @@ class IndexClient:
         future.add_done_callback(_swallow)  # errors are raised again to whoever asks
 
     def _hit(self) -> None:
-        with self._lock:
-            self._from_cache += 1
+        self._hits.append(True)  # list.append is atomic: no lock on this hot path
 
     # --- project pages -------------------------------------------------------------------------
 
     def _fetch_project(self, canonical: str) -> ProjectPage | None:
-        files: list[DistFile] = []
-        seen: set[str] = set()
-        found_on: list[str] = []
+        found: list[tuple[str, Groups]] = []
         for index_url in self.index_urls:
-            page_files = self._fetch_index_page(index_url, canonical)
-            if page_files is None:
-                continue
-            found_on.append(index_url)
-            for file in page_files:
-                if file.url not in seen:
-                    seen.add(file.url)
-                    files.append(file)
-        if not found_on:
+            groups = self._pages.fetch(PageRequest(
+                url=project_url(index_url, canonical), project=canonical,
+                index_url=index_url, max_bytes=self._limits.page_bytes,
+                not_found=NOT_FOUND, refresh=self._refresh, offline=self._offline,
+            ))
+            if groups is not None:
+                found.append((index_url, groups))
+        if not found:
             return None
-        return ProjectPage(name=canonical, files=tuple(files), index_urls=tuple(found_on))
-
-    def _fetch_index_page(self, index_url: str, canonical: str) -> tuple[DistFile, ...] | None:
-        url = project_url(index_url, canonical)
-        answer, from_cache = fetch_cached(
-            self._transport,
-            self._pages,
-            url,
-            accept_header=pages.ACCEPT,
-            max_bytes=self._limits.page_bytes,
-            accept={200, *NOT_FOUND},
-            refresh=self._refresh,
-            offline=self._offline,
-            what=f"the project page of {canonical}",
-        )
-        if from_cache:
-            self._hit()
-        if answer.status in NOT_FOUND:
-            return None
-        content_type = answer.headers.get("Content-Type", "")
-        parsed, memoised = parse_with_memo(
-            self._memo, answer.body, content_type, answer.url, canonical,
-            lambda: pages.parse_page(answer.body, content_type, answer.url, canonical),
-            index_url,
-        )
-        if memoised:
-            return parsed
-        return tuple(self._own_file(f, index_url) for f in parsed)
+        return ProjectPage(name=canonical, groups=merge_indexes([g for _, g in found]),
+                           index_urls=tuple(u for u, _ in found))
 
     def _own_file(self, file: DistFile, index_url: str) -> DistFile:
         """Move credentials out of the file URL (into the transport) and tag its index."""

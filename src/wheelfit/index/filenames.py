@@ -8,6 +8,9 @@ is the project's name.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from packaging.tags import parse_tag
 from packaging.utils import (
     NormalizedName,
     canonicalize_name,
@@ -22,14 +25,50 @@ SDIST_EXTENSIONS = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
 
 def is_project_file(filename: str, project: str) -> bool:
     """True when `filename` is a wheel or sdist of `project` pip would consider."""
-    canonical = canonicalize_name(project)
+    canonical = _canonical(project)
     if filename.endswith(".whl"):
-        try:
-            name, _version, _build, _tags = parse_wheel_filename(filename)
-        except ValueError:
-            return False
-        return name == canonical
+        return wheel_project(filename) == canonical
     return sdist_version(filename, canonical) is not None
+
+
+def wheel_project(filename: str) -> NormalizedName | None:
+    """The project of a valid wheel file name (packaging's rules); None when invalid.
+
+    A page lists thousands of wheels that share a few names, versions and tag sets, so
+    packaging judges each distinct part once: the name, version and build through
+    `parse_wheel_filename` with a neutral tag, the tag set through `parse_tag`.
+    """
+    if not filename.endswith(".whl"):
+        return None
+    stem = filename[:-4]
+    dashes = stem.count("-")
+    if dashes not in (4, 5):
+        return None
+    parts = stem.split("-", dashes - 2)
+    name = _name_version_build("-".join(parts[:-1]))
+    return name if name is not None and _tags_valid(parts[-1]) else None
+
+
+@lru_cache(maxsize=4096)
+def _name_version_build(head: str) -> NormalizedName | None:
+    try:
+        return parse_wheel_filename(f"{head}-py3-none-any.whl")[0]
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _tags_valid(tags: str) -> bool:
+    try:
+        parse_tag(tags)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _canonical(project: str) -> NormalizedName:
+    return canonicalize_name(project)
 
 
 def sdist_version(filename: str, project: NormalizedName | str) -> Version | None:

@@ -1,79 +1,235 @@
-"""A disk memo of parsed project pages: parsing is a pure function of the page's bytes.
+"""A disk memo of parsed project pages, grouped by version and decoded one version at a time.
 
-A warm run reads a page body from the HTTP cache; turning thousands of file entries into
-`DistFile`s again costs more than the rest of the run. The memo stores the parsed entries as
-compact JSON under a key derived from the body's digest, content type, URL and project, so
-a changed page can never be answered with stale entries. A damaged memo is ignored.
+Parsing is a pure function of a page's bytes, so the memo is keyed by the body's digest
+(with content type, URL and project): a changed page can never be answered with stale
+entries. A page of 10,000 files is written once, grouped by version; a later run reads the
+version index and decodes only the versions a check looks at (a lock looks at one).
+
+Entry payload (inside the cache's checksummed envelope, see `cache.Store`)::
+
+    b"WFP2" + len(index) (4 bytes, big-endian) + index (JSON) + blob
+
+`index` is ``{"crc": crc32(blob), "groups": [[version, offset, length, crc32], ...]}``; each
+group is a JSON list of rows. Opening an entry reads it once to check the blob's CRC (a
+damaged entry reads as missing and the page is fetched again) and keeps only the index; a
+version's rows are read from the file when first asked for. Should the file vanish or
+change during a run (a concurrent `wheelfit cache clear`), the page is parsed again from
+the network through `fallback`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable
+import struct
+import threading
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from wheelfit.index.cache import Store
+from packaging.version import InvalidVersion, Version
+
+from wheelfit.index.cache import ENVELOPE_SIZE, Store, envelope_length
 from wheelfit.index.urls import split_credentials, strip_credentials
 from wheelfit.model import DistFile
 
-FORMAT = 1
+FORMAT = 2
+_MAGIC = b"WFP2"
+_PREFIX = struct.Struct(">4sI")
+_CHUNK = 1 << 20
+
+Groups = Mapping[Version, list[DistFile]]
 
 
-def memo_key(body: bytes, content_type: str, url: str, project: str) -> str:
-    """The memo's key for one page body."""
-    digest = hashlib.sha256(body).hexdigest()
+def memo_key(digest: str, content_type: str, url: str, project: str) -> str:
+    """The memo's key for a page body with this sha256 hex digest."""
     return f"parsed-page/{FORMAT}\n{strip_credentials(url)}\n{content_type}\n{project}\n{digest}"
 
 
-def _encode(files: tuple[DistFile, ...]) -> bytes:
-    rows = [
-        [f.filename, f.url, [list(h) for h in f.hashes], f.requires_python, f.yanked,
-         f.yanked_reason, f.size, f.upload_time,
-         None if f.metadata_hashes is None else [list(h) for h in f.metadata_hashes]]
-        for f in files
-    ]
-    return json.dumps(rows, separators=(",", ":")).encode()
+def storable(groups: Groups) -> bool:
+    """False when a file URL carries credentials: such pages never reach the disk."""
+    return not any("@" in f.url and split_credentials(f.url)[1] is not None
+                   for files in groups.values() for f in files)
+
+
+def encode(groups: Groups) -> bytes:
+    """The memo payload of a page's files grouped by version."""
+    parts: list[bytes] = []
+    index: list[list[object]] = []
+    offset = 0
+    for version, files in groups.items():
+        chunk = json.dumps([_row(f) for f in files], separators=(",", ":")).encode()
+        index.append([str(version), offset, len(chunk), zlib.crc32(chunk)])
+        parts.append(chunk)
+        offset += len(chunk)
+    blob = b"".join(parts)
+    head = json.dumps({"crc": zlib.crc32(blob), "groups": index},
+                      separators=(",", ":")).encode()
+    return _PREFIX.pack(_MAGIC, len(head)) + head + blob
+
+
+def _row(f: DistFile) -> list[object]:
+    return [f.filename, f.url, [list(h) for h in f.hashes], f.requires_python, f.yanked,
+            f.yanked_reason, f.size, f.upload_time,
+            None if f.metadata_hashes is None else [list(h) for h in f.metadata_hashes]]
 
 
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple((str(a), str(b)) for a, b in value)
 
 
-def _decode(data: bytes, index_url: str) -> tuple[DistFile, ...] | None:
+def decode_rows(chunk: bytes, index_url: str) -> list[DistFile]:
+    """One group's rows as `DistFile`s tagged with `index_url` (ValueError when damaged)."""
     try:
-        rows = json.loads(data)
-        return tuple(
+        return [
             DistFile(filename=r[0], url=r[1], hashes=_pairs(r[2]), requires_python=r[3],
                      yanked=bool(r[4]), yanked_reason=r[5], size=r[6], upload_time=r[7],
                      metadata_hashes=None if r[8] is None else _pairs(r[8]),
                      index_url=index_url)
-            for r in rows
-        )
-    except (ValueError, TypeError, IndexError, KeyError):
+            for r in json.loads(chunk)
+        ]
+    except (TypeError, IndexError, KeyError) as exc:
+        raise ValueError(f"damaged memo rows: {exc}") from None
+
+
+_Slice = tuple[int, int, int]  # offset in the file, length, crc32
+
+
+class MemoFiles(Mapping[Version, list[DistFile]]):
+    """A page's files by version, read from a memo entry one version at a time."""
+
+    def __init__(self, path: Path, slices: dict[Version, list[_Slice]], index_url: str,
+                 fallback: Callable[[], Groups]) -> None:
+        self._path = path
+        self._slices = slices
+        self._index_url = index_url
+        self._fallback = fallback
+        self._decoded: dict[Version, list[DistFile]] = {}
+        self._replacement: Groups | None = None
+        self._lock = threading.Lock()
+
+    def __getitem__(self, version: Version) -> list[DistFile]:
+        slices = self._slices[version]
+        with self._lock:
+            found = self._decoded.get(version)
+            if found is not None:
+                return found
+            if self._replacement is None:
+                try:
+                    found = self._read(slices)
+                except (OSError, ValueError):
+                    self._replacement = self._fallback()
+            if found is None:
+                found = list(self._replacement.get(version, []))  # type: ignore[union-attr]
+            self._decoded[version] = found
+            return found
+
+    def _read(self, slices: Sequence[_Slice]) -> list[DistFile]:
+        files: list[DistFile] = []
+        with self._path.open("rb") as handle:
+            for offset, length, crc in slices:
+                handle.seek(offset)
+                chunk = handle.read(length)
+                if len(chunk) != length or zlib.crc32(chunk) != crc:
+                    raise ValueError("memo entry changed")
+                files += decode_rows(chunk, self._index_url)
+        return files
+
+    def __iter__(self) -> Iterator[Version]:
+        return iter(self._slices)
+
+    def __len__(self) -> int:
+        return len(self._slices)
+
+    def __contains__(self, version: object) -> bool:
+        return version in self._slices
+
+
+class PageMemo:
+    """Parsed pages in the cache's `parsed/` store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def put(self, key: str, groups: Groups) -> bool:
+        """Remember a parsed page; False when the disk refused (the memo is optional)."""
+        return self._store.put(key, encode(groups))
+
+    def open(self, key: str, index_url: str, fallback: Callable[[], Groups]) -> MemoFiles | None:
+        """The memoised page, files tagged with `index_url`; None when missing or damaged."""
+        path = self._store.path_for(key)
+        try:
+            with path.open("rb") as handle:
+                return _open(handle, path, index_url, fallback)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, struct.error):
+            return None
+
+
+def _open(handle: Any, path: Path, index_url: str,
+          fallback: Callable[[], Groups]) -> MemoFiles | None:
+    length = envelope_length(handle.read(ENVELOPE_SIZE))
+    prefix = handle.read(_PREFIX.size)
+    magic, head_length = _PREFIX.unpack(prefix)
+    if magic != _MAGIC or length is None:
         return None
+    head = json.loads(handle.read(head_length))
+    base = ENVELOPE_SIZE + _PREFIX.size + head_length
+    crc, remaining = 0, length - _PREFIX.size - head_length
+    while remaining > 0:
+        chunk = handle.read(min(_CHUNK, remaining))
+        if not chunk:
+            return None
+        crc = zlib.crc32(chunk, crc)
+        remaining -= len(chunk)
+    if handle.read(1) or crc != head["crc"]:
+        return None
+    slices: dict[Version, list[_Slice]] = {}
+    for text, offset, size, part_crc in head["groups"]:
+        try:
+            version = Version(text)
+        except InvalidVersion:
+            return None
+        slices.setdefault(version, []).append((base + int(offset), int(size), int(part_crc)))
+    return MemoFiles(path, slices, index_url, fallback)
 
 
-def parse_with_memo(
-    store: Store | None,
-    body: bytes,
-    content_type: str,
-    url: str,
-    project: str,
-    parse: Callable[[], tuple[DistFile, ...]],
-    index_url: str = "",
-) -> tuple[tuple[DistFile, ...], bool]:
-    """(files, from the memo): the parsed page from the memo when present (tagged with
-    `index_url`; memo entries never hold credentials), else `parse()` (and remember it)."""
-    if store is None:
-        return parse(), False
-    key = memo_key(body, content_type, url, project)
-    stored = store.get(key)
-    if stored is not None:
-        decoded = _decode(stored, index_url)
-        if decoded is not None:
-            return decoded, True
-    files = parse()
-    if not any("@" in f.url and split_credentials(f.url)[1] is not None for f in files):
-        store.put(key, _encode(files))  # links carrying credentials never reach the disk
-    return files, False
+class _Merged(Mapping[Version, list[DistFile]]):
+    """Several indexes' files by version, in index order, each URL once (pip's
+    `--extra-index-url` semantics)."""
+
+    def __init__(self, parts: Sequence[Groups]) -> None:
+        self._parts = parts
+        self._keys = list(dict.fromkeys(v for part in parts for v in part))
+        self._merged: dict[Version, list[DistFile]] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, version: Version) -> list[DistFile]:
+        with self._lock:
+            found = self._merged.get(version)
+        if found is None:
+            seen: set[str] = set()
+            found = []
+            for part in self._parts:
+                for file in part.get(version, []):
+                    if file.url not in seen:
+                        seen.add(file.url)
+                        found.append(file)
+            if not found:
+                raise KeyError(version)
+            with self._lock:
+                self._merged[version] = found
+        return found
+
+    def __iter__(self) -> Iterator[Version]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, version: object) -> bool:
+        return any(version in part for part in self._parts)
+
+
+def merge_indexes(parts: Sequence[Groups]) -> Groups:
+    """One mapping over the pages of every index that knows a project."""
+    return parts[0] if len(parts) == 1 else _Merged(parts)

@@ -1,0 +1,152 @@
+"""One index's project page through the HTTP cache: the files grouped by version.
+
+* A fresh cached answer costs no request and no parsing: its body digest names the parsed
+  memo (`parsed.py`), whose versions are decoded only when asked for.
+* A stale answer is revalidated with its ETag / Last-Modified; a 304 reuses the memo.
+* A new body is parsed (`pages.py`), grouped by version, memoised, and its answer stored.
+* `--offline` uses any stored answer and raises `OfflineMiss` when there is none.
+* A 404/410 answer is "not on this index" (None), and is cached like any other answer.
+
+A body whose links carry credentials is never written to disk, and neither is its answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from wheelfit.errors import OfflineMiss
+from wheelfit.index import pages
+from wheelfit.index.cache import (
+    CREDENTIALS_IN_BODY,
+    OFFLINE_HINT,
+    PageCache,
+    PageMeta,
+    freshness,
+    kept_headers,
+)
+from wheelfit.index.http import Fetched, Transport
+from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable
+from wheelfit.model import DistFile
+from wheelfit.redact import redact_url
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page to fetch, and how."""
+
+    url: str
+    project: str
+    index_url: str
+    max_bytes: int
+    not_found: Collection[int]
+    refresh: bool = False
+    offline: bool = False
+
+
+class PageFetcher:
+    """Fetches and parses project pages through the page cache and the parsed memo."""
+
+    def __init__(self, transport: Transport, cache: PageCache | None, memo: PageMemo | None,
+                 own_file: Callable[[DistFile, str], DistFile],
+                 on_cache_hit: Callable[[], None]) -> None:
+        self._transport = transport
+        self._cache = cache
+        self._memo = memo
+        self._own_file = own_file
+        self._hit = on_cache_hit
+
+    def fetch(self, request: PageRequest) -> Groups | None:
+        """The page's files by version; None when the index does not know the project."""
+        meta, groups = self._cached(request)
+        if request.offline:
+            if meta is None:
+                raise OfflineMiss(
+                    f"the project page of {request.project} is not in the cache "
+                    f"({redact_url(request.url)})",
+                    url=redact_url(request.url), hint=OFFLINE_HINT,
+                )
+            self._hit()
+            return groups
+        now = time.time()
+        if meta is not None and not request.refresh and meta.is_fresh(now):
+            self._hit()
+            return groups
+        headers = {"Accept": pages.ACCEPT}
+        if request.refresh:
+            headers["Cache-Control"] = "max-age=0"
+        if meta is not None:
+            if "etag" in meta.headers:
+                headers["If-None-Match"] = meta.headers["etag"]
+            if "last-modified" in meta.headers:
+                headers["If-Modified-Since"] = meta.headers["last-modified"]
+        conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+        accept = {200, *request.not_found}
+        answer = self._transport.get(request.url, headers=headers, max_bytes=request.max_bytes,
+                                     accept={*accept, 304} if conditional else accept)
+        if answer.status == 304 and meta is not None:
+            merged = {**meta.headers, **kept_headers(answer.headers, keep_type=False)}
+            keep, lifetime = freshness(merged)
+            if keep and self._cache is not None:
+                self._cache.save(request.url, pages.ACCEPT, PageMeta(
+                    meta.url, meta.status, merged, now, lifetime, meta.digest))
+            self._hit()
+            return groups
+        return self._fresh_answer(request, answer, now)
+
+    def _cached(self, request: PageRequest) -> tuple[PageMeta | None, Groups | None]:
+        """The stored answer and, for a 200, its memoised files; (None, None) when either
+        is missing or damaged, so the page is fetched whole again."""
+        if self._cache is None:
+            return None, None
+        meta = self._cache.load(request.url, pages.ACCEPT)
+        if meta is None or meta.status in request.not_found:
+            return meta, None
+        if meta.status != 200 or self._memo is None:
+            return None, None
+        key = memo_key(meta.digest, meta.headers.get("content-type", ""), request.url,
+                       request.project)
+        groups = self._memo.open(key, request.index_url, lambda: self._refetch(request))
+        return (meta, groups) if groups is not None else (None, None)
+
+    def _refetch(self, request: PageRequest) -> Groups:
+        """The page from the network, parsed in memory: used when a memo entry vanished."""
+        answer = self._transport.get(request.url, headers={"Accept": pages.ACCEPT},
+                                     max_bytes=request.max_bytes,
+                                     accept={200, *request.not_found})
+        if answer.status != 200:
+            return {}
+        return self._parse(request, answer)
+
+    def _fresh_answer(self, request: PageRequest, answer: Fetched, now: float) -> Groups | None:
+        kept = kept_headers(answer.headers, keep_type=True)
+        keep, lifetime = freshness({**kept, "age": answer.headers.get("age", "")})
+        if answer.status in request.not_found:
+            if keep and self._cache is not None:
+                self._cache.save(request.url, pages.ACCEPT,
+                                 PageMeta(answer.url, answer.status, kept, now, lifetime))
+            return None
+        groups = self._parse(request, answer)
+        if not keep or self._cache is None or self._memo is None:
+            return groups
+        if (b"@" in answer.body and CREDENTIALS_IN_BODY.search(answer.body)) \
+                or not storable(groups):
+            return groups
+        digest = hashlib.sha256(answer.body).hexdigest()
+        key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
+        if not self._memo.put(key, groups):
+            return groups
+        self._cache.save(request.url, pages.ACCEPT,
+                         PageMeta(answer.url, answer.status, kept, now, lifetime, digest))
+        # Read back lazily: a check keeps only the versions it looks at in memory.
+        return self._memo.open(key, request.index_url, lambda: self._refetch(request)) or groups
+
+    def _parse(self, request: PageRequest, answer: Fetched) -> Groups:
+        from wheelfit.verdict import group_files
+
+        content_type = answer.headers.get("Content-Type", "")
+        files = pages.parse_page(answer.body, content_type, answer.url, request.project)
+        owned = tuple(self._own_file(f, request.index_url) for f in files)
+        return group_files(owned, request.project)
