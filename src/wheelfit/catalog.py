@@ -10,8 +10,9 @@ verdicts instead of exceptions so one bad package never stops a whole check.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -25,6 +26,9 @@ from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
 from wheelfit.targets import marker_environment
 from wheelfit.verdict import Candidate, Policy, best_candidate, candidate_order
+
+
+WARM_WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,10 @@ class ProjectCatalog:
         self.notes: dict[str, list[str]] = {}
         self.faults: dict[str, str] = {}
         self.environment = marker_environment(target)
+        self._warmed: set[tuple[str, str, frozenset[str]]] = set()
+        self._warm_limits: dict[str, SpecifierSet] = {}
+        self._warmer: ThreadPoolExecutor | None = None
+        self._closed = False
 
     def policy(self, name: str) -> Policy:
         """The file-selection policy for one project (format control is per project)."""
@@ -284,8 +292,65 @@ class ProjectCatalog:
             req = self._applicable(line, cand.extras)
             if req is not None:
                 deps.append(make_req(req, parent))
-        self.index.prefetch(d.name for d in deps)
+        self.warm(deps)
         return deps
+
+    def warm(self, reqs: Iterable[Req], limits: Iterable[Req] = ()) -> None:
+        """Fetch in the background what resolution will ask for next: each requirement's
+        page, the metadata of its best candidate, and so on down that candidate's own
+        requirements. Side-effect free: a warmed fact only fills the index's futures.
+
+        `limits` (the input's own requirements and constraints) narrow every later
+        requirement on the same project, as they narrow the resolver's choice: with a
+        pinned file, a dependency's `>=` range warms the pinned version, not the newest."""
+        todo = []
+        with self._lock:
+            if self._closed:
+                return
+            for limit in limits:
+                self._warm_limits[limit.name] = (
+                    self._warm_limits.get(limit.name, SpecifierSet()) & limit.specifier)
+            for req in reqs:
+                limit = self._warm_limits.get(req.name)
+                if limit is not None:
+                    req = replace(req, specifier=req.specifier & limit)
+                key = (req.name, str(req.specifier), req.extras)
+                if key not in self._warmed:
+                    self._warmed.add(key)
+                    todo.append(req)
+            if todo and self._warmer is None:
+                self._warmer = ThreadPoolExecutor(max_workers=WARM_WORKERS,
+                                                  thread_name_prefix="wheelfit-warm")
+            warmer = self._warmer
+        for req in todo:
+            assert warmer is not None
+            try:
+                warmer.submit(self._warm_one, req)
+            except RuntimeError:  # closed meanwhile
+                return
+
+    def _warm_one(self, req: Req) -> None:
+        try:
+            first = next(self.iter_matches(req.name, req.specifier), None)
+            if first is None or first.file is None:
+                return
+            cand = Cand(req.name, first.version, req.extras, first.verdict, first.file.file)
+            metadata, _note = self.metadata(cand)
+        except Exception:  # noqa: BLE001 - warming is a hint; the resolver asks again
+            return
+        if metadata is None:
+            return
+        parent = f"{cand.name} {cand.version}"
+        self.warm(make_req(r, parent) for line in metadata.requires_dist
+                  if (r := self._applicable(line, cand.extras)) is not None)
+
+    def close(self) -> None:
+        """Stop warming (pending work is dropped)."""
+        with self._lock:
+            self._closed = True
+            warmer, self._warmer = self._warmer, None
+        if warmer is not None:
+            warmer.shutdown(wait=False, cancel_futures=True)
 
     def _applicable(self, line: str, extras: frozenset[str]) -> Requirement | None:
         try:

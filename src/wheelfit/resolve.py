@@ -145,7 +145,7 @@ def resolve(
         merged[c.name] = merged.get(c.name, SpecifierSet()) & c.specifier
     provider = _Provider(catalog, merged)
     resolver: Resolver[Req, Cand, str] = Resolver(provider, BaseReporter())
-    catalog.index.prefetch(r.name for r in requirements)
+    catalog.warm(requirements, limits=[*requirements, *constraints])
     try:
         result = resolver.resolve(requirements, max_rounds=MAX_ROUNDS)
     except ResolutionImpossible as exc:
