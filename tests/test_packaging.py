@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ("apk-mapping.yaml", "base-images.tsv", "system-packages.tsv", "build-times.tsv",
-        "report.schema.json")
+DATA = ("apk-mapping.yaml", "apk-mapping.json", "base-images.tsv", "system-packages.tsv",
+        "build-times.tsv", "report.schema.json")
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 """Generate data/apk-mapping.yaml from Alpine's recipes and the hand-curated sources.
 
     .venv/bin/python tools/gen_mapping.py [--shared DIR] [--pypi-ranks FILE] [--check]
+    .venv/bin/python tools/gen_mapping.py --compact-only [--check]
 
 Inputs:
   tools/mapping-src/curated.yaml    header (the schema), kinds, shared, sonames and the
@@ -12,11 +13,14 @@ Inputs:
   a PyPI rank list (name, version, month, rank) for the coverage rule, falling back to
   py3-packages.tsv's own pypi_download_rank column.
 
-Outputs: data/apk-mapping.yaml, tests/data/builddeps/coverage.tsv (the projects the
-coverage rule selects) and tests/data/builddeps/apk-names.txt (the apk names the mapping
-uses that Alpine has). Coverage rule: Alpine builds the project per arch
-(py3-packages.tsv noarch == "no") and it is among the 5,000 most downloaded on PyPI.
---check writes nothing and fails if the outputs would change.
+Outputs: data/apk-mapping.yaml, its JSON twin src/wheelfit/data/apk-mapping.json (the same
+data, which is what wheelfit loads at run time: no PyYAML import, no YAML parse),
+tests/data/builddeps/coverage.tsv (the projects the coverage rule selects) and
+tests/data/builddeps/apk-names.txt (the apk names the mapping uses that Alpine has).
+Coverage rule: Alpine builds the project per arch (py3-packages.tsv noarch == "no") and it is
+among the 5,000 most downloaded on PyPI.
+--check writes nothing and fails if the outputs would change. --compact-only rewrites (or
+with --check, compares) only the JSON twin, from data/apk-mapping.yaml as it is.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -36,6 +41,7 @@ from packaging.utils import canonicalize_name
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "tools" / "mapping-src"
 OUT = REPO / "data" / "apk-mapping.yaml"
+COMPACT = REPO / "src" / "wheelfit" / "data" / "apk-mapping.json"
 TESTDATA = REPO / "tests" / "data" / "builddeps"
 APORTS = "0e8f5b7e6a38 (2025-03-18)"
 RANK_LIMIT = 5000
@@ -291,6 +297,12 @@ def dump(doc: Entry, header: str) -> str:
     return "\n".join(parts)
 
 
+def compact(yaml_text: str) -> str:
+    """The JSON twin of the mapping YAML: the same data, as the safe loader reads it."""
+    return json.dumps(yaml.safe_load(yaml_text), ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+
+
 def main() -> int:
     """Entry point: write (or, with --check, compare) the generated files."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -298,7 +310,11 @@ def main() -> int:
     ap.add_argument("--pypi-ranks", type=Path,
                     default=Path("/work/.library/env/packages/pypi.tsv"))
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--compact-only", action="store_true")
     args = ap.parse_args()
+    if args.compact_only:
+        return write({COMPACT: compact(OUT.read_text(encoding="utf-8"))}, check=args.check,
+                     summary="JSON twin of data/apk-mapping.yaml")
 
     curated_text = (SRC / "curated.yaml").read_text(encoding="utf-8")
     header = curated_text.split("\nschema_version:")[0]
@@ -318,8 +334,10 @@ def main() -> int:
         raise SystemExit(f"apk names not in all-recipes.tsv: {unknown}")
 
     today = datetime.date.today().isoformat()
+    text = dump(doc, header)
     outputs = {
-        OUT: dump(doc, header),
+        OUT: text,
+        COMPACT: compact(text),
         TESTDATA / "coverage.tsv": (
             f"# Coverage rule: Alpine builds it per arch (py3-packages.tsv noarch == no) and\n"
             f"# PyPI download rank <= {RANK_LIMIT}. Derived by tools/gen_mapping.py on {today}\n"
@@ -332,20 +350,26 @@ def main() -> int:
             f"# (all-recipes.tsv packages and subpackages). Written by tools/gen_mapping.py.\n"
             + "".join(f"{n}\n" for n in sorted(used))),
     }
+    return write(outputs, check=args.check,
+                 summary=f"{len(doc['projects'])} projects ({len(cov)} from the coverage "
+                 f"rule); {len(used)} apk names")
+
+
+def write(outputs: dict[Path, str], *, check: bool, summary: str) -> int:
+    """Write the outputs that changed (dates aside); with `check`, only report them (exit 1)."""
     stale = []
     for path, text in outputs.items():
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if _strip_dates(old) == _strip_dates(text):
             continue
         stale.append(path)
-        if not args.check:
+        if not check:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-    if args.check and stale:
+    if check and stale:
         print("out of date: " + ", ".join(str(p.relative_to(REPO)) for p in stale))
         return 1
-    print(f"{len(doc['projects'])} projects ({len(cov)} from the coverage rule); "
-          f"{len(used)} apk names; {'checked' if args.check else 'written'}: "
+    print(f"{summary}; {'checked' if check else 'written'}: "
           f"{', '.join(str(p.relative_to(REPO)) for p in stale) or 'nothing changed'}")
     return 0
 

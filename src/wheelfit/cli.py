@@ -8,19 +8,32 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from wheelfit import __version__
 from wheelfit.errors import ExitCode, UsageError, WheelfitError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXIT_CODES_HELP = """Exit codes: 0 done · 1 a --fail-on rule tripped · 2 usage error ·
 3 input file error · 4 resolution impossible · 5 index unreachable ·
 6 report incomplete (some verdicts unknown because the index failed)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _PathType(click.Path):
+    """`click.Path(path_type=pathlib.Path)`, but pathlib is imported only when a path is given
+    (`wheelfit --version` and `--help` do without it and the `urllib.parse` it loads)."""
+
+    def coerce_path_result(self, value: Any) -> Any:
+        """The value as a `pathlib.Path`."""
+        from pathlib import Path
+
+        return value if isinstance(value, Path) else Path(value)
 
 
 def _fail(error: WheelfitError) -> NoReturn:
@@ -66,7 +79,7 @@ def index_options(func: F) -> F:
                      "config, then https://pypi.org/simple/]."),
         click.option("--extra-index-url", metavar="URL", multiple=True,
                      help="More indexes to search (repeatable)."),
-        click.option("--cache-dir", type=click.Path(path_type=Path),
+        click.option("--cache-dir", type=_PathType(),
                      envvar="WHEELFIT_CACHE_DIR",
                      help="Cache folder [default: the user cache folder; $WHEELFIT_CACHE_DIR]."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
@@ -107,7 +120,7 @@ def input_options(func: F) -> F:
                      help="Dependency group to include (PEP 735 or Poetry; repeatable)."),
         click.option("--dev", is_flag=True, help="Pipfile.lock: include the develop section."),
         click.option("--keep-going", is_flag=True, help="Report bad lines; check the rest."),
-        click.option("--mapping", "mapping_path", type=click.Path(path_type=Path),
+        click.option("--mapping", "mapping_path", type=_PathType(),
                      help="Your own apk/apt mapping file, layered over the bundled one."),
     ])
 
@@ -125,8 +138,8 @@ def _fail_on_help() -> str:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--recursive", "-r", "recursive", type=click.Path(path_type=Path),
+@click.argument("inputs", nargs=-1, type=_PathType())
+@click.option("--recursive", "-r", "recursive", type=_PathType(),
               help="Audit every service's dependency file below this folder.")
 @target_options
 @index_options
@@ -158,7 +171,7 @@ def check(inputs: tuple[Path, ...], **options: Any) -> None:
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.argument("input_path", metavar="INPUT", type=_PathType())
 @click.option("--variant", type=click.Choice(
     ["slim", "slim-multistage", "alpine", "alpine-cleanup", "alpine-multistage"]),
     help="Variant to write [default: the recommended one].")
@@ -208,7 +221,7 @@ def mapping() -> None:
 
 
 @mapping.command(name="validate")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=_PathType())
 def mapping_validate(path: Path) -> None:
     """Check a mapping file against the schema."""
     from wheelfit.mapping import load_mapping
@@ -228,7 +241,7 @@ def cache() -> None:
 
 
 @cache.command(name="info")
-@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="WHEELFIT_CACHE_DIR")
+@click.option("--cache-dir", type=_PathType(), envvar="WHEELFIT_CACHE_DIR")
 def cache_info_command(cache_dir: Path | None) -> None:
     """Where the cache is and how big."""
     from wheelfit.index.cache import cache_info
@@ -238,7 +251,7 @@ def cache_info_command(cache_dir: Path | None) -> None:
 
 
 @cache.command(name="clear")
-@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="WHEELFIT_CACHE_DIR")
+@click.option("--cache-dir", type=_PathType(), envvar="WHEELFIT_CACHE_DIR")
 def cache_clear_command(cache_dir: Path | None) -> None:
     """Delete everything in the cache."""
     from wheelfit.index.cache import cache_clear

@@ -24,31 +24,47 @@ A bad entry raises `MappingError` naming the file and key path, e.g.
 ``projects.psycopg2.apk[2]: expected a string``. `load_mapping(extra)` lays a user
 overlay (same schema, any subset of keys) over the bundled file: its projects, shared
 entries, sonames and kinds replace the bundled ones of the same name.
+
+The YAML is the source of truth; `tools/gen_mapping.py` also writes its data as
+`wheelfit/data/apk-mapping.json`, which is what a run loads (a JSON parse instead of
+importing PyYAML and parsing 75 kB of YAML). A test keeps the two equal.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.resources
+import json
 from collections.abc import Callable
-from collections.abc import Mapping as AbcMapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
 
-import yaml
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from wheelfit.errors import MappingError
+from wheelfit.mapping_types import (
+    ALTERNATIVE_KINDS,
+    SCHEMA_VERSION,
+    AlpinePackage,
+    ApkMapping,
+    AptNames,
+    BuildSpec,
+    ProjectEntry,
+    SharedEntry,
+    SonameEntry,
+    VersionOverride,
+    soname_stem,
+)
 from wheelfit.model import Alternative
 
-SCHEMA_VERSION = 1
-ALTERNATIVE_KINDS = frozenset(
-    {"binary-twin", "extra", "pure-python", "successor", "alpine-package", "version"})
+__all__ = [
+    "ALTERNATIVE_KINDS", "SCHEMA_VERSION", "AlpinePackage", "ApkMapping", "AptNames",
+    "BuildSpec", "ProjectEntry", "Readable", "SharedEntry", "SonameEntry", "VersionOverride",
+    "bundled_mapping", "bundled_path", "compact_path", "load_mapping", "parse_document",
+    "soname_stem",
+]
+
 _PACKAGE_KEYS = ("apk", "apk_runtime", "apt", "apt_runtime", "env")
 _SPEC_KEYS = frozenset({"native", "optional", "uses", *_PACKAGE_KEYS, "note"})
 _PROJECT_KEYS = _SPEC_KEYS | {"versions", "alternatives", "alpine_package", "source"}
@@ -64,128 +80,6 @@ class Readable(Protocol):
     """A file-like location: a `Path` or an `importlib.resources` Traversable."""
 
     def read_text(self, encoding: str | None = None) -> str: ...  # pragma: no cover
-
-
-@dataclass(frozen=True)
-class AptNames:
-    """Debian package names: one list, or one per release (in `debian_releases` order)."""
-
-    names: tuple[str, ...] = ()
-    per_release: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def for_release(self, release: str | None = None) -> tuple[str, ...]:
-        """The names for a release; an unknown or absent release gets the newest one's."""
-        if not self.per_release:
-            return self.names
-        return dict(self.per_release).get(release or "", self.per_release[-1][1])
-
-    def all_names(self) -> frozenset[str]:
-        """Every name in every release."""
-        return frozenset(self.names).union(*(names for _, names in self.per_release))
-
-
-@dataclass(frozen=True)
-class BuildSpec:
-    """The part of a project entry a version override may replace."""
-
-    native: tuple[str, ...] = ()
-    optional: bool = False
-    uses: tuple[str, ...] = ()
-    apk: tuple[str, ...] = ()
-    apk_runtime: tuple[str, ...] = ()
-    apt: AptNames = AptNames()
-    apt_runtime: AptNames = AptNames()
-    env: tuple[tuple[str, str], ...] = ()
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class VersionOverride:
-    """Keys that replace the base entry's for versions matching `specifier`."""
-
-    specifier: SpecifierSet
-    spec: BuildSpec
-    keys: frozenset[str]
-
-
-@dataclass(frozen=True)
-class AlpinePackage:
-    """Alpine's own py3-* package of a project (serves Alpine's python3 only)."""
-
-    name: str
-    version: str
-
-
-@dataclass(frozen=True)
-class ProjectEntry:
-    """What a project's source build needs, per the mapping."""
-
-    name: str
-    spec: BuildSpec
-    versions: tuple[VersionOverride, ...] = ()
-    alternatives: tuple[Alternative, ...] = ()
-    alpine_package: AlpinePackage | None = None
-    source: tuple[str, ...] = ()
-
-    def for_version(self, version: str | None) -> BuildSpec:
-        """The spec for one version: the first matching override applied to the base."""
-        if version is None:
-            return self.spec
-        try:
-            parsed = Version(version)
-        except InvalidVersion:
-            return self.spec
-        for over in self.versions:
-            if over.specifier.contains(parsed, prereleases=True):
-                return dataclasses.replace(
-                    self.spec, **{k: getattr(over.spec, k) for k in over.keys})
-        return self.spec
-
-
-@dataclass(frozen=True)
-class SharedEntry:
-    """A reusable package set (`c-toolchain`, `rust`, ...)."""
-
-    name: str
-    spec: BuildSpec
-
-
-@dataclass(frozen=True)
-class SonameEntry:
-    """The packages behind one shared library."""
-
-    apk: tuple[str, ...] = ()
-    apk_dev: tuple[str, ...] = ()
-    apt: AptNames = AptNames()
-    apt_dev: AptNames = AptNames()
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class ApkMapping:
-    """The whole validated mapping."""
-
-    debian_releases: tuple[str, ...]
-    kinds: AbcMapping[str, tuple[str, ...]]
-    shared: AbcMapping[str, SharedEntry]
-    pip_provides: frozenset[str]
-    sonames: AbcMapping[str, SonameEntry]
-    projects: AbcMapping[str, ProjectEntry]
-    origins: tuple[str, ...] = field(default=())
-    schema_version: int = SCHEMA_VERSION
-
-    def project(self, name: str) -> ProjectEntry | None:
-        """The entry for a project, by any spelling of its name."""
-        return self.projects.get(canonicalize_name(name))
-
-    def soname(self, soname: str) -> SonameEntry | None:
-        """The entry for a SONAME (`libpq.so.5`), else for its stem (`libpq`)."""
-        return self.sonames.get(soname) or self.sonames.get(soname_stem(soname))
-
-
-def soname_stem(soname: str) -> str:
-    """`libscipy_openblas64_-ff651d7f.so` / `libpq.so.5` -> `libscipy_openblas64_` / `libpq`."""
-    return soname.split(".", 1)[0].split("-", 1)[0]
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -398,6 +292,8 @@ def _walk_shared(m: ApkMapping, name: str, seen: tuple[str, ...], where: str) ->
 
 
 def _read_yaml(path: Readable, where: str) -> Any:
+    import yaml  # only for user overlays and the source YAML: runs load the JSON twin
+
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
@@ -409,17 +305,34 @@ def _read_yaml(path: Readable, where: str) -> Any:
 
 def bundled_path() -> Readable:
     """The packaged mapping, or the repository's `data/` copy in an editable install."""
+    import importlib.resources
+
     packaged = importlib.resources.files("wheelfit") / "data" / "apk-mapping.yaml"
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parents[2] / "data" / "apk-mapping.yaml"
 
 
+def compact_path() -> Path:
+    """`wheelfit/data/apk-mapping.json`: the bundled YAML's data, written by
+    tools/gen_mapping.py next to the package (so editable installs have it too)."""
+    return Path(__file__).with_name("data") / "apk-mapping.json"
+
+
 @lru_cache(maxsize=1)
 def bundled_mapping() -> ApkMapping:
-    """The mapping shipped with wheelfit (loaded once)."""
-    path = bundled_path()
-    return parse_document(_read_yaml(path, "apk-mapping.yaml"), "apk-mapping.yaml")
+    """The mapping shipped with wheelfit (loaded once): its JSON twin when present (as in
+    every install), else the YAML itself."""
+    try:
+        raw = compact_path().read_bytes()
+    except OSError:
+        doc = _read_yaml(bundled_path(), "apk-mapping.yaml")
+    else:
+        try:
+            doc = json.loads(raw)
+        except ValueError as exc:
+            raise MappingError(f"apk-mapping.json: not valid JSON: {exc}") from None
+    return parse_document(doc, "apk-mapping.yaml")
 
 
 def load_mapping(extra: Path | None = None) -> ApkMapping:

@@ -1,27 +1,30 @@
 """What the CLI commands do, without click: load inputs, open the index, check, render.
 
-Kept apart from `cli.py` so that `wheelfit --version` imports none of it.
+Kept apart from `cli.py` so that `wheelfit --version` imports none of it. What only some runs
+need (the fleet table, `--fail-on` rules, the terminal view, the network client) is imported
+where it is used, so a run pays for its own path only.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wheelfit.check import CheckRequest, check
 from wheelfit.errors import ExitCode, UsageError
-from wheelfit.fleet import render_fleet_text, render_service_table, summarise
 from wheelfit.formats import render
-from wheelfit.index.base import PackageIndex
 from wheelfit.model import DependencySpec, IndexOptions, Report
 from wheelfit.sources import load_spec
 from wheelfit.sources.index_config import resolve_index_options
 from wheelfit.targets import DEFAULT_PYTHON, default_targets
 from wheelfit.verdict import parse_upload_cutoff
+
+if TYPE_CHECKING:
+    from wheelfit.index.base import PackageIndex
+    from wheelfit.policy import Rule
 
 # How each lock or project format becomes the requirements file the Dockerfile installs.
 EXPORT_COMMANDS = {
@@ -147,7 +150,7 @@ def check_all(specs: Sequence[DependencySpec], options: dict[str, Any],
     A progress bar runs on stderr for the text format when stderr is a terminal."""
     from dataclasses import replace
 
-    from wheelfit.formats.terminal import Progress
+    from wheelfit.formats.progress import Progress
 
     targets = len(options.get("targets") or ("slim", "alpine"))
     enabled = options.get("fmt", "text") == "text"
@@ -195,11 +198,12 @@ def run_check(inputs: Sequence[Path], options: dict[str, Any]) -> ExitCode:
     """`wheelfit check`: print the report(s); return the exit code."""
     import click
 
-    from wheelfit.formats.terminal import should_color
-    from wheelfit.policy import check_targets, evaluate, parse_rules
+    rules: tuple[Rule, ...] = ()
+    if options.get("fail_on"):
+        from wheelfit.policy import check_targets, parse_rules
 
-    rules = parse_rules(options.get("fail_on") or ())
-    check_targets(rules, options.get("targets") or ("slim", "alpine"))
+        rules = parse_rules(options["fail_on"])
+        check_targets(rules, options.get("targets") or ("slim", "alpine"))
     specs, notes = load_inputs(inputs, options)
     pool = IndexPool(options)
     try:
@@ -208,9 +212,7 @@ def run_check(inputs: Sequence[Path], options: dict[str, Any]) -> ExitCode:
         pool.close()
     fmt = options.get("fmt", "text")
     view = {"verbose": options.get("verbose", False), "quiet": options.get("quiet", False),
-            "all": options.get("show_all", False),
-            "color": fmt == "text" and should_color(sys.stdout, os.environ,
-                                                    options.get("no_color", False))}
+            "all": options.get("show_all", False), "color": fmt == "text" and _color(options)}
     if len(reports) == 1:
         click.echo(render(reports[0], fmt, view), nl=False, color=True)
     else:
@@ -220,17 +222,35 @@ def run_check(inputs: Sequence[Path], options: dict[str, Any]) -> ExitCode:
         if not report.complete:
             click.echo(incomplete_warning(report, offline=options.get("offline", False)),
                        err=True)
-        reasons = evaluate(report, rules)
+        reasons = _evaluate(report, rules)
         for reason in reasons:
             click.echo(f"wheelfit: fail-on: {report.input}: {reason}", err=True)
         worst = max(worst, exit_code(report), ExitCode.POLICY if reasons else ExitCode.OK)
     return worst
 
 
+def _color(options: dict[str, Any]) -> bool:
+    from wheelfit.formats.terminal import should_color
+
+    return should_color(sys.stdout, os.environ, options.get("no_color", False))
+
+
+def _evaluate(report: Report, rules: Sequence[Rule]) -> list[str]:
+    if not rules:
+        return []
+    from wheelfit.policy import evaluate
+
+    return evaluate(report, rules)
+
+
 def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
                   view: dict[str, object]) -> str:
+    from wheelfit.fleet import render_fleet_text, render_service_table, summarise
+
     fleet = summarise(reports, notes)
     if fmt == "json":
+        import json
+
         from wheelfit.formats.json_format import plain, report_dict
 
         doc = {"schema_version": reports[0].schema_version,
@@ -243,6 +263,8 @@ def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
 
 def run_inspect(project: str, version: str | None, options: dict[str, Any]) -> str:
     """`wheelfit inspect`: the wheel matrix of one project."""
+    import json
+
     from wheelfit.inspect import inspect_dict, inspect_project, render_inspect
 
     merged, _ = resolve_index_options(_cli_index_options(options), IndexOptions(), os.environ)

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
+from pathlib import Path
 
 from wheelfit.model import Target, Variant
 
@@ -119,9 +119,20 @@ class BuildTime:
     date: str
 
 
+def _read_data(name: str) -> str:
+    """A packaged table: read beside this module (importlib.resources when that fails, e.g.
+    from a zip; it is not imported otherwise)."""
+    try:
+        return (Path(__file__).with_name("data") / name).read_text(encoding="utf-8")
+    except OSError:
+        from importlib.resources import files
+
+        return (files("wheelfit") / "data" / name).read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=8)
 def _rows(name: str) -> tuple[dict[str, str], ...]:
-    text = (files("wheelfit") / "data" / name).read_text(encoding="utf-8")
+    text = _read_data(name)
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     return tuple(csv.DictReader(io.StringIO(body), delimiter="\t"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from wheelfit.mapping import (
     ApkMapping,
     bundled_mapping,
     bundled_path,
+    compact_path,
     load_mapping,
     parse_document,
     soname_stem,
@@ -127,6 +129,29 @@ def test_bundled_mapping_is_cached_and_found() -> None:
     assert bundled_mapping() is bundled_mapping()
     assert "apk-mapping.yaml" in str(bundled_path())
     assert load_mapping() is bundled_mapping()
+
+
+def test_json_twin_holds_the_yaml_data() -> None:
+    """The JSON runs load is the YAML's data exactly (else: tools/gen_mapping.py
+    --compact-only), and validates to the same mapping."""
+    yaml_doc = yaml.safe_load(Path(str(bundled_path())).read_text(encoding="utf-8"))
+    json_doc = json.loads(compact_path().read_text(encoding="utf-8"))
+    assert json_doc == yaml_doc, "run tools/gen_mapping.py --compact-only"
+    assert list(json_doc) == list(yaml_doc)
+    for key in ("kinds", "shared", "sonames", "projects"):
+        assert list(json_doc[key]) == list(yaml_doc[key]), key
+    assert parse_document(yaml_doc, "apk-mapping.yaml") == bundled_mapping()
+
+
+def test_bundled_mapping_falls_back_to_the_yaml(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    monkeypatch.setattr("wheelfit.mapping.compact_path", lambda: tmp_path / "missing.json")
+    assert bundled_mapping.__wrapped__() == bundled_mapping()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    monkeypatch.setattr("wheelfit.mapping.compact_path", lambda: bad)
+    with pytest.raises(MappingError, match=r"^apk-mapping\.json: not valid JSON"):
+        bundled_mapping.__wrapped__()
 
 
 def test_overlay_replaces_projects_and_keeps_the_rest(tmp_path: Path) -> None:

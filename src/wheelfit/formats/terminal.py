@@ -4,7 +4,8 @@ estimate and the recommendation; the full package list only with the `all` optio
 `render` is a pure function of the report and its options; colour is an option (`color`),
 decided by the caller with `should_color()` (TTY, `NO_COLOR`, `--no-color`). Without colour
 the output is plain text with no escape codes, for logs and pipes. `Progress` is the only
-I/O here: a stderr progress bar that does nothing unless stderr is a terminal.
+I/O here (it lives in `progress.py`, so that other formats need not import this module): a
+stderr progress bar that does nothing unless stderr is a terminal.
 
 Options: `color`, `quiet` (attention table, problems and summary only), `verbose` (where each
 figure comes from, index accounting), `all` (every package, not just a count).
@@ -12,13 +13,12 @@ figure comes from, index accounting), `all` (every package, not just a count).
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from wheelfit.formats.progress import Progress as Progress  # re-exported
+from wheelfit.formats.progress import isatty
 from wheelfit.formats.summary import (
     LABELS,
     WHEELS,
@@ -74,14 +74,7 @@ def should_color(stream: TextIO, environ: Mapping[str, str], no_color: bool = Fa
         return False
     if environ.get("FORCE_COLOR"):
         return True
-    return _isatty(stream)
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
+    return isatty(stream)
 
 
 def _table(rows: Sequence[Sequence[Cell]], view: View) -> list[str]:
@@ -338,45 +331,3 @@ def render(report: Report, *, options: dict[str, object] | None = None) -> str:
     while out and out[0] == "":
         out.pop(0)
     return "\n".join(out) + "\n"
-
-
-class Progress:
-    """A one-line progress bar on stderr: `Progress(total).advance()`; a no-op off a terminal.
-
-    Thread-safe (the check runs targets in threads). `close()` (or leaving a `with` block)
-    erases the line so the report that follows starts clean. Off for `TERM=dumb` too.
-    """
-
-    def __init__(self, total: int, *, label: str = "checking", stream: TextIO | None = None,
-                 environ: Mapping[str, str] | None = None, width: int = 24) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        env = environ if environ is not None else os.environ
-        self.enabled = total > 0 and _isatty(self.stream) and env.get("TERM") != "dumb"
-        self.total, self.done, self.label, self.width = total, 0, label, width
-        self._lock = threading.Lock()
-
-    def advance(self, n: int = 1, label: str | None = None) -> None:
-        """Count `n` more items done and redraw (optionally with a new label)."""
-        with self._lock:
-            self.done = min(self.total, self.done + n)
-            if label is not None:
-                self.label = label
-            if self.enabled:
-                filled = self.width * self.done // self.total
-                bar = "#" * filled + "-" * (self.width - filled)
-                self.stream.write(f"\r\x1b[2K{self.label[:30]} [{bar}] {self.done}/{self.total}")
-                self.stream.flush()
-
-    def close(self) -> None:
-        """Erase the bar."""
-        with self._lock:
-            if self.enabled:
-                self.stream.write("\r\x1b[2K")
-                self.stream.flush()
-                self.enabled = False
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -4,6 +4,9 @@ Formats (the `input_format` names): `requirements` (requirements*.txt, *.in, oth
 `pyproject` (pyproject.toml), `uv-lock` (uv.lock), `poetry-lock` (poetry.lock),
 `pipfile-lock` (Pipfile.lock), `pylock` (pylock.toml, pylock.<name>.toml).
 `discover` finds one dependency file per service below a folder (`check --recursive`).
+
+Each parser is imported only when a file of its format is read: a run over one uv.lock
+does not pay for the requirements, Poetry or pyproject parsers (nor `urllib.request`).
 """
 
 from __future__ import annotations
@@ -17,14 +20,7 @@ from pathlib import Path
 from wheelfit.errors import InputFileError, UsageError
 from wheelfit.model import DependencySpec
 from wheelfit.sources.discover import discover
-from wheelfit.sources.lock_pipfile import parse_pipfile_lock
-from wheelfit.sources.lock_poetry import parse_poetry_lock
-from wheelfit.sources.lock_pylock import parse_pylock
-from wheelfit.sources.lock_uv import parse_uv_lock
-from wheelfit.sources.pyproject import parse_pyproject
-from wheelfit.sources.pythonhint import neighbour_hint
 from wheelfit.sources.reading import read_text
-from wheelfit.sources.requirements import parse_requirements_text
 
 FORMATS = ("requirements", "pyproject", "uv-lock", "poetry-lock", "pipfile-lock", "pylock")
 _PYLOCK_NAME = re.compile(r"^pylock\.[^.]+\.toml$")
@@ -95,10 +91,14 @@ def load_spec(
     text = read_text(path, display)
     kind = input_format or detect_format(path)
     if kind == "requirements":
+        from wheelfit.sources.requirements import parse_requirements_text
+
         spec = parse_requirements_text(
             text, display, base_dir=path.parent, environ=env, keep_going=keep_going, path=path
         )
     elif kind == "pyproject":
+        from wheelfit.sources.pyproject import parse_pyproject
+
         spec = parse_pyproject(
             text,
             display,
@@ -110,6 +110,8 @@ def load_spec(
             keep_going=keep_going,
         )
     elif kind == "uv-lock":
+        from wheelfit.sources.lock_uv import parse_uv_lock
+
         spec = parse_uv_lock(
             text,
             display,
@@ -120,6 +122,8 @@ def load_spec(
             keep_going=keep_going,
         )
     elif kind == "poetry-lock":
+        from wheelfit.sources.lock_poetry import parse_poetry_lock
+
         spec = parse_poetry_lock(
             text,
             display,
@@ -131,10 +135,14 @@ def load_spec(
             keep_going=keep_going,
         )
     elif kind == "pipfile-lock":
+        from wheelfit.sources.lock_pipfile import parse_pipfile_lock
+
         spec = parse_pipfile_lock(
             text, display, groups=groups, dev=dev, keep_going=keep_going, environ=env
         )
     else:
+        from wheelfit.sources.lock_pylock import parse_pylock
+
         spec = parse_pylock(
             text,
             display,
@@ -152,6 +160,8 @@ def load_spec(
         note = f"{display}: {' and '.join(ignored)} do not apply to {kind} files; ignored"
         spec = dataclasses.replace(spec, notes=(*spec.notes, note))
     if spec.python is None:
+        from wheelfit.sources.pythonhint import neighbour_hint
+
         hint = neighbour_hint(path, display)
         if hint is not None:
             spec = dataclasses.replace(spec, python=hint)

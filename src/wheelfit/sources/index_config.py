@@ -21,7 +21,6 @@ all). Everything that reaches a message goes through `redact_url`.
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -29,8 +28,8 @@ from pathlib import Path
 from wheelfit.errors import InputFileError
 from wheelfit.model import IndexOptions
 from wheelfit.redact import redact_url
+from wheelfit.sources.format_control import OptionLineError, apply_format_control
 from wheelfit.sources.reading import read_text
-from wheelfit.sources.reqoptions import OptionLineError, apply_format_control
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
 _TRUE = ("1", "true", "yes", "on", "y")
@@ -59,6 +58,8 @@ def read_pip_config(files: Sequence[Path]) -> dict[str, tuple[str, str]]:
     for path in files:
         if not path.is_file():
             continue
+        import configparser  # only when a configuration file exists
+
         parser = configparser.RawConfigParser()
         try:
             parser.read_string(read_text(path, str(path)), source=str(path))

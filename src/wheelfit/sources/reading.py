@@ -16,11 +16,6 @@ from typing import Any
 
 from wheelfit.errors import InputFileError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 MAX_BYTES = 20 * 1024 * 1024
 
 # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -102,6 +97,11 @@ def decode(data: bytes, display: str) -> str:
 
 def load_toml(text: str, display: str) -> dict[str, Any]:
     """Parse TOML; a syntax error raises with the line the parser stopped at."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

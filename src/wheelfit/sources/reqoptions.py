@@ -3,18 +3,19 @@
 pip builds an `optparse` parser per line from its own option definitions; this module does
 the same with the subset a requirements file may contain (long-option abbreviations,
 `--opt=value`, `-iURL` all behave as in pip). `--no-binary`/`--only-binary` follow pip's
-`FormatControl.handle_mutual_excludes`.
+`FormatControl.handle_mutual_excludes` (in `format_control.py`, which pip's configuration
+layering uses without this parser).
 """
 
 from __future__ import annotations
 
 import optparse
 import shlex
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from packaging.utils import canonicalize_name
+from wheelfit.sources.format_control import OptionLineError as OptionLineError
+from wheelfit.sources.format_control import apply_format_control as apply_format_control
 
 STRONG_HASHES = ("sha256", "sha384", "sha512")
 
@@ -42,14 +43,6 @@ FINDER_OPTIONS = (
     ("requirements", "--requirement"),
     ("constraints", "--constraint"),
 )
-
-
-class OptionLineError(Exception):
-    """An option pip would reject (unknown option, missing value, bad hash...)."""
-
-    def __init__(self, msg: str) -> None:
-        super().__init__(msg)
-        self.msg = msg
 
 
 class _Parser(optparse.OptionParser):
@@ -140,34 +133,3 @@ def parse_options(options: str) -> LineOptions:
     defaults.hashes = []
     values, leftover = parser.parse_args(words, defaults)
     return LineOptions(values=vars(values), leftover=list(leftover))
-
-
-def apply_format_control(
-    ops: Iterable[tuple[str, str]], no_binary: set[str], only_binary: set[str]
-) -> None:
-    """Apply `--no-binary`/`--only-binary` values in order (pip's mutual-exclusion rules)."""
-    for kind, value in ops:
-        target, other = (no_binary, only_binary) if kind == "no" else (only_binary, no_binary)
-        _handle_mutual_excludes(value, target, other)
-
-
-def _handle_mutual_excludes(value: str, target: set[str], other: set[str]) -> None:
-    if value.startswith("-"):
-        raise OptionLineError("--no-binary / --only-binary option requires 1 argument")
-    new = value.split(",")
-    while ":all:" in new:
-        other.clear()
-        target.clear()
-        target.add(":all:")
-        del new[: new.index(":all:") + 1]
-        if ":none:" not in new:
-            return
-    for name in new:
-        if not name:
-            continue
-        if name == ":none:":
-            target.clear()
-            continue
-        canonical = canonicalize_name(name)
-        other.discard(canonical)
-        target.add(canonical)

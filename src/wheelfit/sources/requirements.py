@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from packaging.requirements import Requirement
 
@@ -223,6 +222,8 @@ class _Walker:
         where = origin(display, number)
         scheme = url_scheme(arg)
         if scheme == "file":
+            from urllib.request import url2pathname  # costly (http.client, email): lazy
+
             target = Path(url2pathname(urlsplit(arg).path))
             nested = str(target)
         elif scheme is not None:

@@ -1,0 +1,91 @@
+"""Fixed per-run costs stay low: each path imports only what it uses.
+
+Every check runs in a fresh interpreter and looks at `sys.modules` afterwards, so nothing
+here depends on timing. A failure names the module that came back; find who imports it with
+`python -X importtime -c "..."` and import it where it is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+UV_LOCK = ROOT / "tests" / "data" / "sources" / "locks" / "uv" / "uv.lock"
+
+# Modules no path below needs before its first network request.
+NETWORK = {"requests", "urllib3", "urllib.request", "http.client", "email"}
+PARSERS = {
+    "wheelfit.sources.requirements", "wheelfit.sources.pyproject",
+    "wheelfit.sources.lock_uv", "wheelfit.sources.lock_poetry",
+    "wheelfit.sources.lock_pipfile", "wheelfit.sources.lock_pylock",
+}
+
+
+def imported_after(code: str) -> set[str]:
+    """The modules loaded once `code` has run in a fresh interpreter."""
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def loaded(modules: set[str], names: set[str]) -> list[str]:
+    """The `names` (or their submodules) found among `modules`."""
+    return sorted(m for m in modules if m in names or m.split(".")[0] in names
+                  or any(m.startswith(n + ".") for n in names))
+
+
+def test_version_imports_click_and_nothing_of_the_check() -> None:
+    modules = imported_after(
+        "from wheelfit.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass")
+    assert "click" in modules
+    heavy = NETWORK | PARSERS | {"yaml", "tomllib", "packaging", "resolvelib",
+                                 "concurrent", "wheelfit.run", "wheelfit.model"}
+    assert loaded(modules, heavy) == []
+    # pathlib (and the urllib.parse it loads) waits for a path argument, unless the
+    # interpreter itself loads it at startup here.
+    assert loaded(modules - imported_after("pass"), {"pathlib", "urllib"}) == []
+
+
+def test_requirements_file_loads_without_toml_yaml_or_other_parsers(tmp_path: Path) -> None:
+    path = tmp_path / "requirements.txt"
+    path.write_text("idna==3.7\nrequests>=2.31 ; python_version >= '3.8'\n", encoding="utf-8")
+    modules = imported_after(
+        "import os\nfrom pathlib import Path\nfrom wheelfit.sources import load_spec\n"
+        f"load_spec(Path({str(path)!r}), environ=os.environ)")
+    assert "wheelfit.sources.requirements" in modules
+    heavy = NETWORK | (PARSERS - {"wheelfit.sources.requirements"}) | {"yaml", "tomllib"}
+    assert loaded(modules, heavy) == []
+
+
+def test_uv_lock_loads_only_its_own_parser() -> None:
+    modules = imported_after(
+        "import os\nfrom pathlib import Path\nfrom wheelfit.sources import load_spec\n"
+        f"load_spec(Path({str(UV_LOCK)!r}), environ=os.environ)")
+    assert "wheelfit.sources.lock_uv" in modules
+    heavy = NETWORK | (PARSERS - {"wheelfit.sources.lock_uv"}) | {"yaml", "optparse"}
+    assert loaded(modules, heavy) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_check_path_loads_the_mapping_without_yaml(fmt: str) -> None:
+    """What `wheelfit check` imports besides the index client: no PyYAML (the bundled
+    mapping is read from its JSON twin), no terminal view, fleet table or policy rules."""
+    modules = imported_after(
+        "import wheelfit.run, wheelfit.enrich, wheelfit.estimate, wheelfit.recommend\n"
+        "from wheelfit.formats import renderer\n"
+        f"renderer({fmt!r})\n"
+        "from wheelfit.mapping import load_mapping\n"
+        "assert load_mapping().project('psycopg2') is not None\n"
+        "from wheelfit.run import _releases\n"
+        "_releases('3.12', {})")
+    heavy = PARSERS | {"yaml", "wheelfit.formats.terminal", "wheelfit.fleet",
+                       "wheelfit.policy", "optparse", "configparser"}
+    assert loaded(modules, heavy) == []
