@@ -104,7 +104,7 @@ class ProjectPage:
     looks at one version of a 10,000-file page); `files` lists them all.
     """
 
-    __slots__ = ("name", "groups", "index_urls")
+    __slots__ = ("groups", "index_urls", "name")
 
     def __init__(self, name: str, groups: Mapping[Version, list[DistFile]],
                  index_urls: tuple[str, ...] = ()) -> None:

@@ -105,6 +105,9 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         specifier = SpecifierSet()
         for req in requirements[identifier]:
             specifier &= req.specifier
+        if extras:  # as pip: `name[extra]` also obeys what `name` itself is required to be
+            for req in requirements.get(name, ()):
+                specifier &= req.specifier
         if name in self.constraints:
             specifier &= self.constraints[name]
         bad = {c.version for c in incompatibilities[identifier]}

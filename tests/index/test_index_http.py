@@ -232,3 +232,32 @@ def test_proxy_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_retry_after_values(value: str, seconds: float | None) -> None:
     assert _retry_after(value) == seconds
+
+
+def test_callers_beyond_the_worker_pool_keep_their_connections(
+    server: IndexServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The transport is shared by the client's workers *and* by callers' own threads
+    (targets, warmers, enrichment): more requests than `pool_size` at once must not make
+    urllib3 discard connections (each discard is a new TCP/TLS handshake later)."""
+    import logging
+    import threading
+
+    callers = 12
+    server.route("/p", b"ok")
+    server.fault("/p", *[Slow(0.2)] * callers)  # so that the requests overlap
+    transport = _transport(pool_size=2)
+    barrier = threading.Barrier(callers)
+
+    def ask() -> None:
+        barrier.wait()
+        transport.get(server.url("/p"), max_bytes=100)
+
+    threads = [threading.Thread(target=ask) for _ in range(callers)]
+    with caplog.at_level(logging.WARNING, logger="urllib3.connectionpool"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(server.hits_for("/p")) == callers
+    assert not [r for r in caplog.records if "pool is full" in r.getMessage()]

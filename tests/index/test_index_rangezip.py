@@ -13,7 +13,13 @@ from index_builders import BytesSource, metadata, to_zip64, wheel
 
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
-from wheelfit.index.rangefetch import read_directory, read_member, read_wheel_metadata
+from wheelfit.index.rangefetch import (
+    read_directory,
+    read_member,
+    read_wheel,
+    read_wheel_metadata,
+    wheel_metadata,
+)
 from wheelfit.index.rangezip import entries_from_tail, metadata_entry
 
 META = metadata("foo", "1.0", requires=["bar>=2"])
@@ -198,6 +204,47 @@ def test_a_member_is_read_by_name() -> None:
     directory = read_directory(source, SMALL)
     entry = next(e for e in directory.entries if e.name.endswith("WHEEL"))
     assert read_member(source, directory, entry, max_bytes=1000).startswith(b"Wheel-Version")
+
+
+# --- directory and METADATA from one read ------------------------------------------------------
+
+_FAR = wheel("foo", "1.0", META, filler=20_000, metadata_first=True)
+_STORED = wheel("foo", "1.0", META, compression=zipfile.ZIP_STORED)
+_CRC_BROKEN = _STORED.replace(b"Requires-Dist: bar", b"Requires-Dist: baz", 1)
+
+
+@pytest.mark.parametrize(
+    ("data", "project", "held", "calls", "problem"),
+    [
+        (wheel("foo", "1.0", META), "foo", True, ["tail"], None),
+        (_FAR, "foo", False, ["tail"], None),  # METADATA before the tail: not fetched
+        (_CRC_BROKEN, "foo", False, ["tail"], "CRC-32"),
+        (wheel("foo", "1.0", META), "bar", False, ["tail"], r"expected one \.dist-info"),
+    ],
+    ids=["held", "outside-the-tail", "damaged-member", "other-project"],
+)
+def test_read_wheel_never_asks_for_more_than_the_directory(
+    data: bytes, project: str, held: bool, calls: list[str], problem: str | None
+) -> None:
+    source = BytesSource(data)
+    read = read_wheel(source, project, SMALL)
+    assert [e.name for e in read.entries] == zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert (read.metadata == META) is held
+    assert [c[0] for c in source.calls] == calls
+    if problem is None:
+        assert read.problem is None
+    else:
+        assert read.problem is not None and read.problem.__traceback__ is None
+        with pytest.raises(IndexResponseError, match=problem):
+            wheel_metadata(source, read, SMALL)
+
+
+def test_wheel_metadata_fetches_the_span_left_out() -> None:
+    source = BytesSource(_FAR)
+    read = read_wheel(source, "foo", SMALL)
+    assert read.metadata is None and read.span is not None
+    assert wheel_metadata(source, read, SMALL) == META
+    assert source.calls[-1] == ("span", *read.span)
 
 
 # --- choosing the .dist-info --------------------------------------------------------------------

@@ -5,17 +5,26 @@ Metadata comes from, in order: the PEP 658/714 `<file url>.metadata` (its hash c
 a wheel's `.dist-info/METADATA` by range requests, an sdist's PKG-INFO when static
 (PEP 643). Results are stored forever in the immutable store (keyed by the file URL without
 credentials and the file's sha256), including "this sdist has no PKG-INFO".
+
+A wheel's central directory and its METADATA come from one shared read per run
+(`rangefetch.read_wheel`: usually one range request), whoever asks first. For a wheel whose
+directory a caller has said it will want (`want_directory`), the PEP 658 file is skipped
+when that read already holds METADATA *and* it matches the page's metadata hash, i.e. it
+is byte for byte the file the index would send; anything else (no usable hash, METADATA
+outside the fetched bytes, a mismatch, a failed read) falls back to the PEP 658 file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 
 from packaging.utils import canonicalize_name
 
-from wheelfit.errors import IndexResponseError, OfflineMiss
+from wheelfit.errors import IndexFault, IndexResponseError, OfflineMiss
 from wheelfit.index import metadata as md
 from wheelfit.index import rangefetch, sdist
 from wheelfit.index.base import CoreMetadata, ZipEntry
@@ -23,7 +32,7 @@ from wheelfit.index.cache import OFFLINE_HINT, Store, immutable_key
 from wheelfit.index.filenames import project_of
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
-from wheelfit.index.rangezip import CentralEntry
+from wheelfit.index.rangefetch import WheelRead
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
@@ -51,6 +60,9 @@ class FileReader:
         self._refresh = refresh
         self._offline = offline
         self._hit = on_cache_hit
+        self._lock = threading.Lock()
+        self._wheels: dict[str, Future[WheelRead]] = {}
+        self._wanted: set[str] = set()
 
     # --- metadata --------------------------------------------------------------------------
 
@@ -60,7 +72,7 @@ class FileReader:
         if project is None:
             return None
         if file.has_metadata_file:
-            data = self._stored_bytes("pep658", file, self._download_pep658)
+            data = self._stored_bytes("pep658", file, self._pep658_bytes)
             if data is not None:
                 return _checked(md.parse_core_metadata(data, source=file.url), file, project)
         if file.is_wheel:
@@ -92,6 +104,19 @@ class FileReader:
             self._store.put(key, _ABSENT if data is None else _PRESENT + data)
         return data
 
+    def _pep658_bytes(self, file: DistFile) -> bytes | None:
+        """The PEP 658 file's bytes: METADATA from a wanted directory read when it has the
+        very same hash, else the file itself."""
+        if _key(file) in self._wanted and _verifiable(file.metadata_hashes):
+            try:
+                read = self._wheel(file)
+            except IndexFault:
+                read = None  # the metadata file may still be there; the entries ask again
+            held = read.metadata if read is not None else None
+            if held is not None and _same_hashes(held, file.metadata_hashes):
+                return held
+        return self._download_pep658(file)
+
     def _download_pep658(self, file: DistFile) -> bytes | None:
         url = f"{file.url}.metadata"
         answer = self._transport.get(
@@ -110,11 +135,9 @@ class FileReader:
         return answer.body
 
     def _range_metadata(self, file: DistFile) -> bytes | None:
+        read = self._wheel(file)
         source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
-        project = project_of(file.filename) or ""
-        directory, data = rangefetch.read_wheel_metadata(source, project, self._limits)
-        self._store_entries(file, directory.entries)
-        return data
+        return rangefetch.wheel_metadata(source, read, self._limits)
 
     def _download_pkg_info(self, file: DistFile) -> bytes | None:
         try:
@@ -130,8 +153,18 @@ class FileReader:
 
     # --- wheel directories -----------------------------------------------------------------
 
+    def want_directory(self, file: DistFile) -> None:
+        """Say that this wheel's directory will be read this run: its METADATA may then come
+        from the same bytes (see the module docstring). Call it before asking for either."""
+        if file.is_wheel:
+            with self._lock:
+                self._wanted.add(_key(file))
+
     def entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
         """A wheel's members from its central directory; None when ranges are refused."""
+        done = self._done_read(file)
+        if done is not None:
+            return done.entries
         key = immutable_key("wheel-entries", file.url, file.hash())
         if self._store is not None and not self._refresh:
             stored = self._store.get(key)
@@ -140,21 +173,46 @@ class FileReader:
                 self._hit()
                 return entries
         self._require_online(f"the file list of {file.filename}", file)
-        source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
         try:
-            directory = rangefetch.read_directory(source, self._limits)
+            return self._wheel(file).entries
         except rangefetch.RangeNotSupported:
             return None
-        return self._store_entries(file, directory.entries)
 
-    def _store_entries(
-        self, file: DistFile, entries: Iterable[CentralEntry]
-    ) -> tuple[ZipEntry, ...]:
-        public = tuple(e.as_zip_entry() for e in entries)
-        if self._store is not None:
-            key = immutable_key("wheel-entries", file.url, file.hash())
-            self._store.put(key, _encode_entries(public))
-        return public
+    def _done_read(self, file: DistFile) -> WheelRead | None:
+        """This run's finished read of the wheel, if there is one."""
+        with self._lock:
+            future = self._wheels.get(_key(file))
+        if future is None or not future.done() or future.exception() is not None:
+            return None
+        return future.result()
+
+    def _wheel(self, file: DistFile) -> WheelRead:
+        """The wheel's directory (and METADATA when it came along), read once per run by
+        whoever asks first; the entries go to the store. Failures are not kept (the next
+        caller tries again, as separate requests for metadata and entries would), except a
+        server's refusal of range requests, which is its answer to every one of them."""
+        key = _key(file)
+        with self._lock:
+            future = self._wheels.get(key)
+            owner = future is None
+            if future is None:
+                future = self._wheels[key] = Future()
+        if not owner:
+            return future.result()
+        try:
+            source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
+            read = rangefetch.read_wheel(source, project_of(file.filename) or "", self._limits)
+            if self._store is not None:
+                entries_key = immutable_key("wheel-entries", file.url, file.hash())
+                self._store.put(entries_key, _encode_entries(read.entries))
+        except BaseException as exc:
+            if not isinstance(exc, rangefetch.RangeNotSupported):
+                with self._lock:
+                    del self._wheels[key]
+            future.set_exception(exc)
+            raise
+        future.set_result(read)
+        return read
 
     # --- sdists ----------------------------------------------------------------------------
 
@@ -212,6 +270,21 @@ def _checked(parsed: CoreMetadata, file: DistFile, project: str) -> CoreMetadata
             hint=_METADATA_HINT,
         )
     return parsed
+
+
+def _key(file: DistFile) -> str:
+    return f"{file.url}#{file.hash() or ''}"
+
+
+def _verifiable(hashes: tuple[tuple[str, str], ...] | None) -> bool:
+    """True when at least one of the metadata file's hashes can be checked here."""
+    return any(name in hashlib.algorithms_guaranteed for name, _ in hashes or ())
+
+
+def _same_hashes(data: bytes, hashes: tuple[tuple[str, str], ...] | None) -> bool:
+    """True when `data` matches every hash of the metadata file that can be checked."""
+    known = [(n, v) for n, v in hashes or () if n in hashlib.algorithms_guaranteed]
+    return bool(known) and all(hashlib.new(n, data).hexdigest() == v.lower() for n, v in known)
 
 
 def _encode_entries(entries: Iterable[ZipEntry]) -> bytes:

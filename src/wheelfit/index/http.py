@@ -44,6 +44,9 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 GATEWAY_STATUSES = frozenset({502, 503, 504})
 _T = TypeVar("_T")
+# Threads besides the client's workers that send requests at once (resolvers, warmers,
+# enrichment); a pool sized for the workers alone discards connections (new TLS handshakes).
+CALLER_THREADS = 32
 USER_AGENT = f"wheelfit/{__version__} (+https://pypi.org/project/wheelfit/)"
 HINT_UNREACHABLE = (
     "Check the index URL and your network (proxies: HTTPS_PROXY/NO_PROXY; CA bundle: "
@@ -350,7 +353,8 @@ def _new_session(pool_size: int) -> requests.Session:
             break
     session.max_redirects = DEFAULT_LIMITS.max_redirects
     session.headers["User-Agent"] = USER_AGENT
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=max(pool_size, 10), max_retries=0)
+    keep = max(pool_size, 10) + CALLER_THREADS  # connections kept for reuse, not opened
+    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=keep, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -22,7 +22,10 @@ class Limits:
     metadata_bytes: int = 2 * MIB
     # The zip central directory of a wheel (or zip sdist).
     central_directory_bytes: int = 8 * MIB
-    # Bytes asked for by the first `Range: bytes=-N` request of a wheel.
+    # Bytes asked for by the first `Range: bytes=-N` request of a wheel. Of the 1,230 wheels
+    # in bench/snapshot, 64 KiB holds the whole central directory of 96% (median 1.7 KiB,
+    # p95 50 KiB) and METADATA as well of 89%; 128 KiB would spare 2.5% more wheels a second
+    # request, for 64 KiB more on every wheel.
     tail_bytes: int = 64 * KIB
     # When a server ignores `Range` and sends the whole wheel, read it only up to this size.
     full_wheel_bytes: int = 20 * MIB
