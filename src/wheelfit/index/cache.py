@@ -31,7 +31,6 @@ import struct
 import tempfile
 import time
 from dataclasses import dataclass
-from email.utils import parsedate_tz
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -190,6 +189,8 @@ def freshness(headers: Mapping[str, str]) -> tuple[bool, float]:
 def _http_date(value: str | None) -> float | None:
     if not value:
         return None
+    from email.utils import parsedate_tz
+
     parsed = parsedate_tz(value)
     if parsed is None:
         return None

@@ -25,9 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import requests
 from packaging.utils import canonicalize_name
 
 from wheelfit.errors import UsageError
@@ -40,6 +39,9 @@ from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.parsed import Groups, PageMemo, merge_indexes
 from wheelfit.index.urls import project_url, split_credentials
 from wheelfit.model import DistFile, ProjectPage, RequestStats
+
+if TYPE_CHECKING:
+    import requests
 
 _T = TypeVar("_T")
 DEFAULT_INDEX_URL = "https://pypi.org/simple"

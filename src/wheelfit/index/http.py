@@ -16,7 +16,6 @@ TLS verification, proxies, CA bundles and netrc come from requests' `trust_env` 
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import threading
@@ -24,21 +23,17 @@ import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urljoin, urlsplit
-
-import requests
-import urllib3
-from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
 
 from wheelfit import __version__
 from wheelfit.errors import IndexFault, IndexResponseError, IndexUnreachable
-from wheelfit.index.fileadapter import FileAdapter
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
 from wheelfit.redact import redact_text, redact_url
+
+if TYPE_CHECKING:
+    import requests
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -111,13 +106,26 @@ class Transport:
         self.limits = limits
         self._sleep = sleep
         self._owns_session = session is None
-        self.session = session if session is not None else _new_session(pool_size)
-        if not any(prefix.startswith("file:") for prefix in self.session.adapters):
-            self.session.mount("file://", FileAdapter())
+        self._session = session
+        self._pool_size = pool_size
         self._credentials: dict[tuple[str, int], tuple[str, str]] = {}
         self._lock = threading.Lock()
         self._requests = 0
         self._bytes = 0
+
+    @property
+    def session(self) -> requests.Session:
+        """The pooled session, created (and `requests` imported) at the first request: a
+        run answered from the cache never pays for either."""
+        with self._lock:
+            if self._session is None:
+                self._session = _new_session(self._pool_size)
+            session = self._session
+            if not any(prefix.startswith("file:") for prefix in session.adapters):
+                from wheelfit.index.fileadapter import FileAdapter
+
+                session.mount("file://", FileAdapter())
+        return session
 
     # --- accounting -----------------------------------------------------------------------
 
@@ -187,8 +195,8 @@ class Transport:
 
     def close(self) -> None:
         """Close the session if this transport created it."""
-        if self._owns_session:
-            self.session.close()
+        if self._owns_session and self._session is not None:
+            self._session.close()
 
     # --- internals --------------------------------------------------------------------------
 
@@ -227,6 +235,8 @@ class Transport:
             raise
         finally:
             response.close()
+        from requests.structures import CaseInsensitiveDict
+
         return Fetched(final_url, response.status_code, CaseInsensitiveDict(response.headers), body)
 
     def _open(
@@ -273,6 +283,11 @@ class Transport:
         return target
 
     def _send(self, url: str, headers: Mapping[str, str] | None) -> requests.Response:
+        import http.client
+
+        import requests
+        import urllib3
+
         self._count(requests_=1)
         try:
             return self.session.get(
@@ -307,6 +322,11 @@ class Transport:
     def _chunks(
         self, response: requests.Response, url: str, max_bytes: int, deadline: float
     ) -> Iterator[bytes]:
+        import http.client
+
+        import requests
+        import urllib3
+
         declared = response.headers.get("Content-Length", "")
         if is_ascii_digits(declared) and int(declared) > max_bytes:
             raise BodyTooLarge(
@@ -342,6 +362,9 @@ class Transport:
 
 
 def _new_session(pool_size: int) -> requests.Session:
+    import requests
+    from requests.adapters import HTTPAdapter
+
     session = requests.Session()
     session.trust_env = True
     # requests reads REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE itself (and they win over this), but
@@ -375,6 +398,8 @@ def _reason(exc: BaseException) -> str:
     found = _ERRNO.search(text)
     if found:
         return redact_text(found.group(0).strip())
+    import requests
+
     if isinstance(exc, requests.Timeout) or "timed out" in text.lower():
         return "timed out (raise --timeout if the index is slow)"
     line = redact_text(text.splitlines()[0])
@@ -409,6 +434,8 @@ def _retry_after(value: str | None) -> float | None:
     value = value.strip()
     if is_ascii_digits(value):
         return float(value)
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from email.parser import HeaderParser
-from email.policy import compat32
 
 from packaging.version import InvalidVersion, Version
 
@@ -30,6 +28,9 @@ def parse_core_metadata(data: bytes, *, source: str | None = None) -> CoreMetada
     # Header parsing stops at the first blank line; the description body is not needed.
     head = text.split("\n\n", 1)[0] if "\n\n" in text else text
     try:
+        from email.parser import HeaderParser
+        from email.policy import compat32
+
         message = HeaderParser(policy=compat32).parsestr(head, headersonly=True)
     except Exception as exc:  # the email package has many failure modes on junk
         raise _error(f"unreadable metadata headers ({type(exc).__name__})", source) from None
