@@ -1,0 +1,151 @@
+"""parsed.py: the version-grouped page memo, read one version at a time, and its failure
+modes (damage reads as missing; a vanished entry is parsed again from the network)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from index_builders import publish, wheel_name
+from index_server import IndexServer
+from packaging.version import Version
+
+from wheelfit.index.cache import Store
+from wheelfit.index.client import IndexClient
+from wheelfit.index.parsed import PageMemo, encode, merge_indexes
+from wheelfit.model import DistFile
+
+V1, V2 = Version("1.0"), Version("2.0")
+
+
+def dist(name: str, **fields: object) -> DistFile:
+    return DistFile(name, f"https://files.example/{name}", **fields)  # type: ignore[arg-type]
+
+
+GROUPS = {
+    V1: [dist("foo-1.0.tar.gz", hashes=(("sha256", "ab"),), requires_python=">=3.8"),
+         dist("foo-1.0-py3-none-any.whl", metadata_hashes=(), size=10,
+              upload_time="2024-01-01T00:00:00Z")],
+    V2: [dist("foo-2.0-py3-none-any.whl", yanked=True, yanked_reason="broken",
+              metadata_hashes=(("sha256", "cd"),))],
+}
+
+
+def _unused() -> dict[Version, list[DistFile]]:
+    raise AssertionError("the memo should not need the network")
+
+
+@pytest.fixture
+def memo(tmp_path: Path) -> PageMemo:
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    assert memo.put("key", GROUPS)
+    return memo
+
+
+def test_round_trip_tags_files_with_the_index(memo: PageMemo) -> None:
+    files = memo.open("key", "https://index.example/simple", _unused)
+    assert files is not None
+    assert list(files) == [V1, V2]
+    assert files[V1] == [
+        DistFile(f.filename, f.url, f.hashes, f.requires_python, f.yanked, f.yanked_reason,
+                 f.size, f.upload_time, f.metadata_hashes, "https://index.example/simple")
+        for f in GROUPS[V1]
+    ]
+
+
+def test_equal_versions_are_one_key(memo: PageMemo) -> None:
+    files = memo.open("key", "", _unused)
+    assert files is not None and Version("1.0.0") in files and Version("3") not in files
+
+
+def test_only_the_versions_asked_for_are_decoded(
+    memo: PageMemo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wheelfit.index.parsed as parsed
+
+    decoded: list[bytes] = []
+    real = parsed.decode_rows
+    monkeypatch.setattr(parsed, "decode_rows",
+                        lambda chunk, url: decoded.append(chunk) or real(chunk, url))
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    files[V2]
+    files[V2]
+    assert len(decoded) == 1 and b"foo-2.0" in decoded[0]
+
+
+@pytest.mark.parametrize("cut", [1, 10, 60, -1])
+def test_a_damaged_entry_reads_as_missing(memo: PageMemo, tmp_path: Path, cut: int) -> None:
+    path = Store(tmp_path, "parsed").path_for("key")
+    data = bytearray(path.read_bytes())
+    data[cut] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert memo.open("key", "", _unused) is None
+
+
+def test_a_truncated_entry_reads_as_missing(memo: PageMemo, tmp_path: Path) -> None:
+    path = Store(tmp_path, "parsed").path_for("key")
+    path.write_bytes(path.read_bytes()[:-5])
+    assert memo.open("key", "", _unused) is None
+
+
+def test_an_entry_that_vanishes_during_a_run_falls_back(memo: PageMemo, tmp_path: Path) -> None:
+    files = memo.open("key", "", lambda: {V1: [dist("foo-1.0-py3-none-any.whl")]})
+    assert files is not None
+    Store(tmp_path, "parsed").path_for("key").unlink()
+    assert [f.filename for f in files[V1]] == ["foo-1.0-py3-none-any.whl"]
+
+
+def test_encoded_entries_carry_no_index_url() -> None:
+    tagged = {V1: [DistFile("foo-1.0.tar.gz", "https://f/foo-1.0.tar.gz",
+                            index_url="https://user:pw@index/simple")]}
+    assert b"index/simple" not in encode(tagged)
+
+
+def test_merged_indexes_keep_index_order_and_each_url_once() -> None:
+    first = {V1: [dist("foo-1.0.tar.gz")]}
+    second = {V1: [dist("foo-1.0.tar.gz"), dist("foo-1.0-py3-none-any.whl")],
+              V2: [dist("foo-2.0.tar.gz")]}
+    merged = merge_indexes([first, second])
+    assert list(merged) == [V1, V2]
+    assert [f.filename for f in merged[V1]] == ["foo-1.0.tar.gz", "foo-1.0-py3-none-any.whl"]
+
+
+# --- through the client -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clients() -> Iterator[list[IndexClient]]:
+    made: list[IndexClient] = []
+    yield made
+    for client in made:
+        client.close()
+
+
+def test_a_memo_removed_under_a_fresh_page_is_fetched_again(
+    server: IndexServer, tmp_path: Path, clients: list[IndexClient]
+) -> None:
+    index = publish(server, "foo", {wheel_name("foo", "1.0"): b"w"})
+    clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
+    first = clients[-1].project("foo")
+    for entry in (tmp_path / "parsed").rglob("*"):
+        if entry.is_file():
+            entry.unlink()
+    clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
+    assert clients[-1].project("foo") == first
+    assert len(server.hits_for("/simple/foo/")) == 2
+
+
+def test_a_fresh_page_costs_no_request_and_reads_no_body(
+    server: IndexServer, tmp_path: Path, clients: list[IndexClient]
+) -> None:
+    index = publish(server, "foo", {wheel_name("foo", "1.0"): b"w"})
+    clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
+    clients[-1].project("foo")
+    pages = [p for p in (tmp_path / "pages").rglob("*") if p.is_file()]
+    assert len(pages) == 1 and b"foo-1.0" not in pages[0].read_bytes()  # digest, not body
+    clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
+    page = clients[-1].project("foo")
+    assert page is not None and [f.filename for f in page.files] == [wheel_name("foo", "1.0")]
+    assert clients[-1].stats().requests == 0
