@@ -10,8 +10,8 @@ verdicts instead of exceptions so one bad package never stops a whole check.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from packaging.markers import InvalidMarker, Marker
@@ -26,7 +26,6 @@ from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
 from wheelfit.targets import marker_environment
 from wheelfit.verdict import Candidate, Policy, best_candidate, candidate_order
-
 
 WARM_WORKERS = 8
 
@@ -307,13 +306,13 @@ class ProjectCatalog:
         with self._lock:
             if self._closed:
                 return
-            for limit in limits:
-                self._warm_limits[limit.name] = (
-                    self._warm_limits.get(limit.name, SpecifierSet()) & limit.specifier)
+            for given in limits:
+                self._warm_limits[given.name] = (
+                    self._warm_limits.get(given.name, SpecifierSet()) & given.specifier)
             for req in reqs:
-                limit = self._warm_limits.get(req.name)
-                if limit is not None:
-                    req = replace(req, specifier=req.specifier & limit)
+                narrower = self._warm_limits.get(req.name)
+                if narrower is not None:
+                    req = replace(req, specifier=req.specifier & narrower)
                 key = (req.name, str(req.specifier), req.extras)
                 if key not in self._warmed:
                     self._warmed.add(key)
@@ -336,7 +335,7 @@ class ProjectCatalog:
                 return
             cand = Cand(req.name, first.version, req.extras, first.verdict, first.file.file)
             metadata, _note = self.metadata(cand)
-        except Exception:  # noqa: BLE001 - warming is a hint; the resolver asks again
+        except Exception:  # warming is a hint; the resolver asks again and sees any error
             return
         if metadata is None:
             return
