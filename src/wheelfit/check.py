@@ -24,6 +24,7 @@ from wheelfit.model import (
     Target,
     Verdict,
 )
+from wheelfit.pinned import resolve_pinned
 from wheelfit.redact import redact_url
 from wheelfit.resolve import (
     Outcome,
@@ -88,6 +89,8 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
 
     with ThreadPoolExecutor(max_workers=max(1, len(catalogs))) as pool:
         outcomes = list(pool.map(one_target, catalogs))
+    for catalog in catalogs:
+        catalog.close()
     problems: list[Problem] = [Problem("input", p) for p in spec.problems]
     problems += [Problem("note", n) for n in spec.notes]
     if request.find_links:
@@ -165,16 +168,26 @@ def _fail_fast_if_unreachable(spec: DependencySpec, catalog: ProjectCatalog | No
 def _check_target(spec: DependencySpec, catalog: ProjectCatalog) -> Outcome:
     if spec.locked is not None:
         return _check_locked(spec.locked, catalog)
+    reqs, constraints = target_requirements(spec, catalog)
+    catalog.warm((), limits=[*reqs, *constraints])  # the file's pins narrow every warm-up
+    outcome = resolve_pinned(catalog, reqs, constraints)
+    if outcome is None:  # not a consistent closure of `==` pins: resolve
+        outcome = resolve(catalog, reqs, constraints)
+    if outcome.conflict:
+        outcome.packages = _direct_pins(catalog, reqs, constraints)
+    return outcome
+
+
+def target_requirements(
+    spec: DependencySpec, catalog: ProjectCatalog
+) -> tuple[list[Req], list[Req]]:
+    """The requirements that apply on the catalog's target, and the constraints."""
     reqs = [
         make_req(e.requirement, e.origin)
         for e in spec.requirements
         if catalog.marker_applies(e.requirement.marker)
     ]
-    constraints = [make_req(e.requirement, e.origin) for e in spec.constraints]
-    outcome = resolve(catalog, reqs, constraints)
-    if outcome.conflict:
-        outcome.packages = _direct_pins(catalog, reqs, constraints)
-    return outcome
+    return reqs, [make_req(e.requirement, e.origin) for e in spec.constraints]
 
 
 def _direct_pins(

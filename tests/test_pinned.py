@@ -1,0 +1,280 @@
+"""The fast path for fully pinned inputs (`wheelfit.pinned`) against the resolver.
+
+Whatever the input, `resolve_pinned` either declines (None) or returns exactly the `Outcome`
+`resolve()` returns: same names, verdicts, `requested_by`, `direct`, "dependencies unknown"
+and notes. Checked on synthetic projects (tests/data/pinned/, one case per situation the
+fast path must get right or decline), on every acceptance case of tests/cases/ and on the
+complete pinned closure of each, and through `check()` with and without the fast path.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from loopback import LoopbackIndex
+from wheelfit import check as check_module
+from wheelfit import pinned
+from wheelfit import resolve as resolve_module
+from wheelfit.catalog import ProjectCatalog
+from wheelfit.check import CheckRequest, check, policies, target_requirements
+from wheelfit.index.base import PackageIndex
+from wheelfit.index.client import open_index
+from wheelfit.model import Report, Target
+from wheelfit.pinned import resolve_pinned
+from wheelfit.resolve import Outcome, resolve
+from wheelfit.run import build_request, load_inputs
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data" / "pinned"
+SYNTHETIC = yaml.safe_load((DATA / "cases.yaml").read_text())
+ACCEPTANCE = sorted((TESTS / "cases").glob("*.yaml"))
+FILE_KINDS = {
+    "any": "{n}-{v}-py3-none-any.whl",
+    "manylinux": "{n}-{v}-cp312-cp312-manylinux_2_17_x86_64.whl",
+    "win": "{n}-{v}-cp312-cp312-win_amd64.whl",
+    "sdist": "{n}-{v}.tar.gz",
+}
+
+
+def write_index(root: Path, projects: dict[str, Any]) -> Path:
+    """index.yaml's projects as a recorded tree (pages/*.json.gz, metadata/*.metadata)."""
+    (root / "pages").mkdir(parents=True)
+    (root / "metadata").mkdir()
+    for name, versions in projects.items():
+        files = []
+        for version, info in versions.items():
+            info = info or {}
+            for kind in info.get("files", ["any"]):
+                filename = FILE_KINDS[kind].format(n=name.replace("-", "_"), v=version)
+                files.append({
+                    "filename": filename, "url": f"https://example.invalid/{filename}",
+                    "hashes": {"sha256": hashlib.sha256(filename.encode()).hexdigest()},
+                    "requires-python": ">=3.8", "size": 1000,
+                    "upload-time": "2024-01-01T00:00:00.000000Z",
+                    "yanked": "broken" if info.get("yanked") else False,
+                })
+                if filename.endswith(".whl") and info.get("metadata", True):
+                    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+                    lines += [f"Requires-Dist: {r}" for r in info.get("requires", [])]
+                    (root / "metadata" / f"{filename}.metadata").write_text("\n".join(lines) + "\n")
+        page = {"meta": {"api-version": "1.1"}, "name": name, "versions": list(versions),
+                "files": files}
+        (root / "pages" / f"{name}.json.gz").write_bytes(
+            gzip.compress(json.dumps(page).encode(), mtime=0))
+    return root
+
+
+@pytest.fixture(scope="module")
+def synthetic_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackIndex]:
+    """tests/data/pinned/index.yaml served on 127.0.0.1."""
+    projects = yaml.safe_load((DATA / "index.yaml").read_text())["projects"]
+    root = write_index(tmp_path_factory.mktemp("pinned-index"), projects)
+    with LoopbackIndex(root) as server:
+        yield server
+
+
+def make_request(case: dict[str, Any], index_url: str, tmp_path: Path) -> CheckRequest:
+    """The request `check()` gets for a case (as tests/test_cases.py builds it)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    req = tmp_path / "requirements.txt"
+    req.write_text(case["input"])
+    if case.get("constraints"):
+        (tmp_path / "constraints.txt").write_text(case["constraints"])
+    opts = dict(case.get("options") or {})
+    options: dict[str, Any] = {
+        "python": opts.get("python", "3.12"), "arch": opts.get("arch", "x86_64"),
+        "targets": tuple(opts.get("targets") or ("slim", "alpine")),
+        "exclude_newer": opts.get("exclude_newer"), "pre": opts.get("pre", False),
+        "only_binary": tuple(opts.get("only_binary") or ()),
+        "no_binary": tuple(opts.get("no_binary") or ()), "index_url": index_url,
+    }
+    specs, _ = load_inputs([req], options)
+    return build_request(specs[0], options)
+
+
+def catalog(request: CheckRequest, index: PackageIndex, target: Target) -> ProjectCatalog:
+    """A fresh catalog, as `check()` makes one per target."""
+    return ProjectCatalog(index, target, policies(request),
+                          pre=request.pre or request.spec.options.pre)
+
+
+def both(request: CheckRequest, index: PackageIndex,
+         target: Target) -> tuple[Outcome | None, Outcome]:
+    """(fast path, resolver) for one target, each on its own fresh catalog."""
+    fast_catalog, slow_catalog = catalog(request, index, target), catalog(request, index, target)
+    reqs, constraints = target_requirements(request.spec, fast_catalog)
+    return (resolve_pinned(fast_catalog, reqs, constraints),
+            resolve(slow_catalog, reqs, constraints))
+
+
+def versions(outcome: Outcome) -> dict[str, str | None]:
+    return {name: r.verdict.version for name, r in outcome.packages.items()}
+
+
+def report_without_fast_path(request: CheckRequest, index: PackageIndex,
+                             monkeypatch: pytest.MonkeyPatch) -> Report:
+    with monkeypatch.context() as m:
+        m.setattr(check_module, "resolve_pinned", lambda *args: None)
+        return check(request, index)
+
+
+# --- synthetic cases -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", SYNTHETIC, ids=[c["id"] for c in SYNTHETIC])
+def test_synthetic_case(case: dict[str, Any], synthetic_index: LoopbackIndex,
+                        tmp_path: Path) -> None:
+    request = make_request(case, synthetic_index.url, tmp_path)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+        for target in request.targets:
+            fast, slow = both(request, index, target)
+            assert (fast is not None) == case["fast"], (target.name, fast, slow)
+            if "conflict" in case:
+                assert slow.conflict and not slow.packages
+                continue
+            assert slow.conflict is None
+            assert versions(slow) == case["versions"]
+            for name, want in (case.get("status") or {}).items():
+                assert slow.packages[name].verdict.status.value == want[target.name]
+            if "dependencies_unknown" in case:
+                assert sorted(n for n, r in slow.packages.items()
+                              if r.dependencies_unknown) == case["dependencies_unknown"]
+            if fast is not None:
+                assert fast == slow
+
+
+@pytest.mark.parametrize("case", SYNTHETIC, ids=[c["id"] for c in SYNTHETIC])
+def test_report_is_the_same_without_the_fast_path(
+    case: dict[str, Any], synthetic_index: LoopbackIndex, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    request = make_request(case, synthetic_index.url, tmp_path)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+        calls: list[bool] = []
+
+        def spy(*args: Any) -> Outcome | None:
+            found = resolve_pinned(*args)
+            calls.append(found is not None)
+            return found
+
+        monkeypatch.setattr(check_module, "resolve_pinned", spy)
+        fast = check(request, index)
+        slow = report_without_fast_path(request, index, monkeypatch)
+    assert calls == [case["fast"]] * len(request.targets)
+    assert fast.packages == slow.packages
+    assert fast.problems == slow.problems
+    conflicts = [p.message for p in fast.problems if p.kind == "conflict"]
+    assert bool(conflicts) == ("conflict" in case)
+    for name in case.get("conflict", []):
+        assert all(name in message for message in conflicts), conflicts
+
+
+def test_declining_leaves_the_catalog_as_it_was(synthetic_index: LoopbackIndex,
+                                                tmp_path: Path) -> None:
+    """After walking nativepkg (a note on alpine) the fast path meets an unpinned dependency:
+    the resolver then runs on the same catalog and must not see the note twice."""
+    case = next(c for c in SYNTHETIC if c["id"] == "notes-then-fallback")
+    request = make_request(case, synthetic_index.url, tmp_path)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+        alpine = next(t for t in request.targets if t.name == "alpine")
+        shared = catalog(request, index, alpine)
+        reqs, constraints = target_requirements(request.spec, shared)
+        assert resolve_pinned(shared, reqs, constraints) is None
+        after = resolve(shared, reqs, constraints)
+        _, alone = both(request, index, alpine)
+    assert after == alone
+    assert after.packages["nativepkg"].notes == (
+        "dependencies read from nativepkg-1.0-cp312-cp312-manylinux_2_17_x86_64.whl",)
+
+
+def test_requested_by_lists_every_origin(synthetic_index: LoopbackIndex, tmp_path: Path) -> None:
+    case = next(c for c in SYNTHETIC if c["id"] == "extras-from-a-dependency")
+    request = make_request(case, synthetic_index.url, tmp_path)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+        fast, _ = both(request, index, request.targets[0])
+    assert fast is not None
+    web = fast.packages["web"]
+    assert web.requested_by == tuple(sorted(
+        ["api 1.0", f"{tmp_path / 'requirements.txt'}:2", "web 1.0"]))
+    assert web.direct
+    assert fast.packages["speedups"].requested_by[0] == f"{tmp_path / 'requirements.txt'}:3"
+    assert not fast.packages["turbo-core"].dependencies_unknown
+
+
+@pytest.mark.parametrize(("rounds", "fast_used"), [(3, False), (4, True)])
+def test_too_many_rounds_is_left_to_the_resolver(
+    rounds: int, fast_used: bool, synthetic_index: LoopbackIndex, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three projects take four rounds: with fewer the resolver gives up, so must the fast path."""
+    monkeypatch.setattr(resolve_module, "MAX_ROUNDS", rounds)
+    monkeypatch.setattr(pinned, "MAX_ROUNDS", rounds)
+    case = next(c for c in SYNTHETIC if c["id"] == "consistent-closure")
+    request = make_request(case, synthetic_index.url, tmp_path)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+        fast, slow = both(request, index, request.targets[0])
+    assert (fast is not None) == fast_used
+    assert (slow.conflict is None) == fast_used
+    if fast is not None:
+        assert fast == slow
+
+
+# --- the acceptance cases on recorded PyPI data --------------------------------------------
+
+
+def closure(request: CheckRequest, outcome: Outcome, target: Target) -> str:
+    """The resolver's answer written back as a fully pinned requirements file."""
+    lines = []
+    for entry in request.spec.requirements:
+        req = entry.requirement
+        found = outcome.packages.get(req.name.lower().replace("_", "-"))
+        if req.extras and found and found.verdict.version:
+            lines.append(f"{req.name}[{','.join(sorted(req.extras))}]=={found.verdict.version}")
+    for name, resolved in outcome.packages.items():
+        lines.append(f"{name}=={resolved.verdict.version or '0'}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("path", ACCEPTANCE, ids=[p.stem for p in ACCEPTANCE])
+def test_acceptance_case_and_its_closure(path: Path, index_server: LoopbackIndex,
+                                         tmp_path: Path) -> None:
+    index_server.restore_defaults()
+    case = yaml.safe_load(path.read_text())
+    request = make_request(case, index_server.url, tmp_path / "input")
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+        for target in request.targets:
+            fast, slow = both(request, index, target)
+            assert fast is None or fast == slow, target.name
+            if slow.conflict is not None:
+                assert fast is None
+                continue
+            pinned_case = {**case, "input": closure(request, slow, target)}
+            pinned_request = make_request(pinned_case, index_server.url, tmp_path / target.name)
+            fast, slow_again = both(pinned_request, index, target)
+            assert fast is not None, (target.name, pinned_case["input"])
+            assert fast == slow_again
+            assert versions(fast) == versions(slow)
+
+
+def test_some_acceptance_inputs_take_the_fast_path_as_written(
+    index_server: LoopbackIndex, tmp_path: Path
+) -> None:
+    """Pinned closures as written (numpy alone, the binary twin...) need no resolver."""
+    used = []
+    for path in ACCEPTANCE:
+        case = yaml.safe_load(path.read_text())
+        request = make_request(case, index_server.url, tmp_path / path.stem)
+        with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
+            fast, slow = both(request, index, request.targets[0])
+        if fast is not None:
+            assert fast == slow
+            used.append(path.stem)
+    assert {"musllinux-1-1-only", "binary-twin", "not-found"} <= set(used), used
