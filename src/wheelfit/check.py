@@ -220,8 +220,18 @@ def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog) -> O
         if not catalog.marker_applies(pkg.marker):
             continue
         verdict, notes = _locked_verdict(catalog, name, pkg)
+        _prefetch_wheel(catalog, name, verdict)
         outcome.packages[name] = Resolved(name, verdict, (pkg.origin,), True, False, notes)
     return outcome
+
+
+def _prefetch_wheel(catalog: ProjectCatalog, name: str, verdict: Verdict) -> None:
+    """Start reading the locked wheel's directory now: enrichment reads its sizes."""
+    if verdict.status not in (Status.BINARY_WHEEL, Status.PURE_WHEEL) or not verdict.version:
+        return
+    chosen = catalog.candidate(name, Version(verdict.version))
+    if chosen is not None and chosen.file is not None:
+        catalog.index.prefetch_wheels([chosen.file.file])
 
 
 def _locked_verdict(

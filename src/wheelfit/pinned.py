@@ -91,8 +91,9 @@ class _Replay:
             if first is None:
                 raise _GiveUp
             self.anchors[identifier] = first
-        self.catalog.index.prefetch_metadata(
-            c.file for c in self.anchors.values() if c.file is not None)
+        files = [c.file for c in self.anchors.values() if c.file is not None]
+        self.catalog.index.prefetch_wheels(files)  # before the metadata: one read for both
+        self.catalog.index.prefetch_metadata(files)
         self._commit({i: [(r, None) for r in reqs] for i, reqs in direct.items()}, {})
         rounds = 0
         while (turn := self._next()) is not None:

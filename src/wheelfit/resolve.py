@@ -123,6 +123,8 @@ class _Provider(AbstractProvider[Req, Cand, str]):
             if c.version in bad:
                 continue
             if first and c.file is not None:
+                if is_pinned(specifier):  # nearly always the final choice: read its directory
+                    self.catalog.index.prefetch_wheels([c.file.file])
                 self.catalog.index.prefetch_metadata([c.file.file])
             first = False
             yield Cand(name, c.version, extras, c.verdict, c.file.file if c.file else None)

@@ -358,6 +358,20 @@ def test_prefetched_metadata_is_not_fetched_again(
     assert len(server.hits_for(f"/files/{WHEEL}.metadata")) == 1
 
 
+def test_prefetched_wheel_gives_metadata_and_entries_with_one_request(
+    client_for: type[IndexClient], server: IndexServer
+) -> None:
+    index = publish(server, "foo", {WHEEL: wheel("foo", "1.0", META)}, meta={WHEEL: META})
+    client = client_for([index], no_cache=True)
+    file = _file(client, "foo", WHEEL)
+    client.prefetch_wheels([file])
+    md = client.core_metadata(file)
+    assert md is not None and md.requires_dist == ("bar>=2", 'baz; extra == "x"')
+    assert client.wheel_entries(file) is not None
+    assert len(server.hits_for(f"/files/{WHEEL}")) == 1
+    assert server.hits_for(f"/files/{WHEEL}.metadata") == []
+
+
 def test_failure_is_raised_again_without_a_new_request(
     client_for: type[IndexClient], server: IndexServer
 ) -> None:

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from index_builders import JSON_TYPE, metadata
+from index_builders import JSON_TYPE, metadata, wheel
 from index_server import Fault, Reset, Route, Slow, Status
 from reliability_support import (
     CLOSED_URL,
@@ -222,8 +222,11 @@ def test_redirect_loop_is_not_retried(
 
 
 def tamper_metadata(server: StreamingIndexServer) -> None:
-    server.route("/files/broken-1.0-py3-none-any.whl.metadata",
-                 metadata("broken", "1.0", requires=["evil-extra"]))
+    """The index serves metadata that is not what the page's hash names: as the PEP 658 file
+    and inside the wheel (whose METADATA wheelfit uses instead when it matches the hash)."""
+    evil = metadata("broken", "1.0", requires=["evil-extra"])
+    server.route("/files/broken-1.0-py3-none-any.whl.metadata", evil)
+    server.route("/files/broken-1.0-py3-none-any.whl", wheel("broken", "1.0", evil))
 
 
 def test_metadata_hash_mismatch_is_reported(

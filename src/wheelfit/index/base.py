@@ -70,6 +70,11 @@ class PackageIndex(Protocol):
         """Start fetching these files' metadata in the background."""
         ...
 
+    def prefetch_wheels(self, files: Iterable[DistFile]) -> None:
+        """Start reading these wheels' central directories in the background (their
+        metadata may then come from the same bytes)."""
+        ...
+
     def stats(self) -> RequestStats:
         """Requests made, requests served from cache, bytes downloaded."""
         ...
