@@ -12,16 +12,26 @@ from wheelfit.formats.summary import counts
 from wheelfit.model import Report
 
 
+_SCALARS = (str, int, float, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def plain(value: Any) -> Any:
     """Dataclasses, enums, mappings and tuples → JSON-ready values, field order kept."""
     if isinstance(value, Enum):
         return value.value
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, _SCALARS):  # bool is an int
+        return value
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.setdefault(kind, tuple(f.name for f in fields(value)))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
     return value
 
 
