@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -87,6 +88,17 @@ def make_req(requirement: Requirement, origin: str) -> Req:
     )
 
 
+@lru_cache(maxsize=32768)
+def _requirement_line(line: str) -> tuple[Requirement, Req] | None:
+    """A Requires-Dist line parsed once per run (thousands of releases share lines), with
+    its resolver requirement minus the origin; None when it is not a valid requirement."""
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        return None
+    return requirement, make_req(requirement, "")
+
+
 def is_pinned(specifier: SpecifierSet) -> bool:
     """pip's rule for allowing yanked files: an exact `==` (not `.*`) or `===` pin."""
     for spec in specifier:
@@ -113,6 +125,7 @@ class ProjectCatalog:
         self.pre = pre
         self._missing: dict[str, Verdict] = {}
         self._candidates: dict[tuple[str, Version], Candidate | None] = {}
+        self._applies_memo: dict[tuple[str, frozenset[str]], bool] = {}
         self._version_index: dict[str, tuple[list[Version], dict[Version, list[Version]]]] = {}
         self._lock = threading.Lock()
         self.dependencies_unknown: set[str] = set()
@@ -289,8 +302,9 @@ class ProjectCatalog:
                 return metadata, note
         return None, None
 
-    def dependencies(self, cand: Cand) -> list[Req]:
-        """Requirements of a candidate that apply on this target (with its extras)."""
+    def dependencies(self, cand: Cand, *, warm: bool = True) -> list[Req]:
+        """Requirements of a candidate that apply on this target (with its extras); `warm`
+        starts fetching what they will need (callers that prefetched everything say no)."""
         if cand.placeholder or cand.version is None:
             return []
         deps: list[Req] = []
@@ -315,10 +329,11 @@ class ProjectCatalog:
                 self.notes.setdefault(cand.name, []).append(note)
         parent = f"{cand.name} {cand.version}"
         for line in metadata.requires_dist:
-            req = self._applicable(line, cand.extras)
+            req = self._applicable_req(line, cand.extras)
             if req is not None:
-                deps.append(make_req(req, parent))
-        self.warm(deps)
+                deps.append(replace(req, origin=parent))
+        if warm:
+            self.warm(deps)
         return deps
 
     def warm(self, reqs: Iterable[Req], limits: Iterable[Req] = ()) -> None:
@@ -366,9 +381,8 @@ class ProjectCatalog:
             return
         if metadata is None:
             return
-        parent = f"{cand.name} {cand.version}"
-        self.warm(make_req(r, parent) for line in metadata.requires_dist
-                  if (r := self._applicable(line, cand.extras)) is not None)
+        self.warm(r for line in metadata.requires_dist
+                  if (r := self._applicable_req(line, cand.extras)) is not None)
 
     def close(self) -> None:
         """Stop warming (pending work is dropped)."""
@@ -378,21 +392,32 @@ class ProjectCatalog:
         if warmer is not None:
             warmer.shutdown(wait=False, cancel_futures=True)
 
-    def _applicable(self, line: str, extras: frozenset[str]) -> Requirement | None:
-        try:
-            req = Requirement(line)
-        except InvalidRequirement:
+    def _applicable_req(self, line: str, extras: frozenset[str]) -> Req | None:
+        parsed = _requirement_line(line)
+        if parsed is None:
             return None
+        return parsed[1] if self._applies(line, parsed[0], extras) else None
+
+    def _applies(self, line: str, req: Requirement, extras: frozenset[str]) -> bool:
+        """Whether the line applies on this target for a candidate with these extras
+        (remembered per line and extras: markers are a pure function of both)."""
+        key = (line, extras)
+        found = self._applies_memo.get(key)
+        if found is None:
+            found = self._evaluate(req, extras)
+            self._applies_memo[key] = found
+        return found
+
+    def _evaluate(self, req: Requirement, extras: frozenset[str]) -> bool:
         if req.marker is None:
-            return None if extras else req
-        wanted = extras or frozenset({""})
-        for extra in wanted:
+            return not extras
+        for extra in extras or frozenset({""}):
             try:
                 if req.marker.evaluate({**self.environment, "extra": extra}):
-                    return req
+                    return True
             except InvalidMarker:
-                return None
-        return None
+                return False
+        return False
 
     def marker_applies(self, marker: Marker | None) -> bool:
         """Evaluate a requirement's marker for this target (no extra)."""

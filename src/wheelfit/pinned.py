@@ -126,7 +126,7 @@ class _Replay:
         for cand in candidates:
             pending: dict[str, list[_Info]] = {}
             snapshots: dict[str, list[Req]] = {}
-            for dep in self.catalog.dependencies(cand):
+            for dep in self.catalog.dependencies(cand, warm=False):
                 if dep.identifier == identifier:
                     raise _GiveUp  # it would re-check its own pin next round
                 if not self._fits(dep, pending, snapshots):
