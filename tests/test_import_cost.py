@@ -89,3 +89,21 @@ def test_check_path_loads_the_mapping_without_yaml(fmt: str) -> None:
     heavy = PARSERS | {"yaml", "wheelfit.formats.terminal", "wheelfit.fleet",
                        "wheelfit.policy", "optparse", "configparser"}
     assert loaded(modules, heavy) == []
+
+
+def test_a_check_the_cache_answers_imports_no_network_module(
+    index_server: object, tmp_path: Path
+) -> None:
+    """The second run of the same check is answered from the disk cache: it must not pay
+    for requests/urllib3/http.client (they load at the first request)."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("numpy==1.26.4\npsycopg2-binary==2.9.10\n", encoding="utf-8")
+    url = index_server.url  # type: ignore[attr-defined]
+    run = (
+        "from wheelfit.cli import main\n"
+        f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
+        f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
+        "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
+    assert "requests" in imported_after(run)  # the first run fetched
+    # email.parser still reads the cached METADATA files; nothing of the network loads.
+    assert loaded(imported_after(run), NETWORK - {"email"}) == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -87,8 +86,9 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         step(f"{catalog.target.name} resolved")
         return outcome
 
-    with ThreadPoolExecutor(max_workers=max(1, len(catalogs))) as pool:
-        outcomes = list(pool.map(one_target, catalogs))
+    # One target after the other: the network work runs in the index's own pool, and two
+    # CPU-bound resolutions in threads only take turns at the GIL.
+    outcomes = [one_target(catalog) for catalog in catalogs]
     for catalog in catalogs:
         catalog.close()
     problems: list[Problem] = [Problem("input", p) for p in spec.problems]

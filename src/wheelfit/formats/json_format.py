@@ -11,7 +11,6 @@ from typing import Any
 from wheelfit.formats.summary import counts
 from wheelfit.model import Report
 
-
 _SCALARS = (str, int, float, type(None))
 _FIELDS: dict[type, tuple[str, ...]] = {}
 

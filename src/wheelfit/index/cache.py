@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import struct
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,16 +84,20 @@ class Store:
         """Store `payload` atomically; False when the disk refused (the cache is optional)."""
         path = self.path_for(key)
         try:
+            fd, temp = _create_temp(path.parent)
+        except FileNotFoundError:
             try:
-                fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            except FileNotFoundError:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+                fd, temp = _create_temp(path.parent)
+            except OSError:
+                return False
         except OSError:
             return False
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(encode_entry(payload))
+            try:
+                _write_all(fd, (_envelope(payload), payload))
+            finally:
+                os.close(fd)
             os.replace(temp, path)
         except OSError:
             with contextlib.suppress(OSError):
@@ -103,9 +106,38 @@ class Store:
         return True
 
 
+# `tempfile.mkstemp`'s flags, without its per-call overhead (name sequence, path checks).
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
+    | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_temp(directory: Path) -> tuple[int, str]:
+    """A new private file next to the entry (so `os.replace` is atomic): (fd, path)."""
+    for _attempt in range(100):
+        temp = os.path.join(directory, f".tmp-{os.urandom(8).hex()}")
+        try:
+            return os.open(temp, _TEMP_FLAGS, 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {directory}")
+
+
+def _write_all(fd: int, parts: tuple[bytes, ...]) -> None:
+    """Write every byte of `parts` (the payload is not copied into one buffer)."""
+    for part in parts:
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view):]
+
+
+def _envelope(payload: bytes) -> bytes:
+    """The header of an entry holding `payload`."""
+    return _HEADER.pack(MAGIC, len(payload), hashlib.sha256(payload).digest())
+
+
 def encode_entry(payload: bytes) -> bytes:
     """`MAGIC + length + sha256 + payload`."""
-    return _HEADER.pack(MAGIC, len(payload), hashlib.sha256(payload).digest()) + payload
+    return _envelope(payload) + payload
 
 
 def envelope_length(header: bytes) -> int | None:

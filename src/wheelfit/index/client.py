@@ -138,19 +138,23 @@ class IndexClient:
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching these projects' pages in the background."""
         for name in names:
-            self._submit(self.project, name)
+            canonical = canonicalize_name(name)
+            if not all(self._pages.answers_from_cache(self._page_request(url, canonical))
+                       for url in self.index_urls):
+                self._submit(self.project, canonical)
 
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
         """Start fetching these files' metadata in the background."""
         for file in files:
-            self._submit(self.core_metadata, file)
+            if not self._files.stored(file, "metadata"):
+                self._submit(self.core_metadata, file)
 
     def prefetch_wheels(self, files: Iterable[DistFile]) -> None:
         """Start reading these wheels' central directories in the background. Their metadata
         then comes from the same read when it holds METADATA with the page's metadata hash
         (one request instead of two); call this before asking for their metadata."""
         for file in files:
-            if file.is_wheel:
+            if file.is_wheel and not self._files.stored(file, "entries"):
                 self._files.want_directory(file)
                 self._submit(self.wheel_entries, file)
 
@@ -213,17 +217,20 @@ class IndexClient:
     def _fetch_project(self, canonical: str) -> ProjectPage | None:
         found: list[tuple[str, Groups]] = []
         for index_url in self.index_urls:
-            groups = self._pages.fetch(PageRequest(
-                url=project_url(index_url, canonical), project=canonical,
-                index_url=index_url, max_bytes=self._limits.page_bytes,
-                not_found=NOT_FOUND, refresh=self._refresh, offline=self._offline,
-            ))
+            groups = self._pages.fetch(self._page_request(index_url, canonical))
             if groups is not None:
                 found.append((index_url, groups))
         if not found:
             return None
         return ProjectPage(name=canonical, groups=merge_indexes([g for _, g in found]),
                            index_urls=tuple(u for u, _ in found))
+
+    def _page_request(self, index_url: str, canonical: str) -> PageRequest:
+        return PageRequest(
+            url=project_url(index_url, canonical), project=canonical, index_url=index_url,
+            max_bytes=self._limits.page_bytes, not_found=NOT_FOUND, refresh=self._refresh,
+            offline=self._offline,
+        )
 
     def _own_file(self, file: DistFile, index_url: str) -> DistFile:
         """Move credentials out of the file URL (into the transport) and tag its index."""

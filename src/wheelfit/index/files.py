@@ -88,6 +88,19 @@ class FileReader:
             return None
         return _checked(parsed, file, project)
 
+    def stored(self, file: DistFile, what: str) -> bool:
+        """True when the store already holds this file's `metadata` or `entries` (so
+        asking for them costs no request)."""
+        if self._store is None or self._refresh:
+            return False
+        if what == "entries":
+            kind = "wheel-entries"
+        elif file.has_metadata_file:
+            kind = "pep658"
+        else:
+            kind = "wheel-metadata" if file.is_wheel else "sdist-pkg-info"
+        return self._store.path_for(immutable_key(kind, file.url, file.hash())).is_file()
+
     def _stored_bytes(
         self, kind: str, file: DistFile, download: Callable[[DistFile], bytes | None]
     ) -> bytes | None:

@@ -28,7 +28,8 @@ from wheelfit.index.cache import (
     kept_headers,
 )
 from wheelfit.index.http import Fetched, Transport
-from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable
+from wheelfit.index.pagerows import RowGroups, dist_groups, dist_of, row_of
+from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
@@ -47,7 +48,12 @@ class PageRequest:
 
 
 class PageFetcher:
-    """Fetches and parses project pages through the page cache and the parsed memo."""
+    """Fetches and parses project pages through the page cache and the parsed memo.
+
+    `own_file(file, index_url)` gives a file as the client keeps it: credentials moved out
+    of its URL, tagged with `index_url`. It is called only for URLs holding an "@"; every
+    other file is simply tagged with `index_url`.
+    """
 
     def __init__(self, transport: Transport, cache: PageCache | None, memo: PageMemo | None,
                  own_file: Callable[[DistFile, str], DistFile],
@@ -96,6 +102,20 @@ class PageFetcher:
             return groups
         return self._fresh_answer(request, answer, now)
 
+    def answers_from_cache(self, request: PageRequest) -> bool:
+        """True when `fetch` would answer without the network (a fresh stored answer whose
+        memo is on disk): prefetching such a page in a thread would only add contention."""
+        if self._cache is None or request.refresh:
+            return False
+        meta = self._cache.load(request.url, pages.ACCEPT)
+        if meta is None or not (request.offline or meta.is_fresh(time.time())):
+            return False
+        if meta.status in request.not_found:
+            return True
+        key = memo_key(meta.digest, meta.headers.get("content-type", ""), request.url,
+                       request.project)
+        return self._memo is not None and self._memo.has(key)
+
     def _cached(self, request: PageRequest) -> tuple[PageMeta | None, Groups | None]:
         """The stored answer and, for a 200, its memoised files; (None, None) when either
         is missing or damaged, so the page is fetched whole again."""
@@ -128,25 +148,29 @@ class PageFetcher:
                 self._cache.save(request.url, pages.ACCEPT,
                                  PageMeta(answer.url, answer.status, kept, now, lifetime))
             return None
-        groups = self._parse(request, answer)
-        if not keep or self._cache is None or self._memo is None:
-            return groups
-        if (b"@" in answer.body and CREDENTIALS_IN_BODY.search(answer.body)) \
-                or not storable(groups):
-            return groups
+        rows = self._parse_rows(request, answer)
+        if not keep or self._cache is None or self._memo is None \
+                or (b"@" in answer.body and CREDENTIALS_IN_BODY.search(answer.body)) \
+                or not storable_rows(rows):
+            return dist_groups(rows, request.index_url)
         digest = hashlib.sha256(answer.body).hexdigest()
         key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
-        if not self._memo.put(key, groups):
-            return groups
+        # Answered lazily from the entry: a check keeps only the versions it looks at.
+        memoised = self._memo.put_rows(key, rows, request.index_url,
+                                       lambda: self._refetch(request))
+        if memoised is None:
+            return dist_groups(rows, request.index_url)
         self._cache.save(request.url, pages.ACCEPT,
                          PageMeta(answer.url, answer.status, kept, now, lifetime, digest))
-        # Read back lazily: a check keeps only the versions it looks at in memory.
-        return self._memo.open(key, request.index_url, lambda: self._refetch(request)) or groups
+        return memoised
 
     def _parse(self, request: PageRequest, answer: Fetched) -> Groups:
-        from wheelfit.verdict import group_files
+        return dist_groups(self._parse_rows(request, answer), request.index_url)
 
-        content_type = answer.headers.get("Content-Type", "")
-        files = pages.parse_page(answer.body, content_type, answer.url, request.project)
-        owned = tuple(self._own_file(f, request.index_url) for f in files)
-        return group_files(owned, request.project)
+    def _parse_rows(self, request: PageRequest, answer: Fetched) -> RowGroups:
+        """The page's rows by version, URLs owned (see `own_file`); no `DistFile` is built
+        for a file whose URL cannot hold credentials."""
+        index_url = request.index_url
+        return pages.parse_grouped(
+            answer.body, answer.headers.get("Content-Type", ""), answer.url, request.project,
+            lambda row: row_of(self._own_file(dist_of(row), index_url)))

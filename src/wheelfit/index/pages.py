@@ -10,20 +10,31 @@ Two formats, chosen by the response Content-Type:
 
 Relative URLs are resolved against the page URL. Files whose name is not a wheel or sdist
 of the project are dropped, as pip drops them. A body that cannot be a project page raises
-`IndexResponseError` (with the redacted page URL) and nothing else.
+`IndexResponseError` (with the redacted page URL) and nothing else. JSON entries of the
+common shape take `pagerows.py`'s fast path; `parse_grouped` also groups them by version.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.filenames import is_project_file
+from wheelfit.index.pagerows import (
+    PageVersions,
+    Row,
+    RowGroups,
+    VersionRow,
+    dist_of,
+    group_rows,
+    json_rows,
+    row_of,
+)
 from wheelfit.index.urls import is_ascii_digits
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
@@ -66,6 +77,18 @@ def parse_page(body: bytes, content_type: str, page_url: str, project: str) -> t
         f"(expected {JSON_CONTENT_TYPE} or text/html)",
         page_url,
     )
+
+
+def parse_grouped(body: bytes, content_type: str, page_url: str, project: str,
+                  own: Callable[[Row], Row] | None = None) -> RowGroups:
+    """`parse_page` and `verdict.group_files` in one pass: the rows of the page's files by
+    version, in the order `group_files` gives (files it cannot place are left out). `own`
+    sees each file whose URL holds an "@" (see `pagerows.group_rows`)."""
+    if _split_content_type(content_type)[0] == JSON_CONTENT_TYPE:
+        return group_rows(_json_rows(body, page_url, project), own)
+    versions = PageVersions(project)
+    return group_rows([(versions(f.filename)[1], row_of(f))
+                       for f in parse_page(body, content_type, page_url, project)], own)
 
 
 def _split_content_type(value: str) -> tuple[str, dict[str, str]]:
@@ -142,6 +165,11 @@ def _hash_dict(value: object, where: str, page_url: str) -> tuple[tuple[str, str
 
 def parse_json_page(body: bytes, page_url: str, project: str) -> tuple[DistFile, ...]:
     """Parse a PEP 691 JSON project page."""
+    return tuple(dist_of(row) for _version, row in _json_rows(body, page_url, project))
+
+
+def _json_rows(body: bytes, page_url: str, project: str) -> list[VersionRow]:
+    """(the version `group_files` files it under, its row) of each project file."""
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -154,12 +182,8 @@ def parse_json_page(body: bytes, page_url: str, project: str) -> tuple[DistFile,
     files = data.get("files")
     if not isinstance(files, list):
         raise page_error("project page JSON has no 'files' list", page_url)
-    result: list[DistFile] = []
-    for position, entry in enumerate(files):
-        dist = _json_file(entry, position, page_url, project)
-        if dist is not None:
-            result.append(dist)
-    return tuple(result)
+    return json_rows(files, PageVersions(project), page_url.startswith(_WEB),
+                     lambda entry, position: _json_file(entry, position, page_url, project))
 
 
 def _short(exc: BaseException) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.index.cache import ENVELOPE_SIZE, Store, envelope_length
+from wheelfit.index.pagerows import Row, row_of
 from wheelfit.index.urls import split_credentials, strip_credentials
 from wheelfit.model import DistFile
 
@@ -52,26 +53,42 @@ def storable(groups: Groups) -> bool:
                    for files in groups.values() for f in files)
 
 
+def storable_rows(groups: Mapping[Version, Sequence[Row]]) -> bool:
+    """`storable` for rows."""
+    return not any("@" in r[1] and split_credentials(r[1])[1] is not None
+                   for rows in groups.values() for r in rows)
+
+
 def encode(groups: Groups) -> bytes:
     """The memo payload of a page's files grouped by version."""
+    return encode_rows({v: [row_of(f) for f in files] for v, files in groups.items()})
+
+
+def encode_rows(groups: Mapping[Version, Sequence[Row]]) -> bytes:
+    """The memo payload of a page's rows grouped by version (`encode` without `DistFile`s:
+    a row's tuples serialise as the JSON lists `decode_rows` reads)."""
+    return _encode(groups)[0]
+
+
+def _encode(groups: Mapping[Version, Sequence[Row]]) -> tuple[bytes, int, list[list[Any]]]:
+    """(payload, offset of the blob in the payload, the index's groups)."""
+    dumps = _ENCODER.encode
+    crc32 = zlib.crc32
     parts: list[bytes] = []
-    index: list[list[object]] = []
+    index: list[list[Any]] = []
     offset = 0
-    for version, files in groups.items():
-        chunk = json.dumps([_row(f) for f in files], separators=(",", ":")).encode()
-        index.append([str(version), offset, len(chunk), zlib.crc32(chunk)])
+    for version, rows in groups.items():
+        chunk = dumps(rows).encode()
+        index.append([str(version), offset, len(chunk), crc32(chunk)])
         parts.append(chunk)
         offset += len(chunk)
     blob = b"".join(parts)
-    head = json.dumps({"crc": zlib.crc32(blob), "groups": index},
-                      separators=(",", ":")).encode()
-    return _PREFIX.pack(_MAGIC, len(head)) + head + blob
+    head = _ENCODER.encode({"crc": crc32(blob), "groups": index}).encode()
+    return _PREFIX.pack(_MAGIC, len(head)) + head + blob, _PREFIX.size + len(head), index
 
 
-def _row(f: DistFile) -> list[object]:
-    return [f.filename, f.url, [list(h) for h in f.hashes], f.requires_python, f.yanked,
-            f.yanked_reason, f.size, f.upload_time,
-            None if f.metadata_hashes is None else [list(h) for h in f.metadata_hashes]]
+# One encoder for every call: `json.dumps` with `separators` builds a new one each time.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
@@ -154,6 +171,22 @@ class PageMemo:
     def put(self, key: str, groups: Groups) -> bool:
         """Remember a parsed page; False when the disk refused (the memo is optional)."""
         return self._store.put(key, encode(groups))
+
+    def put_rows(self, key: str, groups: Mapping[Version, Sequence[Row]], index_url: str,
+                 fallback: Callable[[], Groups]) -> MemoFiles | None:
+        """Remember a page's rows and answer with the entry just written, as `open` would
+        (without reading it back); None when the disk refused."""
+        payload, blob_offset, index = _encode(groups)
+        if not self._store.put(key, payload):
+            return None
+        base = ENVELOPE_SIZE + blob_offset
+        slices = {version: [(base + int(entry[1]), int(entry[2]), int(entry[3]))]
+                  for version, entry in zip(groups, index, strict=True)}
+        return MemoFiles(self._store.path_for(key), slices, index_url, fallback)
+
+    def has(self, key: str) -> bool:
+        """True when an entry exists under `key` (it may still turn out damaged)."""
+        return self._store.path_for(key).is_file()
 
     def open(self, key: str, index_url: str, fallback: Callable[[], Groups]) -> MemoFiles | None:
         """The memoised page, files tagged with `index_url`; None when missing or damaged."""

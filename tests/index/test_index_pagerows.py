@@ -1,0 +1,240 @@
+"""pagerows.py: the fast path of page parsing gives what the careful path gives.
+
+Every unusual entry shape must come out as the careful path (`pages._json_file`) makes it:
+the same `DistFile`, the same drop, or the same error message. File names must be judged
+as `is_project_file` and `verdict.group_files` judge them, and the memo written from rows
+must be the memo written from `DistFile`s.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from index_builders import json_page
+from packaging.version import Version
+
+from wheelfit.errors import IndexResponseError
+from wheelfit.index import pages
+from wheelfit.index.cache import Store
+from wheelfit.index.filenames import is_project_file
+from wheelfit.index.pagerows import PageVersions, dist_groups, row_of
+from wheelfit.index.parsed import PageMemo, encode, encode_rows
+from wheelfit.model import DistFile
+from wheelfit.verdict import group_files
+
+PAGE = "https://index.example/simple/foo-bar/"
+PROJECT = "foo-bar"
+WHEEL = "foo_bar-1.0-py3-none-any.whl"
+HEX = "ab" * 32
+
+
+def _entry(**fields: object) -> dict[str, object]:
+    entry: dict[str, object] = {"filename": WHEEL, "url": f"https://files.example/{WHEEL}",
+                                "hashes": {"sha256": HEX}}
+    entry.update({k.replace("_", "-"): v for k, v in fields.items()})
+    return entry
+
+
+# Each shape the fast path must hand to the careful path (or take with the same result).
+ENTRIES: dict[str, object] = {
+    "common": _entry(),
+    "all fields": _entry(requires_python=">=3.9", size=12, upload_time="2024-01-02T03:04:05Z",
+                         core_metadata={"sha256": HEX}, yanked=False),
+    "no hashes key": {"filename": WHEEL, "url": f"https://files.example/{WHEEL}"},
+    "empty hashes": _entry(hashes={}),
+    "two hashes, unsorted": _entry(hashes={"sha512": "cd" * 64, "md5": "ef" * 16}),
+    "upper-case hash name": _entry(hashes={"SHA256": HEX}),
+    "upper-case hex": _entry(hashes={"sha256": HEX.upper()}),
+    "hex with spaces": _entry(hashes={"sha256": f" {HEX}\n"}),
+    "unknown hash name": _entry(hashes={"blake2b": HEX}),
+    "non-hex digest": _entry(hashes={"sha256": "xyz"}),
+    "empty digest": _entry(hashes={"sha256": ""}),
+    "hash name with '='": _entry(hashes={"sha256=ab": "cd"}),
+    "hashes a list": _entry(hashes=[["sha256", HEX]]),
+    "hashes null": _entry(hashes=None),
+    "digest a number": _entry(hashes={"sha256": 12}),
+    "relative url": _entry(url=f"../../files/{WHEEL}"),
+    "url with fragment": _entry(url=f"https://files.example/{WHEEL}#sha256={HEX}"),
+    "url with a space": _entry(url=f"https://files.example/a b/{WHEEL}"),
+    "url with padding": _entry(url=f"  https://files.example/{WHEEL}  "),
+    "http url": _entry(url=f"http://files.example/{WHEEL}"),
+    "file url": _entry(url=f"file:///srv/{WHEEL}"),
+    "url without host": _entry(url=f"https:///{WHEEL}"),
+    "url of only a scheme": _entry(url="https://"),
+    "non-printable url": _entry(url=f"https://files.example/\x07{WHEEL}"),
+    "non-ascii url": _entry(url=f"https://files.example/é/{WHEEL}"),
+    "javascript url": _entry(url="javascript:alert(1)"),
+    "requires-python padded": _entry(requires_python="  >=3.8 "),
+    "requires-python empty": _entry(requires_python="   "),
+    "requires-python a number": _entry(requires_python=3),
+    "upload-time empty": _entry(upload_time=""),
+    "upload-time a number": _entry(upload_time=1700000000),
+    "yanked reason": _entry(yanked="  broken build "),
+    "yanked empty reason": _entry(yanked=""),
+    "yanked true": _entry(yanked=True),
+    "yanked a number": _entry(yanked=1),
+    "yanked null": _entry(yanked=None),
+    "size zero": _entry(size=0),
+    "size negative": _entry(size=-1),
+    "size a bool": _entry(size=True),
+    "size a float": _entry(size=1.5),
+    "size a string": _entry(size="12"),
+    "core-metadata true": _entry(core_metadata=True),
+    "core-metadata false": _entry(core_metadata=False),
+    "core-metadata empty object": _entry(core_metadata={}),
+    "core-metadata bad hash": _entry(core_metadata={"sha256": "XY"}),
+    "core-metadata a string": _entry(core_metadata="true"),
+    "core-metadata a number": _entry(core_metadata=1),
+    "core-metadata null, legacy true": _entry(core_metadata=None, dist_info_metadata=True),
+    "legacy dist-info-metadata": _entry(dist_info_metadata={"sha256": HEX}),
+    "legacy dist-info-metadata bad": _entry(dist_info_metadata=[]),
+    "not an object": [WHEEL],
+    "filename missing": {"url": f"https://files.example/{WHEEL}"},
+    "filename a number": _entry(filename=1),
+    "url a number": _entry(url=1),
+    "another project": _entry(filename="other-1.0-py3-none-any.whl", hashes=12),
+    "bad tags": _entry(filename="foo_bar-1.0-py3-none-.whl", hashes=12),
+    "bad build": _entry(filename="foo_bar-1.0-x-py3-none-any.whl", hashes=12),
+    "bad version": _entry(filename="foo_bar-1.0~1-py3-none-any.whl", hashes=12),
+    "legacy sdist": _entry(filename="Foo.Bar-1.0.tar.bz2"),
+    "upper-case sdist": _entry(filename="foo_bar-1.0.TAR.GZ"),
+}
+
+
+def _careful(entry: object) -> tuple[DistFile, ...] | str:
+    """The careful path alone: its file (or none), or its error message."""
+    try:
+        dist = pages._json_file(entry, 0, PAGE, PROJECT)
+    except IndexResponseError as exc:
+        return exc.message
+    return () if dist is None else (dist,)
+
+
+def _fast(entry: object) -> tuple[DistFile, ...] | str:
+    try:
+        return pages.parse_json_page(json_page(PROJECT, [entry]), PAGE, PROJECT)  # type: ignore[list-item]
+    except IndexResponseError as exc:
+        return exc.message
+
+
+@pytest.mark.parametrize("entry", list(ENTRIES.values()), ids=list(ENTRIES))
+def test_an_entry_parses_as_the_careful_path_parses_it(entry: object) -> None:
+    # Through JSON, as a page would carry it.
+    entry = json.loads(json.dumps(entry))
+    assert _fast(entry) == _careful(entry)
+
+
+@pytest.mark.parametrize("page_url", ["file:///srv/simple/foo-bar/", "relative/foo-bar/"])
+def test_a_page_that_is_not_on_the_web_takes_the_careful_path(page_url: str) -> None:
+    entry = _entry()
+    dist = pages._json_file(entry, 0, page_url, PROJECT)
+    assert pages.parse_json_page(json_page(PROJECT, [entry]), page_url, PROJECT) == (
+        (dist,) if dist else ())
+
+
+FILENAMES = [
+    WHEEL, "foo_bar-1.0-1-py3-none-any.whl", "foo_bar-1.0-1abc-py3-none-any.whl",
+    "Foo.Bar-1.0-py3-none-any.whl", "foo__bar-1.0-py3-none-any.whl",
+    "foo_bar-1.0-py3-none-any.WHL", "foo_bar-1.0-py3-none.whl", "foo_bar-1.0-py3-none-any-x-y.whl",
+    "foo_bar-1.0-a-b-py3-none-any.whl", "foo_bar--py3-none-any.whl", "-1.0-py3-none-any.whl",
+    "foo_bar-1.0--py3-none-any.whl", "foo_bar-1.0-py3.py2-none-any.whl",
+    "foo_bar-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "foo_bar-1.0-py3--any.whl", "foo_bar-v1.0-py3-none-any.whl", "foo_bar-1.0.0-py3-none-any.whl",
+    "foo_bar-1.0.tar.gz", "foo-bar-1.0.tar.gz", "foo_bar-1.0.zip", "Foo.Bar-1.0.tar.gz",
+    "foo_bar-1.0.TAR.GZ", "foo_bar-1.0.tar.bz2", "foo_bar-1.0.tgz", "foo_bar-1.0.tar",
+    "foo-bar-baz-1.0.tar.gz", "foo_bar-1.0-2.tar.gz", "foo_bar-banana.tar.gz", "foo_bar.tar.gz",
+    "-1.0.tar.gz", "foo_bar-1.0.exe", "foo_bar-1.0.egg", "other-1.0.tar.gz",
+]
+
+
+@pytest.mark.parametrize("filename", FILENAMES)
+def test_page_versions_judge_a_name_as_is_project_file_and_group_files(filename: str) -> None:
+    file = DistFile(filename, f"https://files.example/{filename}")
+    groups = group_files((file,), PROJECT)
+    expected = next(iter(groups), None)
+    project_file, version = PageVersions(PROJECT)(filename)
+    assert project_file == is_project_file(filename, PROJECT)
+    if project_file:
+        assert version == expected
+        assert str(version) == str(expected)
+
+
+def test_grouped_rows_are_the_grouped_files_and_the_same_memo() -> None:
+    names = [n for n in FILENAMES if is_project_file(n, PROJECT)] + [
+        "foo_bar-1.0.0-py3-none-any.whl", "foo_bar-1-py3-none-any.whl",  # 1.0 == 1.0.0 == 1
+    ]
+    entries = [_entry(filename=n, url=f"https://files.example/{i}/{n}",
+                      yanked="Ünïcode reason" if i % 3 == 0 else False,
+                      requires_python=">=3.8" if i % 2 else None)
+               for i, n in enumerate(names)]
+    body = json_page(PROJECT, entries)
+    expected = group_files(pages.parse_json_page(body, PAGE, PROJECT), PROJECT)
+    for content_type in (pages.JSON_CONTENT_TYPE,):
+        rows = pages.parse_grouped(body, content_type, PAGE, PROJECT)
+        assert dist_groups(rows) == expected
+        assert [str(v) for v in rows] == [str(v) for v in expected]
+        assert encode_rows(rows) == encode(expected)
+
+
+def test_grouped_html_page_matches_group_files() -> None:
+    links = "".join(f'<a href="https://files.example/{n}#sha256={HEX}">{n}</a>'
+                    for n in FILENAMES)
+    body = f"<html><title>Links for foo-bar</title><body>{links}</body></html>".encode()
+    expected = group_files(pages.parse_page(body, "text/html", PAGE, PROJECT), PROJECT)
+    rows = pages.parse_grouped(body, "text/html", PAGE, PROJECT)
+    assert dist_groups(rows) == expected
+    assert encode_rows(rows) == encode(expected)
+
+
+def test_own_sees_every_url_with_an_at_sign_in_page_order() -> None:
+    # The second is a project file that `group_files` cannot place: own sees it all the same.
+    names = ["foo_bar-2.0-py3-none-any.whl", "foo_bar-1.0-2.tar.gz", "foo_bar-1.0.tar.gz"]
+    entries = [_entry(filename=n, url=f"https://u{i}:p@files.example/{n}")
+               for i, n in enumerate(names)]
+    seen: list[str] = []
+
+    def own(row: tuple[object, ...]) -> object:
+        seen.append(str(row[1]))
+        return (row[0], str(row[1]).replace(f"u{len(seen) - 1}:p@", ""), *row[2:])
+
+    rows = pages.parse_grouped(json_page(PROJECT, entries), pages.JSON_CONTENT_TYPE, PAGE,
+                               PROJECT, own)  # type: ignore[arg-type]
+    assert seen == [e["url"] for e in entries]
+    assert [r[1] for group in rows.values() for r in group] == [
+        f"https://files.example/{n}" for n in (names[0], names[2])]
+
+
+def test_put_rows_answers_as_open_would(tmp_path: Path) -> None:
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    groups = {Version("1.0"): [DistFile(WHEEL, f"https://files.example/{WHEEL}", size=3)],
+              Version("2.0"): [DistFile("foo_bar-2.0.tar.gz", "https://files.example/x",
+                                        yanked=True, yanked_reason="é")]}
+    rows = {v: [row_of(f) for f in files] for v, files in groups.items()}
+    written = memo.put_rows("key", rows, "https://index.example/simple", dict)
+    opened = memo.open("key", "https://index.example/simple", dict)
+    assert written is not None and opened is not None
+    assert list(written) == list(opened) == list(groups)
+    assert {v: written[v] for v in written} == {v: opened[v] for v in opened} == dist_groups(
+        rows, "https://index.example/simple")
+
+
+def test_store_put_leaves_no_temporary_file(tmp_path: Path) -> None:
+    store = Store(tmp_path, "parsed")
+    assert store.put("a", b"payload") and store.put("a", b"again")
+    assert store.get("a") == b"again"
+    assert [p.name for p in store.path_for("a").parent.iterdir()] == [store.path_for("a").name]
+
+
+def test_store_put_failing_to_move_costs_only_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path, "parsed")
+
+    def refuse(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", refuse)
+    assert store.put("a", b"payload") is False
+    assert store.get("a") is None
+    assert list(store.path_for("a").parent.iterdir()) == []
