@@ -75,13 +75,30 @@ def test_only_the_versions_asked_for_are_decoded(
     assert len(decoded) == 1 and b"foo-2.0" in decoded[0]
 
 
-@pytest.mark.parametrize("cut", [1, 10, 60, -1])
+@pytest.mark.parametrize("cut", [1, 10, 60])
 def test_a_damaged_entry_reads_as_missing(memo: PageMemo, tmp_path: Path, cut: int) -> None:
     path = Store(tmp_path, "parsed").path_for("key")
     data = bytearray(path.read_bytes())
     data[cut] ^= 0xFF
     path.write_bytes(bytes(data))
     assert memo.open("key", "", _unused) is None
+
+
+def test_a_damaged_version_is_fetched_again_when_read(memo: PageMemo, tmp_path: Path) -> None:
+    path = Store(tmp_path, "parsed").path_for("key")
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF  # inside the last version's chunk
+    path.write_bytes(bytes(data))
+    fetched: list[bool] = []
+
+    def again() -> dict[Version, list[DistFile]]:
+        fetched.append(True)
+        return {V2: [dist("foo-2.0.tar.gz")]}
+
+    files = memo.open("key", "", again)
+    assert files is not None
+    assert [f.filename for f in files[V1]] == [f.filename for f in GROUPS[V1]] and not fetched
+    assert [f.filename for f in files[V2]] == ["foo-2.0.tar.gz"] and fetched == [True]
 
 
 def test_a_truncated_entry_reads_as_missing(memo: PageMemo, tmp_path: Path) -> None:

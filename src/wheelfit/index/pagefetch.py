@@ -132,13 +132,12 @@ class PageFetcher:
         return (meta, groups) if groups is not None else (None, None)
 
     def _refetch(self, request: PageRequest) -> Groups:
-        """The page from the network, parsed in memory: used when a memo entry vanished."""
+        """The page fetched and stored again: used when a memo entry turns out damaged or
+        vanished while a version was being read."""
         answer = self._transport.get(request.url, headers={"Accept": pages.ACCEPT},
                                      max_bytes=request.max_bytes,
                                      accept={200, *request.not_found})
-        if answer.status != 200:
-            return {}
-        return self._parse(request, answer)
+        return self._fresh_answer(request, answer, time.time()) or {}
 
     def _fresh_answer(self, request: PageRequest, answer: Fetched, now: float) -> Groups | None:
         kept = kept_headers(answer.headers, keep_type=True)

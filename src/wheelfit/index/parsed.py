@@ -10,16 +10,18 @@ Entry payload (inside the cache's checksummed envelope, see `cache.Store`)::
     b"WFP2" + len(index) (4 bytes, big-endian) + index (JSON) + blob
 
 `index` is ``{"crc": crc32(blob), "groups": [[version, offset, length, crc32], ...]}``; each
-group is a JSON list of rows. Opening an entry reads it once to check the blob's CRC (a
-damaged entry reads as missing and the page is fetched again) and keeps only the index; a
-version's rows are read from the file when first asked for. Should the file vanish or
-change during a run (a concurrent `wheelfit cache clear`), the page is parsed again from
-the network through `fallback`.
+group is a JSON list of rows. Opening an entry reads only its head (a wrong size, magic or
+index reads as missing and the page is fetched again); a version's rows are read from the
+file when first asked for and checked against their CRC. A damaged chunk, or a file that
+vanished or changed during a run (a concurrent `wheelfit cache clear`), makes `fallback`
+fetch and store the page again. The envelope's SHA-256 covers the whole entry for
+`decode_entry`, but a run never reads a 5 MB entry to use one version of it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import struct
 import threading
 import zlib
@@ -37,7 +39,6 @@ from wheelfit.model import DistFile
 FORMAT = 2
 _MAGIC = b"WFP2"
 _PREFIX = struct.Struct(">4sI")
-_CHUNK = 1 << 20
 
 Groups = Mapping[Version, list[DistFile]]
 
@@ -205,17 +206,10 @@ def _open(handle: Any, path: Path, index_url: str,
     magic, head_length = _PREFIX.unpack(prefix)
     if magic != _MAGIC or length is None:
         return None
+    if os.fstat(handle.fileno()).st_size != ENVELOPE_SIZE + length:
+        return None  # truncated or grown: not the entry that was written
     head = json.loads(handle.read(head_length))
     base = ENVELOPE_SIZE + _PREFIX.size + head_length
-    crc, remaining = 0, length - _PREFIX.size - head_length
-    while remaining > 0:
-        chunk = handle.read(min(_CHUNK, remaining))
-        if not chunk:
-            return None
-        crc = zlib.crc32(chunk, crc)
-        remaining -= len(chunk)
-    if handle.read(1) or crc != head["crc"]:
-        return None
     slices: dict[Version, list[_Slice]] = {}
     for text, offset, size, part_crc in head["groups"]:
         try:
