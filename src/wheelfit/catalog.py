@@ -31,7 +31,7 @@ from wheelfit.verdict import Candidate, Policy, best_candidate, candidate_order
 WARM_WORKERS = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Req:
     """A requirement inside the resolver: canonical name, extras, specifier, and who asked."""
 
@@ -47,7 +47,7 @@ class Req:
         return _identifier(self.name, self.extras)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cand:
     """A resolution candidate: one version (or a placeholder) of a project, with extras."""
 

@@ -66,7 +66,7 @@ class Status(str, Enum):
 # --- what an index says about a project -------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DistFile:
     """One file of a project on an index (PEP 691 / PEP 503 / PEP 700 fields)."""
 

@@ -39,7 +39,7 @@ class Policy:
     exclude_newer: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
     """A distribution file with its name, version, tags and build tag parsed once."""
 
@@ -55,7 +55,7 @@ class ParsedFile:
         return self.tags is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One version of a project as pip would consider it on a target: its best file."""
 

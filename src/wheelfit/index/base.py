@@ -14,7 +14,7 @@ from typing import Protocol
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoreMetadata:
     """The fields of a core metadata file (METADATA / PKG-INFO / PEP 658) wheelfit uses."""
 
@@ -27,7 +27,7 @@ class CoreMetadata:
     dynamic: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ZipEntry:
     """One member of a wheel, from the zip central directory."""
 

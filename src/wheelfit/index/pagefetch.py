@@ -13,6 +13,7 @@ A body whose links carry credentials is never written to disk, and neither is it
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ from wheelfit.index.pagerows import RowGroups, dist_groups, dist_of, row_of
 from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
+
+
+PARALLEL_PARSES = 2
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class PageFetcher:
         self._memo = memo
         self._own_file = own_file
         self._hit = on_cache_hit
+        self._parsing = threading.BoundedSemaphore(PARALLEL_PARSES)
 
     def fetch(self, request: PageRequest) -> Groups | None:
         """The page's files by version; None when the index does not know the project."""
@@ -147,16 +152,19 @@ class PageFetcher:
                 self._cache.save(request.url, pages.ACCEPT,
                                  PageMeta(answer.url, answer.status, kept, now, lifetime))
             return None
-        rows = self._parse_rows(request, answer)
-        if not keep or self._cache is None or self._memo is None \
-                or (b"@" in answer.body and CREDENTIALS_IN_BODY.search(answer.body)) \
-                or not storable_rows(rows):
-            return dist_groups(rows, request.index_url)
-        digest = hashlib.sha256(answer.body).hexdigest()
-        key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
-        # Answered lazily from the entry: a check keeps only the versions it looks at.
-        memoised = self._memo.put_rows(key, rows, request.index_url,
-                                       lambda: self._refetch(request))
+        # Parsing holds a page's whole object tree; two at a time keep memory flat and lose
+        # nothing, since parsing is CPU work that threads would only take turns at anyway.
+        with self._parsing:
+            rows = self._parse_rows(request, answer)
+            if not keep or self._cache is None or self._memo is None \
+                    or (b"@" in answer.body and CREDENTIALS_IN_BODY.search(answer.body)) \
+                    or not storable_rows(rows):
+                return dist_groups(rows, request.index_url)
+            digest = hashlib.sha256(answer.body).hexdigest()
+            key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
+            # Answered lazily from the entry: a check keeps only the versions it looks at.
+            memoised = self._memo.put_rows(key, rows, request.index_url,
+                                           lambda: self._refetch(request))
         if memoised is None:
             return dist_groups(rows, request.index_url)
         self._cache.save(request.url, pages.ACCEPT,

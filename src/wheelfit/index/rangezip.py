@@ -39,7 +39,7 @@ _STORED, _DEFLATED = 0, 8
 HINT = "The file on the index looks damaged or hostile; wheelfit will not read it."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CentralEntry:
     """A central directory entry, with what is needed to read the member."""
 
