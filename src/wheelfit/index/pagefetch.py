@@ -34,7 +34,6 @@ from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
-
 PARALLEL_PARSES = 2
 
 
