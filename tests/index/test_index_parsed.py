@@ -166,3 +166,21 @@ def test_a_fresh_page_costs_no_request_and_reads_no_body(
     page = clients[-1].project("foo")
     assert page is not None and [f.filename for f in page.files] == [wheel_name("foo", "1.0")]
     assert clients[-1].stats().requests == 0
+
+
+def test_a_version_written_differently_is_found_through_the_full_index(memo: PageMemo) -> None:
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    assert [f.filename for f in files[Version("1.0.0")]] == [f.filename for f in GROUPS[V1]]
+    assert Version("2.0.0") in files and Version("2.1") not in files
+
+
+def test_a_lookup_by_version_does_not_parse_every_release(
+    memo: PageMemo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wheelfit.index.parsed as parsed
+
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    monkeypatch.setattr(parsed, "Version", None)  # any Version() call would now fail
+    assert V2 in files and [f.filename for f in files[V2]] == ["foo-2.0-py3-none-any.whl"]

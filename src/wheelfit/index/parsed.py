@@ -111,23 +111,49 @@ def decode_rows(chunk: bytes, index_url: str) -> list[DistFile]:
 
 
 _Slice = tuple[int, int, int]  # offset in the file, length, crc32
+_VERSION = Version
 
 
 class MemoFiles(Mapping[Version, list[DistFile]]):
-    """A page's files by version, read from a memo entry one version at a time."""
+    """A page's files by version, read from a memo entry one version at a time.
 
-    def __init__(self, path: Path, slices: dict[Version, list[_Slice]], index_url: str,
-                 fallback: Callable[[], Groups]) -> None:
+    The entry's head names versions as text; `Version` objects for all of them are built only
+    when something iterates the page. A lookup by version tries its text first, so checking
+    a lock against a 1,500-release page parses one version, not 1,500."""
+
+    def __init__(self, path: Path, by_text: dict[str, list[_Slice]], index_url: str,
+                 fallback: Callable[[], Groups],
+                 by_version: dict[Version, list[_Slice]] | None = None) -> None:
         self._path = path
-        self._slices = slices
+        self._by_text = by_text
+        self._by_version = by_version
         self._index_url = index_url
         self._fallback = fallback
         self._decoded: dict[Version, list[DistFile]] = {}
         self._replacement: Groups | None = None
         self._lock = threading.Lock()
 
+    def _index(self) -> dict[Version, list[_Slice]]:
+        found = self._by_version
+        if found is None:
+            built: dict[Version, list[_Slice]] = {}
+            try:
+                for text, slices in self._by_text.items():
+                    built.setdefault(Version(text), []).extend(slices)
+            except InvalidVersion:  # a damaged head: take the page from the network
+                with self._lock:
+                    if self._replacement is None:
+                        self._replacement = self._fallback()
+                built = {version: [] for version in self._replacement}
+            self._by_version = found = built
+        return found
+
+    def _slices(self, version: Version) -> list[_Slice]:
+        found = self._by_text.get(str(version))
+        return found if found is not None else self._index()[version]
+
     def __getitem__(self, version: Version) -> list[DistFile]:
-        slices = self._slices[version]
+        slices = self._slices(version)
         with self._lock:
             found = self._decoded.get(version)
             if found is not None:
@@ -154,13 +180,15 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         return files
 
     def __iter__(self) -> Iterator[Version]:
-        return iter(self._slices)
+        return iter(self._index())
 
     def __len__(self) -> int:
-        return len(self._slices)
+        return len(self._by_version) if self._by_version is not None else len(self._index())
 
     def __contains__(self, version: object) -> bool:
-        return version in self._slices
+        if isinstance(version, _VERSION) and str(version) in self._by_text:
+            return True
+        return version in self._index()
 
 
 class PageMemo:
@@ -183,7 +211,9 @@ class PageMemo:
         base = ENVELOPE_SIZE + blob_offset
         slices = {version: [(base + int(entry[1]), int(entry[2]), int(entry[3]))]
                   for version, entry in zip(groups, index, strict=True)}
-        return MemoFiles(self._store.path_for(key), slices, index_url, fallback)
+        by_text = {str(entry[0]): found for entry, found in zip(index, slices.values(),
+                                                                strict=True)}
+        return MemoFiles(self._store.path_for(key), by_text, index_url, fallback, slices)
 
     def has(self, key: str) -> bool:
         """True when an entry exists under `key` (it may still turn out damaged)."""
@@ -210,14 +240,10 @@ def _open(handle: Any, path: Path, index_url: str,
         return None  # truncated or grown: not the entry that was written
     head = json.loads(handle.read(head_length))
     base = ENVELOPE_SIZE + _PREFIX.size + head_length
-    slices: dict[Version, list[_Slice]] = {}
+    by_text: dict[str, list[_Slice]] = {}
     for text, offset, size, part_crc in head["groups"]:
-        try:
-            version = Version(text)
-        except InvalidVersion:
-            return None
-        slices.setdefault(version, []).append((base + int(offset), int(size), int(part_crc)))
-    return MemoFiles(path, slices, index_url, fallback)
+        by_text.setdefault(str(text), []).append((base + int(offset), int(size), int(part_crc)))
+    return MemoFiles(path, by_text, index_url, fallback)
 
 
 class _Merged(Mapping[Version, list[DistFile]]):
