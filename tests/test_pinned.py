@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from loopback import LoopbackIndex
+from test_cases import case_options
 from wheelfit import check as check_module
 from wheelfit import pinned
 from wheelfit import resolve as resolve_module
@@ -88,14 +89,7 @@ def make_request(case: dict[str, Any], index_url: str, tmp_path: Path) -> CheckR
     req.write_text(case["input"])
     if case.get("constraints"):
         (tmp_path / "constraints.txt").write_text(case["constraints"])
-    opts = dict(case.get("options") or {})
-    options: dict[str, Any] = {
-        "python": opts.get("python", "3.12"), "arch": opts.get("arch", "x86_64"),
-        "targets": tuple(opts.get("targets") or ("slim", "alpine")),
-        "exclude_newer": opts.get("exclude_newer"), "pre": opts.get("pre", False),
-        "only_binary": tuple(opts.get("only_binary") or ()),
-        "no_binary": tuple(opts.get("no_binary") or ()), "index_url": index_url,
-    }
+    options = case_options(case, index_url)
     specs, _ = load_inputs([req], options)
     return build_request(specs[0], options)
 

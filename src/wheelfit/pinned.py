@@ -26,7 +26,7 @@ from packaging.specifiers import SpecifierSet
 
 from wheelfit.catalog import Cand, ProjectCatalog, Req, is_pinned
 from wheelfit.model import Verdict
-from wheelfit.resolve import MAX_ROUNDS, Outcome, Resolved
+from wheelfit.resolve import MAX_ROUNDS, Outcome, record
 
 # (requirement, the candidate that asked for it; None for the input's own requirements)
 _Info = tuple[Req, Cand | None]
@@ -222,19 +222,8 @@ class _Replay:
                 for req, parent in items
             }
             direct = any(parent is None for _, parent in items)
-            prior = outcome.packages.get(name)
-            if prior is not None:
-                requested |= set(prior.requested_by)
-                direct = direct or prior.direct
-            base = self.mapping.get(name, cand)
-            outcome.packages[name] = Resolved(
-                name=name,
-                verdict=base.verdict,
-                requested_by=tuple(sorted(requested)),
-                direct=direct,
-                dependencies_unknown=name in self.catalog.dependencies_unknown,
-                notes=tuple(self.catalog.notes.get(name, ())),
-            )
+            record(outcome, self.catalog, name, self.mapping.get(name, cand).verdict,
+                   requested, direct)
         return outcome
 
 

@@ -26,8 +26,18 @@ from wheelfit.catalog import (
 )
 from wheelfit.model import Verdict
 
-__all__ = ["Cand", "Outcome", "ProjectCatalog", "Req", "Resolved",
-           "describe_conflict", "is_pinned", "make_req", "resolve"]
+__all__ = [
+    "Cand",
+    "Outcome",
+    "ProjectCatalog",
+    "Req",
+    "Resolved",
+    "describe_conflict",
+    "is_pinned",
+    "make_req",
+    "record",
+    "resolve",
+]
 
 MAX_ROUNDS = 5000
 
@@ -167,20 +177,26 @@ def resolve(
             for i in infos
         }
         direct = any(i.parent is None for i in infos)
-        prior = outcome.packages.get(name)
-        if prior is not None:
-            requested |= set(prior.requested_by)
-            direct = direct or prior.direct
-        base = result.mapping.get(name, cand)
-        outcome.packages[name] = Resolved(
-            name=name,
-            verdict=base.verdict,
-            requested_by=tuple(sorted(requested)),
-            direct=direct,
-            dependencies_unknown=name in catalog.dependencies_unknown,
-            notes=tuple(catalog.notes.get(name, ())),
-        )
+        record(outcome, catalog, name, result.mapping.get(name, cand).verdict, requested, direct)
     return outcome
+
+
+def record(outcome: Outcome, catalog: ProjectCatalog, name: str, verdict: Verdict,
+           requested: set[str], direct: bool) -> None:
+    """Add one project to an outcome; `name[extra]` and `name` end up as one entry whose
+    origins and directness are merged (shared by `resolve` and `pinned.resolve_pinned`)."""
+    prior = outcome.packages.get(name)
+    if prior is not None:
+        requested = requested | set(prior.requested_by)
+        direct = direct or prior.direct
+    outcome.packages[name] = Resolved(
+        name=name,
+        verdict=verdict,
+        requested_by=tuple(sorted(requested)),
+        direct=direct,
+        dependencies_unknown=name in catalog.dependencies_unknown,
+        notes=tuple(catalog.notes.get(name, ())),
+    )
 
 
 def describe_conflict(causes: Collection[RequirementInformation[Req, Cand]]) -> str:
