@@ -1,0 +1,72 @@
+"""catalog.warm: discovery feeds the fetch pool before the resolver asks (issue 7, item 1).
+The test waits for the background work to show up on the server; it asserts what was
+fetched, never how fast."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from index_builders import metadata, publish, wheel, wheel_name
+from index_server import IndexServer
+from packaging.requirements import Requirement
+
+from wheelfit.catalog import ProjectCatalog, make_req
+from wheelfit.index.client import IndexClient
+from wheelfit.targets import default_targets
+
+CHAIN = {"foo": (["bar>=1"], ["1.0"]), "bar": (["baz"], ["1.0", "2.0"]), "baz": ([], ["1.0"])}
+
+
+@pytest.fixture
+def catalog(server: IndexServer) -> Iterator[ProjectCatalog]:
+    url = ""
+    for name, (requires, versions) in CHAIN.items():
+        meta = {wheel_name(name, v): metadata(name, v, requires=requires) for v in versions}
+        files = {wheel_name(name, v): wheel(name, v, meta[wheel_name(name, v)])
+                 for v in versions}
+        url = publish(server, name, files, meta=meta)
+    client = IndexClient([url], no_cache=True, backoff=0.0)
+    yield ProjectCatalog(client, default_targets(python="3.12")[1], {})
+    client.close()
+
+
+def _wait_for(server: IndexServer, path: str) -> bool:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if server.hits_for(path):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _metadata_path(name: str, version: str) -> str:
+    return f"/files/{wheel_name(name, version)}.metadata"
+
+
+def test_warming_a_requirement_fetches_its_whole_chain(
+    server: IndexServer, catalog: ProjectCatalog
+) -> None:
+    catalog.warm([make_req(Requirement("foo"), "requirements.txt:1")])
+    assert _wait_for(server, _metadata_path("baz", "1.0"))  # foo → bar → baz, unasked
+    assert server.hits_for("/simple/bar/") and server.hits_for(_metadata_path("bar", "2.0"))
+    catalog.close()
+
+
+def test_the_inputs_pins_narrow_what_is_warmed(
+    server: IndexServer, catalog: ProjectCatalog
+) -> None:
+    pin = make_req(Requirement("bar==1.0"), "requirements.txt:2")
+    catalog.warm([make_req(Requirement("foo"), "requirements.txt:1")], limits=[pin])
+    assert _wait_for(server, _metadata_path("baz", "1.0"))
+    assert server.hits_for(_metadata_path("bar", "1.0"))
+    assert not server.hits_for(_metadata_path("bar", "2.0"))
+    catalog.close()
+
+
+def test_a_closed_catalog_warms_nothing(server: IndexServer, catalog: ProjectCatalog) -> None:
+    catalog.close()
+    catalog.warm([make_req(Requirement("foo"), "requirements.txt:1")])
+    time.sleep(0.2)
+    assert not server.hits_for("/simple/foo/")
