@@ -169,7 +169,6 @@ def _check_target(spec: DependencySpec, catalog: ProjectCatalog) -> Outcome:
     if spec.locked is not None:
         return _check_locked(spec.locked, catalog)
     reqs, constraints = target_requirements(spec, catalog)
-    catalog.warm((), limits=[*reqs, *constraints])  # the file's pins narrow every warm-up
     outcome = resolve_pinned(catalog, reqs, constraints)
     if outcome is None:  # not a consistent closure of `==` pins: resolve
         outcome = resolve(catalog, reqs, constraints)

@@ -45,20 +45,23 @@ def wheel_project(filename: str) -> NormalizedName | None:
     if dashes not in (4, 5):
         return None
     parts = stem.split("-", dashes - 2)
-    name = _name_version_build("-".join(parts[:-1]))
-    return name if name is not None and _tags_valid(parts[-1]) else None
+    name = wheel_head_project("-".join(parts[:-1]))
+    return name if name is not None and tags_valid(parts[-1]) else None
 
 
 @lru_cache(maxsize=4096)
-def _name_version_build(head: str) -> NormalizedName | None:
+def wheel_head_project(head: str) -> NormalizedName | None:
+    """The project of a wheel whose name, version and build fields are `head` (judged by
+    `parse_wheel_filename` with neutral tags); None when one of them is invalid."""
     try:
         return parse_wheel_filename(f"{head}-py3-none-any.whl")[0]
     except ValueError:
         return None
 
 
-@lru_cache(maxsize=1024)
-def _tags_valid(tags: str) -> bool:
+@lru_cache(maxsize=16384)  # a cold run meets a few thousand distinct tag sets
+def tags_valid(tags: str) -> bool:
+    """True when a wheel's compressed tag set parses (`packaging.tags.parse_tag`)."""
     try:
         parse_tag(tags)
     except ValueError:

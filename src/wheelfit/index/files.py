@@ -72,7 +72,7 @@ class FileReader:
         if project is None:
             return None
         if file.has_metadata_file:
-            data = self._stored_bytes("pep658", file, self._pep658_bytes)
+            data = self._stored_bytes(_metadata_kind(file), file, self._pep658_bytes)
             if data is not None:
                 return _checked(md.parse_core_metadata(data, source=file.url), file, project)
         if file.is_wheel:
@@ -93,12 +93,7 @@ class FileReader:
         asking for them costs no request)."""
         if self._store is None or self._refresh:
             return False
-        if what == "entries":
-            kind = "wheel-entries"
-        elif file.has_metadata_file:
-            kind = "pep658"
-        else:
-            kind = "wheel-metadata" if file.is_wheel else "sdist-pkg-info"
+        kind = "wheel-entries" if what == "entries" else _metadata_kind(file)
         return self._store.path_for(immutable_key(kind, file.url, file.hash())).is_file()
 
     def _stored_bytes(
@@ -298,6 +293,13 @@ def _same_hashes(data: bytes, hashes: tuple[tuple[str, str], ...] | None) -> boo
     """True when `data` matches every hash of the metadata file that can be checked."""
     known = [(n, v) for n, v in hashes or () if n in hashlib.algorithms_guaranteed]
     return bool(known) and all(hashlib.new(n, data).hexdigest() == v.lower() for n, v in known)
+
+
+def _metadata_kind(file: DistFile) -> str:
+    """The store's first source of a file's metadata, as `FileReader.metadata` tries them."""
+    if file.has_metadata_file:
+        return "pep658"
+    return "wheel-metadata" if file.is_wheel else "sdist-pkg-info"
 
 
 def _encode_entries(entries: Iterable[ZipEntry]) -> bytes:

@@ -17,13 +17,12 @@ name-version-build and tag set once per page.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+from packaging.utils import canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.index.filenames import _tags_valid, is_project_file
+from wheelfit.index.filenames import is_project_file, tags_valid, wheel_head_project
 from wheelfit.model import DistFile
 
 if TYPE_CHECKING:
@@ -171,18 +170,6 @@ def _fast_hashes(value: object) -> Pairs | None:
 # --- which version a file is of ---------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _wheel_fields_ok(head: str) -> str | None:
-    """The project of a wheel named `head` with neutral tags; None when invalid."""
-    try:
-        return parse_wheel_filename(f"{head}-py3-none-any.whl")[0]
-    except ValueError:
-        return None
-
-
-_TAG_SETS: dict[str, bool] = {}  # `_tags_valid`'s answers (its LRU is small for a cold run)
-
-
 class PageVersions:
     """Per page: (is `filename` a project file, the version `group_files` files it under)."""
 
@@ -207,12 +194,7 @@ class PageVersions:
             if not found[0]:
                 return found
             tags = stem[cut + 1:]
-            valid = _TAG_SETS.get(tags)
-            if valid is None:
-                if len(_TAG_SETS) > 50_000:
-                    _TAG_SETS.clear()
-                valid = _TAG_SETS[tags] = _tags_valid(tags)
-            return found if valid else _NOT_PROJECT
+            return found if tags_valid(tags) else _NOT_PROJECT
         if filename.endswith(".tar.gz") or filename.endswith(".zip"):
             try:
                 name, version = parse_sdist_filename(filename)
@@ -225,7 +207,7 @@ class PageVersions:
         return self._careful(filename)
 
     def _wheel_head(self, head: str) -> tuple[bool, Version | None]:
-        """`_name_version_build(head) == project`, and the version `group_files` reads (the
+        """`wheel_head_project(head) == project`, and the version `group_files` reads (the
         second field, so the name field is the project's as it also checks).
 
         `parse_wheel_filename` judges the name, version and build fields independently, so
@@ -233,9 +215,9 @@ class PageVersions:
         other fields, the version by `Version` itself (as `parse_wheel_filename` does).
         """
         name_part, version_part, *build = head.split("-")
-        if _wheel_fields_ok(f"{name_part}-0") != self._canonical:
+        if wheel_head_project(f"{name_part}-0") != self._canonical:
             return _NOT_PROJECT
-        if build and not _wheel_fields_ok(f"x-0-{build[0]}"):
+        if build and not wheel_head_project(f"x-0-{build[0]}"):
             return _NOT_PROJECT
         try:
             return True, Version(version_part)
