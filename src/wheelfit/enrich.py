@@ -235,13 +235,15 @@ def _detect(
     return native, evidence, needs
 
 
-def _from_sdist(index: PackageIndex, sdist: DistFile) -> tuple[bool | None, list[str]]:
-    def wanted(member: str) -> bool:
-        parts = PurePosixPath(member).parts
-        return len(parts) == 2 and parts[1] in _SDIST_FILES
+def _is_build_file(member: str) -> bool:
+    """An sdist's top-level pyproject.toml, setup.py or setup.cfg."""
+    parts = PurePosixPath(member).parts
+    return len(parts) == 2 and parts[1] in _SDIST_FILES
 
+
+def _from_sdist(index: PackageIndex, sdist: DistFile) -> tuple[bool | None, list[str]]:
     try:
-        members = index.sdist_members(sdist, wanted)
+        members = index.sdist_members(sdist, _is_build_file)
     except IndexFault as fault:
         return None, [f"sdist not readable: {fault.message}"]
     if not members:

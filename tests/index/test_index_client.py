@@ -295,6 +295,20 @@ def test_sdist_members_of_a_tarball(client_for: type[IndexClient], server: Index
     assert found == {"foo-1.0/pyproject.toml": b"[project]\n", "foo-1.0/setup.py": b"x"}
 
 
+def test_an_sdist_asked_twice_for_the_same_members_is_read_once(
+    client_for: type[IndexClient], server: IndexServer
+) -> None:
+    index = publish(server, "foo", {SDIST: sdist_tar("foo-1.0", {"setup.py": b"x"})})
+    client = client_for([index])
+
+    def top_level(path: str) -> bool:
+        return path.count("/") == 1
+
+    first = client.sdist_members(_file(client, "foo", SDIST), top_level)
+    assert client.sdist_members(_file(client, "foo", SDIST), top_level) == first
+    assert len(server.hits_for(f"/files/{SDIST}")) == 1
+
+
 def test_sdist_members_of_a_zip(client_for: type[IndexClient], server: IndexServer) -> None:
     index = publish(server, "foo", {"foo-1.0.zip": sdist_zip("foo-1.0", {"setup.cfg": b"[x]"})})
     client = client_for([index])

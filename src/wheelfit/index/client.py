@@ -103,7 +103,7 @@ class IndexClient:
         self._max_workers = max(1, max_workers)
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
-        self._futures: dict[tuple[str, ...], Future[object]] = {}
+        self._futures: dict[tuple[object, ...], Future[object]] = {}
         self._hits: list[bool] = []
 
     # --- PackageIndex --------------------------------------------------------------------------
@@ -132,8 +132,11 @@ class IndexClient:
         links, absolute paths and `..` are skipped) and the result is keyed by that name.
 
         None when the file is not an sdist, or a zip sdist's server refuses range requests.
+        Read once per run for the same file and the same `wanted` function (both targets
+        ask for the same sdist's build files).
         """
-        return self._files.members(file, wanted, max_member_bytes)
+        key = ("sdist", file.url, file.hash() or "", wanted, max_member_bytes)
+        return self._once(key, lambda: self._files.members(file, wanted, max_member_bytes))
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching these projects' pages in the background."""
@@ -184,7 +187,7 @@ class IndexClient:
 
     # --- once-per-run futures ------------------------------------------------------------------
 
-    def _once(self, key: tuple[str, ...], work: Callable[[], _T]) -> _T:
+    def _once(self, key: tuple[object, ...], work: Callable[[], _T]) -> _T:
         with self._lock:
             future = self._futures.get(key)
             owner = future is None
