@@ -9,44 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from formats.schema_check import assert_valid_report
+from case_runner import CASES, CASES_DIR, run_case
 from loopback import FileIndex, LoopbackIndex
-from wheelfit.formats import render
-from wheelfit.index.client import open_index
 from wheelfit.model import Report
-from wheelfit.run import build_request, load_inputs
 
-CASES_DIR = Path(__file__).resolve().parent / "cases"
-CASES = sorted(CASES_DIR.glob("*.yaml"))
 # Cases without an upload-time cut-off also hold on an HTML-only index (no PEP 700 fields).
 HTML_CASES = [c for c in CASES if "exclude_newer" not in c.read_text()]
-
-
-def case_options(case: dict[str, Any], index_url: str) -> dict[str, Any]:
-    """The CLI options a case's `options` stand for (shared with tests/test_pinned.py)."""
-    opts = dict(case.get("options") or {})
-    return {
-        "python": opts.get("python", "3.12"), "arch": opts.get("arch", "x86_64"),
-        "targets": tuple(opts.get("targets") or ("slim", "alpine")),
-        "exclude_newer": opts.get("exclude_newer"), "pre": opts.get("pre", False),
-        "only_binary": tuple(opts.get("only_binary") or ()),
-        "no_binary": tuple(opts.get("no_binary") or ()), "index_url": index_url,
-    }
-
-
-def run_case(case: dict[str, Any], index_url: str, tmp_path: Path) -> Report:
-    """Write the case's input, check it against `index_url`, return the report."""
-    req = tmp_path / "requirements.txt"
-    req.write_text(case["input"])
-    options = case_options(case, index_url)
-    specs, _ = load_inputs([req], options)
-    request = build_request(specs[0], options)
-    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
-        from wheelfit.check import check
-
-        report = check(request, index)
-    assert_valid_report(render(report, "json"))
-    return report
 
 
 def assert_matches(report: Report, case: dict[str, Any]) -> None:

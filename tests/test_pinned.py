@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from case_runner import case_options
 from loopback import LoopbackIndex
-from test_cases import case_options
 from wheelfit import check as check_module
 from wheelfit import pinned
 from wheelfit import resolve as resolve_module
