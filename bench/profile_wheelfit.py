@@ -133,7 +133,7 @@ def inner_memory(argv: list[str], top: int) -> None:
     import tracemalloc
 
     tracemalloc.start(1)
-    import wheelfit.enrich as enrich_module
+    import wheelfit.pipeline.enrich as enrich_module
 
     original = enrich_module.enrich
     taken: dict[str, object] = {}

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from formats.schema_check import assert_valid_report
+from wheelfit.commands.check import build_request, load_inputs
 from wheelfit.formats import render
 from wheelfit.index.client import open_index
 from wheelfit.model import Report
-from wheelfit.run import build_request, load_inputs
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASES = sorted(CASES_DIR.glob("*.yaml"))
@@ -39,7 +39,7 @@ def run_case(case: dict[str, Any], index_url: str, tmp_path: Path) -> Report:
     specs, _ = load_inputs([req], options)
     request = build_request(specs[0], options)
     with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
-        from wheelfit.check import check
+        from wheelfit.pipeline.check import check
 
         report = check(request, index)
     assert_valid_report(render(report, "json"))

@@ -7,9 +7,9 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from wheelfit.catalog import ProjectCatalog
+from wheelfit.compat.targets import default_targets
 from wheelfit.model import DistFile, ProjectPage
-from wheelfit.targets import default_targets
+from wheelfit.resolve.catalog import ProjectCatalog
 
 VERSIONS = ["0.9", "1.0", "1.0.0", "1.0+cpu", "1.0+gpu", "1.0.1", "1.0rc1", "1.0.post1",
             "1!1.0", "1!1.0+a", "2.0", "2.0.dev3", "10.0"]

@@ -47,7 +47,7 @@ def test_version_imports_click_and_nothing_of_the_check() -> None:
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass")
     assert "click" in modules
     heavy = NETWORK | PARSERS | {"yaml", "tomllib", "packaging", "resolvelib",
-                                 "concurrent", "wheelfit.run", "wheelfit.model"}
+                                 "concurrent", "wheelfit.commands.check", "wheelfit.model"}
     assert loaded(modules, heavy) == []
     # pathlib (and the urllib.parse it loads) waits for a path argument, unless the
     # interpreter itself loads it at startup here.
@@ -79,15 +79,16 @@ def test_check_path_loads_the_mapping_without_yaml(fmt: str) -> None:
     """What `wheelfit check` imports besides the index client: no PyYAML (the bundled
     mapping is read from its JSON twin), no terminal view, fleet table or policy rules."""
     modules = imported_after(
-        "import wheelfit.run, wheelfit.enrich, wheelfit.estimate, wheelfit.recommend\n"
+        "import wheelfit.commands.check, wheelfit.pipeline.enrich\n"
+        "import wheelfit.sizing.estimate, wheelfit.sizing.recommend\n"
         "from wheelfit.formats import renderer\n"
         f"renderer({fmt!r})\n"
-        "from wheelfit.mapping import load_mapping\n"
+        "from wheelfit.buildneeds.mapping import load_mapping\n"
         "assert load_mapping().project('psycopg2') is not None\n"
-        "from wheelfit.run import _releases\n"
+        "from wheelfit.commands.check import _releases\n"
         "_releases('3.12', {})")
-    heavy = PARSERS | {"yaml", "wheelfit.formats.terminal", "wheelfit.fleet",
-                       "wheelfit.policy", "optparse", "configparser"}
+    heavy = PARSERS | {"yaml", "wheelfit.formats.terminal", "wheelfit.formats.fleet",
+                       "wheelfit.commands.fail_on", "optparse", "configparser"}
     assert loaded(modules, heavy) == []
 
 

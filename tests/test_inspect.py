@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from wheelfit.errors import UsageError
-from wheelfit.inspect import (
+from wheelfit.compat.matrix import (
     PYTHONS,
     first_musllinux,
     inspect_dict,
@@ -15,6 +14,7 @@ from wheelfit.inspect import (
     pick_version,
     render_inspect,
 )
+from wheelfit.errors import UsageError
 from wheelfit.model import DistFile, ProjectPage
 
 NUMPY = [

@@ -41,7 +41,7 @@ def test_installed_wheel_loads_its_own_mapping(wheel: Path, tmp_path: Path) -> N
     site = str(target)
     code = (
         f"import sys; sys.path.insert(0, {site!r});"
-        "import wheelfit.mapping as m, wheelfit.sizes as s;"
+        "import wheelfit.buildneeds.mapping as m, wheelfit.sizing.sizes as s;"
         "from wheelfit.formats.schema import schema_text;"
         f"assert m.__file__.startswith({site!r}), m.__file__;"
         "mp = m.load_mapping();"

@@ -1,4 +1,4 @@
-"""The fast path for fully pinned inputs (`wheelfit.pinned`) against the resolver.
+"""The fast path for fully pinned inputs (`wheelfit.resolve.pinned`) against the resolver.
 
 Whatever the input, `resolve_pinned` either declines (None) or returns exactly the `Outcome`
 `resolve()` returns: same names, verdicts, `requested_by`, `direct`, "dependencies unknown"
@@ -21,17 +21,17 @@ import yaml
 
 from case_runner import case_options
 from loopback import LoopbackIndex
-from wheelfit import check as check_module
-from wheelfit import pinned
-from wheelfit import resolve as resolve_module
-from wheelfit.catalog import ProjectCatalog
-from wheelfit.check import CheckRequest, check, policies, target_requirements
+from wheelfit.commands.check import build_request, load_inputs
 from wheelfit.index.base import PackageIndex
 from wheelfit.index.client import open_index
 from wheelfit.model import Report, Target
-from wheelfit.pinned import resolve_pinned
-from wheelfit.resolve import Outcome, resolve
-from wheelfit.run import build_request, load_inputs
+from wheelfit.pipeline import check as check_module
+from wheelfit.pipeline.check import CheckRequest, check, policies, target_requirements
+from wheelfit.resolve import pinned
+from wheelfit.resolve import resolver as resolve_module
+from wheelfit.resolve.catalog import ProjectCatalog
+from wheelfit.resolve.pinned import resolve_pinned
+from wheelfit.resolve.resolver import Outcome, resolve
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data" / "pinned"

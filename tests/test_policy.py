@@ -7,9 +7,7 @@ from dataclasses import replace
 import pytest
 
 from formats.canned import both, clean, conflict, service, slim_only
-from wheelfit.errors import ExitCode, UsageError
-from wheelfit.model import Status, Verdict
-from wheelfit.policy import (
+from wheelfit.commands.fail_on import (
     CONDITIONS,
     Rule,
     check_targets,
@@ -18,6 +16,8 @@ from wheelfit.policy import (
     parse_rules,
     rules_help,
 )
+from wheelfit.errors import ExitCode, UsageError
+from wheelfit.model import Status, Verdict
 
 
 @pytest.mark.parametrize(("text", "expected"), [

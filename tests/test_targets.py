@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from packaging.tags import Tag
 
+from wheelfit.compat.targets import make_target, marker_environment, platform_tags, supported_tags
 from wheelfit.errors import UsageError
 from wheelfit.model import Variant
-from wheelfit.targets import make_target, marker_environment, platform_tags, supported_tags
 
 
 def test_alpine_platforms_are_musllinux_descending_then_linux() -> None:

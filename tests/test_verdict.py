@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
+from wheelfit.compat.select import Policy, parse_upload_cutoff, rank_versions
+from wheelfit.compat.targets import make_target
 from wheelfit.model import DistFile, Variant
-from wheelfit.targets import make_target
-from wheelfit.verdict import Policy, parse_upload_cutoff, rank_versions
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "verdict_cases.yaml").read_text())
 

@@ -8,7 +8,7 @@ version, ask pip which file it would install for exactly `NAME==VERSION` on that
         --only-binary=:all: --platform P1 --platform P2 ... --python-version X.Y.Z \
         --implementation cp --abi cpXY --target DIR --index-url URL NAME==VERSION
 
-The platform list is `wheelfit.targets.platform_tags(target)`: every tag the target image
+The platform list is `wheelfit.compat.targets.platform_tags(target)`: every tag the target image
 accepts, most specific first, ending with `linux_<arch>`. pip uses exactly the platforms it is
 given (it only widens the legacy `manylinux2014`/`manylinux2010` aliases), so a single
 `--platform musllinux_1_2_x86_64` would reject `musllinux_1_1` wheels and a single
@@ -51,8 +51,8 @@ from pathlib import Path
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
+from wheelfit.compat.targets import make_target, platform_tags
 from wheelfit.model import Variant
-from wheelfit.targets import make_target, platform_tags
 
 HERE = Path(__file__).resolve().parent
 VENV_BIN = HERE.parent / ".venv" / "bin"

@@ -154,7 +154,7 @@ class Env:
     libc: str  # "2.41" / "1.2"
 
     def platforms(self) -> list[str]:
-        """Platform tags best first, as on that image (same order as wheelfit.targets)."""
+        """Platform tags best first, as on that image (same order as wheelfit.compat.targets)."""
         major, minor = (int(x) for x in self.libc.split(".")[:2])
         out: list[str] = []
         if self.family == "musllinux":

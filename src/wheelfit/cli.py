@@ -132,7 +132,7 @@ def cli() -> None:
 
 
 def _fail_on_help() -> str:
-    from wheelfit.policy import rules_help
+    from wheelfit.commands.fail_on import rules_help
 
     return "Exit 1 when a rule trips, e.g. alpine:source-build. " + rules_help()
 
@@ -158,7 +158,7 @@ def _fail_on_help() -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Only what needs attention and the summary.")
 def check(inputs: tuple[Path, ...], **options: Any) -> None:
     """Check dependency files against python:slim and python:alpine."""
-    from wheelfit.run import run_check
+    from wheelfit.commands.check import run_check
 
     if not inputs and not options["recursive"]:
         raise click.UsageError("give at least one dependency file, e.g. "
@@ -181,7 +181,7 @@ def check(inputs: tuple[Path, ...], **options: Any) -> None:
 @input_options
 def dockerfile(input_path: Path, **options: Any) -> None:
     """Print a Dockerfile for the recommended (or chosen) variant."""
-    from wheelfit.run import run_dockerfile
+    from wheelfit.commands.check import run_dockerfile
 
     try:
         click.echo(run_dockerfile(input_path, options), nl=False)
@@ -197,7 +197,7 @@ def dockerfile(input_path: Path, **options: Any) -> None:
               show_default=True, help="Output format.")
 def inspect_command(project: str, version: str | None, **options: Any) -> None:
     """Wheel availability of PROJECT[==VERSION] over Pythons, libcs and arches."""
-    from wheelfit.run import run_inspect
+    from wheelfit.commands.check import run_inspect
 
     if "==" in project and version is None:
         project, version = project.split("==", 1)
@@ -224,7 +224,7 @@ def mapping() -> None:
 @click.argument("path", type=_PathType())
 def mapping_validate(path: Path) -> None:
     """Check a mapping file against the schema."""
-    from wheelfit.mapping import load_mapping
+    from wheelfit.buildneeds.mapping import load_mapping
 
     try:
         loaded = load_mapping(path)

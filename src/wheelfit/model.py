@@ -116,7 +116,7 @@ class ProjectPage:
     def from_files(cls, name: str, files: tuple[DistFile, ...],
                    index_urls: tuple[str, ...] = ()) -> ProjectPage:
         """A page from a flat file list (files whose names are not the project's drop out)."""
-        from wheelfit.verdict import group_files
+        from wheelfit.compat.select import group_files
 
         return cls(name, group_files(files, name), index_urls)
 

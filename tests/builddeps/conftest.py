@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wheelfit.mapping import ApkMapping, bundled_mapping
+from wheelfit.buildneeds.mapping import ApkMapping, bundled_mapping
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "builddeps"
 REPO = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from wheelfit.builddeps import (
+from wheelfit.buildneeds.builddeps import (
     ALPINE_PACKAGE_CAVEAT,
     Commands,
     aggregate_commands,
@@ -12,7 +12,7 @@ from wheelfit.builddeps import (
     build_needs,
     expand_uses,
 )
-from wheelfit.mapping import ApkMapping, parse_document
+from wheelfit.buildneeds.mapping import ApkMapping, parse_document
 from wheelfit.model import BuildNeeds
 
 from .test_mapping import MINIMAL

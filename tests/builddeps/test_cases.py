@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
-from wheelfit.builddeps import build_needs
-from wheelfit.mapping import ApkMapping
+from wheelfit.buildneeds.builddeps import build_needs
+from wheelfit.buildneeds.mapping import ApkMapping
 
 from .conftest import DATA
 

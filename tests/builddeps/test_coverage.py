@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from wheelfit.mapping import ApkMapping
+from wheelfit.buildneeds.mapping import ApkMapping
 
 from .conftest import DATA, SHARED
 

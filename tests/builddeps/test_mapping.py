@@ -13,8 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wheelfit.errors import MappingError
-from wheelfit.mapping import (
+from wheelfit.buildneeds.mapping import (
     ApkMapping,
     bundled_mapping,
     bundled_path,
@@ -23,6 +22,7 @@ from wheelfit.mapping import (
     parse_document,
     soname_stem,
 )
+from wheelfit.errors import MappingError
 
 MINIMAL: dict[str, Any] = {
     "schema_version": 1,
@@ -145,11 +145,12 @@ def test_json_twin_holds_the_yaml_data() -> None:
 
 def test_bundled_mapping_falls_back_to_the_yaml(monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path) -> None:
-    monkeypatch.setattr("wheelfit.mapping.compact_path", lambda: tmp_path / "missing.json")
+    monkeypatch.setattr("wheelfit.buildneeds.mapping.compact_path",
+                        lambda: tmp_path / "missing.json")
     assert bundled_mapping.__wrapped__() == bundled_mapping()
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
-    monkeypatch.setattr("wheelfit.mapping.compact_path", lambda: bad)
+    monkeypatch.setattr("wheelfit.buildneeds.mapping.compact_path", lambda: bad)
     with pytest.raises(MappingError, match=r"^apk-mapping\.json: not valid JSON"):
         bundled_mapping.__wrapped__()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from wheelfit.mapping import ApkMapping, AptNames, BuildSpec
+from wheelfit.buildneeds.mapping import ApkMapping, AptNames, BuildSpec
 
 from .conftest import DATA, SHARED
 

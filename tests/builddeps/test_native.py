@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from wheelfit.mapping import ApkMapping
-from wheelfit.native import (
+from wheelfit.buildneeds.mapping import ApkMapping
+from wheelfit.buildneeds.native import (
     libraries_from_wheel_entries,
     native_from_pyproject,
     native_from_setup,

@@ -64,7 +64,7 @@ class Target:
     arch: str
 
     def platforms(self) -> list[str]:
-        """Platform tags, best first (the same list wheelfit.targets builds)."""
+        """Platform tags, best first (the same list wheelfit.compat.targets builds)."""
         out: list[str] = []
         if self.variant == "alpine":
             out += [f"musllinux_{MUSL[0]}_{m}_{self.arch}" for m in range(MUSL[1], -1, -1)]

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
+from wheelfit.compat.targets import make_target
 from wheelfit.model import BuildNeeds, PackageResult, Report, Status, Target, Variant, Verdict
-from wheelfit.targets import make_target
 
 CASES = Path(__file__).parent.parent / "data" / "estimate"
 MB = 1_000_000

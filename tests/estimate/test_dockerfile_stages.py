@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from estimate_factory import package, report, targets, verdict
 
-from wheelfit.dockerfile import dockerfile
 from wheelfit.errors import UsageError
-from wheelfit.estimate import VARIANTS
+from wheelfit.formats.dockerfile import dockerfile
 from wheelfit.model import Report
+from wheelfit.sizing.estimate import VARIANTS
 
 APT_BUILD = {"build-essential", "libpq-dev"}
 APK_BUILD = {"build-base", "libpq-dev", "cargo"}

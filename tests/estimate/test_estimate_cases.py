@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from estimate_factory import case_report, load_cases
 
-from wheelfit import recommend as rec
-from wheelfit.estimate import estimate
 from wheelfit.model import VariantEstimate
-from wheelfit.recommend import recommend
+from wheelfit.sizing import recommend as rec
+from wheelfit.sizing.estimate import estimate
+from wheelfit.sizing.recommend import recommend
 
 CASES = load_cases("cases.yaml")
 NOTES = {"stack": rec.THREAD_STACK, "resolver": rec.DNS, "malloc": rec.MALLOC,

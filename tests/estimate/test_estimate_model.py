@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from estimate_factory import MB, package, report, targets, verdict
 
-from wheelfit.estimate import (
+from wheelfit.model import Estimate, VariantEstimate
+from wheelfit.sizing.estimate import (
     ALPINE,
     ALPINE_CLEANUP,
     ALPINE_MULTISTAGE,
@@ -14,7 +15,6 @@ from wheelfit.estimate import (
     estimate,
     system_packages,
 )
-from wheelfit.model import Estimate, VariantEstimate
 
 
 def _variant(result: Estimate, name: str) -> VariantEstimate:

@@ -6,7 +6,8 @@ from estimate_factory import package, report, targets, verdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wheelfit.estimate import (
+from wheelfit.model import PackageResult, Report, Target, Verdict
+from wheelfit.sizing.estimate import (
     ALPINE,
     ALPINE_CLEANUP,
     ALPINE_MULTISTAGE,
@@ -14,8 +15,7 @@ from wheelfit.estimate import (
     SLIM_MULTISTAGE,
     estimate,
 )
-from wheelfit.model import PackageResult, Report, Target, Verdict
-from wheelfit.recommend import recommend
+from wheelfit.sizing.recommend import recommend
 
 APK = ["libpq-dev", "libffi-dev", "openssl-dev", "cargo", "gfortran", "openblas-dev", "zlib-dev",
        "linux-headers", "unknown-dev"]

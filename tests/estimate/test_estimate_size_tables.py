@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from estimate_factory import targets
 
-from wheelfit import sizes
+from wheelfit.compat.targets import ALPINE_MUSL, DEBIAN_GLIBC, make_target
 from wheelfit.model import Variant
-from wheelfit.targets import ALPINE_MUSL, DEBIAN_GLIBC, make_target
+from wheelfit.sizing import sizes
 
 
 def test_every_base_row_has_a_basis_source_and_date() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from estimate_factory import package, report, verdict
 
-from wheelfit import recommend as rec
-from wheelfit.estimate import estimate
 from wheelfit.model import PackageResult, Recommendation
+from wheelfit.sizing import recommend as rec
+from wheelfit.sizing.estimate import estimate
 
 
 def _recommend(*packages: PackageResult) -> Recommendation:

@@ -9,6 +9,7 @@ recommendation. The others cover one situation each.
 
 from __future__ import annotations
 
+from wheelfit.compat.targets import make_target
 from wheelfit.model import (
     Alternative,
     BuildNeeds,
@@ -26,7 +27,6 @@ from wheelfit.model import (
     VariantEstimate,
     Verdict,
 )
-from wheelfit.targets import make_target
 
 SLIM = make_target(Variant.SLIM, "3.12", "x86_64", "trixie")
 ALPINE = make_target(Variant.ALPINE, "3.12", "x86_64", alpine="3.24")

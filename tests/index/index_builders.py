@@ -15,7 +15,7 @@ from typing import Any
 
 from index_server import IndexServer
 
-from wheelfit.index.rangezip import Chunk
+from wheelfit.index.parse.rangezip import Chunk
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from packaging.utils import parse_wheel_filename
 
-from wheelfit.index.filenames import is_project_file, project_of, wheel_project
+from wheelfit.compat.filenames import is_project_file, project_of, wheel_project
 
 
 @pytest.mark.parametrize(

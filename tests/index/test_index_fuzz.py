@@ -18,10 +18,10 @@ from index_builders import BytesSource, metadata, sdist_tar, to_zip64, wheel
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.base import CoreMetadata
 from wheelfit.index.limits import Limits
-from wheelfit.index.metadata import parse_core_metadata, sdist_metadata_is_static
-from wheelfit.index.pages import parse_html_page, parse_json_page, parse_page
+from wheelfit.index.parse.metadata import parse_core_metadata, sdist_metadata_is_static
+from wheelfit.index.parse.pages import parse_html_page, parse_json_page, parse_page
+from wheelfit.index.parse.rangezip import entries_from_tail
 from wheelfit.index.rangefetch import read_wheel_metadata
-from wheelfit.index.rangezip import entries_from_tail
 from wheelfit.index.sdist import tar_members
 from wheelfit.model import DistFile
 

@@ -7,7 +7,7 @@ from index_builders import metadata
 
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.base import CoreMetadata
-from wheelfit.index.metadata import parse_core_metadata, sdist_metadata_is_static
+from wheelfit.index.parse.metadata import parse_core_metadata, sdist_metadata_is_static
 
 
 def test_fields_wheelfit_uses_are_read() -> None:

@@ -15,14 +15,14 @@ import pytest
 from index_builders import json_page
 from packaging.version import Version
 
+from wheelfit.compat.filenames import is_project_file
+from wheelfit.compat.select import group_files
 from wheelfit.errors import IndexResponseError
-from wheelfit.index import pages
 from wheelfit.index.cache import Store
-from wheelfit.index.filenames import is_project_file
-from wheelfit.index.pagerows import PageVersions, dist_groups, row_of
+from wheelfit.index.parse import pages
+from wheelfit.index.parse.pagerows import PageVersions, dist_groups, row_of
 from wheelfit.index.parsed import PageMemo, encode, encode_rows
 from wheelfit.model import DistFile
-from wheelfit.verdict import group_files
 
 PAGE = "https://index.example/simple/foo-bar/"
 PROJECT = "foo-bar"

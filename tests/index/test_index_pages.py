@@ -8,7 +8,7 @@ import pytest
 from index_builders import html_page, json_page
 
 from wheelfit.errors import IndexResponseError
-from wheelfit.index.pages import parse_html_page, parse_json_page, parse_page
+from wheelfit.index.parse.pages import parse_html_page, parse_json_page, parse_page
 
 PAGE = "https://index.example/simple/foo-bar/"
 WHEEL = "foo_bar-1.0-py3-none-any.whl"

@@ -13,6 +13,7 @@ from index_builders import BytesSource, metadata, to_zip64, wheel
 
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
+from wheelfit.index.parse.rangezip import entries_from_tail, metadata_entry
 from wheelfit.index.rangefetch import (
     read_directory,
     read_member,
@@ -20,7 +21,6 @@ from wheelfit.index.rangefetch import (
     read_wheel_metadata,
     wheel_metadata,
 )
-from wheelfit.index.rangezip import entries_from_tail, metadata_entry
 
 META = metadata("foo", "1.0", requires=["bar>=2"])
 SMALL = Limits(tail_bytes=4096)

@@ -146,7 +146,8 @@ def escaping_tar(top: str, absolute: Path) -> bytes:
 # bigger than the CLI), so it is only the fallback where /proc is missing.
 RUNNER = """
 import json, resource, sys
-import requests, wheelfit.check, wheelfit.enrich, wheelfit.index.client, wheelfit.mapping
+import requests, wheelfit.pipeline.check, wheelfit.pipeline.enrich, wheelfit.index.client
+import wheelfit.buildneeds.mapping
 from wheelfit.cli import main
 
 def peak_kib():

@@ -24,14 +24,14 @@ from concurrent.futures import Future
 
 from packaging.utils import canonicalize_name
 
+from wheelfit.compat.filenames import project_of
 from wheelfit.errors import IndexFault, IndexResponseError, OfflineMiss
-from wheelfit.index import metadata as md
 from wheelfit.index import rangefetch, sdist
 from wheelfit.index.base import CoreMetadata, ZipEntry
 from wheelfit.index.cache import OFFLINE_HINT, Store, immutable_key
-from wheelfit.index.filenames import project_of
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
+from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url

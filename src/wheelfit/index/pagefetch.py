@@ -19,7 +19,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from wheelfit.errors import OfflineMiss
-from wheelfit.index import pages
 from wheelfit.index.cache import (
     CREDENTIALS_IN_BODY,
     OFFLINE_HINT,
@@ -29,7 +28,8 @@ from wheelfit.index.cache import (
     kept_headers,
 )
 from wheelfit.index.http import Fetched, Transport
-from wheelfit.index.pagerows import RowGroups, dist_groups, dist_of, row_of
+from wheelfit.index.parse import pages
+from wheelfit.index.parse.pagerows import RowGroups, dist_groups, dist_of, row_of
 from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url

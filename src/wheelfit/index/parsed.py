@@ -32,7 +32,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.index.cache import ENVELOPE_SIZE, Store, envelope_length
-from wheelfit.index.pagerows import Row, row_of
+from wheelfit.index.parse.pagerows import Row, row_of
 from wheelfit.index.urls import split_credentials, strip_credentials
 from wheelfit.model import DistFile
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.base import ZipEntry
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
-from wheelfit.index.rangezip import (
+from wheelfit.index.parse.rangezip import (
     CentralEntry,
     Chunk,
     NeedBytesFrom,

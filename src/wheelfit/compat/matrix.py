@@ -15,10 +15,10 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from wheelfit.compat.select import ParsedFile, Policy, parse_file, rank_versions
+from wheelfit.compat.targets import ALPINE_MUSL, ARCHES, DEBIAN_GLIBC, make_target
 from wheelfit.errors import UsageError
 from wheelfit.model import DistFile, ProjectPage, Status, Variant
-from wheelfit.targets import ALPINE_MUSL, ARCHES, DEBIAN_GLIBC, make_target
-from wheelfit.verdict import ParsedFile, Policy, parse_file, rank_versions
 
 PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 FAMILIES = {"manylinux": Variant.SLIM, "musllinux": Variant.ALPINE}

@@ -22,8 +22,8 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from wheelfit.compat.targets import tag_priority
 from wheelfit.model import DistFile, Status, Target, Verdict
-from wheelfit.targets import tag_priority
 
 _SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
 _BUILD_TAG = re.compile(r"^(\d+)(.*)$")

@@ -24,9 +24,9 @@ from itertools import chain, islice
 
 from packaging.specifiers import SpecifierSet
 
-from wheelfit.catalog import Cand, ProjectCatalog, Req, is_pinned
 from wheelfit.model import Verdict
-from wheelfit.resolve import MAX_ROUNDS, Outcome, record
+from wheelfit.resolve.catalog import Cand, ProjectCatalog, Req, is_pinned
+from wheelfit.resolve.resolver import MAX_ROUNDS, Outcome, record
 
 # (requirement, the candidate that asked for it; None for the input's own requirements)
 _Info = tuple[Req, Cand | None]

@@ -1,6 +1,6 @@
 """Source-build needs from the apk/apt mapping, and the install commands they add up to.
 
-Pure functions over a loaded `ApkMapping` (see `wheelfit.mapping`): no I/O.
+Pure functions over a loaded `ApkMapping` (see `wheelfit.buildneeds.mapping`): no I/O.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wheelfit.mapping import ApkMapping, BuildSpec
+from wheelfit.buildneeds.mapping import ApkMapping, BuildSpec
 from wheelfit.model import Alternative, BuildNeeds
 
 ALPINE_PACKAGE_CAVEAT = (

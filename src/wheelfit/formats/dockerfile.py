@@ -11,8 +11,10 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
+from wheelfit.compat.targets import image_tag
 from wheelfit.errors import UsageError
-from wheelfit.estimate import (
+from wheelfit.model import Report, Target, Variant
+from wheelfit.sizing.estimate import (
     ALPINE,
     ALPINE_CLEANUP,
     ALPINE_MULTISTAGE,
@@ -23,8 +25,6 @@ from wheelfit.estimate import (
     SystemPackages,
     system_packages,
 )
-from wheelfit.model import Report, Target, Variant
-from wheelfit.targets import image_tag
 
 VIRTUAL = ".build-deps"
 WHEELS = "/wheels"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name, parse_sdist_filename
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.index.filenames import is_project_file, tags_valid, wheel_head_project
+from wheelfit.compat.filenames import is_project_file, tags_valid, wheel_head_project
 from wheelfit.model import DistFile
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ class PageVersions:
     def _careful(self, filename: str) -> tuple[bool, Version | None]:
         if not is_project_file(filename, self.project):
             return _NOT_PROJECT
-        from wheelfit.verdict import parse_file
+        from wheelfit.compat.select import parse_file
 
         parsed = parse_file(DistFile(filename=filename, url=""), self.project)
         return True, parsed.version if parsed else None

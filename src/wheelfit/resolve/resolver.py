@@ -16,7 +16,8 @@ from resolvelib import AbstractProvider, BaseReporter, Resolver
 from resolvelib.resolvers import ResolutionImpossible, ResolutionTooDeep
 from resolvelib.structs import RequirementInformation
 
-from wheelfit.catalog import (
+from wheelfit.model import Verdict
+from wheelfit.resolve.catalog import (
     Cand,
     ProjectCatalog,
     Req,
@@ -24,7 +25,6 @@ from wheelfit.catalog import (
     make_req,
     split_identifier,
 )
-from wheelfit.model import Verdict
 
 __all__ = [
     "Cand",

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from wheelfit.compat.targets import image_tag
 from wheelfit.model import Estimate, Report, Status, Target, Variant, VariantEstimate, Verdict
-from wheelfit.sizes import (
+from wheelfit.sizing.sizes import (
     MB,
     TOOLCHAIN,
     ZERO,
@@ -23,7 +24,6 @@ from wheelfit.sizes import (
     distro_of,
     system_size,
 )
-from wheelfit.targets import image_tag
 
 SLIM, SLIM_MULTISTAGE = "slim", "slim-multistage"
 ALPINE, ALPINE_CLEANUP, ALPINE_MULTISTAGE = "alpine", "alpine-cleanup", "alpine-multistage"

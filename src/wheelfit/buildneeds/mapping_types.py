@@ -1,7 +1,7 @@
 """The apk/apt mapping's data model: the frozen dataclasses `mapping.py` validates into.
 
-Kept apart from the validation and loading code (`wheelfit.mapping`, which re-exports every
-name here) so that each module stays small; see that module for the file's schema.
+Kept apart from the validation and loading code (`wheelfit.buildneeds.mapping`, which
+re-exports every name here) so that each module stays small; see that module for the file's schema.
 """
 
 from __future__ import annotations

@@ -42,8 +42,7 @@ from typing import Any, Protocol, TypeVar
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from wheelfit.errors import MappingError
-from wheelfit.mapping_types import (
+from wheelfit.buildneeds.mapping_types import (
     ALTERNATIVE_KINDS,
     SCHEMA_VERSION,
     AlpinePackage,
@@ -56,6 +55,7 @@ from wheelfit.mapping_types import (
     VersionOverride,
     soname_stem,
 )
+from wheelfit.errors import MappingError
 from wheelfit.model import Alternative
 
 __all__ = [
@@ -310,13 +310,13 @@ def bundled_path() -> Readable:
     packaged = importlib.resources.files("wheelfit") / "data" / "apk-mapping.yaml"
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "apk-mapping.yaml"
+    return Path(__file__).resolve().parents[3] / "data" / "apk-mapping.yaml"
 
 
 def compact_path() -> Path:
     """`wheelfit/data/apk-mapping.json`: the bundled YAML's data, written by
     tools/gen_mapping.py next to the package (so editable installs have it too)."""
-    return Path(__file__).with_name("data") / "apk-mapping.json"
+    return Path(__file__).parents[1] / "data" / "apk-mapping.json"
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
-from wheelfit.mapping import ApkMapping
+from wheelfit.buildneeds.mapping import ApkMapping
 from wheelfit.model import BuildNeeds
 
 if sys.version_info >= (3, 11):

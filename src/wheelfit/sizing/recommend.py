@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wheelfit.estimate import (
+from wheelfit.model import Estimate, Recommendation, Report, Status, VariantEstimate
+from wheelfit.sizing.estimate import (
     ALPINE,
     ALPINE_MULTISTAGE,
     SLIM,
     SLIM_MULTISTAGE,
 )
-from wheelfit.model import Estimate, Recommendation, Report, Status, VariantEstimate
 
 # Alpine wins on size alone only when it saves this much (both conditions).
 SIZE_WIN_MB = 25.0

@@ -123,7 +123,7 @@ def _read_data(name: str) -> str:
     """A packaged table: read beside this module (importlib.resources when that fails, e.g.
     from a zip; it is not imported otherwise)."""
     try:
-        return (Path(__file__).with_name("data") / name).read_text(encoding="utf-8")
+        return (Path(__file__).parents[1] / "data" / name).read_text(encoding="utf-8")
     except OSError:
         from importlib.resources import files
 

@@ -14,12 +14,17 @@ from pathlib import PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.builddeps import aggregate_commands, alternatives, build_needs
-from wheelfit.catalog import ProjectCatalog
+from wheelfit.buildneeds.builddeps import aggregate_commands, alternatives, build_needs
+from wheelfit.buildneeds.mapping import ApkMapping
+from wheelfit.buildneeds.native import (
+    libraries_from_wheel_entries,
+    native_from_pyproject,
+    native_from_setup,
+    native_from_wheels,
+    needs_from_sonames,
+)
 from wheelfit.errors import IndexFault
-from wheelfit.estimate import keeps_system_packages
 from wheelfit.index.base import PackageIndex
-from wheelfit.mapping import ApkMapping
 from wheelfit.model import (
     Alternative,
     BuildNeeds,
@@ -32,13 +37,8 @@ from wheelfit.model import (
     Variant,
     Verdict,
 )
-from wheelfit.native import (
-    libraries_from_wheel_entries,
-    native_from_pyproject,
-    native_from_setup,
-    native_from_wheels,
-    needs_from_sonames,
-)
+from wheelfit.resolve.catalog import ProjectCatalog
+from wheelfit.sizing.estimate import keeps_system_packages
 
 _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
 
@@ -53,8 +53,8 @@ def enrich(
 ) -> Report:
     """Fill build needs, native evidence, alternatives, installed sizes, commands, and the
     estimate with its recommendation."""
-    from wheelfit.estimate import estimate
-    from wheelfit.recommend import recommend
+    from wheelfit.sizing.estimate import estimate
+    from wheelfit.sizing.recommend import recommend
 
     targets = {t.name: t for t in report.targets}
     vendored: dict[tuple[str, str], int] = {}
@@ -120,7 +120,7 @@ def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFi
     """The index's entry for the chosen file (only its own version's files are decoded)."""
     if not filename:
         return None
-    from wheelfit.verdict import parse_file
+    from wheelfit.compat.select import parse_file
 
     try:
         page = catalog.page(name)
@@ -291,7 +291,7 @@ def _merge(a: BuildNeeds, b: BuildNeeds) -> BuildNeeds:
 
 
 def _version(file: DistFile, name: str) -> str | None:
-    from wheelfit.verdict import parse_file
+    from wheelfit.compat.select import parse_file
 
     parsed = parse_file(file, name)
     return str(parsed.version) if parsed else None

@@ -23,9 +23,9 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from wheelfit.compat.filenames import is_project_file
 from wheelfit.errors import IndexResponseError
-from wheelfit.index.filenames import is_project_file
-from wheelfit.index.pagerows import (
+from wheelfit.index.parse.pagerows import (
     PageVersions,
     Row,
     RowGroups,

@@ -21,12 +21,12 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from wheelfit.compat.select import Candidate, Policy, best_candidate, candidate_order
+from wheelfit.compat.targets import marker_environment
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
-from wheelfit.targets import marker_environment
-from wheelfit.verdict import Candidate, Policy, best_candidate, candidate_order
 
 WARM_WORKERS = 8
 

@@ -11,6 +11,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from wheelfit.compat.select import Policy
 from wheelfit.errors import IndexUnreachable, InputFileError
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import (
@@ -23,9 +24,9 @@ from wheelfit.model import (
     Target,
     Verdict,
 )
-from wheelfit.pinned import resolve_pinned
 from wheelfit.redact import redact_url
-from wheelfit.resolve import (
+from wheelfit.resolve.pinned import resolve_pinned
+from wheelfit.resolve.resolver import (
     Outcome,
     ProjectCatalog,
     Req,
@@ -33,7 +34,6 @@ from wheelfit.resolve import (
     make_req,
     resolve,
 )
-from wheelfit.verdict import Policy
 
 NOT_REQUIRED = Verdict(Status.NOT_REQUIRED, reason="not needed on this target (markers)")
 
@@ -124,8 +124,8 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     )
     if not request.details:
         return report
-    from wheelfit.enrich import enrich
-    from wheelfit.mapping import load_mapping
+    from wheelfit.buildneeds.mapping import load_mapping
+    from wheelfit.pipeline.enrich import enrich
 
     report = enrich(report, {c.target.name: c for c in catalogs},
                     load_mapping(request.mapping_path), index)

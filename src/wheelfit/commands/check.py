@@ -13,18 +13,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wheelfit.check import CheckRequest, check
+from wheelfit.compat.select import parse_upload_cutoff
+from wheelfit.compat.targets import DEFAULT_PYTHON, default_targets
 from wheelfit.errors import ExitCode, UsageError
 from wheelfit.formats import render
 from wheelfit.model import DependencySpec, IndexOptions, Report
+from wheelfit.pipeline.check import CheckRequest, check
 from wheelfit.sources import load_spec
 from wheelfit.sources.index_config import resolve_index_options
-from wheelfit.targets import DEFAULT_PYTHON, default_targets
-from wheelfit.verdict import parse_upload_cutoff
 
 if TYPE_CHECKING:
+    from wheelfit.commands.fail_on import Rule
     from wheelfit.index.base import PackageIndex
-    from wheelfit.policy import Rule
 
 # How each lock or project format becomes the requirements file the Dockerfile installs.
 EXPORT_COMMANDS = {
@@ -135,8 +135,8 @@ def build_request(spec: DependencySpec, options: dict[str, Any]) -> CheckRequest
 def _releases(python: str, options: dict[str, Any]) -> tuple[str, str]:
     """--debian/--alpine, else the newest release the images were published with for this
     Python (python:3.8 images stopped at bookworm and alpine3.20), else trixie and 3.24."""
-    from wheelfit.sizes import newest_release
-    from wheelfit.targets import DEFAULT_ALPINE, DEFAULT_DEBIAN, parse_python
+    from wheelfit.compat.targets import DEFAULT_ALPINE, DEFAULT_DEBIAN, parse_python
+    from wheelfit.sizing.sizes import newest_release
 
     minor = parse_python(python)[0]
     debian = options.get("debian") or newest_release(minor, "slim") or DEFAULT_DEBIAN
@@ -200,7 +200,7 @@ def run_check(inputs: Sequence[Path], options: dict[str, Any]) -> ExitCode:
 
     rules: tuple[Rule, ...] = ()
     if options.get("fail_on"):
-        from wheelfit.policy import check_targets, parse_rules
+        from wheelfit.commands.fail_on import check_targets, parse_rules
 
         rules = parse_rules(options["fail_on"])
         check_targets(rules, options.get("targets") or ("slim", "alpine"))
@@ -238,14 +238,14 @@ def _color(options: dict[str, Any]) -> bool:
 def _evaluate(report: Report, rules: Sequence[Rule]) -> list[str]:
     if not rules:
         return []
-    from wheelfit.policy import evaluate
+    from wheelfit.commands.fail_on import evaluate
 
     return evaluate(report, rules)
 
 
 def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
                   view: dict[str, object]) -> str:
-    from wheelfit.fleet import render_fleet_text, render_service_table, summarise
+    from wheelfit.formats.fleet import render_fleet_text, render_service_table, summarise
 
     fleet = summarise(reports, notes)
     if fmt == "json":
@@ -265,7 +265,7 @@ def run_inspect(project: str, version: str | None, options: dict[str, Any]) -> s
     """`wheelfit inspect`: the wheel matrix of one project."""
     import json
 
-    from wheelfit.inspect import inspect_dict, inspect_project, render_inspect
+    from wheelfit.compat.matrix import inspect_dict, inspect_project, render_inspect
 
     merged, _ = resolve_index_options(_cli_index_options(options), IndexOptions(), os.environ)
     urls = tuple(dict.fromkeys([merged.index_url or "https://pypi.org/simple/",
@@ -286,7 +286,7 @@ def run_inspect(project: str, version: str | None, options: dict[str, Any]) -> s
 
 def run_dockerfile(path: Path, options: dict[str, Any]) -> str:
     """`wheelfit dockerfile`: a Dockerfile for the recommended or chosen variant."""
-    from wheelfit.dockerfile import dockerfile
+    from wheelfit.formats.dockerfile import dockerfile
 
     specs, _ = load_inputs([path], options)
     pool = IndexPool(options)
