@@ -335,16 +335,25 @@ def check_case(path: Path) -> list[str]:
     return problems
 
 
+def _loopback_module() -> Any:
+    """tests/loopback.py, loaded by path (this script runs outside pytest)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("loopback", HERE.parent / "loopback.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["loopback"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv: list[str]) -> int:
     """Check the given case files (default: all) and print the differences."""
     global INDEX
     replay = "--replay" in argv
     argv = [a for a in argv if a != "--replay"]
     if replay:
-        sys.path.insert(0, str(HERE.parent))
-        from loopback import LoopbackIndex
-
-        server = LoopbackIndex().start()
+        server = _loopback_module().LoopbackIndex().start()
         INDEX = server.url
         PIP_EXTRA.append("--use-feature=fast-deps")
     paths = [Path(a) for a in argv] or sorted(HERE.glob("*.yaml"))

@@ -1,20 +1,16 @@
 """Fixtures of the end-to-end reliability tests (issue 8): loopback servers, a hermetic
 environment, and a recorder for the client's retry sleeps.
 
-The loopback server and builders are the index tests' own (tests/index/index_server.py and
-index_builders.py), imported from there.
+The loopback server and builders are the index tests' own (tests/index_server.py and
+tests/index_builders.py).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "index"))
-
 from reliability_support import StreamingIndexServer
 
 from wheelfit.index.http import Transport

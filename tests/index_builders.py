@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from index_server import IndexServer
-
 from wheelfit.index.parse.rangezip import Chunk
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-from index_builders import json_page
 from packaging.version import Version
 
+from index_builders import json_page
 from wheelfit.compat.filenames import is_project_file
 from wheelfit.compat.select import group_files
 from wheelfit.errors import IndexResponseError

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from index_builders import html_page, json_page
 
+from index_builders import html_page, json_page
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.parse.pages import parse_html_page, parse_json_page, parse_page
 

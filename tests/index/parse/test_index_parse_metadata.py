@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from index_builders import metadata
 
+from index_builders import metadata
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.base import CoreMetadata
 from wheelfit.index.parse.metadata import parse_core_metadata, sdist_metadata_is_static

@@ -33,7 +33,7 @@ from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.pinned import resolve_pinned
 from wheelfit.resolve.resolver import Outcome, resolve
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 DATA = TESTS / "data" / "pinned"
 SYNTHETIC = yaml.safe_load((DATA / "cases.yaml").read_text())
 ACCEPTANCE = sorted((TESTS / "cases").glob("*.yaml"))

@@ -8,10 +8,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from index_builders import metadata, publish, wheel, wheel_name
-from index_server import IndexServer
 from packaging.requirements import Requirement
 
+from index_builders import metadata, publish, wheel, wheel_name
+from index_server import IndexServer
 from wheelfit.compat.targets import default_targets
 from wheelfit.index.client import IndexClient
 from wheelfit.resolve.catalog import ProjectCatalog, make_req

@@ -12,7 +12,8 @@ from wheelfit.compat.select import Policy, parse_upload_cutoff, rank_versions
 from wheelfit.compat.targets import make_target
 from wheelfit.model import DistFile, Variant
 
-CASES = yaml.safe_load((Path(__file__).parent / "data" / "verdict_cases.yaml").read_text())
+CASES = yaml.safe_load(
+    (Path(__file__).resolve().parents[1] / "data" / "verdict_cases.yaml").read_text())
 
 
 def _file(entry: str | dict[str, Any]) -> DistFile:

@@ -9,8 +9,8 @@ import zlib
 from dataclasses import replace
 
 import pytest
-from index_builders import BytesSource, metadata, to_zip64, wheel
 
+from index_builders import BytesSource, metadata, to_zip64, wheel
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
 from wheelfit.index.parse.rangezip import entries_from_tail, metadata_entry
