@@ -40,7 +40,6 @@ def test_installed_wheel_loads_its_own_mapping(wheel: Path, tmp_path: Path) -> N
         archive.extractall(target)
     site = str(target)
     code = (
-        f"import sys; sys.path.insert(0, {site!r});"
         "import wheelfit.buildneeds.mapping as m, wheelfit.sizing.sizes as s;"
         "from wheelfit.formats.schema import schema_text;"
         f"assert m.__file__.startswith({site!r}), m.__file__;"
@@ -50,7 +49,7 @@ def test_installed_wheel_loads_its_own_mapping(wheel: Path, tmp_path: Path) -> N
         "assert 'schema_version' in schema_text();"
         "print(len(mp.projects))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                            text=True, timeout=120, cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path, env={**os.environ, "PYTHONPATH": site})
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 100

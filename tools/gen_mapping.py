@@ -13,7 +13,7 @@ Inputs:
   a PyPI rank list (name, version, month, rank) for the coverage rule, falling back to
   py3-packages.tsv's own pypi_download_rank column.
 
-Outputs: data/apk-mapping.yaml, its JSON twin src/wheelfit/data/apk-mapping.json (the same
+Outputs: data/apk-mapping.yaml, its JSON twin data/apk-mapping.json (the same
 data, which is what wheelfit loads at run time: no PyYAML import, no YAML parse),
 tests/data/builddeps/coverage.tsv (the projects the coverage rule selects) and
 tests/data/builddeps/apk-names.txt (the apk names the mapping uses that Alpine has).
@@ -41,7 +41,7 @@ from packaging.utils import canonicalize_name
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "tools" / "mapping-src"
 OUT = REPO / "data" / "apk-mapping.yaml"
-COMPACT = REPO / "src" / "wheelfit" / "data" / "apk-mapping.json"
+COMPACT = REPO / "data" / "apk-mapping.json"
 TESTDATA = REPO / "tests" / "data" / "builddeps"
 APORTS = "0e8f5b7e6a38 (2025-03-18)"
 RANK_LIMIT = 5000

@@ -1,4 +1,4 @@
-"""A reusable check that a JSON report matches `wheelfit/data/report.schema.json`.
+"""A reusable check that a JSON report matches `data/report.schema.json`.
 
 From any test: `from formats.schema_check import assert_valid_report` then
 `assert_valid_report(result.output)` on the text `wheelfit check --format json` printed.

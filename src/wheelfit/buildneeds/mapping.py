@@ -26,7 +26,7 @@ overlay (same schema, any subset of keys) over the bundled file: its projects, s
 entries, sonames and kinds replace the bundled ones of the same name.
 
 The YAML is the source of truth; `tools/gen_mapping.py` also writes its data as
-`wheelfit/data/apk-mapping.json`, which is what a run loads (a JSON parse instead of
+`data/apk-mapping.json`, which is what a run loads (a JSON parse instead of
 importing PyYAML and parsing 75 kB of YAML). A test keeps the two equal.
 """
 
@@ -57,6 +57,7 @@ from wheelfit.buildneeds.mapping_types import (
 )
 from wheelfit.errors import MappingError
 from wheelfit.model import Alternative
+from wheelfit.shipped import data_path
 
 __all__ = [
     "ALTERNATIVE_KINDS", "SCHEMA_VERSION", "AlpinePackage", "ApkMapping", "AptNames",
@@ -304,19 +305,13 @@ def _read_yaml(path: Readable, where: str) -> Any:
 
 
 def bundled_path() -> Readable:
-    """The packaged mapping, or the repository's `data/` copy in an editable install."""
-    import importlib.resources
-
-    packaged = importlib.resources.files("wheelfit") / "data" / "apk-mapping.yaml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "data" / "apk-mapping.yaml"
+    """The shipped mapping, `data/apk-mapping.yaml`."""
+    return data_path("apk-mapping.yaml")
 
 
 def compact_path() -> Path:
-    """`wheelfit/data/apk-mapping.json`: the bundled YAML's data, written by
-    tools/gen_mapping.py next to the package (so editable installs have it too)."""
-    return Path(__file__).parents[1] / "data" / "apk-mapping.json"
+    """`data/apk-mapping.json`: the shipped YAML's data, written by tools/gen_mapping.py."""
+    return data_path("apk-mapping.json")
 
 
 @lru_cache(maxsize=1)

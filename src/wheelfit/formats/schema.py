@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12) of the JSON report, and validation against it.
 
-The schema ships as `wheelfit/data/report.schema.json`; `wheelfit schema` prints it.
+The schema ships as `data/report.schema.json`; `wheelfit schema` prints it.
 Validation needs `jsonschema` (a test dependency, not a runtime one): `validate` imports it
 lazily and says how to install it when it is missing.
 """
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from importlib import import_module, resources
+from importlib import import_module
 from typing import Any
 
 from wheelfit.errors import UsageError
+from wheelfit.shipped import read_data
 
 SCHEMA_RESOURCE = "report.schema.json"
 
@@ -27,7 +28,7 @@ class ReportSchemaError(ValueError):
 
 def schema_text() -> str:
     """The schema exactly as shipped (for `wheelfit schema`)."""
-    return resources.files("wheelfit").joinpath("data").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    return read_data(SCHEMA_RESOURCE)
 
 
 def schema() -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Packaged size tables: official python base images, system packages, source-build times.
 
-The tables live in `wheelfit/data/*.tsv`; each row carries its basis (measured or derived), its
+The tables live in `data/*.tsv`; each row carries its basis (measured or derived), its
 source and its date. docs/estimate.md explains every derivation. Nothing here touches the network.
 """
 
@@ -11,9 +11,9 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from wheelfit.model import Target, Variant
+from wheelfit.shipped import read_data
 
 MB = 1_000_000
 KIB = 1024
@@ -120,14 +120,8 @@ class BuildTime:
 
 
 def _read_data(name: str) -> str:
-    """A packaged table: read beside this module (importlib.resources when that fails, e.g.
-    from a zip; it is not imported otherwise)."""
-    try:
-        return (Path(__file__).parents[1] / "data" / name).read_text(encoding="utf-8")
-    except OSError:
-        from importlib.resources import files
-
-        return (files("wheelfit") / "data" / name).read_text(encoding="utf-8")
+    """A shipped table (data/, see `wheelfit.shipped`)."""
+    return read_data(name)
 
 
 @lru_cache(maxsize=8)
