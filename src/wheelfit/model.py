@@ -112,14 +112,6 @@ class ProjectPage:
         self.groups = groups
         self.index_urls = index_urls
 
-    @classmethod
-    def from_files(cls, name: str, files: tuple[DistFile, ...],
-                   index_urls: tuple[str, ...] = ()) -> ProjectPage:
-        """A page from a flat file list (files whose names are not the project's drop out)."""
-        from wheelfit.compat.select import group_files
-
-        return cls(name, group_files(files, name), index_urls)
-
     @property
     def files(self) -> tuple[DistFile, ...]:
         """Every file, version by version (decodes every version)."""

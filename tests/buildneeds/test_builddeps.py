@@ -15,7 +15,7 @@ from wheelfit.buildneeds.builddeps import (
 from wheelfit.buildneeds.mapping import ApkMapping, parse_document
 from wheelfit.model import BuildNeeds
 
-from .test_mapping import MINIMAL
+from .samples import MINIMAL
 
 
 def test_unknown_project_gives_none(mapping: ApkMapping) -> None:

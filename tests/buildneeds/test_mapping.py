@@ -24,14 +24,7 @@ from wheelfit.buildneeds.mapping import (
 )
 from wheelfit.errors import MappingError
 
-MINIMAL: dict[str, Any] = {
-    "schema_version": 1,
-    "debian_releases": ["bookworm", "trixie"],
-    "kinds": {"c": ["c-toolchain"]},
-    "shared": {"c-toolchain": {"apk": ["build-base"], "apt": ["build-essential"]}},
-    "projects": {"psycopg2": {"native": ["c"], "apk": ["libpq-dev"], "apk_runtime": ["libpq"],
-                              "apt": ["libpq-dev"], "apt_runtime": ["libpq5"]}},
-}
+from .samples import MINIMAL
 
 
 def parse(doc: Any) -> ApkMapping:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from wheelfit.compat.filenames import project_page
 from wheelfit.compat.matrix import (
     PYTHONS,
     first_musllinux,
@@ -36,7 +37,7 @@ NUMPY = [
 def page(names: list[str], name: str = "numpy", requires_python: str | None = ">=3.9",
          yanked: frozenset[str] = frozenset()) -> ProjectPage:
     """A project page of files with these names."""
-    return ProjectPage.from_files(name, tuple(
+    return project_page(name, tuple(
         DistFile(n, f"https://files.example/{n}", requires_python=requires_python,
                  yanked=n in yanked) for n in names))
 

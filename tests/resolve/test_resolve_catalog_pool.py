@@ -7,6 +7,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from wheelfit.compat.filenames import project_page
 from wheelfit.compat.targets import default_targets
 from wheelfit.model import DistFile, ProjectPage
 from wheelfit.resolve.catalog import ProjectCatalog
@@ -20,7 +21,7 @@ class _Index:
 
     def project(self, name: str) -> ProjectPage:
         files = tuple(DistFile(f"foo-{v}.tar.gz", f"https://f/foo-{v}.tar.gz") for v in VERSIONS)
-        return ProjectPage.from_files("foo", files)
+        return project_page("foo", files)
 
 
 @pytest.fixture

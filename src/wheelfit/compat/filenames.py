@@ -1,4 +1,6 @@
-"""Which file names are distributions of a project (pure: no I/O).
+"""The one home of distribution file-name rules (pure: no I/O): which names are a
+project's wheels and sdists, their versions, tags and build tags, and a file list grouped
+by version.
 
 pip considers wheels (`parse_wheel_filename`) and sdists with the archive extensions it can
 unpack; legacy sdist names whose project part is not normalised (`Foo.Bar-1.0.tar.bz2`)
@@ -8,10 +10,14 @@ is the project's name.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from packaging.tags import parse_tag
+from packaging.tags import Tag, parse_tag
 from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
     NormalizedName,
     canonicalize_name,
     parse_sdist_filename,
@@ -19,8 +25,11 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from wheelfit.model import DistFile, ProjectPage
+
 # pip's archive extensions, minus the ones pip cannot build from (.egg, .exe, .msi, ...).
 SDIST_EXTENSIONS = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
+_BUILD_TAG = re.compile(r"^(\d+)(.*)$")
 
 
 def is_project_file(filename: str, project: str) -> bool:
@@ -132,3 +141,89 @@ def project_of(filename: str) -> NormalizedName | None:
         except (InvalidVersion, ValueError):
             continue
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A distribution file with its name, version, tags and build tag parsed once."""
+
+    file: DistFile
+    name: str
+    version: Version
+    tags: frozenset[Tag] | None
+    build: tuple[int, str] | tuple[()]
+
+    @property
+    def is_wheel(self) -> bool:
+        """True for wheels (sdists have no tags)."""
+        return self.tags is not None
+
+
+def parse_file(file: DistFile, project: str) -> ParsedFile | None:
+    """Parse a file name; None for names that are not a wheel or sdist of `project`."""
+    want = canonicalize_name(project)
+    try:
+        if file.filename.endswith(".whl"):
+            name, version, build, tags = parse_wheel_filename(file.filename)
+            build_key: tuple[int, str] | tuple[()] = ()
+            if build:
+                match = _BUILD_TAG.match(f"{build[0]}{build[1]}")
+                build_key = (int(match.group(1)), match.group(2)) if match else ()
+            if name != want:
+                return None
+            return ParsedFile(file, name, version, tags, build_key)
+        if file.filename.endswith(".tar.gz") or file.filename.endswith(".zip"):
+            name, version = parse_sdist_filename(file.filename)
+            return ParsedFile(file, name, version, None, ()) if name == want else None
+        return _parse_legacy_sdist(file, want)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+
+
+def _parse_legacy_sdist(file: DistFile, want: str) -> ParsedFile | None:
+    for suffix in SDIST_EXTENSIONS:
+        if file.filename.endswith(suffix):
+            stem = file.filename[: -len(suffix)]
+            name, sep, version = stem.rpartition("-")
+            if sep and canonicalize_name(name) == want:
+                return ParsedFile(file, want, Version(version), None, ())
+    return None
+
+
+def group_files(files: tuple[DistFile, ...], project: str) -> dict[Version, list[DistFile]]:
+    """A project's files by version, read from the file names only (tags are parsed later,
+    and only for the versions a resolution actually looks at)."""
+    want = canonicalize_name(project)
+    names: dict[str, bool] = {}
+    versions: dict[str, Version | None] = {}
+    groups: dict[Version, list[DistFile]] = {}
+    for file in files:
+        version: Version | None = None
+        if file.filename.endswith(".whl"):
+            parts = file.filename[:-4].split("-")
+            if len(parts) in (5, 6):
+                if parts[0] not in names:
+                    names[parts[0]] = canonicalize_name(parts[0]) == want
+                if names[parts[0]]:
+                    if parts[1] not in versions:
+                        versions[parts[1]] = _version_or_none(parts[1])
+                    version = versions[parts[1]]
+        else:
+            parsed = parse_file(file, project)
+            version = parsed.version if parsed else None
+        if version is not None:
+            groups.setdefault(version, []).append(file)
+    return groups
+
+
+def _version_or_none(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def project_page(name: str, files: tuple[DistFile, ...],
+                 index_urls: tuple[str, ...] = ()) -> ProjectPage:
+    """A page from a flat file list (files whose names are not the project's drop out)."""
+    return ProjectPage(name, group_files(files, name), index_urls)

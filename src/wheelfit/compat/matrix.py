@@ -15,7 +15,8 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.compat.select import ParsedFile, Policy, parse_file, rank_versions
+from wheelfit.compat.filenames import ParsedFile, parse_file
+from wheelfit.compat.select import Policy, rank_versions
 from wheelfit.compat.targets import ALPINE_MUSL, ARCHES, DEBIAN_GLIBC, make_target
 from wheelfit.errors import UsageError
 from wheelfit.model import DistFile, ProjectPage, Status, Variant

@@ -7,26 +7,16 @@ build tag), with the target's own tag list instead of the host's.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
+from wheelfit.compat.filenames import ParsedFile, group_files, parse_file
 from wheelfit.compat.targets import tag_priority
 from wheelfit.model import DistFile, Status, Target, Verdict
-
-_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
-_BUILD_TAG = re.compile(r"^(\d+)(.*)$")
 
 
 @dataclass(frozen=True)
@@ -40,22 +30,6 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedFile:
-    """A distribution file with its name, version, tags and build tag parsed once."""
-
-    file: DistFile
-    name: str
-    version: Version
-    tags: frozenset[Tag] | None
-    build: tuple[int, str] | tuple[()]
-
-    @property
-    def is_wheel(self) -> bool:
-        """True for wheels (sdists have no tags)."""
-        return self.tags is not None
-
-
-@dataclass(frozen=True, slots=True)
 class Candidate:
     """One version of a project as pip would consider it on a target: its best file."""
 
@@ -63,37 +37,6 @@ class Candidate:
     file: ParsedFile | None
     yanked: bool
     verdict: Verdict
-
-
-def parse_file(file: DistFile, project: str) -> ParsedFile | None:
-    """Parse a file name; None for names that are not a wheel or sdist of `project`."""
-    want = canonicalize_name(project)
-    try:
-        if file.filename.endswith(".whl"):
-            name, version, build, tags = parse_wheel_filename(file.filename)
-            build_key: tuple[int, str] | tuple[()] = ()
-            if build:
-                match = _BUILD_TAG.match(f"{build[0]}{build[1]}")
-                build_key = (int(match.group(1)), match.group(2)) if match else ()
-            if name != want:
-                return None
-            return ParsedFile(file, name, version, tags, build_key)
-        if file.filename.endswith(".tar.gz") or file.filename.endswith(".zip"):
-            name, version = parse_sdist_filename(file.filename)
-            return ParsedFile(file, name, version, None, ()) if name == want else None
-        return _parse_legacy_sdist(file, want)
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-        return None
-
-
-def _parse_legacy_sdist(file: DistFile, want: str) -> ParsedFile | None:
-    for suffix in _SDIST_SUFFIXES:
-        if file.filename.endswith(suffix):
-            stem = file.filename[: -len(suffix)]
-            name, sep, version = stem.rpartition("-")
-            if sep and canonicalize_name(name) == want:
-                return ParsedFile(file, want, Version(version), None, ())
-    return None
 
 
 def parse_upload_cutoff(value: str) -> datetime:
@@ -206,39 +149,6 @@ def unavailable_verdict(
     return Verdict(
         Status.UNAVAILABLE, str(version), None, reason=reason, available_platforms=tuple(platforms)
     )
-
-
-def group_files(files: tuple[DistFile, ...], project: str) -> dict[Version, list[DistFile]]:
-    """A project's files by version, read from the file names only (tags are parsed later,
-    and only for the versions a resolution actually looks at)."""
-    want = canonicalize_name(project)
-    names: dict[str, bool] = {}
-    versions: dict[str, Version | None] = {}
-    groups: dict[Version, list[DistFile]] = {}
-    for file in files:
-        version: Version | None = None
-        if file.filename.endswith(".whl"):
-            parts = file.filename[:-4].split("-")
-            if len(parts) in (5, 6):
-                if parts[0] not in names:
-                    names[parts[0]] = canonicalize_name(parts[0]) == want
-                if names[parts[0]]:
-                    if parts[1] not in versions:
-                        versions[parts[1]] = _version_or_none(parts[1])
-                    version = versions[parts[1]]
-        else:
-            parsed = parse_file(file, project)
-            version = parsed.version if parsed else None
-        if version is not None:
-            groups.setdefault(version, []).append(file)
-    return groups
-
-
-def _version_or_none(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 def best_candidate(

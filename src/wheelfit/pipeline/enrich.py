@@ -120,7 +120,7 @@ def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFi
     """The index's entry for the chosen file (only its own version's files are decoded)."""
     if not filename:
         return None
-    from wheelfit.compat.select import parse_file
+    from wheelfit.compat.filenames import parse_file
 
     try:
         page = catalog.page(name)
@@ -291,7 +291,7 @@ def _merge(a: BuildNeeds, b: BuildNeeds) -> BuildNeeds:
 
 
 def _version(file: DistFile, name: str) -> str | None:
-    from wheelfit.compat.select import parse_file
+    from wheelfit.compat.filenames import parse_file
 
     parsed = parse_file(file, name)
     return str(parsed.version) if parsed else None

@@ -2,7 +2,7 @@
 
 Every unusual entry shape must come out as the careful path (`pages._json_file`) makes it:
 the same `DistFile`, the same drop, or the same error message. File names must be judged
-as `is_project_file` and `verdict.group_files` judge them, and the memo written from rows
+as `is_project_file` and `filenames.group_files` judge them, and the memo written from rows
 must be the memo written from `DistFile`s.
 """
 
@@ -15,8 +15,7 @@ import pytest
 from packaging.version import Version
 
 from index_builders import json_page
-from wheelfit.compat.filenames import is_project_file
-from wheelfit.compat.select import group_files
+from wheelfit.compat.filenames import group_files, is_project_file
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.cache import Store
 from wheelfit.index.parse import pages

@@ -10,7 +10,7 @@ memo stores (`parsed.encode_rows`), so a page can go from JSON to memo without b
 `DistFile`s at all.
 
 `PageVersions` answers, per file name, whether `filenames.is_project_file` accepts it and
-the version `verdict.group_files` files it under, judging each distinct wheel
+the version `filenames.group_files` files it under, judging each distinct wheel
 name-version-build and tag set once per page.
 """
 
@@ -227,7 +227,7 @@ class PageVersions:
     def _careful(self, filename: str) -> tuple[bool, Version | None]:
         if not is_project_file(filename, self.project):
             return _NOT_PROJECT
-        from wheelfit.compat.select import parse_file
+        from wheelfit.compat.filenames import parse_file
 
         parsed = parse_file(DistFile(filename=filename, url=""), self.project)
         return True, parsed.version if parsed else None
