@@ -18,10 +18,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, LockedPackage, PythonHint, SkippedEntry
 from wheelfit.redact import redact_url
-from wheelfit.sources import lock_common as common
 from wheelfit.sources.reading import Problems, load_json, origin
 
 FORMAT = "pipfile-lock"

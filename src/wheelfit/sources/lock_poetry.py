@@ -33,10 +33,10 @@ from typing import Any
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
+import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, LockedPackage, SkippedEntry
 from wheelfit.redact import redact_url
-from wheelfit.sources import lock_common as common
 from wheelfit.sources.lock_graph import Dependency, DependencyGraph, entry_points
 from wheelfit.sources.marker_select import Selection, combine_or
 from wheelfit.sources.pyproject import parse_pyproject

@@ -24,10 +24,10 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, LockedPackage, SkippedEntry
 from wheelfit.redact import redact_url
-from wheelfit.sources import lock_common as common
 from wheelfit.sources.pythonhint import from_requires_python
 from wheelfit.sources.reading import Problems, load_toml
 

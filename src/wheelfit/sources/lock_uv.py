@@ -25,10 +25,10 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, LockedPackage, SkippedEntry
 from wheelfit.redact import redact_url
-from wheelfit.sources import lock_common as common
 from wheelfit.sources.lock_graph import Edge, propagate
 from wheelfit.sources.marker_select import Selection
 from wheelfit.sources.pythonhint import from_requires_python

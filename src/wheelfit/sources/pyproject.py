@@ -23,9 +23,9 @@ from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, PythonHint, RequirementEntry, SkippedEntry
-from wheelfit.sources import lock_common as common
 from wheelfit.sources.groups import GroupError, resolve_group
 from wheelfit.sources.marker_select import combine_and
 from wheelfit.sources.pyproject_poetry import poetry_dependency
