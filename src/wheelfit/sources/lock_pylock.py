@@ -42,21 +42,10 @@ def _pylock_module() -> Any:
         return None
 
 
-def parse_pylock(
-    text: str,
-    display: str,
-    *,
-    extras: Sequence[str] = (),
-    all_extras: bool = False,
-    groups: Sequence[str] = (),
-    dev: bool = False,
-    keep_going: bool = False,
-) -> DependencySpec:
-    """Read a pylock.toml; see the module docstring for what is selected."""
-    doc = load_toml(text, display)
-    spec_module = _pylock_module()
-    _validate_top(doc, display, spec_module)
-    raw_packages = doc.get("packages", [])
+def _selection(doc: Mapping[str, Any], display: str, extras: Sequence[str], all_extras: bool,
+               groups: Sequence[str], dev: bool, notes: list[str]) -> dict[str, frozenset[str]]:
+    """The marker variables the user's extras and groups select (PEP 751's `extras` and
+    `dependency_groups`); unknown names are an error, a missing dev group a note."""
     declared_extras = [e for e in common.as_list(doc.get("extras")) if isinstance(e, str)]
     declared_groups = [
         g
@@ -72,7 +61,6 @@ def parse_pylock(
             + list(groups)
         )
     )
-    notes: list[str] = []
     if dev:
         if "dev" in common.canonical_set(declared_groups):
             chosen_groups.add("dev")
@@ -82,6 +70,26 @@ def parse_pylock(
         "extras": common.canonical_set(declared_extras if all_extras else extras),
         "dependency_groups": frozenset(chosen_groups),
     }
+    return selection
+
+
+def parse_pylock(
+    text: str,
+    display: str,
+    *,
+    extras: Sequence[str] = (),
+    all_extras: bool = False,
+    groups: Sequence[str] = (),
+    dev: bool = False,
+    keep_going: bool = False,
+) -> DependencySpec:
+    """Read a pylock.toml; see the module docstring for what is selected."""
+    doc = load_toml(text, display)
+    spec_module = _pylock_module()
+    _validate_top(doc, display, spec_module)
+    raw_packages = doc.get("packages", [])
+    notes: list[str] = []
+    selection = _selection(doc, display, extras, all_extras, groups, dev, notes)
     problems = Problems(keep_going)
     lines = common.header_lines(text, "packages")
     picked: list[tuple[Mapping[str, Any], str, Any]] = []

@@ -66,32 +66,8 @@ def parse_uv_lock(
 ) -> DependencySpec:
     """Read a uv.lock; see the module docstring for what is selected."""
     doc = load_toml(text, display)
-    version = doc.get("version")
-    if version is not None and version != 1:
-        raise InputFileError(
-            f"uv.lock version {version!r} is not supported",
-            path=display,
-            hint="wheelfit reads uv.lock version 1; re-lock with uv.",
-        )
-    raw_packages = doc.get("package", [])
-    if not isinstance(raw_packages, list):
-        raise InputFileError(
-            "`package` is not an array of tables",
-            path=display,
-            hint="Regenerate the lock with `uv lock`.",
-        )
     problems = Problems(keep_going)
-    lines = common.header_lines(text, "package")
-    packages: list[_Package] = []
-    for i, raw in enumerate(raw_packages):
-        line = lines[i] if len(lines) == len(raw_packages) else None
-        where = common.entry_origin(display, lines, len(raw_packages), i)
-        try:
-            packages.append(_read_package(raw, where, line))
-        except ValueError as exc:
-            problems.report(
-                str(exc), path=display, line=line, hint="Regenerate the lock with `uv lock`."
-            )
+    packages = _read_packages(doc, text, display, problems)
     roots = _roots(packages, common.as_table(doc.get("manifest")))
     known_extras = {
         e for r in roots for e in common.as_table(packages[r].raw.get("optional-dependencies"))
@@ -146,6 +122,37 @@ def parse_uv_lock(
         else None
     )
     return common.lock_spec(display, FORMAT, locked, skipped, primary, python, problems, notes)
+
+
+def _read_packages(doc: Mapping[str, Any], text: str, display: str,
+                   problems: Problems) -> list[_Package]:
+    """The lock's `[[package]]` tables (a bad one is a problem, reported or raised)."""
+    version = doc.get("version")
+    if version is not None and version != 1:
+        raise InputFileError(
+            f"uv.lock version {version!r} is not supported",
+            path=display,
+            hint="wheelfit reads uv.lock version 1; re-lock with uv.",
+        )
+    raw_packages = doc.get("package", [])
+    if not isinstance(raw_packages, list):
+        raise InputFileError(
+            "`package` is not an array of tables",
+            path=display,
+            hint="Regenerate the lock with `uv lock`.",
+        )
+    lines = common.header_lines(text, "package")
+    packages: list[_Package] = []
+    for i, raw in enumerate(raw_packages):
+        line = lines[i] if len(lines) == len(raw_packages) else None
+        where = common.entry_origin(display, lines, len(raw_packages), i)
+        try:
+            packages.append(_read_package(raw, where, line))
+        except ValueError as exc:
+            problems.report(
+                str(exc), path=display, line=line, hint="Regenerate the lock with `uv lock`."
+            )
+    return packages
 
 
 def _read_package(raw: Any, where: str, line: int | None) -> _Package:
