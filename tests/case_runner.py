@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from formats.schema_check import assert_valid_report
-from wheelfit.commands.check import build_request, load_inputs
+from wheelfit.commands.inputs import build_request, load_inputs
+from wheelfit.commands.options import RunOptions
 from wheelfit.formats import render
 from wheelfit.index.client import open_index
 from wheelfit.model import Report
@@ -19,16 +20,16 @@ CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASES = sorted(CASES_DIR.glob("*.yaml"))
 
 
-def case_options(case: dict[str, Any], index_url: str) -> dict[str, Any]:
+def case_options(case: dict[str, Any], index_url: str) -> RunOptions:
     """The CLI options a case's `options` stand for."""
     opts = dict(case.get("options") or {})
-    return {
-        "python": opts.get("python", "3.12"), "arch": opts.get("arch", "x86_64"),
-        "targets": tuple(opts.get("targets") or ("slim", "alpine")),
-        "exclude_newer": opts.get("exclude_newer"), "pre": opts.get("pre", False),
-        "only_binary": tuple(opts.get("only_binary") or ()),
-        "no_binary": tuple(opts.get("no_binary") or ()), "index_url": index_url,
-    }
+    return RunOptions(
+        python=opts.get("python", "3.12"), arch=opts.get("arch", "x86_64"),
+        targets=tuple(opts.get("targets") or ("slim", "alpine")),
+        exclude_newer=opts.get("exclude_newer"), pre=opts.get("pre", False),
+        only_binary=tuple(opts.get("only_binary") or ()),
+        no_binary=tuple(opts.get("no_binary") or ()), index_url=index_url,
+    )
 
 
 def run_case(case: dict[str, Any], index_url: str, tmp_path: Path) -> Report:

@@ -85,8 +85,9 @@ def test_check_path_loads_the_mapping_without_yaml(fmt: str) -> None:
         f"renderer({fmt!r})\n"
         "from wheelfit.buildneeds.mapping import load_mapping\n"
         "assert load_mapping().project('psycopg2') is not None\n"
-        "from wheelfit.commands.check import _releases\n"
-        "_releases('3.12', {})")
+        "from wheelfit.commands.inputs import _releases\n"
+        "from wheelfit.commands.options import RunOptions\n"
+        "_releases('3.12', RunOptions())")
     heavy = PARSERS | {"yaml", "wheelfit.formats.terminal", "wheelfit.formats.fleet",
                        "wheelfit.commands.fail_on", "optparse", "configparser"}
     assert loaded(modules, heavy) == []

@@ -1,4 +1,5 @@
-"""The command line: options → a CheckRequest → `check()` → a format. The only click user.
+"""The command line: click's options → one frozen `RunOptions` → the command. The only
+click user.
 
 Every error reaches the user through `_fail()`: one paragraph on stderr, the exit code of
 the error's class (see EXIT_CODES_HELP), never a traceback.
@@ -159,12 +160,13 @@ def _fail_on_help() -> str:
 def check(inputs: tuple[Path, ...], **options: Any) -> None:
     """Check dependency files against python:slim and python:alpine."""
     from wheelfit.commands.check import run_check
+    from wheelfit.commands.options import RunOptions
 
     if not inputs and not options["recursive"]:
         raise click.UsageError("give at least one dependency file, e.g. "
                                "`wheelfit check requirements.txt`, or --recursive DIR")
     try:
-        code = run_check(list(inputs), options)
+        code = run_check(list(inputs), RunOptions.from_cli(options))
     except WheelfitError as error:
         _fail(error)
     sys.exit(int(code))
@@ -181,10 +183,11 @@ def check(inputs: tuple[Path, ...], **options: Any) -> None:
 @input_options
 def dockerfile(input_path: Path, **options: Any) -> None:
     """Print a Dockerfile for the recommended (or chosen) variant."""
-    from wheelfit.commands.check import run_dockerfile
+    from wheelfit.commands.dockerfile import run_dockerfile
+    from wheelfit.commands.options import RunOptions
 
     try:
-        click.echo(run_dockerfile(input_path, options), nl=False)
+        click.echo(run_dockerfile(input_path, RunOptions.from_cli(options)), nl=False)
     except WheelfitError as error:
         _fail(error)
 
@@ -197,12 +200,13 @@ def dockerfile(input_path: Path, **options: Any) -> None:
               show_default=True, help="Output format.")
 def inspect_command(project: str, version: str | None, **options: Any) -> None:
     """Wheel availability of PROJECT[==VERSION] over Pythons, libcs and arches."""
-    from wheelfit.commands.check import run_inspect
+    from wheelfit.commands.inspect import run_inspect
+    from wheelfit.commands.options import RunOptions
 
     if "==" in project and version is None:
         project, version = project.split("==", 1)
     try:
-        click.echo(run_inspect(project, version, options), nl=False)
+        click.echo(run_inspect(project, version, RunOptions.from_cli(options)), nl=False)
     except WheelfitError as error:
         _fail(error)
 

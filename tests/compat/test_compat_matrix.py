@@ -7,15 +7,9 @@ import json
 import pytest
 
 from wheelfit.compat.filenames import project_page
-from wheelfit.compat.matrix import (
-    PYTHONS,
-    first_musllinux,
-    inspect_dict,
-    inspect_project,
-    pick_version,
-    render_inspect,
-)
+from wheelfit.compat.matrix import PYTHONS, first_musllinux, inspect_project, pick_version
 from wheelfit.errors import UsageError
+from wheelfit.formats.inspect import inspect_dict, render_inspect
 from wheelfit.model import DistFile, ProjectPage
 
 NUMPY = [

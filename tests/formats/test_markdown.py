@@ -13,6 +13,7 @@ from formats.canned import CANNED, hostile, large, service
 from formats.golden import assert_golden
 from wheelfit.formats import renderer
 from wheelfit.formats.markdown import MARKER, MAX_CHARS, code_block, escape, length, render
+from wheelfit.formats.options import RenderOptions
 
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -188,7 +189,7 @@ def test_large_report_keeps_every_attention_row() -> None:
 
 
 def test_tiny_budget_trims_the_attention_table_too() -> None:
-    out = render(large(200), options={"max_chars": 4000})
+    out = render(large(200), options=RenderOptions(max_chars=4000))
     assert length(out) <= 4000
     assert "<details>" not in out and "not shown" in out and out.endswith(MARKER + "\n")
 

@@ -11,17 +11,18 @@ import pytest
 from formats.canned import CANNED, service
 from formats.golden import assert_golden
 from wheelfit.formats import render, renderer
+from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.terminal import Progress, should_color
 from wheelfit.formats.terminal import render as terminal_render
 from wheelfit.model import PackageResult, Status, Verdict
 
 ANSI = re.compile(r"\x1b\[")
 VIEWS = {
-    "default": {},
-    "quiet": {"quiet": True},
-    "verbose": {"verbose": True},
-    "all": {"all": True},
-    "color": {"color": True},
+    "default": RenderOptions(),
+    "quiet": RenderOptions(quiet=True),
+    "verbose": RenderOptions(verbose=True),
+    "all": RenderOptions(all=True),
+    "color": RenderOptions(color=True),
 }
 
 
@@ -40,8 +41,8 @@ def test_text_format_is_the_terminal_renderer() -> None:
 
 
 def test_registry_render_passes_options() -> None:
-    assert render(service(), "text", {"quiet": True}) == terminal_render(
-        service(), options={"quiet": True})
+    assert render(service(), "text", RenderOptions(quiet=True)) == terminal_render(
+        service(), options=RenderOptions(quiet=True))
 
 
 @pytest.mark.parametrize("view", sorted(set(VIEWS) - {"color"}))
@@ -50,14 +51,14 @@ def test_no_escape_codes_without_color(view: str) -> None:
 
 
 def test_color_paints_statuses() -> None:
-    out = terminal_render(service(), options={"color": True})
+    out = terminal_render(service(), options=RenderOptions(color=True))
     assert "\x1b[33msource build\x1b[0m" in out
     assert "\x1b[31munavailable\x1b[0m" in out
 
 
 def test_color_keeps_columns_aligned() -> None:
     plain = terminal_render(service()).splitlines()
-    painted = terminal_render(service(), options={"color": True})
+    painted = terminal_render(service(), options=RenderOptions(color=True))
     colored = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in painted.splitlines()]
     assert colored == plain
 
@@ -76,7 +77,7 @@ def test_default_view_counts_the_rest_instead_of_listing() -> None:
 
 
 def test_all_lists_every_package() -> None:
-    out = terminal_render(service(), options={"all": True})
+    out = terminal_render(service(), options=RenderOptions(all=True))
     assert "All packages (9)" in out and "asgiref" in out and "--all lists" not in out
 
 
@@ -101,14 +102,14 @@ def test_order_of_sections() -> None:
 
 
 def test_quiet_drops_details_estimate_and_commands() -> None:
-    out = terminal_render(service(), options={"quiet": True})
+    out = terminal_render(service(), options=RenderOptions(quiet=True))
     assert "Needs attention" in out and "Summary:" in out
     for gone in ("Estimate", "System packages", "Recommendation", "alternative:", "skipped"):
         assert gone not in out
 
 
 def test_verbose_shows_sources_and_request_accounting() -> None:
-    out = terminal_render(service(), options={"verbose": True})
+    out = terminal_render(service(), options=RenderOptions(verbose=True))
     assert "build needs from data/apk-mapping.yaml#psycopg2" in out
     assert "slim: base image: python:3.12-slim-trixie 124 MB (repo-info)" in out
     assert "Index: https://pypi.org/simple/: 23 requests, 17 from cache, 1.5 MB downloaded" in out

@@ -21,7 +21,7 @@ import yaml
 
 from case_runner import case_options
 from loopback import LoopbackIndex
-from wheelfit.commands.check import build_request, load_inputs
+from wheelfit.commands.inputs import build_request, load_inputs
 from wheelfit.index.base import PackageIndex
 from wheelfit.index.client import open_index
 from wheelfit.model import Report, Target

@@ -1,5 +1,6 @@
 """Registry of report formats: each is a pure `render(report, *, options) -> str` in its own
-module, imported on first use so `wheelfit --version` pays for none of them.
+module (`options` a `RenderOptions`), imported on first use so `wheelfit --version` pays for
+none of them.
 
 - `text`: the terminal view (`terminal.py`); options `color`, `quiet`, `verbose`, `all`.
 - `json`: the report model serialised (`json_format.py`); `data/report.schema.json` describes it.
@@ -11,6 +12,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Protocol
 
+from wheelfit.formats.options import RenderOptions
 from wheelfit.model import Report
 
 FORMATS: dict[str, str] = {
@@ -23,7 +25,7 @@ FORMATS: dict[str, str] = {
 class Renderer(Protocol):
     """A format: a pure function of the report and display options."""
 
-    def __call__(self, report: Report, *, options: dict[str, object] | None = None) -> str: ...
+    def __call__(self, report: Report, *, options: RenderOptions | None = None) -> str: ...
 
 
 def renderer(name: str) -> Renderer:
@@ -33,6 +35,6 @@ def renderer(name: str) -> Renderer:
     return render
 
 
-def render(report: Report, name: str, options: dict[str, object] | None = None) -> str:
+def render(report: Report, name: str, options: RenderOptions | None = None) -> str:
     """Render a report in the named format."""
     return renderer(name)(report, options=options)

@@ -8,6 +8,7 @@ from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
+from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.summary import counts
 from wheelfit.model import Report
 
@@ -44,6 +45,6 @@ def report_dict(report: Report) -> dict[str, Any]:
     return ordered
 
 
-def render(report: Report, *, options: dict[str, object] | None = None) -> str:
+def render(report: Report, *, options: RenderOptions | None = None) -> str:
     """Deterministic, indented JSON."""
     return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

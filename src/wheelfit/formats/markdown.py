@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.summary import (
     WHEELS,
     attention,
@@ -253,12 +254,11 @@ def _largest(fits: Callable[[int], bool], high: int) -> int:
     return low
 
 
-def render(report: Report, *, options: dict[str, object] | None = None) -> str:
-    """The pull-request comment, at most `options["max_chars"]` (default `MAX_CHARS`) UTF-16
+def render(report: Report, *, options: RenderOptions | None = None) -> str:
+    """The pull-request comment, at most `options.max_chars` (default `MAX_CHARS`) UTF-16
     code units long; with a budget too small for the head, the head as short as it goes."""
     report = scrubbed(report)
-    raw = (options or {}).get("max_chars", MAX_CHARS)
-    budget = raw if isinstance(raw, int) else MAX_CHARS
+    budget = MAX_CHARS if options is None or options.max_chars is None else options.max_chars
     most = max(len(report.packages), len(report.problems) + len(report.skipped) + 1,
                len(report.estimate.variants) if report.estimate else 0,
                len(report.recommendation.reasons) + len(report.recommendation.musl_notes)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.progress import Progress as Progress  # re-exported
 from wheelfit.formats.progress import isatty
 from wheelfit.formats.summary import (
@@ -55,10 +56,10 @@ class View:
     all: bool = False
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object] | None) -> View:
-        """Read the known keys of a format options dict; unknown keys are ignored."""
-        opts = options or {}
-        return cls(**{k: bool(opts.get(k)) for k in ("color", "quiet", "verbose", "all")})
+    def from_options(cls, options: RenderOptions | None) -> View:
+        """The terminal's part of the render options."""
+        o = options or RenderOptions()
+        return cls(color=o.color, quiet=o.quiet, verbose=o.verbose, all=o.all)
 
     def paint(self, text: str, style: str | None) -> str:
         """Wrap text in an SGR colour when colour is on."""
@@ -305,7 +306,7 @@ def _rest_line(report: Report, n: int, *, more: bool) -> str:
     return f"{what} {verb} from wheels on {targets_phrase(report)}"
 
 
-def render(report: Report, *, options: dict[str, object] | None = None) -> str:
+def render(report: Report, *, options: RenderOptions | None = None) -> str:
     """The report for a terminal (ANSI colour with `color`) or a log (plain)."""
     view = View.from_options(options)
     report = scrubbed(report)
