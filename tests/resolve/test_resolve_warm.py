@@ -14,7 +14,8 @@ from index_builders import metadata, publish, wheel, wheel_name
 from index_server import IndexServer
 from wheelfit.compat.targets import default_targets
 from wheelfit.index.client import IndexClient
-from wheelfit.resolve.catalog import ProjectCatalog, make_req
+from wheelfit.resolve.catalog import ProjectCatalog
+from wheelfit.resolve.requirements import make_req
 
 CHAIN = {"foo": (["bar>=1"], ["1.0"]), "bar": (["baz"], ["1.0", "2.0"]), "baz": ([], ["1.0"])}
 

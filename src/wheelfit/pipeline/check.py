@@ -25,15 +25,10 @@ from wheelfit.model import (
     Verdict,
 )
 from wheelfit.redact import redact_url
+from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.pinned import resolve_pinned
-from wheelfit.resolve.resolver import (
-    Outcome,
-    ProjectCatalog,
-    Req,
-    Resolved,
-    make_req,
-    resolve,
-)
+from wheelfit.resolve.requirements import Req, make_req
+from wheelfit.resolve.resolver import Outcome, Resolved, resolve
 
 NOT_REQUIRED = Verdict(Status.NOT_REQUIRED, reason="not needed on this target (markers)")
 

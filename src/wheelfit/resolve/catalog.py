@@ -1,7 +1,8 @@
 """Per-target view of the index for the resolver: candidates in pip's order, metadata,
-dependencies. Shared by resolution (`resolve.py`), lock checks and enrichment.
+dependencies, and the warm-up that fetches them ahead. Shared by resolution
+(`resolver.py`), the pinned replay (`pinned.py`) and enrichment.
 
-Candidates come from `verdict.best_candidate` per version, evaluated lazily, newest first;
+Candidates come from `compat.select.best_candidate` per version, evaluated lazily, newest first;
 dependencies come from core metadata (PEP 658 file, wheel METADATA by range reads, or a
 static sdist PKG-INFO). Projects the index does not know, or failed to serve, become
 verdicts instead of exceptions so one bad package never stops a whole check.
@@ -12,13 +13,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import replace
 
 from packaging.markers import InvalidMarker, Marker
-from packaging.requirements import InvalidRequirement, Requirement
+from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.compat.select import Candidate, Policy, best_candidate, candidate_order
@@ -27,86 +26,9 @@ from wheelfit.errors import IndexFault
 from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
+from wheelfit.resolve.requirements import Cand, Req, is_pinned, requirement_line
 
 WARM_WORKERS = 8
-
-
-@dataclass(frozen=True, slots=True)
-class Req:
-    """A requirement inside the resolver: canonical name, extras, specifier, and who asked."""
-
-    name: str
-    extras: frozenset[str]
-    specifier: SpecifierSet
-    origin: str
-    text: str
-
-    @property
-    def identifier(self) -> str:
-        """resolvelib's key: the name, with extras when there are some."""
-        return _identifier(self.name, self.extras)
-
-
-@dataclass(frozen=True, slots=True)
-class Cand:
-    """A resolution candidate: one version (or a placeholder) of a project, with extras."""
-
-    name: str
-    version: Version | None
-    extras: frozenset[str]
-    verdict: Verdict
-    file: DistFile | None = None
-
-    @property
-    def identifier(self) -> str:
-        """resolvelib's key for this candidate."""
-        return _identifier(self.name, self.extras)
-
-    @property
-    def placeholder(self) -> bool:
-        """True for not-found / unknown projects: they satisfy anything and need nothing."""
-        return self.version is None
-
-
-def _identifier(name: str, extras: frozenset[str]) -> str:
-    return f"{name}[{','.join(sorted(extras))}]" if extras else name
-
-
-def split_identifier(identifier: str) -> tuple[str, frozenset[str]]:
-    name, _, rest = identifier.partition("[")
-    return name, frozenset(e for e in rest.rstrip("]").split(",") if e)
-
-
-def make_req(requirement: Requirement, origin: str) -> Req:
-    """Turn a packaging Requirement into a resolver requirement."""
-    return Req(
-        name=canonicalize_name(requirement.name),
-        extras=frozenset(canonicalize_name(e) for e in requirement.extras),
-        specifier=requirement.specifier,
-        origin=origin,
-        text=str(requirement),
-    )
-
-
-@lru_cache(maxsize=32768)
-def _requirement_line(line: str) -> tuple[Requirement, Req] | None:
-    """A Requires-Dist line parsed once per run (thousands of releases share lines), with
-    its resolver requirement minus the origin; None when it is not a valid requirement."""
-    try:
-        requirement = Requirement(line)
-    except InvalidRequirement:
-        return None
-    return requirement, make_req(requirement, "")
-
-
-def is_pinned(specifier: SpecifierSet) -> bool:
-    """pip's rule for allowing yanked files: an exact `==` (not `.*`) or `===` pin."""
-    for spec in specifier:
-        if spec.operator == "===":
-            return True
-        if spec.operator == "==" and not spec.version.endswith(".*"):
-            return True
-    return False
 
 
 class ProjectCatalog:
@@ -393,7 +315,7 @@ class ProjectCatalog:
             warmer.shutdown(wait=False, cancel_futures=True)
 
     def _applicable_req(self, line: str, extras: frozenset[str]) -> Req | None:
-        parsed = _requirement_line(line)
+        parsed = requirement_line(line)
         if parsed is None:
             return None
         return parsed[1] if self._applies(line, parsed[0], extras) else None

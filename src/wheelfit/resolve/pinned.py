@@ -25,7 +25,8 @@ from itertools import chain, islice
 from packaging.specifiers import SpecifierSet
 
 from wheelfit.model import Verdict
-from wheelfit.resolve.catalog import Cand, ProjectCatalog, Req, is_pinned
+from wheelfit.resolve.catalog import ProjectCatalog
+from wheelfit.resolve.requirements import Cand, Req, is_exact, is_pinned
 from wheelfit.resolve.resolver import MAX_ROUNDS, Outcome, record
 
 # (requirement, the candidate that asked for it; None for the input's own requirements)
@@ -35,11 +36,6 @@ _Saved = tuple[dict[str, list[str]], set[str], dict[str, str]]
 
 class _GiveUp(Exception):
     """The resolver would do more than the replay follows: let it run."""
-
-
-def is_exact(specifier: SpecifierSet) -> bool:
-    """True when the specifier has an `==` pin without `.*` (`===` does not count here)."""
-    return any(s.operator == "==" and not s.version.endswith(".*") for s in specifier)
 
 
 def resolve_pinned(

@@ -17,27 +17,10 @@ from resolvelib.resolvers import ResolutionImpossible, ResolutionTooDeep
 from resolvelib.structs import RequirementInformation
 
 from wheelfit.model import Verdict
-from wheelfit.resolve.catalog import (
-    Cand,
-    ProjectCatalog,
-    Req,
-    is_pinned,
-    make_req,
-    split_identifier,
-)
+from wheelfit.resolve.catalog import ProjectCatalog
+from wheelfit.resolve.requirements import Cand, Req, is_pinned, split_identifier
 
-__all__ = [
-    "Cand",
-    "Outcome",
-    "ProjectCatalog",
-    "Req",
-    "Resolved",
-    "describe_conflict",
-    "is_pinned",
-    "make_req",
-    "record",
-    "resolve",
-]
+__all__ = ["Outcome", "Resolved", "describe_conflict", "record", "resolve"]
 
 MAX_ROUNDS = 5000
 

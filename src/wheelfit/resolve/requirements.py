@@ -1,0 +1,102 @@
+"""The resolver's vocabulary: requirements (`Req`), candidates (`Cand`), their identifiers,
+and the two pin rules (`is_pinned`: pip's, for yanked files; `is_exact`: which inputs the
+pinned replay takes). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from wheelfit.model import DistFile, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Req:
+    """A requirement inside the resolver: canonical name, extras, specifier, and who asked."""
+
+    name: str
+    extras: frozenset[str]
+    specifier: SpecifierSet
+    origin: str
+    text: str
+
+    @property
+    def identifier(self) -> str:
+        """resolvelib's key: the name, with extras when there are some."""
+        return _identifier(self.name, self.extras)
+
+
+@dataclass(frozen=True, slots=True)
+class Cand:
+    """A resolution candidate: one version (or a placeholder) of a project, with extras."""
+
+    name: str
+    version: Version | None
+    extras: frozenset[str]
+    verdict: Verdict
+    file: DistFile | None = None
+
+    @property
+    def identifier(self) -> str:
+        """resolvelib's key for this candidate."""
+        return _identifier(self.name, self.extras)
+
+    @property
+    def placeholder(self) -> bool:
+        """True for not-found / unknown projects: they satisfy anything and need nothing."""
+        return self.version is None
+
+
+def _identifier(name: str, extras: frozenset[str]) -> str:
+    return f"{name}[{','.join(sorted(extras))}]" if extras else name
+
+
+def split_identifier(identifier: str) -> tuple[str, frozenset[str]]:
+    name, _, rest = identifier.partition("[")
+    return name, frozenset(e for e in rest.rstrip("]").split(",") if e)
+
+
+def make_req(requirement: Requirement, origin: str) -> Req:
+    """Turn a packaging Requirement into a resolver requirement."""
+    return Req(
+        name=canonicalize_name(requirement.name),
+        extras=frozenset(canonicalize_name(e) for e in requirement.extras),
+        specifier=requirement.specifier,
+        origin=origin,
+        text=str(requirement),
+    )
+
+
+@lru_cache(maxsize=32768)
+def requirement_line(line: str) -> tuple[Requirement, Req] | None:
+    """A Requires-Dist line parsed once per run (thousands of releases share lines), with
+    its resolver requirement minus the origin; None when it is not a valid requirement."""
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        return None
+    return requirement, make_req(requirement, "")
+
+
+def is_pinned(specifier: SpecifierSet) -> bool:
+    """pip's rule for allowing yanked files: an exact `==` (not `.*`) or `===` pin. The
+    resolver also prefers such requirements and reads the pinned file's directory first."""
+    for spec in specifier:
+        if spec.operator == "===":
+            return True
+        if spec.operator == "==" and not spec.version.endswith(".*"):
+            return True
+    return False
+
+
+def is_exact(specifier: SpecifierSet) -> bool:
+    """The pinned replay's stricter rule: an `==` pin without `.*`. `===` (arbitrary
+    equality, a string match) is left to the resolver, so the replay only handles pins it
+    can look up as versions."""
+    return any(s.operator == "==" and not s.version.endswith(".*") for s in specifier)
