@@ -6,7 +6,7 @@ import itertools
 
 from wheelfit.buildneeds.builddeps import (
     ALPINE_PACKAGE_CAVEAT,
-    Commands,
+    PackageCommands,
     aggregate_commands,
     alternatives,
     build_needs,
@@ -71,7 +71,7 @@ def test_aggregate_is_sorted_deduplicated_and_order_independent(mapping: ApkMapp
 
 def test_aggregate_of_nothing() -> None:
     cmds = aggregate_commands([None, BuildNeeds()])
-    assert cmds == Commands()
+    assert cmds == PackageCommands()
     assert cmds.alpine_lines == () and cmds.debian_lines == ()
     assert cmds.apk_build_line is None and cmds.apt_runtime_line is None
 

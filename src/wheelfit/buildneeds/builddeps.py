@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from wheelfit.buildneeds.mapping import ApkMapping, BuildSpec
+from wheelfit.buildneeds.mapping_types import unique
 from wheelfit.model import Alternative, BuildNeeds
 
 ALPINE_PACKAGE_CAVEAT = (
@@ -16,9 +17,6 @@ ALPINE_PACKAGE_CAVEAT = (
     "packages do not serve them")
 BUILD_DEPS_VIRTUAL = ".build-deps"
 
-
-def _dedup(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
 
 
 def expand_uses(mapping: ApkMapping, spec: BuildSpec) -> tuple[str, ...]:
@@ -59,17 +57,17 @@ def build_needs(mapping: ApkMapping, name: str, version: str | None, *,
     for s in specs:
         env.update(s.env)
     return BuildNeeds(
-        apk=_dedup(p for s in specs for p in s.apk),
-        apk_runtime=_dedup(p for s in specs for p in s.apk_runtime),
-        apt=_dedup(p for s in specs for p in s.apt.for_release(debian_release)),
-        apt_runtime=_dedup(p for s in specs for p in s.apt_runtime.for_release(debian_release)),
+        apk=unique(p for s in specs for p in s.apk),
+        apk_runtime=unique(p for s in specs for p in s.apk_runtime),
+        apt=unique(p for s in specs for p in s.apt.for_release(debian_release)),
+        apt_runtime=unique(p for s in specs for p in s.apt_runtime.for_release(debian_release)),
         env=tuple(sorted(env.items())),
         source="; ".join(entry.source) or None,
     )
 
 
 @dataclass(frozen=True)
-class Commands:
+class PackageCommands:
     """Package lists (sorted, deduplicated) and the shell lines that install them."""
 
     apk_build: tuple[str, ...] = ()
@@ -118,7 +116,7 @@ def _apt_line(packages: tuple[str, ...]) -> str | None:
     return "apt-get install -y --no-install-recommends " + " ".join(packages)
 
 
-def aggregate_commands(needs: Iterable[BuildNeeds | None]) -> Commands:
+def aggregate_commands(needs: Iterable[BuildNeeds | None]) -> PackageCommands:
     """One set of install commands for many packages' needs (None entries are skipped).
 
     Lists are sorted and deduplicated, so the result does not depend on input order. When
@@ -129,7 +127,7 @@ def aggregate_commands(needs: Iterable[BuildNeeds | None]) -> Commands:
     env: dict[str, str] = {}
     for key, value in sorted({pair for n in collected for pair in n.env}):
         env.setdefault(key, value)
-    return Commands(
+    return PackageCommands(
         apk_build=tuple(sorted({p for n in collected for p in n.apk})),
         apk_runtime=tuple(sorted({p for n in collected for p in n.apk_runtime})),
         apt_build=tuple(sorted({p for n in collected for p in n.apt})),

@@ -54,6 +54,7 @@ from wheelfit.buildneeds.mapping_types import (
     SonameEntry,
     VersionOverride,
     soname_stem,
+    unique,
 )
 from wheelfit.errors import MappingError
 from wheelfit.model import Alternative
@@ -117,7 +118,7 @@ class _Parser:
             return (self.string(value, path),)
         if not isinstance(value, list):
             raise self.fail(path, f"expected a list of strings, got {_kind(value)}")
-        return _dedup(self.string(v, f"{path}[{i}]") for i, v in enumerate(value))
+        return unique(self.string(v, f"{path}[{i}]") for i, v in enumerate(value))
 
     def apt(self, value: Any, path: str, *, scalar_ok: bool = False) -> AptNames:
         if not isinstance(value, dict):
@@ -218,9 +219,6 @@ class _Parser:
 def _kind(value: Any) -> str:
     return "nothing" if value is None else type(value).__name__
 
-
-def _dedup(values: Any) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
 
 
 def parse_document(doc: Any, where: str, base: ApkMapping | None = None) -> ApkMapping:

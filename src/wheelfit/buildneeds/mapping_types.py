@@ -7,6 +7,7 @@ re-exports every name here) so that each module stays small; see that module for
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
 
@@ -15,6 +16,11 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.model import Alternative
+
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    """The values in their first-seen order, each once (package lists)."""
+    return tuple(dict.fromkeys(values))
 
 SCHEMA_VERSION = 1
 ALTERNATIVE_KINDS = frozenset(

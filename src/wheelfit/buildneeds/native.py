@@ -17,6 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
 from wheelfit.buildneeds.mapping import ApkMapping
+from wheelfit.buildneeds.mapping_types import unique
 from wheelfit.model import BuildNeeds
 
 if sys.version_info >= (3, 11):
@@ -152,10 +153,10 @@ def needs_from_sonames(mapping: ApkMapping, sonames: Iterable[str], *,
     see `unknown_sonames`)."""
     known = [(s, e) for s in dict.fromkeys(sonames) if (e := mapping.soname(s)) is not None]
     return BuildNeeds(
-        apk=_dedup(p for _, e in known for p in e.apk_dev),
-        apk_runtime=_dedup(p for _, e in known for p in e.apk),
-        apt=_dedup(p for _, e in known for p in e.apt_dev.for_release(debian_release)),
-        apt_runtime=_dedup(p for _, e in known for p in e.apt.for_release(debian_release)),
+        apk=unique(p for _, e in known for p in e.apk_dev),
+        apk_runtime=unique(p for _, e in known for p in e.apk),
+        apt=unique(p for _, e in known for p in e.apt_dev.for_release(debian_release)),
+        apt_runtime=unique(p for _, e in known for p in e.apt.for_release(debian_release)),
         source=("libraries vendored in the wheel: " + ", ".join(s for s, _ in known))
         if known else None,
     )
@@ -184,5 +185,3 @@ def _get(doc: Any, *keys: str) -> Any:
     return doc
 
 
-def _dedup(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
