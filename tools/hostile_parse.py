@@ -4,24 +4,25 @@ real CLI by hand (docs/reliability.md, "Hostile inputs, round 2 — parsing and 
     .venv/bin/python tools/hostile_parse.py          # prints the index URL, serves until ^C
 
 Projects: `healthy` (a pure wheel with PEP 658 metadata), `evil-html` (a 1.8 MB text/html
-page of `<a href='` repeated 200,000 times), `evil-pax` and `evil-gnu` (a .tar.gz sdist
+page of `<a href='` repeated 200,000 times), `evil-tags` (a 32 MiB page of `<a href=x>`),
+`evil-pax` and `evil-gnu` (a .tar.gz sdist
 whose first header is a pax `x` / GNU `L` header declaring 900 MiB, streamed gzip'd),
 `bad-hash` (an sdist whose bytes do not match the sha256 on its page). Uses the test
-servers (tests/index/index_server.py, tests/reliability/reliability_support.py).
+servers (tests/index/index_server.py, tests/reliability/reliability_support.py) and the
+hostile bytes of tests/index/hostile_bytes.py.
 """
 
 from __future__ import annotations
 
-import gzip
 import sys
 import tarfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests" / "index"), str(ROOT / "tests" / "reliability")]
 
+from hostile_bytes import UNTERMINATED_PAGE, extended_header_tar_gz  # noqa: E402
 from index_builders import sdist_tar  # noqa: E402
 from reliability_support import (  # noqa: E402
     Stream,
@@ -30,31 +31,16 @@ from reliability_support import (  # noqa: E402
     publish_wheel,
 )
 
-MIB = 1024 * 1024
-HOSTILE_PAGE = b"<a href='" * 200_000
-DECLARED = 900 * MIB
-
-
-def extended_header_tar_gz(kind: bytes, declared: int = DECLARED) -> Iterator[bytes]:
-    """A gzip stream of one tar header of type `kind` declaring `declared` bytes, then that
-    many zero bytes (gzip members concatenated, each made once)."""
-    info = tarfile.TarInfo("././@PaxHeader" if kind == tarfile.XHDTYPE else "././@LongLink")
-    info.type = kind
-    info.size = declared
-    block = 16 * MIB
-    yield gzip.compress(info.tobuf(format=tarfile.GNU_FORMAT), 9)
-    zeros = gzip.compress(bytes(block), 9)
-    for _ in range(declared // block):
-        yield zeros
-    yield gzip.compress(bytes(declared % block + 1024), 9)
-
 
 def serve() -> StreamingIndexServer:
     """Start the server with every hostile project published; returns it."""
     server = StreamingIndexServer()
     server.start()
     publish_wheel(server, "healthy")
-    server.route("/simple/evil-html/", HOSTILE_PAGE, content_type="text/html")
+    server.route("/simple/evil-html/", UNTERMINATED_PAGE, content_type="text/html")
+    # Just under the 32 MiB page cap, all anchors: stopped by the tag cap.
+    server.route("/simple/evil-tags/", b"<a href=x>" * (32 * 1024 * 1024 // 10 - 1),
+                 content_type="text/html")
     for name, kind in (("evil-pax", tarfile.XHDTYPE), ("evil-gnu", tarfile.GNUTYPE_LONGNAME)):
         publish_sdist(server, name, "1.0", {"setup.py": b""})
         server.streams[f"/files/{name}-1.0.tar.gz"] = Stream(
