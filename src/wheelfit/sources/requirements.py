@@ -121,9 +121,9 @@ class _Walker:
             return
         where = origin(display, number)
         if opts.leftover:
+            words = "words" if self.outside else repr(redact_text(" ".join(opts.leftover)))
             self.out.notes.append(
-                f"{where}: ignored {' '.join(opts.leftover)!r} (pip ignores "
-                "words after the options of a line)"
+                f"{where}: ignored {words} (pip ignores words after the options of a line)"
             )
         self._note_ignored(opts, where)
         editables = opts.get_list("editables")
