@@ -80,8 +80,14 @@ def _cli_index_options(options: dict[str, Any]) -> IndexOptions:
 
 def load_inputs(inputs: Sequence[Path], options: dict[str, Any]) -> tuple[list[DependencySpec],
                                                                           list[str]]:
-    """Read every input (and with --recursive, every service found) into specs."""
+    """Read every input (and with --recursive, every service found) into specs. A --mapping
+    overlay is read here too, so a bad one stops the run before any index work."""
     from wheelfit.sources.discover import discover
+
+    if options.get("mapping_path"):
+        from wheelfit.mapping import load_mapping
+
+        load_mapping(options["mapping_path"])
 
     paths = [(p, "") for p in inputs]
     if options.get("recursive"):
