@@ -69,24 +69,30 @@ def redact_data(value: T) -> T:
     return result
 
 
+_SCALARS = (bool, int, float, type(None), Enum)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _redact_any(value: Any) -> Any:
-    if isinstance(value, Enum) or value is None or isinstance(value, (bool, int, float)):
-        return value
     if isinstance(value, str):
-        return redact_text(value)
+        return value if "@" not in value or isinstance(value, Enum) else redact_text(value)
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, (tuple, list)):
         items = [_redact_any(item) for item in value]
         if all(new is old for new, old in zip(items, value, strict=True)):
             return value
         return tuple(items) if isinstance(value, tuple) else items
-    if is_dataclass(value) and not isinstance(value, type):
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.setdefault(type(value), tuple(f.name for f in fields(value) if f.init))
+    if names is not None:
         changed = {}
-        for item in fields(value):
-            if item.init:
-                old = getattr(value, item.name)
-                new = _redact_any(old)
-                if new is not old:
-                    changed[item.name] = new
+        for name in names:
+            old = getattr(value, name)
+            new = _redact_any(old)
+            if new is not old:
+                changed[name] = new
         return replace(value, **changed) if changed else value
     if isinstance(value, Mapping):
         pairs = [(k, _redact_any(k), v, _redact_any(v)) for k, v in value.items()]
