@@ -236,7 +236,9 @@ def mapping_validate(path: Path) -> None:
         _fail(error)
     except OSError as error:
         _fail(UsageError(f"{path}: cannot read the mapping file ({error.strerror})"))
-    click.echo(f"{path}: valid ({len(loaded.projects)} projects after merging)")
+    from wheelfit.redact import redact_text
+
+    click.echo(redact_text(f"{path}: valid ({len(loaded.projects)} projects after merging)"))
 
 
 @cli.group()

@@ -158,3 +158,12 @@ def test_dockerfile_output_is_redacted(index_url: str, hermetic: Path) -> None:
     assert result.code == 0, result.err
     assert "-r ***@x.txt" in result.out
     assert_no_secret(result)
+
+
+def test_mapping_validate_output_is_redacted(hermetic: Path) -> None:
+    name = f"{USER}:{SECRET}@x.yaml"
+    (hermetic / name).write_text("schema_version: 1\nprojects: {}\n")
+    result = run_main(["mapping", "validate", name])
+    assert result.code == 0, result.err
+    assert result.out.startswith("***@x.yaml: valid")
+    assert_no_secret(result)
