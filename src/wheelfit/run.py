@@ -17,6 +17,7 @@ from wheelfit.check import CheckRequest, check
 from wheelfit.errors import ExitCode, UsageError
 from wheelfit.formats import render
 from wheelfit.model import DependencySpec, IndexOptions, Report
+from wheelfit.redact import redact_data, redact_text
 from wheelfit.sources import load_spec
 from wheelfit.sources.index_config import resolve_index_options
 from wheelfit.targets import DEFAULT_PYTHON, default_targets
@@ -79,8 +80,14 @@ def _cli_index_options(options: dict[str, Any]) -> IndexOptions:
 
 def load_inputs(inputs: Sequence[Path], options: dict[str, Any]) -> tuple[list[DependencySpec],
                                                                           list[str]]:
-    """Read every input (and with --recursive, every service found) into specs."""
+    """Read every input (and with --recursive, every service found) into specs. A --mapping
+    overlay is read here too, so a bad one stops the run before any index work."""
     from wheelfit.sources.discover import discover
+
+    if options.get("mapping_path"):
+        from wheelfit.mapping import load_mapping
+
+        load_mapping(options["mapping_path"])
 
     paths = [(p, "") for p in inputs]
     if options.get("recursive"):
@@ -95,7 +102,7 @@ def load_inputs(inputs: Sequence[Path], options: dict[str, Any]) -> tuple[list[D
                   keep_going=options.get("keep_going", False), environ=os.environ)
         for path, _ in paths
     ]
-    return specs, [note for _, note in paths if note]
+    return specs, [redact_text(note) for _, note in paths if note]
 
 
 def build_request(spec: DependencySpec, options: dict[str, Any]) -> CheckRequest:
@@ -147,7 +154,8 @@ def _releases(python: str, options: dict[str, Any]) -> tuple[str, str]:
 def check_all(specs: Sequence[DependencySpec], options: dict[str, Any],
               pool: IndexPool) -> list[Report]:
     """Check every spec; the index clients are shared so each project is fetched once.
-    A progress bar runs on stderr for the text format when stderr is a terminal."""
+    A progress bar runs on stderr for the text format when stderr is a terminal. Every
+    string of the reports is redacted here, so nothing after this can print a credential."""
     from dataclasses import replace
 
     from wheelfit.formats.progress import Progress
@@ -159,7 +167,7 @@ def check_all(specs: Sequence[DependencySpec], options: dict[str, Any],
         for spec in specs:
             request = replace(build_request(spec, options),
                               on_step=lambda label: bar.advance(label=label))
-            reports.append(check(request, pool.get(request.index_urls)))
+            reports.append(redact_data(check(request, pool.get(request.index_urls))))
     return reports
 
 

@@ -4,6 +4,8 @@ module, imported on first use so `wheelfit --version` pays for none of them.
 - `text`: the terminal view (`terminal.py`); options `color`, `quiet`, `verbose`, `all`.
 - `json`: the report model serialised (`json_format.py`); `data/report.schema.json` describes it.
 - `markdown`: a pull-request comment (`markdown.py`), at most 65,536 characters.
+
+`render` hands each format the report with every credential redacted (`redact_data`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from importlib import import_module
 from typing import Protocol
 
 from wheelfit.model import Report
+from wheelfit.redact import redact_data
 
 FORMATS: dict[str, str] = {
     "text": "wheelfit.formats.terminal",
@@ -34,5 +37,5 @@ def renderer(name: str) -> Renderer:
 
 
 def render(report: Report, name: str, options: dict[str, object] | None = None) -> str:
-    """Render a report in the named format."""
-    return renderer(name)(report, options=options)
+    """Render a report in the named format, with every credential in it redacted."""
+    return renderer(name)(redact_data(report), options=options)
