@@ -2,7 +2,8 @@
 click user.
 
 Every error reaches the user through `_fail()`: one paragraph on stderr, the exit code of
-the error's class (see EXIT_CODES_HELP), never a traceback.
+the error's class (see EXIT_CODES_HELP), never a traceback. Errors, click's usage messages
+and command output pass through redaction on their way out.
 """
 
 from __future__ import annotations
@@ -185,9 +186,11 @@ def dockerfile(input_path: Path, **options: Any) -> None:
     """Print a Dockerfile for the recommended (or chosen) variant."""
     from wheelfit.commands.dockerfile import run_dockerfile
     from wheelfit.commands.options import RunOptions
+    from wheelfit.redact import redact_text
 
     try:
-        click.echo(run_dockerfile(input_path, RunOptions.from_cli(options)), nl=False)
+        click.echo(redact_text(run_dockerfile(input_path, RunOptions.from_cli(options))),
+                   nl=False)
     except WheelfitError as error:
         _fail(error)
 
@@ -205,8 +208,11 @@ def inspect_command(project: str, version: str | None, **options: Any) -> None:
 
     if "==" in project and version is None:
         project, version = project.split("==", 1)
+    from wheelfit.redact import redact_text
+
     try:
-        click.echo(run_inspect(project, version, RunOptions.from_cli(options)), nl=False)
+        click.echo(redact_text(run_inspect(project, version, RunOptions.from_cli(options))),
+                   nl=False)
     except WheelfitError as error:
         _fail(error)
 
@@ -236,7 +242,9 @@ def mapping_validate(path: Path) -> None:
         _fail(error)
     except OSError as error:
         _fail(UsageError(f"{path}: cannot read the mapping file ({error.strerror})"))
-    click.echo(f"{path}: valid ({len(loaded.projects)} projects after merging)")
+    from wheelfit.redact import redact_text
+
+    click.echo(redact_text(f"{path}: valid ({len(loaded.projects)} projects after merging)"))
 
 
 @cli.group()
@@ -264,15 +272,32 @@ def cache_clear_command(cache_dir: Path | None) -> None:
     click.echo("cache cleared")
 
 
+def _usage_error(error: click.ClickException) -> NoReturn:
+    """click's own message for a bad command line, redacted (it quotes the bad value)."""
+    import io
+
+    from wheelfit.redact import redact_text
+
+    shown = io.StringIO()
+    error.show(file=shown)
+    click.echo(redact_text(shown.getvalue()), err=True, nl=False)
+    sys.exit(error.exit_code)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point for the console script and `python -m wheelfit`."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="wheelfit")
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="wheelfit",
+                        standalone_mode=False)
+    except click.ClickException as error:
+        _usage_error(error)
     except WheelfitError as error:
         _fail(error)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.Abort):
         click.echo("wheelfit: interrupted", err=True)
         sys.exit(130)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 __all__ = ["ExitCode", "cli", "main"]

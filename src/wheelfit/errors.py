@@ -42,8 +42,17 @@ class UsageError(WheelfitError):
     exit_code = ExitCode.USAGE
 
 
+def shorten(text: str, limit: int = 120) -> str:
+    """`text`, or its start and end around `…` when longer than `limit` characters (a file
+    name of thousands of characters stays readable in a message)."""
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return f"{text[:keep]}…{text[len(text) - keep:]}"
+
+
 class InputFileError(WheelfitError):
-    """A dependency file cannot be read or parsed; names the file and line."""
+    """A dependency file cannot be read or parsed; names the file (shortened) and line."""
 
     exit_code = ExitCode.INPUT
 
@@ -51,7 +60,8 @@ class InputFileError(WheelfitError):
         self, message: str, *, path: str | None = None, line: int | None = None,
         hint: str | None = None,
     ) -> None:
-        where = path if line is None else f"{path}:{line}"
+        shown = None if path is None else shorten(path)
+        where = shown if line is None else f"{shown}:{line}"
         super().__init__(f"{where}: {message}" if where else message, hint=hint)
         self.path = path
         self.line = line

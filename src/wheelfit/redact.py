@@ -1,11 +1,32 @@
-"""Credential redaction for every URL that reaches output, logs, errors or cache keys."""
+"""Credential redaction for every URL and message that reaches output, logs, errors or cache keys.
+
+Text is cut into words at whitespace and at `/`, `?` and `#` (an unescaped credential holds
+none of them). In a word that holds an `@`, everything before its last `@` is a credential
+when the word follows `//` (`https://token@host`) or when that part holds a `:`
+(`user:token@host`, with or without a scheme); it becomes `***`. Opening quotes or brackets
+and a `--option=` prefix in front of a scheme-less credential are kept. Each word is looked
+at once, so the cost is linear in the length of the text.
+
+`redact_data` applies the same to every string inside a report (dataclasses, tuples, lists,
+mappings), so a renderer cannot print what it was never given.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
+from enum import Enum
+from types import MappingProxyType
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#\s]+)@")
+T = TypeVar("T")
+
+_WORD = re.compile(r"[^\s/?#]+")
+# What may stand before a scheme-less credential and is not part of it: `'`, `(`, `--opt=`.
+_KEPT = re.compile(r"[\"'`<(\[{]*(?:--?[A-Za-z][\w-]*=)?")
+_MASK = "***"
 
 
 def redact_url(url: str) -> str:
@@ -14,12 +35,69 @@ def redact_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return redact_text(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
+    if "@" in parts.netloc:
+        host = parts.netloc.rsplit("@", 1)[1]
+        url = urlunsplit((parts.scheme, f"{_MASK}@{host}", parts.path, parts.query,
+                          parts.fragment))
+    return redact_text(url)
 
 
 def redact_text(text: str) -> str:
-    """Redact every `scheme://user:secret@` found anywhere in a piece of text."""
-    return _USERINFO.sub(lambda m: f"{m.group('scheme')}***@", text)
+    """Redact every credential (`scheme://secret@`, `user:secret@`) anywhere in a text."""
+    if "@" not in text:
+        return text
+    return _WORD.sub(_redact_word, text)
+
+
+def _redact_word(match: re.Match[str]) -> str:
+    word = match.group()
+    at = word.rfind("@")
+    if at < 0:
+        return word
+    after_slashes = match.string.endswith("//", 0, match.start())
+    kept = 0 if after_slashes else _KEPT.match(word, 0, at).end()  # type: ignore[union-attr]
+    secret = word[kept:at]
+    if not secret or (not after_slashes and ":" not in secret):
+        return word
+    return f"{word[:kept]}{_MASK}{word[at:]}"
+
+
+def redact_data(value: T) -> T:
+    """`value` with every string in it redacted: dataclasses, tuples, lists and mappings are
+    walked; parts with nothing to redact are returned as they are (the same objects)."""
+    result: T = _redact_any(value)
+    return result
+
+
+_SCALARS = (bool, int, float, type(None), Enum)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _redact_any(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if "@" not in value or isinstance(value, Enum) else redact_text(value)
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, (tuple, list)):
+        items = [_redact_any(item) for item in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return tuple(items) if isinstance(value, tuple) else items
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.setdefault(type(value), tuple(f.name for f in fields(value) if f.init))
+    if names is not None:
+        changed = {}
+        for name in names:
+            old = getattr(value, name)
+            new = _redact_any(old)
+            if new is not old:
+                changed[name] = new
+        return replace(value, **changed) if changed else value
+    if isinstance(value, Mapping):
+        pairs = [(k, _redact_any(k), v, _redact_any(v)) for k, v in value.items()]
+        if all(nk is k and nv is v for k, nk, v, nv in pairs):
+            return value
+        redacted = {nk: nv for _, nk, _, nv in pairs}
+        return MappingProxyType(redacted) if isinstance(value, MappingProxyType) else redacted
+    return value

@@ -56,7 +56,7 @@ from wheelfit.buildneeds.mapping_types import (
     soname_stem,
     unique,
 )
-from wheelfit.errors import MappingError
+from wheelfit.errors import InputFileError, MappingError, shorten
 from wheelfit.model import Alternative
 from wheelfit.shipped import data_path
 
@@ -76,6 +76,8 @@ _TOP_KEYS = frozenset({"schema_version", "debian_releases", "kinds", "shared", "
                        "sonames", "projects"})
 
 T = TypeVar("T")
+# A user's overlay is read whole and parsed as YAML: the bundled one is 75 kB.
+MAPPING_MAX_BYTES = 8 * 1024 * 1024
 
 
 class Readable(Protocol):
@@ -291,13 +293,38 @@ def _walk_shared(m: ApkMapping, name: str, seen: tuple[str, ...], where: str) ->
 
 
 def _read_yaml(path: Readable, where: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MappingError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    return _parse_yaml(text, where)
+
+
+def _read_overlay(path: Path) -> Any:
+    """A user's mapping file: a regular file of at most MAPPING_MAX_BYTES, as YAML."""
+    from wheelfit.sources.reading import FileKind, UnreadableFile, decode, read_bounded
+
+    kind = FileKind("a mapping file", MAPPING_MAX_BYTES,
+                    "Give your apk/apt mapping file (YAML; see `wheelfit mapping validate`).")
+    where = shorten(str(path))
+    try:
+        data = read_bounded(path, kind)
+    except UnreadableFile as exc:
+        reason = f"cannot read: {exc.reason}" if exc.missing else exc.reason
+        raise MappingError(f"{where}: {reason}", hint=exc.hint) from None
+    try:
+        text = decode(data, where, kind.noun)
+    except InputFileError as exc:
+        raise MappingError(exc.message, hint=exc.hint) from None
+    return _parse_yaml(text, where)
+
+
+def _parse_yaml(text: str, where: str) -> Any:
     import yaml  # only for user overlays and the source YAML: runs load the JSON twin
 
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except OSError as exc:
-        raise MappingError(f"{where}: cannot read: {exc.strerror or exc}") from None
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise MappingError(f"{where}: not valid YAML: {exc}") from None
 
@@ -333,4 +360,4 @@ def load_mapping(extra: Path | None = None) -> ApkMapping:
     base = bundled_mapping()
     if extra is None:
         return base
-    return parse_document(_read_yaml(extra, str(extra)), str(extra), base)
+    return parse_document(_read_overlay(extra), shorten(str(extra)), base)

@@ -18,6 +18,7 @@ from wheelfit.formats import render
 from wheelfit.formats.options import RenderOptions
 from wheelfit.model import DependencySpec, Report
 from wheelfit.pipeline.check import check
+from wheelfit.redact import redact_data
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 def check_all(specs: Sequence[DependencySpec], options: RunOptions,
               pool: IndexPool) -> list[Report]:
     """Check every spec; the index clients are shared so each project is fetched once.
-    A progress bar runs on stderr for the text format when stderr is a terminal."""
+    A progress bar runs on stderr for the text format when stderr is a terminal. Every
+    string of the reports is redacted here, so nothing after this can print a credential."""
     from dataclasses import replace
 
     from wheelfit.formats.progress import Progress
@@ -41,7 +43,7 @@ def check_all(specs: Sequence[DependencySpec], options: RunOptions,
         for spec in specs:
             request = replace(build_request(spec, options),
                               on_step=lambda label: bar.advance(label=label))
-            reports.append(check(request, pool.get(request.index_urls)))
+            reports.append(redact_data(check(request, pool.get(request.index_urls))))
     return reports
 
 

@@ -13,6 +13,7 @@ from wheelfit.compat.targets import DEFAULT_PYTHON, default_targets
 from wheelfit.errors import UsageError
 from wheelfit.model import DependencySpec, IndexOptions
 from wheelfit.pipeline.check import CheckRequest
+from wheelfit.redact import redact_text
 from wheelfit.sources.index_config import DEFAULT_INDEX, resolve_index_options
 from wheelfit.sources.load import load_spec
 
@@ -71,8 +72,14 @@ def index_urls(merged: IndexOptions) -> tuple[str, ...]:
 
 def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[DependencySpec],
                                                                       list[str]]:
-    """Read every input (and with --recursive, every service found) into specs."""
+    """Read every input (and with --recursive, every service found) into specs. A --mapping
+    overlay is read here too, so a bad one stops the run before any index work."""
     from wheelfit.sources.discover import discover
+
+    if options.mapping_path:
+        from wheelfit.buildneeds.mapping import load_mapping
+
+        load_mapping(options.mapping_path)
 
     paths = [(p, "") for p in inputs]
     if options.recursive:
@@ -86,7 +93,7 @@ def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[Depen
                   keep_going=options.keep_going, environ=os.environ)
         for path, _ in paths
     ]
-    return specs, [note for _, note in paths if note]
+    return specs, [redact_text(note) for _, note in paths if note]
 
 
 def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:

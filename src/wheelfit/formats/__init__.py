@@ -5,6 +5,8 @@ none of them.
 - `text`: the terminal view (`terminal.py`); options `color`, `quiet`, `verbose`, `all`.
 - `json`: the report model serialised (`json_format.py`); `data/report.schema.json` describes it.
 - `markdown`: a pull-request comment (`markdown.py`), at most 65,536 characters.
+
+`render` hands each format the report with every credential redacted (`redact_data`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Protocol
 
 from wheelfit.formats.options import RenderOptions
 from wheelfit.model import Report
+from wheelfit.redact import redact_data
 
 FORMATS: dict[str, str] = {
     "text": "wheelfit.formats.terminal",
@@ -36,5 +39,5 @@ def renderer(name: str) -> Renderer:
 
 
 def render(report: Report, name: str, options: RenderOptions | None = None) -> str:
-    """Render a report in the named format."""
-    return renderer(name)(report, options=options)
+    """Render a report in the named format, with every credential in it redacted."""
+    return renderer(name)(redact_data(report), options=options)

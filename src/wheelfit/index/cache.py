@@ -24,19 +24,23 @@ import calendar
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
+import stat
 import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wheelfit.index.limits import DEFAULT_LIMITS
 from wheelfit.index.urls import is_ascii_digits, strip_credentials
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import BinaryIO
 
 MAGIC = b"WFC1"
 _HEADER = struct.Struct(">4sQ32s")
@@ -44,6 +48,10 @@ ENVELOPE_SIZE = _HEADER.size
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
 KINDS = ("pages", "immutable", "parsed")
 OFFLINE_HINT = "Run once without --offline to fill the cache."
+LOG = logging.getLogger("wheelfit.cache")
+# Open entries without following a final symlink and without blocking on a FIFO.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+    | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def default_cache_dir() -> Path:
@@ -61,21 +69,58 @@ def resolve_cache_dir(cache_dir: str | os.PathLike[str] | None) -> Path:
 # --- the checksummed, atomic store -------------------------------------------------------------
 
 
-class Store:
-    """Entries under `<root>/<kind>/ab/<sha256(key)>`; see the module docstring."""
+def open_entry(path: Path, max_payload: int) -> BinaryIO | None:
+    """`path` opened for reading when it is a regular file (not a link, FIFO or device) no
+    bigger than an entry of `max_payload` bytes; None otherwise (missing, or refused: a
+    refusal is logged on `wheelfit.cache` at debug level and the entry counts as missing)."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        if not isinstance(exc, FileNotFoundError):
+            LOG.debug("cache entry %s ignored: cannot be opened as a file (%s)", path,
+                      exc.strerror or type(exc).__name__)
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            LOG.debug("cache entry %s ignored: not a regular file", path)
+        elif info.st_size > ENVELOPE_SIZE + max_payload:
+            LOG.debug("cache entry %s ignored: %d bytes (cap %d)", path, info.st_size,
+                      ENVELOPE_SIZE + max_payload)
+        else:
+            os.set_blocking(fd, True)
+            return os.fdopen(fd, "rb")
+    except OSError:
+        pass
+    os.close(fd)
+    return None
 
-    def __init__(self, root: Path, kind: str) -> None:
+
+class Store:
+    """Entries under `<root>/<kind>/ab/<sha256(key)>`; see the module docstring.
+
+    `max_payload` is the largest payload `get` reads (tied to `limits.Limits`); a bigger
+    entry, or one that is not a regular file, reads as missing."""
+
+    def __init__(self, root: Path, kind: str, max_payload: int | None = None) -> None:
         self.directory = root / kind
+        self.max_payload = max_payload if max_payload is not None else _STORE_CAPS[kind]
 
     def path_for(self, key: str) -> Path:
         """Where the entry of `key` lives."""
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         return self.directory / digest[:2] / digest
 
-    def get(self, key: str) -> bytes | None:
-        """The payload stored under `key`; None when missing or damaged."""
+    def get(self, key: str, max_payload: int | None = None) -> bytes | None:
+        """The payload stored under `key`; None when missing, damaged or refused (bigger
+        than `max_payload`, default the store's, or not a regular file)."""
+        cap = self.max_payload if max_payload is None else min(max_payload, self.max_payload)
+        handle = open_entry(self.path_for(key), cap)
+        if handle is None:
+            return None
         try:
-            data = self.path_for(key).read_bytes()
+            with handle:
+                data = handle.read(ENVELOPE_SIZE + cap + 1)
         except OSError:
             return None
         return decode_entry(data)
@@ -104,6 +149,15 @@ class Store:
                 os.unlink(temp)
             return False
         return True
+
+
+# The largest payload each store reads: an entry of the "immutable" store holds one marker
+# byte and a metadata file, or a wheel's file list (about the size of its central directory).
+_STORE_CAPS = {
+    "pages": DEFAULT_LIMITS.cache_page_answer_bytes,
+    "parsed": DEFAULT_LIMITS.cache_memo_bytes,
+    "immutable": 1 + max(DEFAULT_LIMITS.metadata_bytes, DEFAULT_LIMITS.central_directory_bytes),
+}
 
 
 # `tempfile.mkstemp`'s flags, without its per-call overhead (name sequence, path checks).

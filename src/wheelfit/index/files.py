@@ -102,7 +102,7 @@ class FileReader:
         """Bytes from the store, else downloaded and stored (None = known to be absent)."""
         key = immutable_key(kind, file.url, file.hash())
         if self._store is not None and not self._refresh:
-            stored = self._store.get(key)
+            stored = self._store.get(key, 1 + self._limits.metadata_bytes)
             if stored is not None and stored[:1] in (_PRESENT, _ABSENT):
                 self._hit()
                 return stored[1:] if stored[:1] == _PRESENT else None
@@ -175,7 +175,7 @@ class FileReader:
             return done.entries
         key = immutable_key("wheel-entries", file.url, file.hash())
         if self._store is not None and not self._refresh:
-            stored = self._store.get(key)
+            stored = self._store.get(key, self._limits.central_directory_bytes)
             entries = _decode_entries(stored) if stored is not None else None
             if entries is not None:
                 self._hit()
@@ -246,6 +246,7 @@ class FileReader:
                     max_member_bytes=max_member_bytes,
                     limits=self._limits,
                     stop_after=stop_after,
+                    hashes=file.hashes,
                 )
             except rangefetch.RangeNotSupported:
                 return None
@@ -259,6 +260,7 @@ class FileReader:
                 limits=self._limits,
                 url=file.url,
                 stop_after=stop_after,
+                hashes=file.hashes,
             )
 
     def _require_online(self, what: str, file: DistFile) -> None:

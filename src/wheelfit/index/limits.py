@@ -18,6 +18,11 @@ class Limits:
 
     # Project pages (PEP 503 HTML / PEP 691 JSON). The largest PyPI pages are a few MiB.
     page_bytes: int = 32 * MIB
+    # PEP 503 HTML pages: start tags per page and attributes per tag. PyPI's largest pages
+    # have tens of thousands of anchors of at most five attributes; a page beyond these is
+    # refused before its tags are built (the scanner is linear, the caps bound memory).
+    page_tags: int = 500_000
+    tag_attributes: int = 100
     # A core metadata file (PEP 658 `.metadata`, a wheel's METADATA, an sdist's PKG-INFO).
     metadata_bytes: int = 2 * MIB
     # The zip central directory of a wheel (or zip sdist).
@@ -38,7 +43,17 @@ class Limits:
     sdist_download_bytes: int = 100 * MIB
     sdist_unpacked_bytes: int = 1024 * MIB
     sdist_members: int = 100_000
+    # A tar member's extended headers (pax `x`/`g`, GNU long name/link `L`/`K`) together:
+    # `tarfile` reads them whole before any other cap sees the member. Real ones hold a
+    # path or a few keys (well under 4 KiB).
+    sdist_extended_header_bytes: int = 1 * MIB
     sdist_seconds: float = 120.0
+    # Cache entries read back (anything bigger, or not a regular file, reads as missing):
+    # a project page's answer (status and a few headers) and a parsed-page memo entry
+    # (rows of a page, a little smaller than the page). Metadata and file-list entries are
+    # capped by `metadata_bytes` and `central_directory_bytes`.
+    cache_page_answer_bytes: int = 1 * MIB
+    cache_memo_bytes: int = 2 * 32 * MIB
     # HTTP: redirects followed per request, longest Retry-After honoured, longest backoff.
     max_redirects: int = 10
     max_retry_after: float = 30.0

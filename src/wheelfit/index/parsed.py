@@ -31,7 +31,8 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.index.cache import ENVELOPE_SIZE, Store, envelope_length
+from wheelfit.index.cache import ENVELOPE_SIZE, Store, envelope_length, open_entry
+from wheelfit.index.limits import DEFAULT_LIMITS
 from wheelfit.index.parse.pagerows import Row, row_of
 from wheelfit.index.urls import split_credentials, strip_credentials
 from wheelfit.model import DistFile
@@ -170,7 +171,10 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
 
     def _read(self, slices: Sequence[_Slice]) -> list[DistFile]:
         files: list[DistFile] = []
-        with self._path.open("rb") as handle:
+        handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes)
+        if handle is None:
+            raise ValueError("memo entry vanished or was replaced")
+        with handle:
             for offset, length, crc in slices:
                 handle.seek(offset)
                 chunk = handle.read(length)
@@ -222,8 +226,11 @@ class PageMemo:
     def open(self, key: str, index_url: str, fallback: Callable[[], Groups]) -> MemoFiles | None:
         """The memoised page, files tagged with `index_url`; None when missing or damaged."""
         path = self._store.path_for(key)
+        handle = open_entry(path, self._store.max_payload)
+        if handle is None:
+            return None
         try:
-            with path.open("rb") as handle:
+            with handle:
                 return _open(handle, path, index_url, fallback)
         except (OSError, ValueError, TypeError, KeyError, IndexError, struct.error):
             return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import hashlib
 import io
 import lzma
 import tarfile
@@ -53,6 +54,67 @@ def is_top_level(path: str, filename: str) -> bool:
     """True for `<top-directory>/<filename>` (PKG-INFO, setup.py, ... of an sdist)."""
     top, sep, rest = path.partition("/")
     return bool(top) and sep == "/" and rest == filename
+
+
+class SdistMembers(dict[str, bytes]):
+    """An sdist's members read, keyed by name, and `hash_note`: None when the index gave no
+    hash or the whole file was read and matched it, else why the check was partial."""
+
+    hash_note: str | None = None
+
+
+# Bytes after the end of the tar archive read to finish the hash (tar padding, the
+# compressor's trailer); an sdist with more trailing bytes than this is checked partly.
+_TRAILER_BYTES = 1024 * 1024
+
+
+class _Hashing:
+    """The chunks of a download, hashed with the index's strongest known hash as they pass."""
+
+    def __init__(self, chunks: Iterable[bytes], hashes: Iterable[tuple[str, str]]) -> None:
+        self._chunks = iter(chunks)
+        known = sorted(((n, v.lower()) for n, v in hashes if n in _ORDER),
+                       key=lambda pair: _ORDER.index(pair[0]))
+        self.expected = known[0] if known else None
+        self._hash = hashlib.new(known[0][0]) if known else None
+        self.read = 0
+        self.finished = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            chunk = next(self._chunks)
+        except StopIteration:
+            self.finished = True
+            raise
+        self.read += len(chunk)
+        if self._hash is not None:
+            self._hash.update(chunk)
+        return chunk
+
+    def drain(self, budget: int) -> None:
+        """Read (and hash) what is left, up to `budget` bytes."""
+        while not self.finished and budget > 0:
+            budget -= len(next(self, b""))
+
+    def verdict(self, url: str) -> str | None:
+        """None when the whole file matched (or there is no hash to check); a note when only
+        part was read. A whole file that does not match raises `IndexResponseError`."""
+        if self.expected is None or self._hash is None:
+            return None
+        name, value = self.expected
+        if not self.finished:
+            return (f"the index's {name} of the sdist was not checked: only its first "
+                    f"{self.read} bytes were read")
+        got = self._hash.hexdigest()
+        if got != value:
+            raise _error(f"the sdist's {name} is {got}, the index says {value}: refused", url)
+        return None
+
+
+_ORDER = ("sha512", "sha384", "sha256", "sha224", "sha1", "md5")
 
 
 def _error(reason: str, url: str) -> IndexResponseError:
@@ -130,13 +192,17 @@ def tar_members(
     limits: Limits,
     url: str,
     stop_after: int | None = None,
-) -> dict[str, bytes]:
+    hashes: Iterable[tuple[str, str]] = (),
+) -> SdistMembers:
     """Stream a (compressed) tarball and return the wanted members' bytes.
 
     `stop_after`: stop reading once that many members were found (the rest of the
-    download is abandoned).
+    download is abandoned). `hashes` (the index's, as `DistFile.hashes`): the download is
+    hashed as it streams; a whole file that does not match raises `IndexResponseError`, a
+    file read only in part gets a `hash_note`.
     """
-    raw = _ChunkReader(chunks)
+    hashing = _Hashing(chunks, hashes)
+    raw = _ChunkReader(hashing)
     try:
         magic = raw.peek_start(6)
         buffered = io.BufferedReader(raw, 64 * 1024)
@@ -150,12 +216,53 @@ def tar_members(
         else:
             unpacked = buffered
         guard = _Guard(unpacked, limits, url)
-        return _walk(guard, wanted, max_member_bytes, limits, url, stop_after)
+        found = SdistMembers(_walk(guard, wanted, max_member_bytes, limits, url, stop_after))
+        if stop_after is None or len(found) < stop_after:
+            hashing.drain(_TRAILER_BYTES)
+        found.hash_note = hashing.verdict(url)
+        return found
     except IndexFault:
         raise
     except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError) as exc:
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise _error(f"not a readable tar archive ({reason})", url) from None
+
+
+_EXTENDED = frozenset({tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE,
+                       tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK})
+
+
+class _BoundedTarInfo(tarfile.TarInfo):
+    """A `TarInfo` that refuses extended headers beyond a cap before `tarfile` reads them.
+
+    `tarfile` reads a pax or GNU long-name header's whole declared body into memory (and
+    chains them, each held while the next is read); `_proc_member` is where it dispatches
+    on the header type, with only the 512-byte block read. `cap` and `url` are set on the
+    subclass `_bounded_info` makes per archive; `spent` lives on the archive object and is
+    reset per member by `_walk`."""
+
+    cap = 0
+    url = ""
+
+    def _proc_member(self, tarfile_: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in _EXTENDED:
+            spent = getattr(tarfile_, "wheelfit_extended", 0) + max(self.size, 0)
+            tarfile_.wheelfit_extended = spent  # type: ignore[attr-defined]
+            if spent > self.cap:
+                kind = self.type.decode("ascii", "replace")
+                raise _error(
+                    f"a member's extended tar header (type {kind!r}) declares {spent} bytes "
+                    f"(cap {self.cap})",
+                    self.url,
+                )
+        elif self.type == tarfile.GNUTYPE_SPARSE:
+            raise _error("a member is a GNU sparse file (never in a source distribution)",
+                         self.url)
+        return super()._proc_member(tarfile_)  # type: ignore[misc,no-any-return]
+
+
+def _bounded_info(cap: int, url: str) -> type[tarfile.TarInfo]:
+    return type("_Bounded", (_BoundedTarInfo,), {"cap": cap, "url": url})
 
 
 def _walk(
@@ -168,10 +275,12 @@ def _walk(
 ) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     seen = 0
-    with tarfile.open(fileobj=guard, mode="r|") as archive:
+    info = _bounded_info(limits.sdist_extended_header_bytes, url)
+    with tarfile.open(fileobj=guard, mode="r|", tarinfo=info) as archive:
         for member in archive:
             # Stream mode keeps every TarInfo it has read; we never go back, so drop them.
             archive.members.clear()  # type: ignore[attr-defined]
+            archive.wheelfit_extended = 0  # type: ignore[attr-defined]
             seen += 1
             if seen > limits.sdist_members:
                 raise _error(f"the sdist has more than {limits.sdist_members} members", url)
@@ -196,10 +305,16 @@ def zip_members(
     max_member_bytes: int,
     limits: Limits,
     stop_after: int | None = None,
-) -> dict[str, bytes]:
-    """Read the wanted members of a zip sdist with range requests."""
+    hashes: Iterable[tuple[str, str]] = (),
+) -> SdistMembers:
+    """Read the wanted members of a zip sdist with range requests (so the index's hash of
+    the whole file, when there is one, is not checked: `hash_note` says so)."""
     directory = read_directory(source, limits)
-    found: dict[str, bytes] = {}
+    found = SdistMembers()
+    known = [name for name, _value in hashes if name in _ORDER]
+    if known:
+        found.hash_note = (f"the index's {known[0]} of the sdist was not checked: a zip sdist "
+                           "is read in parts (range requests)")
     for entry in directory.entries:
         if entry.uncompressed_size > max_member_bytes or entry.name.endswith("/"):
             continue

@@ -246,6 +246,13 @@ def _from_sdist(index: PackageIndex, sdist: DistFile) -> tuple[bool | None, list
         members = index.sdist_members(sdist, _is_build_file)
     except IndexFault as fault:
         return None, [f"sdist not readable: {fault.message}"]
+    # `index.sdist.SdistMembers.hash_note`: why the index's hash was checked only in part.
+    note: str | None = getattr(members, "hash_note", None)
+    native, evidence = _judge_sdist(members or {})
+    return native, [*evidence, note] if note else evidence
+
+
+def _judge_sdist(members: Mapping[str, bytes]) -> tuple[bool | None, list[str]]:
     if not members:
         return None, []
     verdicts = []

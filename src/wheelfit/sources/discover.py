@@ -44,7 +44,7 @@ _NOT_RUNTIME = re.compile(r"(dev|test|doc|lint|ci|type|check)", re.IGNORECASE)
 def discover(root: Path) -> list[tuple[Path, str]]:
     """(chosen file, note) per service below `root`, sorted by path; note is '' or a
     sentence saying which file was chosen over which."""
-    if not root.is_dir():
+    if not os.path.isdir(root):
         raise InputFileError(
             "is not a directory",
             path=str(root),
@@ -53,7 +53,8 @@ def discover(root: Path) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(
-            d for d in dirs if d not in SKIP_DIRS and not (Path(folder) / d / "pyvenv.cfg").exists()
+            d for d in dirs
+            if d not in SKIP_DIRS and not os.path.exists(Path(folder) / d / "pyvenv.cfg")
         )
         ranked = sorted(
             (rank, name) for name in files if (rank := _rank(Path(folder) / name)) is not None

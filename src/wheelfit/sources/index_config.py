@@ -29,10 +29,12 @@ from wheelfit.errors import InputFileError
 from wheelfit.model import IndexOptions
 from wheelfit.redact import redact_url
 from wheelfit.sources.format_control import OptionLineError, apply_format_control
-from wheelfit.sources.reading import read_text
+from wheelfit.sources.reading import FileKind, UnreadableFile, decode, read_bounded
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
 _TRUE = ("1", "true", "yes", "on", "y")
+PIP_CONFIG = FileKind("a pip configuration file", 1024 * 1024,
+                      "Fix the file or point PIP_CONFIG_FILE elsewhere.")
 
 
 def default_pip_config_files(environ: Mapping[str, str], home: Path | None = None) -> list[Path]:
@@ -43,7 +45,7 @@ def default_pip_config_files(environ: Mapping[str, str], home: Path | None = Non
     xdg_dirs = environ.get("XDG_CONFIG_DIRS") or "/etc/xdg"
     files = [Path(d) / "pip" / "pip.conf" for d in xdg_dirs.split(os.pathsep) if d]
     files.append(Path("/etc/pip.conf"))
-    if not (config_file and Path(config_file).exists()):
+    if not (config_file and os.path.exists(config_file)):
         user_home = home or Path(environ.get("HOME") or os.path.expanduser("~"))
         config_home = Path(environ.get("XDG_CONFIG_HOME") or user_home / ".config")
         files += [user_home / ".pip" / "pip.conf", config_home / "pip" / "pip.conf"]
@@ -56,13 +58,14 @@ def read_pip_config(files: Sequence[Path]) -> dict[str, tuple[str, str]]:
     """Merged `key → (value, file)` of the files that exist ([global], then [install])."""
     merged: dict[str, tuple[str, str]] = {}
     for path in files:
-        if not path.is_file():
+        text = _read_config(path)
+        if text is None:
             continue
         import configparser  # only when a configuration file exists
 
         parser = configparser.RawConfigParser()
         try:
-            parser.read_string(read_text(path, str(path)), source=str(path))
+            parser.read_string(text, source=str(path))
         except configparser.Error as exc:
             raise InputFileError(
                 f"invalid pip configuration: {exc.message}",
@@ -74,6 +77,18 @@ def read_pip_config(files: Sequence[Path]) -> dict[str, tuple[str, str]]:
                 for key, value in parser.items(section):
                     merged[key.replace("_", "-")] = (value, str(path))
     return merged
+
+
+def _read_config(path: Path) -> str | None:
+    """A configuration file's text; None when there is none (as pip, a missing file or a
+    folder in its place is skipped). Devices, FIFOs and oversized files raise."""
+    try:
+        data = read_bounded(path, PIP_CONFIG)
+    except UnreadableFile as exc:
+        if exc.missing or os.path.isdir(path):
+            return None
+        raise InputFileError(exc.reason, path=str(path), hint=exc.hint) from None
+    return decode(data, str(path), PIP_CONFIG.noun)
 
 
 def resolve_index_options(

@@ -131,7 +131,7 @@ def _docker_var(match: re.Match[str], args: dict[str, str]) -> str:
 
 
 def _read_quietly(path: Path, display: str) -> str | None:
-    if not path.is_file():
+    if not os.path.isfile(path):
         return None
     try:
         return read_text(path, display)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,43 +33,114 @@ _FILE_KINDS_HINT = (
     "wheelfit reads requirements*.txt, *.in, pyproject.toml, uv.lock, poetry.lock, "
     "Pipfile.lock and pylock.toml files."
 )
+_NOT_REGULAR = (
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+)
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a dependency file as text; missing, directory, huge or binary files raise."""
+@dataclass(frozen=True)
+class FileKind:
+    """What a local file is to wheelfit: its name in messages, its size cap, what to give."""
+
+    noun: str
+    limit: int
+    hint: str
+
+
+DEPENDENCY_FILE = FileKind("a dependency file", MAX_BYTES, _FILE_KINDS_HINT)
+
+
+class UnreadableFile(Exception):
+    """A local file that is not read: why (a sentence without the file name) and a hint."""
+
+    def __init__(self, reason: str, hint: str | None = None, *, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+        self.missing = missing
+
+
+def read_text(path: Path, display: str, kind: FileKind = DEPENDENCY_FILE) -> str:
+    """Read a local file as text; missing, directory, device, huge or binary files raise
+    `InputFileError` naming `display` (see `read_bounded`)."""
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputFileError(
-            "no such file", path=display, hint=f"Check the path. {_FILE_KINDS_HINT}"
-        ) from None
+        data = read_bounded(path, kind)
+    except UnreadableFile as exc:
+        raise InputFileError(exc.reason, path=display, hint=exc.hint) from None
+    return decode(data, display, kind.noun)
+
+
+def read_bounded(path: Path, kind: FileKind = DEPENDENCY_FILE) -> bytes:
+    """A regular file's bytes, at most `kind.limit` of them; anything else raises
+    `UnreadableFile`. Devices, FIFOs and sockets are refused before they are opened (so a
+    FIFO cannot block the run), and the read stops one byte past the cap whatever the file
+    claims its size is (a file that grows, or one of /proc's)."""
+    try:
+        _check_kind(os.stat(path), kind)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputFileError(f"cannot read it: {exc.strerror or exc}", path=display) from None
+        raise _os_problem(exc, kind) from None
+    try:
+        _check_kind(os.fstat(fd), kind)  # the path may have been swapped since the stat
+        chunks, size = [], 0
+        while size <= kind.limit:
+            chunk = os.read(fd, min(1 << 20, kind.limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _os_problem(exc, kind) from None
+    finally:
+        os.close(fd)
+    if size > kind.limit:
+        raise _too_large(None, kind)
+    return b"".join(chunks)
+
+
+def _check_kind(info: os.stat_result, kind: FileKind) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise InputFileError(
-            "is a directory, not a dependency file",
-            path=display,
-            hint="Give one file inside it, or run `wheelfit check --recursive DIR` to check "
-            "every service below a folder.",
-        )
+        hint = ("Give one file inside it, or run `wheelfit check --recursive DIR` to check "
+                "every service below a folder." if kind is DEPENDENCY_FILE else
+                "Give the file inside it.")
+        raise UnreadableFile(f"is a directory, not {kind.noun}", hint)
     if not stat.S_ISREG(info.st_mode):
-        raise InputFileError(
-            "is not a regular file", path=display, hint=f"Give a file. {_FILE_KINDS_HINT}"
+        what = next((name for test, name in _NOT_REGULAR if test(info.st_mode)), "a special file")
+        raise UnreadableFile(
+            f"is {what}, not a regular file",
+            f"wheelfit reads only regular files: save the content to a file and give that. "
+            f"{kind.hint}",
         )
-    if info.st_size > MAX_BYTES:
-        raise InputFileError(
-            f"is {info.st_size // (1024 * 1024)} MB: too large for a dependency file",
-            path=display,
-            hint="Check that this is the file you meant.",
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read it: {exc.strerror or exc}", path=display) from None
-    return decode(data, display)
+    if info.st_size > kind.limit:
+        raise _too_large(info.st_size, kind)
 
 
-def decode(data: bytes, display: str) -> str:
+def _too_large(size: int | None, kind: FileKind) -> UnreadableFile:
+    what = f"is {_size(size)}" if size is not None else "is larger than that"
+    return UnreadableFile(
+        f"{what}: the limit for {kind.noun} is {_size(kind.limit)}",
+        "Check that this is the file you meant.",
+    )
+
+
+def _os_problem(exc: OSError, kind: FileKind) -> UnreadableFile:
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return UnreadableFile("no such file", f"Check the path. {kind.hint}", missing=True)
+    reason = exc.strerror or type(exc).__name__
+    return UnreadableFile(f"cannot read it: {reason}", f"Check the path. {kind.hint}")
+
+
+def _size(size: int) -> str:
+    """A byte count for a message: `20 MiB`, `1.5 MiB`, `512 KiB`, `10 bytes`."""
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f}".removesuffix(".0") + " MiB"
+    if size >= 1 << 10:
+        return f"{size / (1 << 10):.1f}".removesuffix(".0") + " KiB"
+    return f"{size} bytes"
+
+
+def decode(data: bytes, display: str, noun: str = DEPENDENCY_FILE.noun) -> str:
     """Decode UTF-8 (or BOM-marked UTF-16/32) text; undecodable bytes or NULs raise."""
     encoding = "utf-8"
     for bom, name in _BOMS:
@@ -79,7 +152,7 @@ def decode(data: bytes, display: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputFileError(
-            "is not UTF-8 text: it looks like a binary file, not a dependency file",
+            f"is not UTF-8 text: it looks like a binary file, not {noun}",
             path=display,
             line=line,
             hint="Give the text file itself; if it is text, save it as UTF-8.",
@@ -87,7 +160,7 @@ def decode(data: bytes, display: str) -> str:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputFileError(
-            "contains NUL bytes: it looks like a binary file, not a dependency file",
+            f"contains NUL bytes: it looks like a binary file, not {noun}",
             path=display,
             line=line,
             hint="Give the text file itself; if it is text, save it as UTF-8.",

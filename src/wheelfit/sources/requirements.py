@@ -15,10 +15,17 @@ from urllib.parse import urlsplit
 
 from packaging.requirements import Requirement
 
-from wheelfit.errors import InputFileError
+from wheelfit.errors import InputFileError, shorten
 from wheelfit.model import DependencySpec, IndexOptions, RequirementEntry, SkippedEntry
 from wheelfit.redact import redact_text
-from wheelfit.sources.reading import Problems, origin, read_text
+from wheelfit.sources.reading import (
+    Problems,
+    UnreadableFile,
+    decode,
+    origin,
+    read_bounded,
+    read_text,
+)
 from wheelfit.sources.reqclassify import InvalidLine, Skip, classify, url_scheme
 from wheelfit.sources.reqlines import logical_lines, split_args_options
 from wheelfit.sources.reqoptions import (
@@ -121,9 +128,9 @@ class _Walker:
             return
         where = origin(display, number)
         if opts.leftover:
+            words = "words" if self.outside else repr(redact_text(" ".join(opts.leftover)))
             self.out.notes.append(
-                f"{where}: ignored {' '.join(opts.leftover)!r} (pip ignores "
-                "words after the options of a line)"
+                f"{where}: ignored {words} (pip ignores words after the options of a line)"
             )
         self._note_ignored(opts, where)
         editables = opts.get_list("editables")
@@ -188,7 +195,7 @@ class _Walker:
             value = links[0]
             local = base_dir / value
             out.find_links.append(
-                str(local) if url_scheme(value) is None and local.exists() else value
+                str(local) if url_scheme(value) is None and os.path.exists(local) else value
             )
         ops = opts.values.get("format_ops") or []
         try:
@@ -245,32 +252,38 @@ class _Walker:
             real = target.resolve()
         except (OSError, RuntimeError) as exc:
             self.problems.report(
-                f"{flag} {arg}: cannot resolve the path ({exc})", path=display, line=number
+                f"{flag} {shorten(arg)}: cannot resolve the path "
+                f"({getattr(exc, 'strerror', None) or exc})",
+                path=display, line=number,
             )
             return
         if real in stack:
             self.problems.report(
-                f"{flag} {arg} includes {nested}, which is already being read: an include cycle",
+                f"{flag} {shorten(arg)} includes {shorten(nested)}, which is already being "
+                "read: an include cycle",
                 path=display,
                 line=number,
                 hint="Remove one of the -r/-c lines that form the cycle.",
             )
             return
-        if not target.exists():
-            self.problems.report(
-                f"{flag} {arg}: {nested} does not exist",
-                path=display,
-                line=number,
-                hint="Paths in -r/-c lines are relative to the file that contains the line.",
-            )
-            return
         if self.out.files_read >= MAX_FILES:
             self.problems.report(
-                f"{flag} {arg}: more than {MAX_FILES} files included", path=display, line=number
+                f"{flag} {shorten(arg)}: more than {MAX_FILES} files included", path=display,
+                line=number,
             )
             return
         try:
-            text = read_text(target, nested)
+            data = read_bounded(target)
+        except UnreadableFile as exc:
+            reason, hint = exc.reason, exc.hint
+            if exc.missing:
+                reason = f"{shorten(nested)} does not exist"
+                hint = "Paths in -r/-c lines are relative to the file that contains the line."
+            self.problems.report(f"{flag} {shorten(arg)}: {reason}", path=display, line=number,
+                                 hint=hint)
+            return
+        try:
+            text = decode(data, nested)
         except InputFileError as exc:
             self.problems.add(exc)
             return

@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from wheelfit.compat.filenames import is_project_file
 from wheelfit.errors import IndexResponseError
+from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.parse.htmlscan import MarkupLimit, scan
 from wheelfit.index.parse.pagerows import (
     PageVersions,
     Row,
@@ -280,16 +281,27 @@ def _json_metadata(value: Any, where: str, page_url: str) -> tuple[tuple[str, st
 # --- PEP 503 HTML -------------------------------------------------------------------------
 
 
-class _AnchorCollector(HTMLParser):
+class _AnchorCollector:
     """Collects `<a>` attributes, `<base href>`, the repository-version meta and the title."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.anchors: list[dict[str, str | None]] = []
         self.base_href: str | None = None
         self.repository_version: str | None = None
         self.title_parts: list[str] = []
         self._in_title = False
+
+    def feed(self, text: str, limits: Limits) -> None:
+        """Take in a whole page (`htmlscan.scan`'s caps apply)."""
+        for kind, name, attrs in scan(text, max_tags=limits.page_tags,
+                                      max_attributes=limits.tag_attributes):
+            if kind == "start":
+                self.handle_starttag(name, attrs)
+            elif kind == "end":
+                if name == "title":
+                    self._in_title = False
+            elif self._in_title and sum(map(len, self.title_parts)) < 200:
+                self.title_parts.append(name)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -302,31 +314,25 @@ class _AnchorCollector(HTMLParser):
         elif tag == "title":
             self._in_title = True
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title and sum(map(len, self.title_parts)) < 200:
-            self.title_parts.append(data)
-
 
 def parse_html_page(
-    body: bytes, page_url: str, project: str, *, encoding: str | None = None
+    body: bytes, page_url: str, project: str, *, encoding: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[DistFile, ...]:
     """Parse a PEP 503 HTML project page.
 
     A page that lists no file of the project and does not look like a simple-index page
     (no `pypi:repository-version` meta, no "Links for" title) is taken for an error page
-    served with status 200 and raises `IndexResponseError`.
+    served with status 200 and raises `IndexResponseError`; so does a page beyond the
+    scanner's caps (`limits.page_tags`, `limits.tag_attributes`).
     """
     text = _decode(body, encoding)
     collector = _AnchorCollector()
     try:
-        collector.feed(text)
-        collector.close()
-    except Exception as exc:  # html.parser can fail on hostile markup in many ways
-        raise page_error(f"project page is not parseable HTML ({_short(exc)})", page_url) from None
+        collector.feed(text, limits)
+    except MarkupLimit as exc:
+        raise page_error(f"project page has {exc}: refused (a cap against hostile pages)",
+                         page_url) from None
     if collector.repository_version is not None:
         _check_api_version(collector.repository_version or "1.0", page_url)
     base = page_url
