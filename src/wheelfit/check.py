@@ -194,7 +194,7 @@ def _applies(catalog: ProjectCatalog, marker: Marker | None, origin: str) -> boo
     """The marker on the catalog's target; a variable no target defines is an input error."""
     try:
         return catalog.marker_applies(marker)
-    except UndefinedEnvironmentName as exc:
+    except (UndefinedEnvironmentName, KeyError) as exc:  # packaging < 26.4: a KeyError
         variable = exc.args[0] if exc.args else "?"
         raise InputFileError(
             f"marker {str(marker)!r} uses {variable!r}, which is not an environment marker",

@@ -192,7 +192,7 @@ def _only_environment(left: Marker, marker: Marker, selection: Selection, what: 
     """Raise ValueError when `left` needs a variable no target environment defines."""
     try:
         left.evaluate(context="requirement")
-    except UndefinedEnvironmentName as exc:
+    except (UndefinedEnvironmentName, KeyError) as exc:  # packaging < 26.4: a KeyError
         variable = str(exc.args[0]) if exc.args else "?"
         if variable in selection:
             why = f'compares {variable!r} in a way PEP 751 does not define (use "x" in {variable})'

@@ -85,8 +85,12 @@ def _atom(atom: tuple[Any, Any, Any], selection: Selection) -> str | bool:
         key = str(variable.value)
         chosen = selection[key]
         if key in _SET_VARIABLES:
-            # PEP 751's set variables: packaging decides the atom in its lock-file context.
-            return Marker(text).evaluate({key: chosen}, context="lock_file")
+            # PEP 751's set variables: packaging decides the atom in its lock-file context
+            # (a malformed comparison raises UndefinedComparison; packaging 25 asserts).
+            try:
+                return Marker(text).evaluate({key: chosen}, context="lock_file")
+            except AssertionError as exc:
+                raise ValueError(text) from exc
         wanted = canonicalize_name(str(value.value))
         if operator == "==":
             return wanted in chosen
