@@ -21,6 +21,7 @@ from wheelfit.formats.summary import (
     WHEELS,
     attention,
     headline,
+    incompleteness,
     musl_gap,
     plural,
     scrubbed,
@@ -207,6 +208,7 @@ def _problems(report: Report, limit: int) -> list[str]:
         items.append(f"- skipped {escape(s.origin)}: {escape(s.text)} ({escape(s.reason)})")
     if any(p.unresolved for p in report.packages):
         items.append("- \\* unresolved: resolution failed; the verdict is for the pin as written")
+    items += [f"- **incomplete**: {escape(reason)}" for reason in incompleteness(report)]
     if not items:
         return []
     out = ["", "### Problems", "", *items[:limit]]
@@ -259,7 +261,8 @@ def render(report: Report, *, options: dict[str, object] | None = None) -> str:
     report = scrubbed(report)
     raw = (options or {}).get("max_chars", MAX_CHARS)
     budget = raw if isinstance(raw, int) else MAX_CHARS
-    most = max(len(report.packages), len(report.problems) + len(report.skipped) + 1,
+    most = max(len(report.packages),
+               len(report.problems) + len(report.skipped) + 1 + len(incompleteness(report)),
                len(report.estimate.variants) if report.estimate else 0,
                len(report.recommendation.reasons) + len(report.recommendation.musl_notes)
                if report.recommendation else 0)
