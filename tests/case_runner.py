@@ -1,7 +1,7 @@
 """Run one acceptance case (tests/cases/*.yaml) through the real pipeline.
 
 Shared by the acceptance table (test_cases.py), the golden JSON reports
-(test_golden_reports.py) and the pinned fast path's comparisons (test_pinned.py).
+(test_golden_reports.py), the pinned fast path's comparisons and the fallback tests.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from wheelfit.commands.options import RunOptions
 from wheelfit.formats import render
 from wheelfit.index.client import open_index
 from wheelfit.model import Report
+from wheelfit.pipeline.check import CheckRequest
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 CASES = sorted(CASES_DIR.glob("*.yaml"))
@@ -45,3 +46,15 @@ def run_case(case: dict[str, Any], index_url: str, tmp_path: Path) -> Report:
         report = check(request, index)
     assert_valid_report(render(report, "json"))
     return report
+
+
+def make_request(case: dict[str, Any], index_url: str, tmp_path: Path) -> CheckRequest:
+    """The request `check()` gets for a case (as tests/test_cases.py builds it)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    req = tmp_path / "requirements.txt"
+    req.write_text(case["input"])
+    if case.get("constraints"):
+        (tmp_path / "constraints.txt").write_text(case["constraints"])
+    options = case_options(case, index_url)
+    specs, _ = load_inputs([req], options)
+    return build_request(specs[0], options)

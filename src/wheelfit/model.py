@@ -341,8 +341,14 @@ class Report:
 
     @property
     def complete(self) -> bool:
+        """False when anything is unknown: the index failed for something, or some
+        package's dependencies could not be read (so the packages they need are missing)."""
+        return self.index_complete and not any(p.dependencies_unknown for p in self.packages)
+
+    @property
+    def index_complete(self) -> bool:
         """False when the index failed for something: an unknown verdict, or dependencies
-        that could not be read."""
+        that could not be fetched. Exit code 6 follows this, not `complete`."""
         if any(p.kind == "index" for p in self.problems):
             return False
         return not any(

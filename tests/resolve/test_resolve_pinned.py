@@ -9,9 +9,6 @@ complete pinned closure of each, and through `check()` with and without the fast
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from case_runner import case_options
+from case_runner import make_request
 from loopback import LoopbackIndex
-from wheelfit.commands.inputs import build_request, load_inputs
+from synthetic_index import write_index
 from wheelfit.index.base import PackageIndex
 from wheelfit.index.client import open_index
 from wheelfit.model import Report, Target
@@ -37,42 +34,6 @@ TESTS = Path(__file__).resolve().parents[1]
 DATA = TESTS / "data" / "pinned"
 SYNTHETIC = yaml.safe_load((DATA / "cases.yaml").read_text())
 ACCEPTANCE = sorted((TESTS / "cases").glob("*.yaml"))
-FILE_KINDS = {
-    "any": "{n}-{v}-py3-none-any.whl",
-    "manylinux": "{n}-{v}-cp312-cp312-manylinux_2_17_x86_64.whl",
-    "win": "{n}-{v}-cp312-cp312-win_amd64.whl",
-    "sdist": "{n}-{v}.tar.gz",
-}
-
-
-def write_index(root: Path, projects: dict[str, Any]) -> Path:
-    """index.yaml's projects as a recorded tree (pages/*.json.gz, metadata/*.metadata)."""
-    (root / "pages").mkdir(parents=True)
-    (root / "metadata").mkdir()
-    for name, versions in projects.items():
-        files = []
-        for version, info in versions.items():
-            info = info or {}
-            for kind in info.get("files", ["any"]):
-                filename = FILE_KINDS[kind].format(n=name.replace("-", "_"), v=version)
-                files.append({
-                    "filename": filename, "url": f"https://example.invalid/{filename}",
-                    "hashes": {"sha256": hashlib.sha256(filename.encode()).hexdigest()},
-                    "requires-python": ">=3.8", "size": 1000,
-                    "upload-time": "2024-01-01T00:00:00.000000Z",
-                    "yanked": "broken" if info.get("yanked") else False,
-                })
-                if filename.endswith(".whl") and info.get("metadata", True):
-                    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
-                    lines += [f"Requires-Dist: {r}" for r in info.get("requires", [])]
-                    (root / "metadata" / f"{filename}.metadata").write_text("\n".join(lines) + "\n")
-        page = {"meta": {"api-version": "1.1"}, "name": name, "versions": list(versions),
-                "files": files}
-        (root / "pages" / f"{name}.json.gz").write_bytes(
-            gzip.compress(json.dumps(page).encode(), mtime=0))
-    return root
-
-
 @pytest.fixture(scope="module")
 def synthetic_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackIndex]:
     """tests/data/pinned/index.yaml served on 127.0.0.1."""
@@ -80,18 +41,6 @@ def synthetic_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loopba
     root = write_index(tmp_path_factory.mktemp("pinned-index"), projects)
     with LoopbackIndex(root) as server:
         yield server
-
-
-def make_request(case: dict[str, Any], index_url: str, tmp_path: Path) -> CheckRequest:
-    """The request `check()` gets for a case (as tests/test_cases.py builds it)."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    req = tmp_path / "requirements.txt"
-    req.write_text(case["input"])
-    if case.get("constraints"):
-        (tmp_path / "constraints.txt").write_text(case["constraints"])
-    options = case_options(case, index_url)
-    specs, _ = load_inputs([req], options)
-    return build_request(specs[0], options)
 
 
 def catalog(request: CheckRequest, index: PackageIndex, target: Target) -> ProjectCatalog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,54 @@ def test_primary_private_source_becomes_the_index() -> None:
             ' "default": {"six": {"version": "==1.16.0", "index": "corp"}}}')
     spec = parse_pipfile_lock(text, "Pipfile.lock")
     assert spec.options.index_url == "https://nexus.example/simple" and spec.skipped == ()
+
+
+# --- PEP 751 selection markers written by a current pipenv (issue 18) -----------------------
+
+REAL = "locks/pipenv-real/Pipfile.lock"  # pypa/pipenv's own lock, see SOURCE.md next to it
+
+
+def test_real_lock_with_dev_reads_every_package(data: Path) -> None:
+    assert len(locked(load(REAL, environ={}, dev=True))) == 101
+
+
+def test_real_lock_without_dev_reads_the_default_section(data: Path) -> None:
+    assert len(locked(load(REAL, environ={}))) == 10
+
+
+def test_dev_group_atom_is_decided_and_the_rest_kept(data: Path) -> None:
+    assert locked(load(REAL, environ={}, dev=True))["waitress 3.0.2"] == 'sys_platform == "win32"'
+
+
+def test_dev_group_only_marker_means_always(data: Path) -> None:
+    assert locked(load(REAL, environ={}, dev=True))["bottle 0.13.4"] == ""
+
+
+def lock_with_marker(marker: str, category: str = "develop") -> str:
+    """A pretty-printed lock (pkg at line 5) with one entry carrying the marker."""
+    entry = {"version": "==1.0", "markers": marker}
+    return json.dumps({"_meta": {}, "default": {}, category: {"pkg": entry}}, indent=4)
+
+
+def test_custom_category_group_marker_follows_the_selection() -> None:
+    spec = parse_pipfile_lock(lock_with_marker("'docs' in dependency_groups", "docs"),
+                              "Pipfile.lock", groups=("docs",))
+    assert locked(spec) == {"pkg 1.0": ""}
+
+
+def test_unselected_group_marker_leaves_the_entry_out() -> None:
+    spec = parse_pipfile_lock(lock_with_marker("'docs' in dependency_groups"), "Pipfile.lock",
+                              dev=True)
+    assert locked(spec) == {}
+
+
+def test_extras_marker_is_false_without_extras() -> None:
+    spec = parse_pipfile_lock(lock_with_marker("'cli' in extras"), "Pipfile.lock", dev=True)
+    assert locked(spec) == {}
+
+
+def test_undecidable_selection_marker_is_an_input_error_naming_the_entry() -> None:
+    with pytest.raises(InputFileError) as caught:
+        parse_pipfile_lock(lock_with_marker("dependency_groups == 'dev'"), "Pipfile.lock",
+                           dev=True)
+    assert "entry 'pkg'" in str(caught.value) and "Pipfile.lock:5" in str(caught.value)

@@ -51,7 +51,7 @@ def exit_code(report: Report) -> ExitCode:
     """4 for a conflict, 6 for an incomplete report, else 0."""
     if any(p.kind == "conflict" for p in report.problems):
         return ExitCode.RESOLUTION
-    if not report.complete:
+    if not report.index_complete:
         return ExitCode.INCOMPLETE
     return ExitCode.OK
 
@@ -103,7 +103,7 @@ def run_check(inputs: Sequence[Path], options: RunOptions) -> ExitCode:
         click.echo(_render_fleet(reports, notes, fmt, view), nl=False, color=True)
     worst = ExitCode.OK
     for report in reports:
-        if not report.complete:
+        if not report.index_complete:
             click.echo(incomplete_warning(report, offline=options.offline), err=True)
         reasons = _evaluate(report, rules)
         for reason in reasons:

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 from wheelfit.formats.options import RenderOptions
-from wheelfit.formats.summary import counts
+from wheelfit.formats.summary import counts, dependencies_unknown, incompleteness
 from wheelfit.model import Report
 
 _SCALARS = (str, int, float, type(None))
@@ -41,7 +41,12 @@ def report_dict(report: Report) -> dict[str, Any]:
     ordered: dict[str, Any] = {"schema_version": report.schema_version}
     ordered.update({k: v for k, v in body.items() if k != "schema_version"})
     ordered["complete"] = report.complete
-    ordered["summary"] = {"by_target": counts(report), "packages": len(report.packages)}
+    ordered["summary"] = {
+        "by_target": counts(report),
+        "packages": len(report.packages),
+        "dependencies_unknown": len(dependencies_unknown(report)),
+        "incomplete": incompleteness(report),
+    }
     return ordered
 
 

@@ -22,6 +22,7 @@ from wheelfit.formats.summary import (
     WHEELS,
     attention,
     headline,
+    incompleteness,
     musl_gap,
     plural,
     scrubbed,
@@ -208,6 +209,7 @@ def _problems(report: Report, limit: int) -> list[str]:
         items.append(f"- skipped {escape(s.origin)}: {escape(s.text)} ({escape(s.reason)})")
     if any(p.unresolved for p in report.packages):
         items.append("- \\* unresolved: resolution failed; the verdict is for the pin as written")
+    items += [f"- **incomplete**: {escape(reason)}" for reason in incompleteness(report)]
     if not items:
         return []
     out = ["", "### Problems", "", *items[:limit]]
@@ -259,7 +261,8 @@ def render(report: Report, *, options: RenderOptions | None = None) -> str:
     code units long; with a budget too small for the head, the head as short as it goes."""
     report = scrubbed(report)
     budget = MAX_CHARS if options is None or options.max_chars is None else options.max_chars
-    most = max(len(report.packages), len(report.problems) + len(report.skipped) + 1,
+    most = max(len(report.packages),
+               len(report.problems) + len(report.skipped) + 1 + len(incompleteness(report)),
                len(report.estimate.variants) if report.estimate else 0,
                len(report.recommendation.reasons) + len(report.recommendation.musl_notes)
                if report.recommendation else 0)

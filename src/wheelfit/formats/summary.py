@@ -152,3 +152,36 @@ def headline(report: Report) -> str:
             states.append("every package installs from a wheel")
         parts.append(f"{target.name}: {', '.join(states)}")
     return "; ".join(parts) + "." if parts else "no targets."
+
+
+def dependencies_unknown(report: Report) -> list[PackageResult]:
+    """The packages whose own dependencies could not be read."""
+    return [p for p in report.packages if p.dependencies_unknown]
+
+
+def incompleteness(report: Report) -> list[str]:
+    """Why the report is not complete, one clause per cause (empty when it is complete):
+    `dependencies of 24 packages are unknown (sdist-only, no static metadata)`."""
+    out = []
+    unknown = sorted({p.name for p in report.packages
+                      if any(v.status is Status.UNKNOWN for v in p.verdicts.values())})
+    if unknown:
+        out.append(f"{plural(len(unknown), 'package')} unknown (the index failed: "
+                   f"{short_list(unknown)})")
+    faults = sum(1 for p in report.problems if p.kind == "index")
+    if faults and not unknown:
+        out.append(f"the index failed for {plural(faults, 'request')}")
+    rest = [p for p in dependencies_unknown(report) if p.name not in unknown]
+    sdist = [p.name for p in rest if _sdist_only(p)]
+    other = [p.name for p in rest if not _sdist_only(p)]
+    if sdist:
+        out.append(f"dependencies of {plural(len(sdist), 'package')} are unknown (sdist-only, "
+                   f"no static metadata: {short_list(sdist)})")
+    if other:
+        out.append(f"dependencies of {plural(len(other), 'package')} are unknown (no "
+                   f"readable metadata: {short_list(other)})")
+    return out
+
+
+def _sdist_only(pkg: PackageResult) -> bool:
+    return any(v.status is Status.SOURCE_BUILD for v in pkg.verdicts.values())

@@ -26,6 +26,7 @@ from wheelfit.formats.summary import (
     attention,
     counts,
     headline,
+    incompleteness,
     musl_gap,
     needs_attention,
     plural,
@@ -284,6 +285,9 @@ def _footer(report: Report, view: View) -> list[str]:
 
 def _summary(report: Report, view: View) -> list[str]:
     out = ["", view.paint("Summary: ", "bold") + headline(report)]
+    missing = incompleteness(report)
+    if missing:
+        out.append(view.paint("Incomplete: ", "yellow") + "; ".join(missing) + ".")
     if view.verbose:
         table = counts(report)
         for t in report.targets:

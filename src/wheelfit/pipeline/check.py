@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from packaging.specifiers import SpecifierSet
+from packaging.markers import Marker, UndefinedEnvironmentName
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -26,6 +26,7 @@ from wheelfit.model import (
 )
 from wheelfit.redact import redact_url
 from wheelfit.resolve.catalog import ProjectCatalog
+from wheelfit.resolve.fallback import direct_pins
 from wheelfit.resolve.pinned import resolve_pinned
 from wheelfit.resolve.requirements import Req, make_req
 from wheelfit.resolve.resolver import Outcome, Resolved, resolve
@@ -168,7 +169,7 @@ def _check_target(spec: DependencySpec, catalog: ProjectCatalog) -> Outcome:
     if outcome is None:  # not a consistent closure of `==` pins: resolve
         outcome = resolve(catalog, reqs, constraints)
     if outcome.conflict:
-        outcome.packages = _direct_pins(catalog, reqs, constraints)
+        outcome.packages = direct_pins(catalog, reqs, constraints)
     return outcome
 
 
@@ -179,30 +180,22 @@ def target_requirements(
     reqs = [
         make_req(e.requirement, e.origin)
         for e in spec.requirements
-        if catalog.marker_applies(e.requirement.marker)
+        if _applies(catalog, e.requirement.marker, e.origin)
     ]
     return reqs, [make_req(e.requirement, e.origin) for e in spec.constraints]
 
 
-def _direct_pins(
-    catalog: ProjectCatalog, reqs: Sequence[Req], constraints: Sequence[Req]
-) -> dict[str, Resolved]:
-    """When resolution is impossible: each requirement written in the file, judged alone."""
-    limits = {c.name: c.specifier for c in constraints}
-    result: dict[str, Resolved] = {}
-    for req in reqs:
-        spec = req.specifier & limits.get(req.name, SpecifierSet())
-        found = catalog.matches(req.name, spec)
-        if isinstance(found, Verdict):
-            verdict = found
-        elif found:
-            verdict = found[0].verdict
-        else:
-            verdict = Verdict(Status.UNAVAILABLE, reason=f"no version matches {req.text}")
-        prior = result.get(req.name)
-        origins = {req.origin} | set(prior.requested_by if prior else ())
-        result[req.name] = Resolved(req.name, verdict, tuple(sorted(origins)), True, False)
-    return result
+def _applies(catalog: ProjectCatalog, marker: Marker | None, origin: str) -> bool:
+    """The marker on the catalog's target; a variable no target defines is an input error."""
+    try:
+        return catalog.marker_applies(marker)
+    except (UndefinedEnvironmentName, KeyError) as exc:  # packaging < 26.4: a KeyError
+        variable = exc.args[0] if exc.args else "?"
+        raise InputFileError(
+            f"marker {str(marker)!r} uses {variable!r}, which is not an environment marker",
+            path=origin,
+            hint="Use the PEP 508 environment markers (python_version, sys_platform, …).",
+        ) from None
 
 
 def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog) -> Outcome:
@@ -211,7 +204,7 @@ def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog) -> O
     catalog.index.prefetch(canonicalize_name(p.name) for p in locked)
     for pkg in locked:
         name = canonicalize_name(pkg.name)
-        if not catalog.marker_applies(pkg.marker):
+        if not _applies(catalog, pkg.marker, pkg.origin):
             continue
         verdict, notes = _locked_verdict(catalog, name, pkg)
         _prefetch_wheel(catalog, name, verdict)

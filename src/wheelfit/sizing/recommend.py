@@ -143,7 +143,7 @@ def musl_notes(report: Report, *, alpine_recommended: bool) -> tuple[str, ...]:
 
 
 def _incomplete(report: Report, variants: Iterable[VariantEstimate]) -> bool:
-    return not report.complete or any(v.size_mb is None for v in variants)
+    return not report.index_complete or any(v.size_mb is None for v in variants)
 
 
 def recommend(report: Report, estimate: Estimate) -> Recommendation:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from packaging.markers import InvalidMarker, Marker
+from packaging.markers import InvalidMarker, Marker, UndefinedEnvironmentName
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -171,14 +171,35 @@ def parse_marker(text: Any, what: str) -> Marker:
         raise ValueError(f"{what}: invalid marker {text!r}: {reason}") from None
 
 
-def applied_marker(marker: Marker | None, selection: Selection) -> Marker | bool | None:
-    """The marker after deciding the selection variables: False = never applies."""
+def applied_marker(
+    marker: Marker | None, selection: Selection, what: str | None = None
+) -> Marker | bool | None:
+    """The marker after deciding the selection variables: False = never applies.
+
+    With `what` (the entry the marker belongs to), what is left must use only the
+    environment markers a target defines; any other variable raises ValueError naming it."""
     if marker is None:
         return None
     decided = specialize(marker, selection)
     if decided is True:
         return None
+    if isinstance(decided, Marker) and what is not None:
+        _only_environment(decided, marker, selection, what)
     return decided
+
+
+def _only_environment(left: Marker, marker: Marker, selection: Selection, what: str) -> None:
+    """Raise ValueError when `left` needs a variable no target environment defines."""
+    try:
+        left.evaluate(context="requirement")
+    except (UndefinedEnvironmentName, KeyError) as exc:  # packaging < 26.4: a KeyError
+        variable = str(exc.args[0]) if exc.args else "?"
+        if variable in selection:
+            why = f'compares {variable!r} in a way PEP 751 does not define (use "x" in {variable})'
+        else:
+            known = ", ".join(["the PEP 508 environment markers", *sorted(selection)])
+            why = f"uses {variable!r}, which is not a marker variable of this lock ({known})"
+        raise ValueError(f"{what}: marker {str(marker)!r} {why}") from None
 
 
 def allowed_versions(

@@ -22,6 +22,7 @@ import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, LockedPackage, PythonHint, SkippedEntry
 from wheelfit.redact import redact_url
+from wheelfit.sources.marker_select import Selection
 from wheelfit.sources.reading import Problems, load_json, origin
 
 FORMAT = "pipfile-lock"
@@ -74,6 +75,7 @@ def parse_pipfile_lock(
     locked: list[LockedPackage] = []
     skipped: list[SkippedEntry] = []
     seen: set[str] = set()
+    selection = _selection(chosen)
     for category in chosen:
         for name, entry in common.as_table(doc.get(category)).items():
             if name in seen:
@@ -82,7 +84,7 @@ def parse_pipfile_lock(
             line = lines.get((category, name))
             where = origin(display, line)
             try:
-                found = _read_entry(name, entry, where, sources, primary)
+                found = _read_entry(name, entry, where, sources, primary, selection)
             except ValueError as exc:
                 problems.report(str(exc), path=display, line=line, hint=_HINT)
                 continue
@@ -102,8 +104,26 @@ def parse_pipfile_lock(
     )
 
 
+def _selection(chosen: Sequence[str]) -> Selection:
+    """The marker selection of the chosen categories: pipenv marks `develop` entries with
+    `'dev' in dependency_groups`, other categories with their own name; no extras."""
+    groups = {"default", *chosen}
+    if "develop" in chosen:
+        groups.add("dev")
+    return {
+        "extra": frozenset(),
+        "extras": frozenset(),
+        "dependency_groups": common.canonical_set(groups),
+    }
+
+
 def _read_entry(
-    name: str, entry: Any, where: str, sources: Mapping[str, str], primary: str | None
+    name: str,
+    entry: Any,
+    where: str,
+    sources: Mapping[str, str],
+    primary: str | None,
+    selection: Selection,
 ) -> LockedPackage | SkippedEntry | None:
     if not isinstance(entry, Mapping):
         raise ValueError(f"entry {name!r} is not an object")
@@ -129,7 +149,7 @@ def _read_entry(
     marker = None
     if "markers" in entry:
         parsed = common.parse_marker(entry["markers"], f"entry {name!r}")
-        decided = common.applied_marker(parsed, {"extra": frozenset()})
+        decided = common.applied_marker(parsed, selection, f"entry {name!r}")
         if decided is False:
             return None
         marker = decided if not isinstance(decided, bool) else None

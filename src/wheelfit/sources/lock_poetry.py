@@ -352,7 +352,8 @@ def _select(
         text = combine_or(sorted(set(texts)))
     else:
         text = str(common.parse_marker(markers, f"package {name!r}"))
-    return common.applied_marker(common.parse_marker(text, f"package {name!r}"), selection)
+    what = f"package {name!r}"
+    return common.applied_marker(common.parse_marker(text, what), selection, what)
 
 
 def _groups(raw: Mapping[str, Any]) -> list[str]:

@@ -100,8 +100,9 @@ def parse_pylock(
             _validate_package(raw, spec_module, doc.get("lock-version"))
             marker = None
             if "marker" in raw:
+                what = f"package {raw.get('name')!r}"
                 marker = common.applied_marker(
-                    common.parse_marker(raw["marker"], f"package {raw.get('name')!r}"), selection
+                    common.parse_marker(raw["marker"], what), selection, what
                 )
         except ValueError as exc:
             problems.report(str(exc), path=display, line=line, hint=_HINT)

@@ -242,8 +242,9 @@ class _Graph:
                 raise ValueError(f"package {package.name!r}: a dependency has no name")
             marker: str | None = None
             if "marker" in spec:
+                what = f"package {package.name!r}"
                 decided = common.applied_marker(
-                    common.parse_marker(spec["marker"], f"package {package.name!r}"), self.selection
+                    common.parse_marker(spec["marker"], what), self.selection, what
                 )
                 if decided is False:
                     return []

@@ -20,6 +20,7 @@ from packaging.markers import InvalidMarker, Marker
 from packaging.utils import canonicalize_name
 
 Selection = Mapping[str, frozenset[str]]
+_SET_VARIABLES = ("extras", "dependency_groups")
 
 
 def specialize(marker: Marker, selection: Selection) -> Marker | bool:
@@ -79,12 +80,20 @@ def _atom(atom: tuple[Any, Any, Any], selection: Selection) -> str | bool:
     operator = op.serialize()
     for variable, value in ((lhs, rhs), (rhs, lhs)):
         name = type(variable).__name__
-        if name == "Variable" and str(variable.value) in selection:
-            chosen = selection[str(variable.value)]
-            wanted = canonicalize_name(str(value.value))
-            is_set = str(variable.value) in ("extras", "dependency_groups")
-            if operator in ("==", "in") and (is_set or operator == "=="):
-                return wanted in chosen
-            if operator in ("!=", "not in") and (is_set or operator == "!="):
-                return wanted not in chosen
+        if name != "Variable" or str(variable.value) not in selection:
+            continue
+        key = str(variable.value)
+        chosen = selection[key]
+        if key in _SET_VARIABLES:
+            # PEP 751's set variables: packaging decides the atom in its lock-file context
+            # (a malformed comparison raises UndefinedComparison; packaging 25 asserts).
+            try:
+                return Marker(text).evaluate({key: chosen}, context="lock_file")
+            except AssertionError as exc:
+                raise ValueError(text) from exc
+        wanted = canonicalize_name(str(value.value))
+        if operator == "==":
+            return wanted in chosen
+        if operator == "!=":
+            return wanted not in chosen
     return text

@@ -1,0 +1,35 @@
+"""Selection markers through the real CLI: pipenv's `'dev' in dependency_groups` with
+`--dev`, and a marker variable no target defines as an input error (exit 3)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from cli_runner import assert_clean_error, run_cli
+from loopback import LoopbackIndex
+
+REAL_LOCK = Path(__file__).resolve().parents[1] / "data/sources/locks/pipenv-real/Pipfile.lock"
+
+
+def test_real_pipenv_lock_with_dev_reports_every_package(
+    index_server: LoopbackIndex, tmp_path: Path
+) -> None:
+    shutil.copy(REAL_LOCK, tmp_path / "Pipfile.lock")
+    result = run_cli("check", "Pipfile.lock", "--dev", "--format", "json", "--retries", "0",
+                     "--index-url", index_server.url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    reported = {p["name"] for p in json.loads(result.stdout)["packages"]}
+    # 101 locked; on Linux + Python 3.12 three markers are false (two win32, one python >= 3.13)
+    assert len(reported) == 98
+    assert not {"atomicwrites", "waitress"} & reported
+
+
+def test_group_marker_in_requirements_is_an_input_error(
+    index_server: LoopbackIndex, tmp_path: Path
+) -> None:
+    (tmp_path / "requirements.txt").write_text("idna==3.7; 'dev' in dependency_groups\n")
+    result = run_cli("check", "requirements.txt", "--retries", "0",
+                     "--index-url", index_server.url, cwd=tmp_path)
+    assert_clean_error(result, 3, "requirements.txt:1", "dependency_groups")
