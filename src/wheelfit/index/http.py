@@ -2,15 +2,21 @@
 
 Every request of the index layer goes through `Transport.get` (whole bodies, capped) or
 `Transport.stream` (sdists). Transient failures — connection errors and resets, timeouts,
-HTTP 429/500/502/503/504 — are retried `retries` times with exponential backoff (429 and
-503 honour `Retry-After`, capped). Redirects are followed here, not by requests, so that a
-loop or too many hops is an `IndexResponseError`, redirect bodies are never read, and
-credentials go only to the origin they were given for.
+HTTP 429/500/502/503/504 — are retried `retries` times with exponential backoff (a
+`Retry-After` up to `Limits.max_retry_after` is honoured; a longer one ends the retries, and
+one request never waits more than `Limits.max_wait_seconds` in total). Redirects are
+followed here, not by requests, so that a loop or too many hops is an
+`IndexResponseError`, redirect bodies are never read, and credentials go only to the origin
+they were given for.
 
 Every `requests`/`urllib3`/socket exception becomes `IndexUnreachable` (no usable answer:
 connection failures, timeouts, and 502/503/504 once retries run out) or
 `IndexResponseError` (an answer wheelfit cannot use: other HTTP errors, bad bodies, caps);
 messages carry redacted URLs.
+`timeout` bounds each wait for bytes (connect, then between two reads, as pip's and uv's);
+a whole request must be complete within `Limits.request_deadline(timeout)`, enforced by a
+watchdog that shuts the socket (`deadline.py`), so a server that trickles its headers or
+body cannot hold a request longer. One run sends at most `Limits.max_requests` requests.
 TLS verification, proxies, CA bundles and netrc come from requests' `trust_env` handling.
 """
 
@@ -34,6 +40,8 @@ from wheelfit.redact import redact_text, redact_url
 
 if TYPE_CHECKING:
     import requests
+
+    from wheelfit.index.deadline import Scope
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -77,6 +85,10 @@ class Fetched:
     body: bytes
 
 
+class RequestCapReached(IndexResponseError):
+    """The run already sent `Limits.max_requests` requests; this one was not sent."""
+
+
 class _Transient(Exception):
     """One attempt failed in a way worth retrying; `final` is raised when retries run out."""
 
@@ -101,6 +113,7 @@ class Transport:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.timeout = timeout
+        self.deadline = limits.request_deadline(timeout)
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
         self.limits = limits
@@ -184,14 +197,25 @@ class Transport:
     def stream(
         self, url: str, *, headers: Mapping[str, str] | None = None, max_bytes: int
     ) -> Iterator[Iterator[bytes]]:
-        """GET `url` and yield an iterator over its body chunks (retries before the body)."""
-        response, final_url = self._retrying(lambda: self._open(url, headers, (200,)))
-        try:
-            yield self._chunks(
-                response, final_url, max_bytes, time.monotonic() + self.limits.request_seconds
-            )
-        finally:
-            response.close()
+        """GET `url` and yield an iterator over its body chunks (retries before the body).
+
+        Streams are for big downloads (sdists): the whole stream, retries included, gets
+        the longer of the request deadline and `Limits.sdist_seconds`."""
+        from wheelfit.index.deadline import WATCHDOG
+
+        with WATCHDOG.scope(max(self.deadline, self.limits.sdist_seconds)) as scope:
+            try:
+                response, final_url = self._retrying(lambda: self._open(url, headers, (200,)))
+            except IndexFault:
+                if scope.expired:
+                    raise self._late(url, scope) from None
+                raise
+            try:
+                if scope.expired:
+                    raise self._late(url, scope)
+                yield self._chunks(response, final_url, max_bytes, scope)
+            finally:
+                response.close()
 
     def close(self) -> None:
         """Close the session if this transport created it."""
@@ -202,21 +226,45 @@ class Transport:
 
     def _retrying(self, attempt_fn: Callable[[], _T]) -> _T:
         attempt = 0
+        waited = 0.0
         while True:
             try:
                 return attempt_fn()
             except _Transient as transient:
-                if attempt >= self.retries:
-                    final = transient.final
-                    if self.retries:
-                        final.message = f"{final.message} (after {attempt + 1} attempts)"
-                    raise final from None
-                delay = self.backoff * (2**attempt)
-                delay = min(delay, self.limits.max_backoff)
-                if transient.retry_after is not None:
-                    delay = max(delay, min(transient.retry_after, self.limits.max_retry_after))
+                asked = transient.retry_after
+                delay = min(self.backoff * (2**attempt), self.limits.max_backoff)
+                if asked is not None:
+                    delay = max(delay, asked)
+                if (
+                    attempt >= self.retries
+                    or (asked is not None and asked > self.limits.max_retry_after)
+                    or waited + delay > self.limits.max_wait_seconds
+                ):
+                    raise self._give_up(transient, attempt + 1, waited, delay) from None
                 self._sleep(delay)
+                waited += delay
                 attempt += 1
+
+    def _give_up(
+        self, transient: _Transient, attempts: int, waited: float, delay: float
+    ) -> IndexFault:
+        """The last attempt's fault, saying how many attempts and waits it took."""
+        final, asked, limits = transient.final, transient.retry_after, self.limits
+        notes = []
+        if self.retries or attempts > 1:
+            notes.append(f"after {attempts} attempt{'s' if attempts > 1 else ''}")
+        if asked is not None and asked > 0:
+            most = ""
+            if asked > limits.max_retry_after:
+                most = f"wheelfit waits at most {_seconds(limits.max_retry_after)} s, so "
+            notes.append(f"the server asked to wait {_seconds(asked)} s; {most}"
+                         f"it gave up after waiting {_seconds(waited)} s")
+        if attempts <= self.retries and waited + delay > limits.max_wait_seconds:
+            notes.append(f"waits for one request are capped at "
+                         f"{_seconds(limits.max_wait_seconds)} s")
+        if notes:
+            final.message = f"{final.message} ({'; '.join(notes)})"
+        return final
 
     def _get_once(
         self,
@@ -225,19 +273,33 @@ class Transport:
         max_bytes: int,
         accept: Collection[int],
     ) -> Fetched:
-        deadline = time.monotonic() + self.limits.request_seconds
-        response, final_url = self._open(url, headers, accept)
-        try:
-            body = b"".join(self._chunks(response, final_url, max_bytes, deadline))
-        except IndexFault as fault:
-            if isinstance(fault, IndexUnreachable):
-                raise _Transient(fault) from None
-            raise
-        finally:
-            response.close()
+        from wheelfit.index.deadline import WATCHDOG
+
+        with WATCHDOG.scope(self.deadline) as scope:
+            try:
+                response, final_url = self._open(url, headers, accept)
+                try:
+                    if scope.expired:  # headers cut short by the watchdog look complete
+                        raise self._late(url, scope)
+                    body = b"".join(self._chunks(response, final_url, max_bytes, scope))
+                finally:
+                    response.close()
+            except (_Transient, IndexFault) as failed:
+                if scope.expired:
+                    raise _Transient(self._late(url, scope)) from None
+                if isinstance(failed, IndexUnreachable):
+                    raise _Transient(failed) from None
+                raise
         from requests.structures import CaseInsensitiveDict
 
         return Fetched(final_url, response.status_code, CaseInsensitiveDict(response.headers), body)
+
+    def _late(self, url: str, scope: Scope) -> IndexUnreachable:
+        return _unreachable(
+            f"no complete answer within {_seconds(scope.seconds)} s, the most one request "
+            f"may take with --timeout {self.timeout:g} (the server sends too slowly)",
+            url,
+        )
 
     def _open(
         self, url: str, headers: Mapping[str, str] | None, accept: Collection[int]
@@ -288,7 +350,19 @@ class Transport:
         import requests
         import urllib3
 
-        self._count(requests_=1)
+        with self._lock:
+            capped = self._requests >= self.limits.max_requests
+            if not capped:
+                self._requests += 1
+        if capped:
+            safe = redact_url(url)
+            raise RequestCapReached(
+                f"{safe}: not requested: this run already sent {self.limits.max_requests} "
+                "index requests, the most wheelfit sends in one run",
+                url=safe,
+                hint="A dependency tree this large is unusual: look for a package whose "
+                "dependencies fan out (its notes say so); split the input if it is real.",
+            )
         try:
             return self.session.get(
                 url,
@@ -320,7 +394,7 @@ class Transport:
             raise _Transient(_unreachable(f"connection failed ({_reason(exc)})", url)) from None
 
     def _chunks(
-        self, response: requests.Response, url: str, max_bytes: int, deadline: float
+        self, response: requests.Response, url: str, max_bytes: int, scope: Scope
     ) -> Iterator[bytes]:
         import http.client
 
@@ -345,10 +419,8 @@ class Transport:
                         url=redact_url(url),
                         status=response.status_code,
                     )
-                if time.monotonic() > deadline:
-                    raise _unreachable(
-                        f"the answer took longer than {self.limits.request_seconds:g} s", url
-                    )
+                if scope.expired or time.monotonic() > scope.at:
+                    raise self._late(url, scope)
                 yield chunk
         except requests.exceptions.ContentDecodingError as exc:
             raise _bad(f"undecodable body ({_reason(exc)})", url) from None
@@ -358,12 +430,15 @@ class Transport:
             http.client.HTTPException,
             OSError,
         ) as exc:
+            if scope.expired:
+                raise self._late(url, scope) from None
             raise _unreachable(f"connection broken while reading ({_reason(exc)})", url) from None
 
 
 def _new_session(pool_size: int) -> requests.Session:
     import requests
-    from requests.adapters import HTTPAdapter
+
+    from wheelfit.index.deadline import watched_adapter
 
     session = requests.Session()
     session.trust_env = True
@@ -377,7 +452,7 @@ def _new_session(pool_size: int) -> requests.Session:
     session.max_redirects = DEFAULT_LIMITS.max_redirects
     session.headers["User-Agent"] = USER_AGENT
     keep = max(pool_size, 10) + CALLER_THREADS  # connections kept for reuse, not opened
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=keep, max_retries=0)
+    adapter = watched_adapter(pool_connections=8, pool_maxsize=keep, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -404,6 +479,11 @@ def _reason(exc: BaseException) -> str:
         return "timed out (raise --timeout if the index is slow)"
     line = redact_text(text.splitlines()[0])
     return line if len(line) <= 160 else line[:160].rsplit(" ", 1)[0] + " …"
+
+
+def _seconds(value: float) -> str:
+    """Seconds for a message: whole above 10 s, else one decimal at most."""
+    return f"{value:.0f}" if value >= 10 else f"{round(value, 1):g}"
 
 
 def _unreachable(reason: str, url: str) -> IndexUnreachable:
