@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
-from index_server import IndexServer, Reset, Slow, Status
+from index_server import IndexServer, Reset, Slow, Status, Trickle
 
 from wheelfit.errors import IndexResponseError, IndexUnreachable
 from wheelfit.index.http import BodyTooLarge, RequestCapReached, Transport, _retry_after
@@ -300,3 +301,35 @@ def test_callers_beyond_the_worker_pool_keep_their_connections(
             thread.join()
     assert len(server.hits_for("/p")) == callers
     assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
+
+
+def test_a_trickled_body_is_cut_at_the_request_deadline(server: IndexServer) -> None:
+    server.route("/p", b"x" * 100_000)
+    server.fault("/p", Trickle(interval=0.05))
+    transport = _transport(timeout=0.5, retries=0)  # deadline: 4 x 0.5 s
+    started = time.monotonic()
+    with pytest.raises(IndexUnreachable, match="no complete answer within 2 s"):
+        transport.get(server.url("/p"), max_bytes=1_000_000)
+    assert time.monotonic() - started < 10
+
+
+def test_a_trickled_stream_is_cut_at_its_deadline(server: IndexServer) -> None:
+    server.route("/p", b"x" * 100_000)
+    server.fault("/p", Trickle(interval=0.05))
+    transport = _transport(timeout=0.5, retries=0, limits=Limits(sdist_seconds=1.0))
+    started = time.monotonic()
+    with (
+        pytest.raises(IndexUnreachable, match="no complete answer within 2 s"),
+        transport.stream(server.url("/p"), max_bytes=1_000_000) as chunks,
+    ):
+        for _chunk in chunks:
+            pass
+    assert time.monotonic() - started < 10
+
+
+def test_a_kept_alive_connection_serves_the_next_request(server: IndexServer) -> None:
+    server.route("/p", b"ok")
+    transport = _transport(timeout=0.5, retries=0)
+    assert transport.get(server.url("/p"), max_bytes=100).body == b"ok"
+    time.sleep(2.5)  # past the first request's deadline
+    assert transport.get(server.url("/p"), max_bytes=100).body == b"ok"
