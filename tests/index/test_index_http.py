@@ -333,3 +333,11 @@ def test_a_kept_alive_connection_serves_the_next_request(server: IndexServer) ->
     assert transport.get(server.url("/p"), max_bytes=100).body == b"ok"
     time.sleep(2.5)  # past the first request's deadline
     assert transport.get(server.url("/p"), max_bytes=100).body == b"ok"
+
+
+def test_a_request_past_its_deadline_is_not_retried(server: IndexServer) -> None:
+    server.route("/p", b"x" * 100_000)
+    server.fault("/p", Trickle(interval=0.05), Trickle(interval=0.05))
+    with pytest.raises(IndexUnreachable, match="not retried"):
+        _transport(timeout=0.3, retries=1).get(server.url("/p"), max_bytes=1_000_000)
+    assert len(server.hits_for("/p")) == 1

@@ -259,7 +259,8 @@ class Transport:
                 most = f"wheelfit waits at most {_seconds(limits.max_retry_after)} s, so "
             notes.append(f"the server asked to wait {_seconds(asked)} s; {most}"
                          f"it gave up after waiting {_seconds(waited)} s")
-        if attempts <= self.retries and waited + delay > limits.max_wait_seconds:
+        over_budget = waited + delay > limits.max_wait_seconds
+        if attempts <= self.retries and over_budget and (asked or 0) <= limits.max_retry_after:
             notes.append(f"waits for one request are capped at "
                          f"{_seconds(limits.max_wait_seconds)} s")
         if notes:
@@ -285,8 +286,8 @@ class Transport:
                 finally:
                     response.close()
             except (_Transient, IndexFault) as failed:
-                if scope.expired:
-                    raise _Transient(self._late(url, scope)) from None
+                if scope.expired:  # not retried: a server this slow would be as slow again
+                    raise self._late(url, scope) from None
                 if isinstance(failed, IndexUnreachable):
                     raise _Transient(failed) from None
                 raise
@@ -297,7 +298,8 @@ class Transport:
     def _late(self, url: str, scope: Scope) -> IndexUnreachable:
         return _unreachable(
             f"no complete answer within {_seconds(scope.seconds)} s, the most one request "
-            f"may take with --timeout {self.timeout:g} (the server sends too slowly)",
+            f"may take with --timeout {self.timeout:g} (the server sends too slowly; not "
+            "retried)",
             url,
         )
 
