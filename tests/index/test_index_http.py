@@ -10,8 +10,9 @@ import pytest
 from index_server import IndexServer, Reset, Slow, Status, Trickle
 
 from wheelfit.errors import IndexResponseError, IndexUnreachable
-from wheelfit.index.http import BodyTooLarge, RequestCapReached, Transport, _retry_after
+from wheelfit.index.http import BodyTooLarge, RequestCapReached, Transport
 from wheelfit.index.limits import Limits
+from wheelfit.index.retrying import retry_after
 
 
 class Sleeps(list[float]):
@@ -271,7 +272,7 @@ def test_proxy_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     ("value", "seconds"), [("7", 7.0), ("\u00b2", None), ("soon", None), ("", None)]
 )
 def test_retry_after_values(value: str, seconds: float | None) -> None:
-    assert _retry_after(value) == seconds
+    assert retry_after(value) == seconds
 
 
 def test_callers_beyond_the_worker_pool_keep_their_connections(

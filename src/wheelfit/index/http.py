@@ -2,9 +2,8 @@
 
 Every request of the index layer goes through `Transport.get` (whole bodies, capped) or
 `Transport.stream` (sdists). Transient failures — connection errors and resets, timeouts,
-HTTP 429/500/502/503/504 — are retried `retries` times with exponential backoff (a
-`Retry-After` up to `Limits.max_retry_after` is honoured; a longer one ends the retries, and
-one request never waits more than `Limits.max_wait_seconds` in total). Redirects are
+HTTP 429/500/502/503/504 — are retried by `retrying.py` (backoff, `Retry-After`, a cap on
+the waits of one request). Redirects are
 followed here, not by requests, so that a loop or too many hops is an
 `IndexResponseError`, redirect bodies are never read, and credentials go only to the origin
 they were given for.
@@ -35,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 from wheelfit import __version__
 from wheelfit.errors import IndexFault, IndexResponseError, IndexUnreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.retrying import Transient, retry_after, retrying, seconds_text
 from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
 from wheelfit.redact import redact_text, redact_url
 
@@ -87,15 +87,6 @@ class Fetched:
 
 class RequestCapReached(IndexResponseError):
     """The run already sent `Limits.max_requests` requests; this one was not sent."""
-
-
-class _Transient(Exception):
-    """One attempt failed in a way worth retrying; `final` is raised when retries run out."""
-
-    def __init__(self, final: IndexFault, retry_after: float | None = None) -> None:
-        super().__init__(final.message)
-        self.final = final
-        self.retry_after = retry_after
 
 
 class Transport:
@@ -225,47 +216,8 @@ class Transport:
     # --- internals --------------------------------------------------------------------------
 
     def _retrying(self, attempt_fn: Callable[[], _T]) -> _T:
-        attempt = 0
-        waited = 0.0
-        while True:
-            try:
-                return attempt_fn()
-            except _Transient as transient:
-                asked = transient.retry_after
-                delay = min(self.backoff * (2**attempt), self.limits.max_backoff)
-                if asked is not None:
-                    delay = max(delay, asked)
-                if (
-                    attempt >= self.retries
-                    or (asked is not None and asked > self.limits.max_retry_after)
-                    or waited + delay > self.limits.max_wait_seconds
-                ):
-                    raise self._give_up(transient, attempt + 1, waited, delay) from None
-                self._sleep(delay)
-                waited += delay
-                attempt += 1
-
-    def _give_up(
-        self, transient: _Transient, attempts: int, waited: float, delay: float
-    ) -> IndexFault:
-        """The last attempt's fault, saying how many attempts and waits it took."""
-        final, asked, limits = transient.final, transient.retry_after, self.limits
-        notes = []
-        if self.retries or attempts > 1:
-            notes.append(f"after {attempts} attempt{'s' if attempts > 1 else ''}")
-        if asked is not None and asked > 0:
-            most = ""
-            if asked > limits.max_retry_after:
-                most = f"wheelfit waits at most {_seconds(limits.max_retry_after)} s, so "
-            notes.append(f"the server asked to wait {_seconds(asked)} s; {most}"
-                         f"it gave up after waiting {_seconds(waited)} s")
-        over_budget = waited + delay > limits.max_wait_seconds
-        if attempts <= self.retries and over_budget and (asked or 0) <= limits.max_retry_after:
-            notes.append(f"waits for one request are capped at "
-                         f"{_seconds(limits.max_wait_seconds)} s")
-        if notes:
-            final.message = f"{final.message} ({'; '.join(notes)})"
-        return final
+        return retrying(attempt_fn, retries=self.retries, backoff=self.backoff,
+                        limits=self.limits, sleep=self._sleep)
 
     def _get_once(
         self,
@@ -285,11 +237,11 @@ class Transport:
                     body = b"".join(self._chunks(response, final_url, max_bytes, scope))
                 finally:
                     response.close()
-            except (_Transient, IndexFault) as failed:
+            except (Transient, IndexFault) as failed:
                 if scope.expired:  # not retried: a server this slow would be as slow again
                     raise self._late(url, scope) from None
                 if isinstance(failed, IndexUnreachable):
-                    raise _Transient(failed) from None
+                    raise Transient(failed) from None
                 raise
         from requests.structures import CaseInsensitiveDict
 
@@ -297,7 +249,7 @@ class Transport:
 
     def _late(self, url: str, scope: Scope) -> IndexUnreachable:
         return _unreachable(
-            f"no complete answer within {_seconds(scope.seconds)} s, the most one request "
+            f"no complete answer within {seconds_text(scope.seconds)} s, the most one request "
             f"may take with --timeout {self.timeout:g} (the server sends too slowly; not "
             "retried)",
             url,
@@ -325,11 +277,11 @@ class Transport:
             if status in accept:
                 return response, current
             reason = response.reason or ""
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            asked = retry_after(response.headers.get("Retry-After"))
             response.close()
             fault = _status_fault(status, reason, current)
             if status in RETRY_STATUSES:
-                raise _Transient(fault, retry_after)
+                raise Transient(fault, asked)
             raise fault
         raise _bad(f"more than {self.limits.max_redirects} redirects", url)
 
@@ -386,14 +338,14 @@ class Transport:
         ) as exc:
             raise _unreachable(f"invalid URL or header ({_reason(exc)})", url) from None
         except requests.exceptions.Timeout:
-            raise _Transient(_unreachable(f"timed out after {self.timeout:g} s", url)) from None
+            raise Transient(_unreachable(f"timed out after {self.timeout:g} s", url)) from None
         except (
             requests.RequestException,
             urllib3.exceptions.HTTPError,
             http.client.HTTPException,
             OSError,
         ) as exc:
-            raise _Transient(_unreachable(f"connection failed ({_reason(exc)})", url)) from None
+            raise Transient(_unreachable(f"connection failed ({_reason(exc)})", url)) from None
 
     def _chunks(
         self, response: requests.Response, url: str, max_bytes: int, scope: Scope
@@ -483,11 +435,6 @@ def _reason(exc: BaseException) -> str:
     return line if len(line) <= 160 else line[:160].rsplit(" ", 1)[0] + " …"
 
 
-def _seconds(value: float) -> str:
-    """Seconds for a message: whole above 10 s, else one decimal at most."""
-    return f"{value:.0f}" if value >= 10 else f"{round(value, 1):g}"
-
-
 def _unreachable(reason: str, url: str) -> IndexUnreachable:
     safe = redact_url(url)
     return IndexUnreachable(f"{safe}: {reason}", url=safe, hint=HINT_UNREACHABLE)
@@ -507,21 +454,3 @@ def _status_fault(status: int, reason: str, url: str) -> IndexFault:
         return IndexUnreachable(f"{safe}: {text}", url=safe, hint=HINT_UNREACHABLE)
     hint = HINT_AUTH if status in (401, 403) else HINT_BAD_ANSWER
     return IndexResponseError(f"{safe}: {text}", url=safe, hint=hint)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP date); None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    if is_ascii_digits(value):
-        return float(value)
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
