@@ -122,12 +122,14 @@ def test_429_retry_after_is_honoured(
     assert_broken_unknown(result, "HTTP 429")
 
 
-def test_retry_after_is_capped(
+def test_retry_after_beyond_the_cap_ends_the_retries(
     server: StreamingIndexServer, index_url: str, requirements: Path, sleeps: list[float]
 ) -> None:
     queue(server, Status(503, (("Retry-After", "86400"),)), 10)
-    check(index_url, requirements, retries=2)
-    assert sleeps == [30.0, 30.0]  # Limits.max_retry_after
+    result = check(index_url, requirements, retries=2)
+    assert sleeps == []  # more than Limits.max_retry_after: no point waiting
+    assert_broken_unknown(result, "the server asked to wait 86400 s")
+    assert "it gave up after waiting 0 s" in reasons(result.report(), "broken")
 
 
 def test_retry_after_http_date_in_the_past_means_backoff(
