@@ -19,6 +19,7 @@ from pathlib import Path
 
 from wheelfit.errors import InputFileError, UsageError
 from wheelfit.model import DependencySpec
+from wheelfit.sources.bounds import check_numbers
 from wheelfit.sources.discover import discover
 from wheelfit.sources.reading import read_text
 
@@ -89,6 +90,7 @@ def load_spec(
             f"unknown input format {input_format!r}", hint=f"Use one of: {', '.join(FORMATS)}."
         )
     text = read_text(path, display)
+    check_numbers(text, display)
     kind = input_format or detect_format(path)
     if kind == "requirements":
         from wheelfit.sources.requirements import parse_requirements_text

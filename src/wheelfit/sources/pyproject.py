@@ -27,7 +27,7 @@ from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, PythonHint, RequirementEntry, SkippedEntry
 from wheelfit.sources import lock_common as common
 from wheelfit.sources.groups import GroupError, resolve_group
-from wheelfit.sources.marker_select import combine_and
+from wheelfit.sources.marker_select import combine_and, lock_only_message, lock_only_variable
 from wheelfit.sources.pyproject_poetry import poetry_dependency
 from wheelfit.sources.pythonhint import from_poetry_python, from_requires_python
 from wheelfit.sources.reading import Problems, load_toml, origin
@@ -154,6 +154,14 @@ class _Reader:
                     path=self.out.display,
                     line=line or anchor,
                     hint="Write it as a PEP 508 requirement.",
+                )
+                continue
+            lock_only = lock_only_variable(requirement.marker)
+            if lock_only:
+                self.out.problems.report(
+                    f"{where}: requirement {item!r}: {lock_only_message(lock_only)}",
+                    path=self.out.display, line=line or anchor,
+                    hint="Select groups and extras with --group/--extra instead.",
                 )
                 continue
             self.requirement(requirement, line, marker)

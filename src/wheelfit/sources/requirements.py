@@ -18,6 +18,7 @@ from packaging.requirements import Requirement
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, IndexOptions, RequirementEntry, SkippedEntry
 from wheelfit.redact import redact_text
+from wheelfit.sources.bounds import check_numbers
 from wheelfit.sources.reading import Problems, origin, read_text
 from wheelfit.sources.reqclassify import InvalidLine, Skip, classify, url_scheme
 from wheelfit.sources.reqlines import logical_lines, split_args_options
@@ -188,7 +189,7 @@ class _Walker:
             value = links[0]
             local = base_dir / value
             out.find_links.append(
-                str(local) if url_scheme(value) is None and local.exists() else value
+                str(local) if url_scheme(value) is None and _exists(local) else value
             )
         ops = opts.values.get("format_ops") or []
         try:
@@ -243,7 +244,7 @@ class _Walker:
             nested = os.path.normpath(os.path.join(os.path.dirname(display), arg))
         try:
             real = target.resolve()
-        except (OSError, RuntimeError) as exc:
+        except (OSError, RuntimeError, ValueError) as exc:
             self.problems.report(
                 f"{flag} {arg}: cannot resolve the path ({exc})", path=display, line=number
             )
@@ -256,7 +257,7 @@ class _Walker:
                 hint="Remove one of the -r/-c lines that form the cycle.",
             )
             return
-        if not target.exists():
+        if not _exists(target):
             self.problems.report(
                 f"{flag} {arg}: {nested} does not exist",
                 path=display,
@@ -271,6 +272,7 @@ class _Walker:
             return
         try:
             text = read_text(target, nested)
+            check_numbers(text, nested)
         except InputFileError as exc:
             self.problems.add(exc)
             return
@@ -304,6 +306,14 @@ class _Walker:
             problems=tuple(self.problems.items),
             notes=tuple(notes),
         )
+
+
+def _exists(path: Path) -> bool:
+    """`path.exists()`, false for a name the system refuses (too long, a NUL byte)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def parse_requirements_file(
