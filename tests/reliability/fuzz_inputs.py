@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -309,6 +310,10 @@ def structured(filename: str) -> st.SearchStrategy[bytes]:
     return st.one_of(base, base, base, broken)
 
 
+_PLANTED = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*://" + re.escape(CREDS.encode()))
+
+
 def planted_secret_ok(data: bytes) -> bool:
-    """True when every occurrence of the secret is inside a `scheme://user:secret@` URL."""
-    return data.count(SECRET.encode()) == data.count(f"://{CREDS}".encode())
+    """True when every occurrence of the secret is inside a `scheme://user:secret@` URL (a
+    splice that cut the scheme off leaves a bare `user:secret@`, which is not checked)."""
+    return data.count(SECRET.encode()) == len(_PLANTED.findall(data))

@@ -105,6 +105,7 @@ def parse_pipfile_lock(
 def _read_entry(
     name: str, entry: Any, where: str, sources: Mapping[str, str], primary: str | None
 ) -> LockedPackage | SkippedEntry | None:
+    common.check_name(name)
     if not isinstance(entry, Mapping):
         raise ValueError(f"entry {name!r} is not an object")
     for key in _DIRECT_KEYS:

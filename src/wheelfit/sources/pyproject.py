@@ -25,6 +25,7 @@ from packaging.utils import canonicalize_name
 
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, PythonHint, RequirementEntry, SkippedEntry
+from wheelfit.redact import redact_text
 from wheelfit.sources import lock_common as common
 from wheelfit.sources.groups import GroupError, resolve_group
 from wheelfit.sources.marker_select import combine_and, lock_only_message, lock_only_variable
@@ -150,7 +151,7 @@ class _Reader:
                 requirement = Requirement(item)
             except InvalidRequirement as exc:
                 self.out.problems.report(
-                    f"{where}: invalid requirement {item!r}: {exc}",
+                    redact_text(f"{where}: invalid requirement {item!r}: {exc}"),
                     path=self.out.display,
                     line=line or anchor,
                     hint="Write it as a PEP 508 requirement.",
