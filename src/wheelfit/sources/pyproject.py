@@ -13,6 +13,7 @@ Poetry's `[tool.poetry.extras]` (which names optional dependencies). Groups: PEP
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -250,7 +251,8 @@ class _Reader:
             )
             return
         for name in names:
-            display = str(Path(self.out.display).parent / name)
+            # redacted before the join: a path would fold `https://` into `https:/`
+            display = os.path.join(os.path.dirname(self.out.display), redact_text(name))
             try:
                 found = parse_requirements_file(
                     base_dir / name, display, keep_going=self.out.problems.keep_going

@@ -241,7 +241,8 @@ class _Walker:
             target, nested = Path(arg), arg
         else:
             target = base_dir / arg
-            nested = os.path.normpath(os.path.join(os.path.dirname(display), arg))
+            # redacted first: normpath folds `https://` into `https:/`, which redaction misses
+            nested = os.path.normpath(os.path.join(os.path.dirname(display), redact_text(arg)))
         try:
             real = target.resolve()
         except (OSError, RuntimeError, ValueError) as exc:
