@@ -1,0 +1,473 @@
+#!/usr/bin/env python3
+"""Prove wheelfit's slim (apt) build plans by real builds in a Debian chroot (issue 13, item 8).
+
+Not part of the installed package. Needs root, debootstrap and network access to Debian's
+archive and PyPI; no Docker.
+
+    tools/realbuild.py base [--root DIR] [--suite trixie]
+    tools/realbuild.py run  [--root DIR] [--out FILE.jsonl] [--timeout S] SPEC|@FILE ...
+    tools/realbuild.py table FILE.jsonl
+
+`base` debootstraps a minbase chroot (python3, python3-venv, python3-pip; no headers, no
+compiler: like python:slim) once under DIR/base. `run` takes, for each `name==version`
+(optionally followed by the import names to check), wheelfit's own plan
+(`wheelfit check REQ --python 3.13 --target slim --no-binary NAME --format json`), then:
+
+1. build: a copy of the base gets exactly the plan's apt build packages plus python3-dev;
+   `pip wheel --no-binary NAME --no-deps NAME==VERSION` runs in a venv (time-bound), then the
+   dependencies are collected as wheels beside it;
+2. import: a fresh copy gets only the plan's apt runtime packages, installs the wheels with
+   `--no-index` and imports the package and every extension module in its wheel;
+3. control: the same import in a copy without the runtime packages (only when the plan lists
+   some), which shows whether they matter.
+
+Each result is one JSON line (name, version, plan, build/import/control outcome, seconds, the
+failure's last lines). `table` renders those lines as the Markdown table of
+docs/real-builds.md. Copies are removed as soon as they are done; /proc and the shared apt
+cache are bind-mounted only while a copy is in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+DEFAULT_ROOT = Path("/var/tmp/wheelfit-realbuild")
+PYTHON = "3.13"
+BASE_PACKAGES = "python3,python3-venv,python3-pip,ca-certificates"
+HEADER_PACKAGES = ("python3-dev", "python3.13-dev", "libpython3-dev", "libpython3.13-dev",
+                   "libexpat1-dev", "zlib1g-dev", "libc6-dev", "libc-dev-bin", "libcrypt-dev",
+                   "linux-libc-dev")
+APT = "DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0"
+TAIL_LINES = 25
+LAYER_PACKAGES = ("python3-dev", "build-essential")
+DPKG_CFG = ("force-unsafe-io\npath-exclude=/usr/share/man/*\npath-exclude=/usr/share/doc/*\n"
+            "path-include=/usr/share/doc/*/copyright\npath-exclude=/usr/share/locale/*\n")
+# The host's CA bundle (it may hold an egress proxy's CA) is copied into each copy for pip
+# only; the chroot's own ca-certificates stay as Debian ships them.
+HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
+CHROOT_CA = Path("/etc/ssl/host-ca.crt")
+CLEAN_ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
+             "LANG=C.UTF-8", "TERM=dumb", "PIP_DISABLE_PIP_VERSION_CHECK=1",
+             f"PIP_CERT={CHROOT_CA}", f"SSL_CERT_FILE={CHROOT_CA}",
+             f"REQUESTS_CA_BUNDLE={CHROOT_CA}"]
+
+
+@dataclass
+class Plan:
+    """wheelfit's slim plan for one requirement."""
+
+    status: str
+    build: list[str]
+    runtime: list[str]
+    env: list[tuple[str, str]]
+    basis: str
+
+
+@dataclass
+class Result:
+    """One package's real build, import and control import."""
+
+    name: str
+    version: str
+    status: str = ""
+    build_packages: list[str] = field(default_factory=list)
+    runtime_packages: list[str] = field(default_factory=list)
+    env: list[tuple[str, str]] = field(default_factory=list)
+    basis: str = ""
+    build_ok: bool = False
+    import_ok: bool = False
+    control: str = "-"
+    build_seconds: float = 0.0
+    modules: list[str] = field(default_factory=list)
+    missing_libraries: list[str] = field(default_factory=list)
+    failure: str = ""
+    date: str = ""
+
+
+def sh(cmd: list[str], timeout: float | None = None, log: Path | None = None) -> tuple[int, str]:
+    """Run a host command in its own process group; kill the whole group on timeout."""
+    start = time.monotonic()
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            rc = -9
+        out.seek(0)
+        text = out.read()
+    if log is not None:
+        with log.open("a") as fh:
+            seconds = time.monotonic() - start
+            fh.write(f"$ {' '.join(cmd)[:400]}\n{text}\n[rc={rc}, {seconds:.1f} s]\n")
+    if rc == -9:
+        text += f"\n[timed out after {timeout:.0f} s]"
+    return rc, text
+
+
+def tail(text: str, n: int = TAIL_LINES) -> str:
+    """The last n non-empty lines of a log."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return "\n".join(lines[-n:])
+
+
+class Chroot:
+    """A throw-away copy of the base chroot, with /proc and the apt cache mounted.
+
+    The copy is an overlay: the base (and any prepared layers) stay read-only below, every
+    write lands in the copy's own upper directory, and removing the copy removes only that.
+    """
+
+    def __init__(self, root: Path, label: str, log: Path,
+                 layers: tuple[Path, ...] = ()) -> None:
+        self.lower = [*layers, root / "base"]
+        self.top = root / "work" / label
+        self.path = self.top / "merged"
+        self.cache = root / "apt-cache"
+        self.log = log
+        self.mounts: list[Path] = []
+
+    def __enter__(self) -> Chroot:
+        self.remove()
+        for sub in ("upper", "work", "merged"):
+            (self.top / sub).mkdir(parents=True)
+        self.cache.mkdir(parents=True, exist_ok=True)
+        lower = ":".join(str(p) for p in self.lower)
+        self._mount(["-t", "overlay", "overlay", "-o", f"lowerdir={lower},upperdir="
+                     f"{self.top / 'upper'},workdir={self.top / 'work'}"], self.path)
+        shutil.copy("/etc/resolv.conf", self.path / "etc/resolv.conf")
+        if HOST_CA.is_file():
+            shutil.copy(HOST_CA, self.path / CHROOT_CA.relative_to("/"))
+        self._mount(["-t", "proc", "proc"], self.path / "proc")
+        self._mount(["--bind", str(self.cache)], self.path / "var/cache/apt/archives")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+    def _mount(self, args: list[str], target: Path) -> None:
+        target.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["mount", *args, str(target)], check=True)
+        self.mounts.append(target)
+
+    def unmount(self) -> None:
+        """Unmount /proc, the cache and the overlay, innermost first."""
+        for target in reversed(self.mounts):
+            subprocess.run(["umount", str(target)], check=False)
+        self.mounts.clear()
+        prefix = str(self.top) + "/"
+        with open("/proc/mounts") as fh:
+            busy = [ln.split()[1] for ln in fh if ln.split()[1].startswith(prefix)]
+        for mount in sorted(busy, reverse=True):
+            subprocess.run(["umount", "-l", mount], check=False)
+
+    def remove(self) -> None:
+        """Unmount everything below the copy, then delete it (never across a mount)."""
+        self.unmount()
+        prefix = str(self.top) + "/"
+        with open("/proc/mounts") as fh:
+            busy = [ln.split()[1] for ln in fh if ln.split()[1].startswith(prefix)]
+        if busy:
+            raise RuntimeError(f"still mounted below {self.top}: {busy}; not deleting")
+        if self.top.exists():
+            subprocess.run(["rm", "-rf", "--one-file-system", str(self.top)], check=True)
+
+    def run(self, script: str, timeout: float = 900, env: dict[str, str] | None = None
+            ) -> tuple[int, str]:
+        """Run a shell script inside the copy."""
+        exports = "".join(f"export {k}={shlex_quote(v)}; " for k, v in (env or {}).items())
+        return sh(["env", "-i", *CLEAN_ENV, "chroot", str(self.path), "/bin/sh", "-c",
+                   f"set -e; {exports}{script}"], timeout=timeout, log=self.log)
+
+    def apt_install(self, packages: list[str]) -> tuple[int, str]:
+        """apt-get install exactly these packages (no recommends)."""
+        if not packages:
+            return 0, ""
+        return self.run(f"{APT} install {' '.join(packages)}", timeout=900)
+
+
+def toolchain_layer(root: Path) -> Path:
+    """A layer with python3-dev and build-essential, made once: every apt plan names
+    build-essential and every build adds python3-dev, so building on it installs the same
+    packages as installing them in each copy, only once."""
+    layer = root / "layers" / "build-essential"
+    if layer.is_dir():
+        return layer
+    log = root / "logs" / "layer-build-essential.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    box = Chroot(root, "layer-build-essential", log)
+    with box:
+        rc, out = box.apt_install(list(LAYER_PACKAGES))
+        if rc:
+            raise RuntimeError("making the build-essential layer failed:\n" + tail(out))
+        box.run("apt-get clean; rm -f /etc/resolv.conf " + str(CHROOT_CA))
+        box.unmount()
+        layer.parent.mkdir(parents=True, exist_ok=True)
+        (box.top / "upper").rename(layer)
+    return layer
+
+
+def shlex_quote(value: str) -> str:
+    """Quote a value for /bin/sh."""
+    import shlex
+    return shlex.quote(value)
+
+
+def make_base(root: Path, suite: str, mirror: str) -> None:
+    """debootstrap the base chroot: python3 and venv/pip, no headers and no compiler."""
+    final, tmp = root / "base", root / "base.tmp"
+    if final.exists():
+        print(f"{final} exists; remove it to rebuild")
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["debootstrap", "--variant=minbase", f"--include={BASE_PACKAGES}", suite,
+                    str(tmp), mirror], check=True)
+    (tmp / "etc/apt/sources.list").write_text(
+        f"deb {mirror} {suite} main\ndeb {mirror} {suite}-updates main\n"
+        f"deb http://deb.debian.org/debian-security {suite}-security main\n")
+    (tmp / "etc/apt/apt.conf.d/99norecommends").write_text('APT::Install-Recommends "false";\n')
+    # Speed only: no fsync per file, no man pages or docs (python:slim drops them too).
+    (tmp / "etc/dpkg/dpkg.cfg.d/99realbuild").write_text(DPKG_CFG)
+    shutil.copy("/etc/resolv.conf", tmp / "etc/resolv.conf")
+    installed = subprocess.run(["chroot", str(tmp), "dpkg-query", "-W", "-f", "${Package}\n"],
+                               capture_output=True, text=True, check=True).stdout.split()
+    purge = [p for p in HEADER_PACKAGES if p in installed]
+    for script in ([f"{APT} purge {' '.join(purge)}"] if purge else []) + [
+            f"{APT} autoremove --purge", "apt-get -q update", f"{APT} upgrade", "apt-get clean"]:
+        subprocess.run(["chroot", str(tmp), "/bin/sh", "-c", script], check=True)
+    (tmp / "etc/resolv.conf").unlink()
+    tmp.rename(final)
+
+
+def wheelfit_plan(wheelfit: str, name: str, version: str) -> Plan:
+    """wheelfit's own slim plan for name==version, built from source."""
+    with tempfile.TemporaryDirectory() as tmp:
+        req = Path(tmp) / "requirements.txt"
+        req.write_text(f"{name}=={version}\n")
+        proc = subprocess.run([wheelfit, "check", str(req), "--python", PYTHON, "--target", "slim",
+                               "--no-binary", name, "--format", "json"],
+                              capture_output=True, text=True, timeout=300)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"wheelfit check {name}=={version} exited {proc.returncode}: "
+                           f"{tail(proc.stderr, 5)}")
+    report = json.loads(proc.stdout)
+    env: list[tuple[str, str]] = []
+    status, basis = "", ""
+    for pkg in report["packages"]:
+        verdict = pkg["verdicts"].get("slim") or {}
+        build = verdict.get("build") or {}
+        env += [(k, v) for k, v in build.get("env", []) if (k, v) not in env]
+        if pkg["name"] == name or normal(pkg["name"]) == normal(name):
+            status, basis = verdict.get("status", ""), build.get("basis", "")
+    commands = report.get("commands") or {}
+    return Plan(status, list(commands.get("apt_build_packages", [])),
+                list(commands.get("apt_runtime_packages", [])), env, basis)
+
+
+def normal(name: str) -> str:
+    """PEP 503 normal form."""
+    import re
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def wheel_modules(wheel: Path) -> list[str]:
+    """Top-level import names and every extension module in a wheel, parents first."""
+    tops: set[str] = set()
+    exts: list[str] = []
+    with zipfile.ZipFile(wheel) as zf:
+        for item in zf.namelist():
+            first = item.split("/")[0]
+            if first.endswith((".dist-info", ".data")):
+                continue
+            if "/" in item:
+                if item.endswith("/__init__.py") and item.count("/") == 1:
+                    tops.add(first)
+            elif item.endswith(".py"):
+                tops.add(item[:-3])
+            if item.endswith(".so"):
+                dotted = item[: -len(".so")].replace("/", ".").split(".cpython-")[0]
+                dotted = dotted.split(".abi3")[0]
+                exts.append(dotted)
+                if "/" not in item:
+                    tops.add(dotted)
+    return sorted(t for t in tops if t.isidentifier()) + sorted(set(exts) - tops)
+
+
+IMPORT_SCRIPT = """
+import importlib, sys
+bad = []
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        bad.append(f"{name}: {type(exc).__name__}: {exc}")
+print("\\n".join(bad) if bad else "imports ok")
+sys.exit(1 if bad else 0)
+"""
+
+
+def build(root: Path, name: str, version: str, plan: Plan, timeout: float, log: Path,
+          wheelhouse: Path, result: Result) -> None:
+    """Build the sdist with exactly the plan's build packages; collect dependency wheels."""
+    layers: tuple[Path, ...] = ()
+    extra = ["python3-dev", *plan.build]
+    if "build-essential" in plan.build:
+        layers = (toolchain_layer(root),)
+        extra = [p for p in extra if p not in LAYER_PACKAGES]
+    with Chroot(root, f"build-{normal(name)}", log, layers) as box:
+        rc, out = box.apt_install(extra)
+        if rc:
+            result.failure = "apt build packages: " + tail(out)
+            return
+        start = time.monotonic()
+        rc, out = box.run(
+            f"python3 -m venv /opt/venv && cd /tmp && /opt/venv/bin/pip wheel -q --no-cache-dir "
+            f"--no-binary {name} --no-deps -w /wh {name}=={version}",
+            timeout=timeout, env=dict(plan.env))
+        result.build_seconds = round(time.monotonic() - start, 1)
+        if rc:
+            result.failure = "build: " + tail(out)
+            return
+        result.build_ok = True
+        rc, out = box.run(f"cd /tmp && /opt/venv/bin/pip wheel -q --no-cache-dir -w /wh "
+                          f"--find-links /wh {name}=={version}", timeout=timeout,
+                          env=dict(plan.env))
+        if rc:
+            result.failure = "dependency wheels: " + tail(out)
+        shutil.rmtree(wheelhouse, ignore_errors=True)
+        shutil.copytree(box.path / "wh", wheelhouse)
+
+
+def try_import(root: Path, label: str, name: str, version: str, apt: list[str],
+               wheelhouse: Path, modules: list[str], log: Path) -> tuple[bool, str, list[str]]:
+    """Install apt packages and the wheels in a fresh copy, import, and list unresolved libs."""
+    with Chroot(root, label, log) as box:
+        rc, out = box.apt_install(apt)
+        if rc:
+            return False, "apt runtime packages: " + tail(out), []
+        shutil.copytree(wheelhouse, box.path / "wh")
+        (box.path / "tmp/imports.py").write_text(IMPORT_SCRIPT)
+        rc, out = box.run(f"python3 -m venv /opt/venv && /opt/venv/bin/pip install -q "
+                          f"--no-index --find-links /wh {name}=={version}", timeout=600)
+        if rc:
+            return False, "install: " + tail(out), []
+        _, ldd = box.run("find /opt/venv/lib -name '*.so*' -exec ldd {} + 2>/dev/null "
+                         "| grep 'not found' | sort -u || true", timeout=120)
+        missing = sorted({ln.split()[0] for ln in ldd.splitlines() if "not found" in ln})
+        rc, out = box.run(f"cd / && /opt/venv/bin/python /tmp/imports.py {' '.join(modules)}",
+                          timeout=300)
+        return rc == 0, tail(out, 8), missing
+
+
+def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) -> Result:
+    """Plan, build, import and control-import one `name==version [module ...]` spec."""
+    words = spec.split()
+    name, version = words[0].split("==")
+    result = Result(name, version, date=time.strftime("%Y-%m-%d"))
+    log = logdir / f"{normal(name)}.log"
+    log.unlink(missing_ok=True)
+    plan = wheelfit_plan(wheelfit, name, version)
+    result.status, result.basis, result.env = plan.status, plan.basis, plan.env
+    result.build_packages, result.runtime_packages = plan.build, plan.runtime
+    wheelhouse = root / "wheels" / normal(name)
+    build(root, name, version, plan, timeout, log, wheelhouse, result)
+    if not result.build_ok:
+        return result
+    wheel = next(p for p in wheelhouse.iterdir() if normal(p.name.split("-")[0]) == normal(name))
+    result.modules = words[1:] or wheel_modules(wheel)
+    ok, out, missing = try_import(root, f"run-{normal(name)}", name, version, plan.runtime,
+                                  wheelhouse, result.modules, log)
+    result.import_ok, result.missing_libraries = ok, missing
+    if not ok:
+        result.failure = "import: " + out
+    if plan.runtime:
+        ok, out, missing = try_import(root, f"control-{normal(name)}", name, version, [],
+                                      wheelhouse, result.modules, log)
+        reason = " ".join(missing) if missing else out.splitlines()[-1][:120]
+        result.control = "imports" if ok else f"fails: {reason}"
+    shutil.rmtree(wheelhouse, ignore_errors=True)
+    return result
+
+
+def read_specs(args: list[str]) -> list[str]:
+    """Specs from the command line; @FILE reads one per line (# comments)."""
+    specs: list[str] = []
+    for arg in args:
+        if arg.startswith("@"):
+            for line in Path(arg[1:]).read_text().splitlines():
+                line = line.split("#")[0].strip()
+                if line:
+                    specs.append(line)
+        else:
+            specs.append(arg)
+    return specs
+
+
+def table(path: Path) -> str:
+    """The results as a Markdown table plus totals."""
+    rows = [json.loads(ln) for ln in path.read_text().splitlines() if ln.strip()]
+    out = ["| package | version | basis | apt build (plan) | apt runtime (plan) | build | import "
+           "| control (no runtime pkgs) | build s |", "|" + "---|" * 9]
+    for r in rows:
+        out.append(f"| {r['name']} | {r['version']} | {r['basis'] or '-'} | "
+                   f"{' '.join(r['build_packages'])} | {' '.join(r['runtime_packages']) or '-'} | "
+                   f"{'ok' if r['build_ok'] else 'FAIL'} | "
+                   f"{'ok' if r['import_ok'] else ('FAIL' if r['build_ok'] else '-')} | "
+                   f"{r['control'].replace('|', '/')} | {r['build_seconds']} |")
+    good = sum(1 for r in rows if r["build_ok"] and r["import_ok"])
+    out.append("")
+    out.append(f"Built and imported with exactly the plan: {good} of {len(rows)} "
+               f"({100 * good / max(len(rows), 1):.1f}%).")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    base = sub.add_parser("base")
+    base.add_argument("--suite", default="trixie")
+    base.add_argument("--mirror", default="http://deb.debian.org/debian")
+    run = sub.add_parser("run")
+    run.add_argument("--out", type=Path, default=Path("realbuild-results.jsonl"))
+    run.add_argument("--timeout", type=float, default=900)
+    run.add_argument("--wheelfit", default=shutil.which("wheelfit")
+                     or str(Path(sys.executable).with_name("wheelfit")))
+    run.add_argument("specs", nargs="+")
+    tab = sub.add_parser("table")
+    tab.add_argument("results", type=Path)
+    args = parser.parse_args(argv)
+    if args.cmd == "base":
+        make_base(args.root, args.suite, args.mirror)
+    elif args.cmd == "table":
+        print(table(args.results))
+    else:
+        if not (args.root / "base").is_dir():
+            parser.error(f"no base chroot at {args.root}/base: run `realbuild.py base` first")
+        logdir = args.root / "logs"
+        logdir.mkdir(parents=True, exist_ok=True)
+        for spec in read_specs(args.specs):
+            result = prove(args.root, args.wheelfit, spec, args.timeout, logdir)
+            with args.out.open("a") as fh:
+                fh.write(json.dumps(asdict(result)) + "\n")
+            print(f"{result.name}=={result.version}: build {'ok' if result.build_ok else 'FAIL'}"
+                  f", import {'ok' if result.import_ok else 'FAIL'}, control {result.control}"
+                  f", {result.build_seconds} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
