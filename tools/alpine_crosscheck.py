@@ -13,7 +13,8 @@ meson, swig... : whatever the mapping's pip_provides says pip fetches from PyPI,
 python:alpine images build with pip, not with abuild) must each be in wheelfit's apk build
 list, or be provided through a package wheelfit lists (an Alpine -dev counts as covered when
 wheelfit lists a package in its depends_dev, from all-recipes.tsv: mariadb-dev pulls
-mariadb-connector-c-dev). build-base is implied by abuild and not compared.
+mariadb-connector-c-dev; its runtime is then not compared, the `via` column says so).
+build-base is implied by abuild and not compared.
 Runtime: for each Alpine -dev library origin (lib_dev_origin_and_runtime_pkgs), at least one
 of that origin's runtime packages must be in wheelfit's apk_runtime list.
 A project with no py3-* recipe is reported as `no recipe` and left out of the totals.
@@ -50,6 +51,7 @@ class Check:
     missing_build: list[str] = field(default_factory=list)
     extra_build: list[str] = field(default_factory=list)
     missing_runtime: list[str] = field(default_factory=list)
+    via: list[str] = field(default_factory=list)
 
     @property
     def agrees(self) -> bool:
@@ -127,13 +129,18 @@ def compare(spec: str, wheelfit: str, recipes: dict[str, dict[str, str]],
     check.alpine_build = [d for d in alpine if not pip_provided(d, pip_provides)]
     ours = set(check.wheelfit_build)
     provided = set().union(*(depends_dev.get(p, set()) for p in ours)) if ours else set()
+    via: dict[str, str] = {}
     for dep in check.alpine_build:
-        if dep not in ours and not (depends_dev.get(dep, set()) & ours) and dep not in provided:
+        alternative = sorted(depends_dev.get(dep, set()) & ours)
+        if alternative and dep not in ours:
+            via[dep] = alternative[0]
+        elif dep not in ours and dep not in provided:
             check.missing_build.append(dep)
+    check.via = [f"{dep}→{alt}" for dep, alt in via.items()]
     check.extra_build = sorted(ours - set(alpine) - {"build-base"})
     runtime = set(check.wheelfit_runtime)
     for dev, pkgs in runtime_groups(row["lib_dev_origin_and_runtime_pkgs"]):
-        if pip_provided(dev, pip_provides) or dev in {"musl-dev", "linux-headers"}:
+        if pip_provided(dev, pip_provides) or dev in {"musl-dev", "linux-headers"} or dev in via:
             continue
         if not pkgs & runtime:
             check.missing_runtime.append(f"{dev}→{'|'.join(sorted(pkgs))}")
@@ -143,13 +150,14 @@ def compare(spec: str, wheelfit: str, recipes: dict[str, dict[str, str]],
 def render(checks: list[Check]) -> str:
     """Markdown table and totals."""
     out = ["| package | Alpine recipe | Alpine build needs | wheelfit apk build | wheelfit apk "
-           "runtime | missing (build) | missing (runtime) | extra in wheelfit | agrees |",
-           "|" + "---|" * 9]
+           "runtime | missing (build) | missing (runtime) | extra in wheelfit | via | agrees |",
+           "|" + "---|" * 10]
     for c in checks:
         out.append(f"| {c.name} {c.version} | {c.recipe or 'no recipe'} | "
                    f"{' '.join(c.alpine_build) or '-'} | {' '.join(c.wheelfit_build) or '-'} | "
                    f"{' '.join(c.wheelfit_runtime) or '-'} | {' '.join(c.missing_build) or '-'} | "
                    f"{' '.join(c.missing_runtime) or '-'} | {' '.join(c.extra_build) or '-'} | "
+                   f"{' '.join(c.via) or '-'} | "
                    f"{('yes' if c.agrees else 'no') if c.recipe else 'n/a'} |")
     with_recipe = [c for c in checks if c.recipe]
     agree = sum(c.agrees for c in with_recipe)
