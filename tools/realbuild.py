@@ -24,7 +24,7 @@ compiler: like python:slim) once under DIR/base. `run` takes, for each `name==ve
 Each result is one JSON line (name, version, plan, build/import/control outcome, seconds, the
 failure's last lines). `table` renders those lines as the Markdown table of
 docs/real-builds.md. Copies are removed as soon as they are done; /proc and the shared apt
-cache are bind-mounted only while a copy is in use.
+cache are bind-mounted only while a copy is in use. The built wheels stay in DIR/wheels.
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ class Result:
     modules: list[str] = field(default_factory=list)
     missing_libraries: list[str] = field(default_factory=list)
     failure: str = ""
+    notes: list[str] = field(default_factory=list)
     date: str = ""
 
 
@@ -305,14 +306,25 @@ def wheel_modules(wheel: Path) -> list[str]:
     return sorted(t for t in tops if t.isidentifier()) + sorted(set(exts) - tops)
 
 
+# A module that imports a Python module the wheel does not ship (PIL._imagingtk needs
+# tkinter, which neither python:slim nor Debian's python3 without python3-tk has) is an
+# optional part, not a plan failure; a missing shared library or symbol is a failure.
 IMPORT_SCRIPT = """
 import importlib, sys
-bad = []
+ours = {name.split(".")[0] for name in sys.argv[1:]}
+bad, optional = [], []
 for name in sys.argv[1:]:
     try:
         importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] not in ours:
+            optional.append(f"{name} needs Python module {exc.name}")
+        else:
+            bad.append(f"{name}: {type(exc).__name__}: {exc}")
     except Exception as exc:
         bad.append(f"{name}: {type(exc).__name__}: {exc}")
+for line in optional:
+    print("optional:", line)
 print("\\n".join(bad) if bad else "imports ok")
 sys.exit(1 if bad else 0)
 """
@@ -390,6 +402,8 @@ def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) ->
     ok, out, missing = try_import(root, f"run-{normal(name)}", name, version, plan.runtime,
                                   wheelhouse, result.modules, log)
     result.import_ok, result.missing_libraries = ok, missing
+    result.notes = [ln.removeprefix("optional: ") for ln in out.splitlines()
+                    if ln.startswith("optional: ")]
     if not ok:
         result.failure = "import: " + out
     if plan.runtime:
@@ -397,7 +411,6 @@ def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) ->
                                       wheelhouse, result.modules, log)
         reason = " ".join(missing) if missing else out.splitlines()[-1][:120]
         result.control = "imports" if ok else f"fails: {reason}"
-    shutil.rmtree(wheelhouse, ignore_errors=True)
     return result
 
 
@@ -415,17 +428,37 @@ def read_specs(args: list[str]) -> list[str]:
     return specs
 
 
+NOTE_PATTERNS = ("fatal error:", "cannot find -l", "not found", "Unable to", "Error:",
+                 "error:", "Error")
+
+
+def outcome_note(row: dict[str, object]) -> str:
+    """One short line: why it failed (the most telling log line), or what stayed optional."""
+    failure = str(row.get("failure") or "")
+    if failure:
+        lines = [ln.strip() for ln in failure.splitlines() if ln.strip()]
+        for pattern in NOTE_PATTERNS:
+            hits = [ln for ln in lines if pattern in ln and "Failed to build" not in ln
+                    and "metadata-generation-failed" not in ln]
+            if hits:
+                return hits[-1][:160].replace("|", "/")
+        return lines[-1][:160].replace("|", "/") if lines else ""
+    notes = row.get("notes") or []
+    return "; ".join(str(n) for n in notes)[:160] if isinstance(notes, list) else ""
+
+
 def table(path: Path) -> str:
     """The results as a Markdown table plus totals."""
     rows = [json.loads(ln) for ln in path.read_text().splitlines() if ln.strip()]
-    out = ["| package | version | basis | apt build (plan) | apt runtime (plan) | build | import "
-           "| control (no runtime pkgs) | build s |", "|" + "---|" * 9]
+    out = ["| package | version | apt build (plan) | apt runtime (plan) | build | import "
+           "| control (no runtime pkgs) | build s | note |", "|" + "---|" * 9]
     for r in rows:
-        out.append(f"| {r['name']} | {r['version']} | {r['basis'] or '-'} | "
+        out.append(f"| {r['name']} | {r['version']} | "
                    f"{' '.join(r['build_packages'])} | {' '.join(r['runtime_packages']) or '-'} | "
                    f"{'ok' if r['build_ok'] else 'FAIL'} | "
                    f"{'ok' if r['import_ok'] else ('FAIL' if r['build_ok'] else '-')} | "
-                   f"{r['control'].replace('|', '/')} | {r['build_seconds']} |")
+                   f"{r['control'].replace('|', '/')} | {r['build_seconds']} | "
+                   f"{outcome_note(r) or '-'} |")
     good = sum(1 for r in rows if r["build_ok"] and r["import_ok"])
     out.append("")
     out.append(f"Built and imported with exactly the plan: {good} of {len(rows)} "
