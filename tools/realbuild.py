@@ -331,8 +331,9 @@ sys.exit(1 if bad else 0)
 
 
 def build(root: Path, name: str, version: str, plan: Plan, timeout: float, log: Path,
-          wheelhouse: Path, result: Result) -> None:
-    """Build the sdist with exactly the plan's build packages; collect dependency wheels."""
+          wheelhouse: Path, result: Result, requirements: str) -> None:
+    """Build the sdist with exactly the plan's build packages; collect dependency wheels
+    (and those of the spec's `+extra` requirements) beside it."""
     layers: tuple[Path, ...] = ()
     extra = ["python3-dev", *plan.build]
     if "build-essential" in plan.build:
@@ -354,7 +355,7 @@ def build(root: Path, name: str, version: str, plan: Plan, timeout: float, log: 
             return
         result.build_ok = True
         rc, out = box.run(f"cd /tmp && /opt/venv/bin/pip wheel -q --no-cache-dir -w /wh "
-                          f"--find-links /wh {name}=={version}", timeout=timeout,
+                          f"--find-links /wh {requirements}", timeout=timeout,
                           env=dict(plan.env))
         if rc:
             result.failure = "dependency wheels: " + tail(out)
@@ -362,7 +363,7 @@ def build(root: Path, name: str, version: str, plan: Plan, timeout: float, log: 
         shutil.copytree(box.path / "wh", wheelhouse)
 
 
-def try_import(root: Path, label: str, name: str, version: str, apt: list[str],
+def try_import(root: Path, label: str, requirements: str, apt: list[str],
                wheelhouse: Path, modules: list[str], log: Path) -> tuple[bool, str, list[str]]:
     """Install apt packages and the wheels in a fresh copy, import, and list unresolved libs."""
     with Chroot(root, label, log) as box:
@@ -372,7 +373,7 @@ def try_import(root: Path, label: str, name: str, version: str, apt: list[str],
         shutil.copytree(wheelhouse, box.path / "wh")
         (box.path / "tmp/imports.py").write_text(IMPORT_SCRIPT)
         rc, out = box.run(f"python3 -m venv /opt/venv && /opt/venv/bin/pip install -q "
-                          f"--no-index --find-links /wh {name}=={version}", timeout=600)
+                          f"--no-index --find-links /wh {requirements}", timeout=600)
         if rc:
             return False, "install: " + tail(out), []
         _, ldd = box.run("find /opt/venv/lib -name '*.so*' -exec ldd {} + 2>/dev/null "
@@ -384,9 +385,12 @@ def try_import(root: Path, label: str, name: str, version: str, apt: list[str],
 
 
 def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) -> Result:
-    """Plan, build, import and control-import one `name==version [module ...]` spec."""
+    """Plan, build, import and control-import one `name==version [+req ...] [module ...]`
+    spec (`+req`: a requirement installed beside it, e.g. psycopg for psycopg-c)."""
     words = spec.split()
     name, version = words[0].split("==")
+    requirements = " ".join([words[0], *(w[1:] for w in words[1:] if w.startswith("+"))])
+    modules = [w for w in words[1:] if not w.startswith("+")]
     result = Result(name, version, date=time.strftime("%Y-%m-%d"))
     log = logdir / f"{normal(name)}.log"
     log.unlink(missing_ok=True)
@@ -394,12 +398,12 @@ def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) ->
     result.status, result.basis, result.env = plan.status, plan.basis, plan.env
     result.build_packages, result.runtime_packages = plan.build, plan.runtime
     wheelhouse = root / "wheels" / normal(name)
-    build(root, name, version, plan, timeout, log, wheelhouse, result)
+    build(root, name, version, plan, timeout, log, wheelhouse, result, requirements)
     if not result.build_ok:
         return result
     wheel = next(p for p in wheelhouse.iterdir() if normal(p.name.split("-")[0]) == normal(name))
-    result.modules = words[1:] or wheel_modules(wheel)
-    ok, out, missing = try_import(root, f"run-{normal(name)}", name, version, plan.runtime,
+    result.modules = modules or wheel_modules(wheel)
+    ok, out, missing = try_import(root, f"run-{normal(name)}", requirements, plan.runtime,
                                   wheelhouse, result.modules, log)
     result.import_ok, result.missing_libraries = ok, missing
     result.notes = [ln.removeprefix("optional: ") for ln in out.splitlines()
@@ -407,7 +411,7 @@ def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) ->
     if not ok:
         result.failure = "import: " + out
     if plan.runtime:
-        ok, out, missing = try_import(root, f"control-{normal(name)}", name, version, [],
+        ok, out, missing = try_import(root, f"control-{normal(name)}", requirements, [],
                                       wheelhouse, result.modules, log)
         reason = " ".join(missing) if missing else out.splitlines()[-1][:120]
         result.control = "imports" if ok else f"fails: {reason}"
