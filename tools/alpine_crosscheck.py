@@ -52,6 +52,7 @@ class Check:
     extra_build: list[str] = field(default_factory=list)
     missing_runtime: list[str] = field(default_factory=list)
     via: list[str] = field(default_factory=list)
+    needs: int = 0
 
     @property
     def agrees(self) -> bool:
@@ -142,8 +143,10 @@ def compare(spec: str, wheelfit: str, recipes: dict[str, dict[str, str]],
     for dev, pkgs in runtime_groups(row["lib_dev_origin_and_runtime_pkgs"]):
         if pip_provided(dev, pip_provides) or dev in {"musl-dev", "linux-headers"} or dev in via:
             continue
+        check.needs += 1
         if not pkgs & runtime:
             check.missing_runtime.append(f"{dev}→{'|'.join(sorted(pkgs))}")
+    check.needs += len(check.alpine_build)
     return check
 
 
@@ -164,6 +167,10 @@ def render(checks: list[Check]) -> str:
     out += ["", f"Projects with an Alpine recipe: {len(with_recipe)} of {len(checks)}; "
             f"wheelfit's apk plan covers the recipe's build and runtime needs for {agree} of "
             f"{len(with_recipe)} ({100 * agree / max(len(with_recipe), 1):.1f}%)."]
+    needs = sum(c.needs for c in with_recipe)
+    met = needs - sum(len(c.missing_build) + len(c.missing_runtime) for c in with_recipe)
+    out.append(f"Single needs (a recipe's build package, or one runtime library per -dev "
+               f"origin) covered: {met} of {needs} ({100 * met / max(needs, 1):.1f}%).")
     return "\n".join(out)
 
 
