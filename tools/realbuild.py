@@ -331,9 +331,11 @@ sys.exit(1 if bad else 0)
 
 
 def build(root: Path, name: str, version: str, plan: Plan, timeout: float, log: Path,
-          wheelhouse: Path, result: Result, requirements: str) -> None:
-    """Build the sdist with exactly the plan's build packages; collect dependency wheels
-    (and those of the spec's `+extra` requirements) beside it."""
+          wheelhouse: Path, result: Result, extras: str) -> str | None:
+    """Build the sdist with exactly the plan's build packages and return the wheel's file
+    name; collect the wheels of its dependencies (and of the spec's `+extra` requirements)
+    beside it. The built wheel is named by its path from then on, so pip never swaps in a
+    manylinux wheel of the same version from PyPI."""
     layers: tuple[Path, ...] = ()
     extra = ["python3-dev", *plan.build]
     if "build-essential" in plan.build:
@@ -343,7 +345,7 @@ def build(root: Path, name: str, version: str, plan: Plan, timeout: float, log: 
         rc, out = box.apt_install(extra)
         if rc:
             result.failure = "apt build packages: " + tail(out)
-            return
+            return None
         start = time.monotonic()
         rc, out = box.run(
             f"python3 -m venv /opt/venv && cd /tmp && /opt/venv/bin/pip wheel -q --no-cache-dir "
@@ -352,15 +354,17 @@ def build(root: Path, name: str, version: str, plan: Plan, timeout: float, log: 
         result.build_seconds = round(time.monotonic() - start, 1)
         if rc:
             result.failure = "build: " + tail(out)
-            return
+            return None
         result.build_ok = True
+        wheel = next(p.name for p in (box.path / "wh").iterdir() if p.suffix == ".whl")
         rc, out = box.run(f"cd /tmp && /opt/venv/bin/pip wheel -q --no-cache-dir -w /wh "
-                          f"--find-links /wh {requirements}", timeout=timeout,
+                          f"--find-links /wh /wh/{wheel} {extras}", timeout=timeout,
                           env=dict(plan.env))
         if rc:
             result.failure = "dependency wheels: " + tail(out)
         shutil.rmtree(wheelhouse, ignore_errors=True)
         shutil.copytree(box.path / "wh", wheelhouse)
+        return wheel
 
 
 def try_import(root: Path, label: str, requirements: str, apt: list[str],
@@ -389,7 +393,7 @@ def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) ->
     spec (`+req`: a requirement installed beside it, e.g. psycopg for psycopg-c)."""
     words = spec.split()
     name, version = words[0].split("==")
-    requirements = " ".join([words[0], *(w[1:] for w in words[1:] if w.startswith("+"))])
+    extras = " ".join(w[1:] for w in words[1:] if w.startswith("+"))
     modules = [w for w in words[1:] if not w.startswith("+")]
     result = Result(name, version, date=time.strftime("%Y-%m-%d"))
     log = logdir / f"{normal(name)}.log"
@@ -398,11 +402,11 @@ def prove(root: Path, wheelfit: str, spec: str, timeout: float, logdir: Path) ->
     result.status, result.basis, result.env = plan.status, plan.basis, plan.env
     result.build_packages, result.runtime_packages = plan.build, plan.runtime
     wheelhouse = root / "wheels" / normal(name)
-    build(root, name, version, plan, timeout, log, wheelhouse, result, requirements)
-    if not result.build_ok:
+    wheel = build(root, name, version, plan, timeout, log, wheelhouse, result, extras)
+    if wheel is None:
         return result
-    wheel = next(p for p in wheelhouse.iterdir() if normal(p.name.split("-")[0]) == normal(name))
-    result.modules = modules or wheel_modules(wheel)
+    requirements = f"/wh/{wheel} {extras}".strip()
+    result.modules = modules or wheel_modules(wheelhouse / wheel)
     ok, out, missing = try_import(root, f"run-{normal(name)}", requirements, plan.runtime,
                                   wheelhouse, result.modules, log)
     result.import_ok, result.missing_libraries = ok, missing
