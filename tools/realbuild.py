@@ -26,6 +26,8 @@ Each result is one JSON line (name, version, plan, build/import/control outcome,
 failure's last lines). `table` renders those lines as the Markdown table of
 docs/real-builds.md. Copies are removed as soon as they are done; /proc and the shared apt
 cache are bind-mounted only while a copy is in use. The built wheels stay in DIR/wheels.
+The build-essential layer (DIR/layers) is made from the base on first use: delete it
+whenever the base is made again.
 """
 
 from __future__ import annotations
