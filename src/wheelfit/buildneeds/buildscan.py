@@ -93,7 +93,8 @@ def _meson_dep(name: str, kind: str, items: list[list[Token]], origin: Origin,
         condition = " ".join(t.text for t in required)[:120]
     if block is not None:
         condition = f"{block}; {condition}" if condition else block
-        optional = optional or "test" in block.lower()
+    # Needed only for the project's own tests (`required: get_option('tests')`).
+    optional = optional or "test" in (condition or "").lower()
     version = " ".join(t.text for t in keywords.get("version", []) if t.kind == STR) or None
     return [SystemDep(name, kind, origin, optional, condition, version)]
 
