@@ -36,6 +36,7 @@ _PKG_OPS = frozenset({"<", "<=", "=", "==", ">", ">=", "!="})
 _PKG_SPEC = re.compile(r"([A-Za-z0-9_.+-]+?)\s*(?:(<=|>=|==|!=|=|<|>)\s*(\S+))?$")
 _LLVM_VAR = re.compile(r"LLVM\w*VERSION", re.IGNORECASE)
 _MAJOR = re.compile(r"(\d{1,3})(?:\.\d+)*")
+_BARE_MACRO = re.compile(r"\bAC_PROG_(FC|F77|CXX)\b")
 _IF = re.compile(r"\s*(if|elif)\b(.*)")
 _END = re.compile(r"\s*(endif|else)\b")
 
@@ -168,7 +169,7 @@ def _cmake_call(call: Call, origin: Origin, scan: Scan) -> None:
         optional = "REQUIRED" not in words
         flags = {"REQUIRED", "QUIET", "IMPORTED_TARGET", "GLOBAL", "NO_CMAKE_PATH",
                  "NO_CMAKE_ENVIRONMENT_PATH"}
-        specs = " ".join(w for w in words[1:] if w not in flags)
+        specs = " ".join(w for w in _glued(call)[1:] if w not in flags)
         scan.deps += [SystemDep(mod, PKG_CONFIG, origin, optional, None, version)
                       for mod, version in pkg_modules(specs)]
     elif name == "find_library" and len(words) >= 2:
@@ -182,6 +183,18 @@ def _cmake_call(call: Call, origin: Origin, scan: Scan) -> None:
             scan.llvm.append(LlvmNeed(int(m.group(1)), origin, f"set({words[0]} {words[1]})"))
     elif name == "find_program" and any("llvm-config" in w for w in words):
         scan.llvm.append(LlvmNeed(None, origin, "find_program(llvm-config)"))
+
+
+def _glued(call: Call) -> list[str]:
+    """The direct arguments with `=` glued to its neighbours (`glib-2.0>=2.56` is read by
+    the tokenizer as `glib-2.0>`, `=`, `2.56`)."""
+    text = ""
+    for tok in call.args:
+        if tok.depth != 1:
+            continue
+        glue = tok.text == "=" or text.endswith("=")
+        text += tok.text if glue else " " + tok.text
+    return text.split()
 
 
 def _find_package(words: list[str], origin: Origin, scan: Scan) -> None:
@@ -222,8 +235,11 @@ def pkg_modules(text: str) -> list[tuple[str, str | None]]:
 def scan_autoconf(text: str, path: str) -> Scan:
     """PKG_CHECK_MODULES / AC_CHECK_LIB / AC_SEARCH_LIBS of a configure.ac."""
     scan = Scan()
-    names = frozenset({"PKG_CHECK_MODULES", "AC_CHECK_LIB", "AC_SEARCH_LIBS", "AC_LANG",
-                       "AC_PROG_CXX", "AC_PROG_FC", "AC_PROG_F77"})
+    names = frozenset({"PKG_CHECK_MODULES", "AC_CHECK_LIB", "AC_SEARCH_LIBS", "AC_LANG"})
+    for match in _BARE_MACRO.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        name = "fortran" if match.group(1) in ("FC", "F77") else "c++"
+        scan.languages.append(Language(name, Origin(path, line)))
     for call in find_calls(text.replace("[", " ").replace("]", " "), names):
         origin = Origin(path, call.line)
         items = [" ".join(t.text for t in item).strip() for item in call.items()]
@@ -236,9 +252,7 @@ def scan_autoconf(text: str, path: str) -> Scan:
                                        _has_fallback(items, 3)))
         elif call.name == "AC_SEARCH_LIBS" and len(items) >= 2:
             scan.deps += [SystemDep(lib, LIBRARY, origin, True) for lib in items[1].split()]
-        elif call.name in ("AC_PROG_FC", "AC_PROG_F77"):
-            scan.languages.append(Language("fortran", origin))
-        elif call.name == "AC_PROG_CXX" or (call.name == "AC_LANG" and "C++" in items[:1]):
+        elif call.name == "AC_LANG" and "C++" in items[:1]:
             scan.languages.append(Language("c++", origin))
     return scan
 

@@ -45,7 +45,7 @@ _NOT_SYSTEM = frozenset({
     "resolv",
 })
 _LIB_NAMES = re.compile(r"(?:\w+_)?(?:libraries|libs)$")
-_MODULE = re.compile(r"[A-Za-z][A-Za-z0-9_.+-]{1,40}")
+_MODULE = re.compile(r"[A-Za-z][A-Za-z0-9_.+-]{0,40}")
 _WORD = re.compile(r"[A-Za-z0-9_.+-]+")
 _LLVM_REQ = re.compile(r"requires? LLVM\s*(\d{1,3})\b", re.IGNORECASE)
 _LLVM_START = re.compile(r"""\.startswith\(\s*\(?\s*['"](\d{1,3})\.""")

@@ -137,7 +137,7 @@ def _records(text: str, where: str, columns: tuple[str, ...]
 
 
 def _row(cells: list[str], at: str, number: int) -> LibraryRow:
-    values = dict(zip(COLUMNS, cells))
+    values = dict(zip(COLUMNS, cells, strict=True))
     kind, key = values["kind"], values["key"]
     where = f"{at}: {kind} {key!r}"
     if kind not in KINDS:
@@ -176,7 +176,7 @@ def parse_toolchains(text: str, where: str = TOOLCHAINS) -> tuple[Toolchain, ...
     """Validate `data/toolchains.tsv`."""
     out: list[Toolchain] = []
     for number, cells in _records(text, where, TOOL_COLUMNS):
-        values = dict(zip(TOOL_COLUMNS, cells))
+        values = dict(zip(TOOL_COLUMNS, cells, strict=True))
         at = f"{where}:{number}: {values['distro']} {values['release']} {values['tool']}"
         if values["distro"] not in ("alpine", "debian"):
             raise MappingError(f"{at}: distro must be alpine or debian")
