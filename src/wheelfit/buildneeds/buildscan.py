@@ -37,6 +37,7 @@ _PKG_SPEC = re.compile(r"([A-Za-z0-9_.+-]+?)\s*(?:(<=|>=|==|!=|=|<|>)\s*(\S+))?$
 _LLVM_VAR = re.compile(r"LLVM\w*VERSION", re.IGNORECASE)
 _MAJOR = re.compile(r"(\d{1,3})(?:\.\d+)*")
 _BARE_MACRO = re.compile(r"\bAC_PROG_(FC|F77|CXX)\b")
+_MAX_IF_DEPTH = 32
 _IF = re.compile(r"\s*(if|elif)\b(.*)")
 _END = re.compile(r"\s*(endif|else)\b")
 
@@ -101,25 +102,50 @@ def _meson_dep(name: str, kind: str, items: list[list[Token]], origin: Origin,
 
 
 def _meson_conditions(text: str) -> dict[int, str]:
-    """Line -> the innermost `if` condition around it (meson's if/elif/else/endif)."""
+    """Line -> the `if` conditions around it (meson's if/elif/else/endif), joined.
+
+    At most `_MAX_IF_DEPTH` levels are remembered (deeper ones are counted, not kept), and
+    the joined text is rebuilt only when the stack changes, so the cost stays linear."""
     out: dict[int, str] = {}
     stack: list[str] = []
+    hidden = 0
+    joined = ""
     in_string = False
     for number, line in enumerate(text.splitlines(), 1):
         if in_string or line.count("'''") % 2:
             in_string ^= line.count("'''") % 2 == 1
             continue
+        changed = True
         if m := _IF.match(line):
-            if m.group(1) == "elif" and stack:
-                stack.pop()
-            stack.append(("if " + m.group(2).split("#", 1)[0].strip())[:120])
-        elif (m := _END.match(line)) and stack:
-            top = stack.pop()
-            if m.group(1) == "else":
-                stack.append(f"not ({top})")
-        if stack:
-            out[number] = " and ".join(stack)[:200]
+            condition = ("if " + m.group(2).split("#", 1)[0].strip())[:120]
+            if m.group(1) == "elif":
+                if not hidden and stack:
+                    stack[-1] = condition
+            elif len(stack) < _MAX_IF_DEPTH:
+                stack.append(condition)
+            else:
+                hidden += 1
+        elif m := _END.match(line):
+            if m.group(1) == "endif":
+                hidden = _pop(stack, hidden)
+            elif not hidden and stack:
+                stack[-1] = f"not ({stack[-1]})"
+        else:
+            changed = False
+        if changed:
+            joined = " and ".join(stack)[:200]
+        if joined:
+            out[number] = joined
     return out
+
+
+def _pop(stack: list[str], hidden: int) -> int:
+    """Close the innermost `if`: a hidden (too deep) one first."""
+    if hidden:
+        return hidden - 1
+    if stack:
+        stack.pop()
+    return 0
 
 
 def _is_keyword(item: list[Token]) -> bool:
