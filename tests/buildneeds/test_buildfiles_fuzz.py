@@ -16,7 +16,9 @@ from wheelfit.buildneeds.calls import MAX_ARG_TOKENS, find_calls
 from wheelfit.buildneeds.pep725 import DepUrlError, parse_depurl
 from wheelfit.buildneeds.setupscan import scan_setup_cfg, scan_setup_py
 
-ALPHABET = st.sampled_from([*list("()[]{}'\"#,:=\n\\ abcdefg.-_0123456789"), "dependency(", "find_package(", "project(", "pkg-config ", "'''", "required:", "if ", "endif\n", "libraries=["])
+PIECES = ["dependency(", "find_package(", "project(", "pkg-config ", "'''", "required:",
+          "if ", "endif\n", "libraries=["]
+ALPHABET = st.sampled_from([*"()[]{}'\"#,:=\n\\ abcdefg.-_0123456789", *PIECES])
 TEXTS = st.lists(ALPHABET, max_size=400).map("".join)
 NAMES = ["meson.build", "CMakeLists.txt", "setup.py", "setup.cfg", "configure.ac",
          "pyproject.toml", "Cargo.toml"]
