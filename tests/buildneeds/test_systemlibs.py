@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from wheelfit.buildneeds.buildplan import TOOLS
 from wheelfit.buildneeds.systemlibs import (
     COLUMNS,
     bundled_package_deps,
@@ -107,3 +110,30 @@ def test_pulled_leaves_are_left_out_and_kept_packages_stay() -> None:
 def test_the_shipped_package_deps_load() -> None:
     deps = bundled_package_deps()
     assert "libcairo2" in deps[("debian", "trixie", "libcairo-gobject2")]
+
+
+def known_names() -> set[tuple[str, ...]]:
+    path = Path(__file__).resolve().parents[1] / "data" / "buildneeds" / "package-names.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {tuple(line.split("\t")) for line in lines if not line.startswith("#")}
+
+
+def test_every_package_in_the_table_exists_in_its_index() -> None:
+    known = known_names()
+    missing = []
+    for row in bundled_system_libraries().rows.values():
+        missing += [("alpine", p) for p in row.apk_build + row.apk_runtime
+                    if ("alpine", "aports", p) not in known]
+        for release in ("trixie", "bookworm"):
+            side = row.apt_for(release)
+            missing += [(release, p) for p in side.build + side.runtime
+                        if ("debian", release, p) not in known]
+    assert missing == []
+
+
+def test_every_toolchain_package_of_the_plans_exists() -> None:
+    known = known_names()
+    for apk_build, apk_run, apt_build, apt_run in TOOLS.values():
+        assert {("alpine", "aports", p) for p in apk_build + apk_run} <= known
+        for release in ("trixie", "bookworm"):
+            assert {("debian", release, p) for p in apt_build + apt_run} <= known

@@ -41,7 +41,7 @@ BACKEND_FETCHES = {
     "maturin": ("maturin",), "setuptools.build_meta:__legacy__": ("setuptools",),
 }
 # Toolchain packages per language: (apk build, apk runtime, apt build, apt runtime).
-_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
+TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "c": (("build-base",), (), ("build-essential",), ()),
     "c++": (("build-base",), ("libstdc++",), ("build-essential",), ("libstdc++6",)),
     "fortran": (("gfortran",), ("libgfortran",), ("gfortran",), ("libgfortran5",)),
@@ -108,7 +108,7 @@ class _Builder:
         self.evidence: list[str] = []
 
     def language(self, name: str, origin: Origin | None) -> None:
-        tools = _TOOLS.get("c" if name == "cython" else name)
+        tools = TOOLS.get("c" if name == "cython" else name)
         if tools is None:
             self.unknown.append(Unknown(f"compiles {name}", "no distribution toolchain is "
                                         "mapped for it", origin))
