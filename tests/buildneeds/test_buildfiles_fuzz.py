@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wheelfit.buildneeds.buildfiles import read_build_files
-from wheelfit.buildneeds.buildmembers import MAX_FILE_BYTES
+from wheelfit.buildneeds.buildmembers import MAX_FILE_BYTES, MAX_TOTAL_BYTES
 from wheelfit.buildneeds.buildscan import scan_autoconf, scan_cmake, scan_meson
 from wheelfit.buildneeds.calls import MAX_ARG_TOKENS, find_calls
 from wheelfit.buildneeds.pep725 import DepUrlError, parse_depurl
@@ -77,3 +77,12 @@ def test_a_file_over_the_cap_is_read_in_part_and_said_so() -> None:
     facts = read_build_files({"p-1/meson.build": big})
     assert facts.language_names() == {"c"}
     assert facts.notes == (f"meson.build: only the first {MAX_FILE_BYTES} bytes were read",)
+
+
+def test_build_files_over_the_total_cap_are_not_read_and_said_so() -> None:
+    chunk = b"#" * MAX_FILE_BYTES
+    count = MAX_TOTAL_BYTES // MAX_FILE_BYTES + 3
+    files = {f"p-1/d{i:02}/meson.build": chunk for i in range(count)}
+    facts = read_build_files(files)
+    assert len(facts.files_read) == MAX_TOTAL_BYTES // MAX_FILE_BYTES
+    assert any("exceed" in note for note in facts.notes)

@@ -3,7 +3,8 @@
 system dependencies, LLVM, PEP 725 `[external]` entries, and whether anything compiles.
 
 Pure: members' bytes in, a frozen value out. At most `MAX_BUILD_FILES` files of at most
-`MAX_FILE_BYTES` each are read (the rest is named in `notes`); each scanner is linear.
+`MAX_FILE_BYTES` each, `MAX_TOTAL_BYTES` in all, are read (what was left is named in
+`notes`); each scanner is linear.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from wheelfit.buildneeds.buildfile_types import (
 from wheelfit.buildneeds.buildmembers import (
     MAX_BUILD_FILES,
     MAX_FILE_BYTES,
+    MAX_TOTAL_BYTES,
     inner_path,
     is_build_file,
     source_language,
@@ -98,8 +100,14 @@ def _texts(files: Mapping[str, bytes], acc: _Acc) -> dict[str, str]:
         acc.notes.append(f"{len(wanted)} build files; only the first {MAX_BUILD_FILES} "
                          "(shallowest) were read")
     out: dict[str, str] = {}
+    total = 0
     for member in wanted[:MAX_BUILD_FILES]:
         data = files[member]
+        total += min(len(data), MAX_FILE_BYTES)
+        if total > MAX_TOTAL_BYTES:
+            acc.notes.append(f"the build files exceed {MAX_TOTAL_BYTES} bytes together; "
+                             f"{inner_path(member)} and deeper ones were not read")
+            break
         if len(data) > MAX_FILE_BYTES:
             acc.notes.append(f"{inner_path(member)}: only the first {MAX_FILE_BYTES} bytes "
                              "were read")

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_BUILD_FILES = 300
+MAX_TOTAL_BYTES = 4 * 1024 * 1024  # all build files together (worst case ~10 s of scanning)
 MAX_DEPTH = 6
 
 # Read at any depth (a project splits these across folders).
