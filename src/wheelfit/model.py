@@ -281,6 +281,7 @@ class VariantEstimate:
     size_mb: float | None
     size_mb_range: tuple[float, float] | None
     source_builds: int
+    pure_sdists: int = 0
     heavy_builds: tuple[str, ...] = ()
     build_minutes_range: tuple[float, float] = (0.0, 0.0)
     basis: tuple[str, ...] = ()

@@ -41,6 +41,7 @@ from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.sizing.estimate import keeps_system_packages
 
 _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
+PURE_SDIST = "builds from its sdist; pure Python, no compiler"
 
 
 def enrich(
@@ -190,8 +191,11 @@ def _build_verdict(
     alts = _nearby_versions(name, verdict, catalog) + alternatives(mapping, name)
     if verdict.status is Status.UNAVAILABLE:
         needs = None
+    reason = verdict.reason
+    if native is False and verdict.status is Status.SOURCE_BUILD and reason is None:
+        reason = PURE_SDIST
     return replace(verdict, native=native, evidence=tuple(evidence), build=needs,
-                   alternatives=alts)
+                   alternatives=alts, reason=reason)
 
 
 def _detect(

@@ -71,10 +71,14 @@ def _size(v: VariantEstimate) -> str:
 
 
 def _builds(v: VariantEstimate) -> str:
+    pure = (f"{v.pure_sdists} pure-Python sdist(s), which need no compiler"
+            if v.pure_sdists else "")
     if not v.source_builds:
-        return "installs every package from a wheel"
+        return f"compiles nothing (it builds {pure})" if pure else \
+            "installs every package from a wheel"
     heavy = f", heavy: {', '.join(v.heavy_builds)}" if v.heavy_builds else ""
-    return f"compiles {v.source_builds} package(s) ({_minutes(v)}{heavy})"
+    also = f"; it also builds {pure}" if pure else ""
+    return f"compiles {v.source_builds} package(s) ({_minutes(v)}{heavy}){also}"
 
 
 def _lower(level: str) -> str:
