@@ -210,6 +210,10 @@ class BuildNeeds:
     apt_runtime: tuple[str, ...] = ()
     env: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    # What the plan rests on: recipe, mapping, build-files, pep725 or unknown.
+    basis: str | None = None
+    # What the plan could not name packages for ("compiles C; the libraries it links ...").
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

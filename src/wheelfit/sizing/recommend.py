@@ -146,6 +146,15 @@ def musl_notes(report: Report, *, alpine_recommended: bool) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _guessed_plans(report: Report, variant: str) -> list[str]:
+    """Source builds on the chosen image's target whose plan rests on nothing known."""
+    family = "alpine" if variant.startswith(ALPINE) else "slim"
+    names = {t.name for t in report.targets if t.variant.value == family}
+    return sorted(p.name for p in report.packages for t, v in p.verdicts.items()
+                  if t in names and v.status is Status.SOURCE_BUILD and v.native is not False
+                  and v.build is not None and v.build.basis == "unknown")
+
+
 def _incomplete(report: Report, variants: Iterable[VariantEstimate]) -> bool:
     return not report.index_complete or any(v.size_mb is None for v in variants)
 
@@ -169,6 +178,11 @@ def recommend(report: Report, estimate: Estimate) -> Recommendation:
     if _incomplete(report, considered):
         confidence = _lower(confidence)
         reasons.append("some verdicts or sizes are unknown: confidence lowered")
+    guessed = _guessed_plans(report, chosen.name)
+    if guessed:
+        confidence = _lower(confidence)
+        reasons.append(f"the build plan of {', '.join(guessed)} is a guess (basis unknown): "
+                       "confidence lowered")
     alpine_chosen = chosen.name.startswith(ALPINE)
     sentence = f"Use {chosen.image} ({chosen.name}): {_why(chosen, slim, alpine)}."
     alpine_considered = alpine is not None and alpine.available and (
