@@ -101,4 +101,14 @@ def test_a_guess_lowers_the_confidence(server: IndexServer, tmp_path: Path) -> N
                                                       b"setup(name='mystery')\n"})})
     report = _check(url, "mystery==1.0", tmp_path)
     assert report.recommendation is not None
-    assert any("is a guess (basis unknown)" in r for r in report.recommendation.reasons)
+    assert any("leaves something unknown" in r and "mystery on" in r
+               for r in report.recommendation.reasons)
+
+
+def test_unknowns_are_the_verdicts_own_targets(server: IndexServer, tmp_path: Path) -> None:
+    # LLVM 22 has no Alpine -dev package in the table: alpine's plan says so, slim's does not.
+    url = _serve(server, "llvmlite-0.50.0", "llvmlite", "0.50.0")
+    verdicts = _check(url, "llvmlite==0.50.0", tmp_path).packages[0].verdicts
+    alpine, slim = verdicts["alpine"].build, verdicts["slim"].build
+    assert alpine is not None and slim is not None
+    assert any(u.startswith("LLVM 22") for u in alpine.unknown) and slim.unknown == ()

@@ -258,7 +258,7 @@ def _planned(read: SdistRead | None, release: str | None,
     if read is None or read.facts is None:
         return None
     alpine, debian = plans_for(read.facts, release)
-    needs = plan_needs(alpine, debian)
+    needs = plan_needs(alpine, debian, on_alpine=release is None)
     if needs is not None:
         evidence.append(f"build plan ({needs.basis}): " + "; ".join(alpine.evidence[:8]))
     return needs

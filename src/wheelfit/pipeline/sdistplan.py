@@ -85,12 +85,13 @@ def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildP
     return alpine, debian
 
 
-def plan_needs(alpine: BuildPlan, debian: BuildPlan) -> BuildNeeds | None:
+def plan_needs(alpine: BuildPlan, debian: BuildPlan, *, on_alpine: bool) -> BuildNeeds | None:
     """Both plans as one `BuildNeeds` (toolchain first), or None when the build files do not
-    say what compiles (the caller falls back to a generic toolchain, basis `unknown`)."""
+    say what compiles (the caller falls back to a generic toolchain, basis `unknown`).
+    `unknown` lists what the plan of the verdict's own target (`on_alpine`) leaves open."""
     if alpine.basis == BASIS_UNKNOWN or alpine.pure or debian.pure:
         return None
-    unknown = unique(f"{u.what}: {u.why}" for u in (*alpine.unknown, *debian.unknown))
+    unknown = unique(f"{u.what}: {u.why}" for u in (alpine if on_alpine else debian).unknown)
     return BuildNeeds(
         apk=unique(alpine.toolchain + alpine.build), apk_runtime=alpine.runtime,
         apt=unique(debian.toolchain + debian.build), apt_runtime=debian.runtime,

@@ -146,13 +146,21 @@ def musl_notes(report: Report, *, alpine_recommended: bool) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _guessed_plans(report: Report, variant: str) -> list[str]:
-    """Source builds on the chosen image's target whose plan rests on nothing known."""
+def _open_plans(report: Report, variant: str) -> list[str]:
+    """Source builds on the chosen image's target whose plan is a guess (basis unknown) or
+    leaves something unknown, each with what is unknown."""
     family = "alpine" if variant.startswith(ALPINE) else "slim"
     names = {t.name for t in report.targets if t.variant.value == family}
-    return sorted(p.name for p in report.packages for t, v in p.verdicts.items()
-                  if t in names and v.status is Status.SOURCE_BUILD and v.native is not False
-                  and v.build is not None and v.build.basis == "unknown")
+    out = []
+    for p in report.packages:
+        for t, v in p.verdicts.items():
+            if t not in names or v.status is not Status.SOURCE_BUILD or v.native is False \
+                    or v.build is None:
+                continue
+            if v.build.basis == "unknown" or v.build.unknown:
+                what = "; ".join(v.build.unknown) or "its libraries"
+                out.append(f"{p.name} on {t} ({what})")
+    return sorted(out)
 
 
 def _incomplete(report: Report, variants: Iterable[VariantEstimate]) -> bool:
@@ -178,11 +186,11 @@ def recommend(report: Report, estimate: Estimate) -> Recommendation:
     if _incomplete(report, considered):
         confidence = _lower(confidence)
         reasons.append("some verdicts or sizes are unknown: confidence lowered")
-    guessed = _guessed_plans(report, chosen.name)
-    if guessed:
+    open_plans = _open_plans(report, chosen.name)
+    if open_plans:
         confidence = _lower(confidence)
-        reasons.append(f"the build plan of {', '.join(guessed)} is a guess (basis unknown): "
-                       "confidence lowered")
+        reasons.append("the build plan leaves something unknown, confidence lowered: "
+                       + "; ".join(open_plans))
     alpine_chosen = chosen.name.startswith(ALPINE)
     sentence = f"Use {chosen.image} ({chosen.name}): {_why(chosen, slim, alpine)}."
     alpine_considered = alpine is not None and alpine.available and (
