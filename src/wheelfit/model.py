@@ -210,6 +210,10 @@ class BuildNeeds:
     apt_runtime: tuple[str, ...] = ()
     env: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    # What the plan rests on: recipe, mapping, build-files, pep725 or unknown.
+    basis: str | None = None
+    # What the plan could not name packages for ("compiles C; the libraries it links ...").
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,6 +285,7 @@ class VariantEstimate:
     size_mb: float | None
     size_mb_range: tuple[float, float] | None
     source_builds: int
+    pure_sdists: int = 0
     heavy_builds: tuple[str, ...] = ()
     build_minutes_range: tuple[float, float] = (0.0, 0.0)
     basis: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ from wheelfit.buildneeds.builddeps import (
     alternatives,
     build_needs,
     expand_uses,
+    mapping_basis,
 )
 from wheelfit.buildneeds.mapping import ApkMapping, parse_document
 from wheelfit.model import BuildNeeds
@@ -100,6 +101,17 @@ def test_small_mapping_release_choice() -> None:
         "bookworm": ["libssl3"], "trixie": ["libssl3t64"]}}}
     m = parse_document(doc, "t.yaml")
     assert build_needs(m, "x", "1", debian_release="bookworm") == BuildNeeds(
-        apk=("build-base",), apt=("build-essential",), apt_runtime=("libssl3",))
+        apk=("build-base",), apt=("build-essential",), apt_runtime=("libssl3",),
+        basis="mapping")
     needs = build_needs(m, "x", "1")
     assert needs is not None and needs.apt_runtime == ("libssl3t64",)
+
+
+def test_basis_is_recipe_when_only_alpine_recipes_back_an_entry() -> None:
+    assert mapping_basis(("aports:community/py3-x/APKBUILD@0e8f5b7e6a38 (2025-03-18)",)) \
+        == "recipe"
+
+
+def test_basis_is_mapping_when_a_curated_source_backs_an_entry() -> None:
+    assert mapping_basis(("https://example.org/install", "aports:main/py3-x/APKBUILD")) \
+        == "mapping"

@@ -31,6 +31,10 @@ def test_case(case: dict[str, Any]) -> None:
         assert names == expect["variants"]
     for family, count in expect.get("source_builds", {}).items():
         assert _by_family(result.variants, family).source_builds == count
+    for family, count in expect.get("pure_sdists", {}).items():
+        assert _by_family(result.variants, family).pure_sdists == count
+    for family, minutes in expect.get("minutes", {}).items():
+        assert list(_by_family(result.variants, family).build_minutes_range) == minutes
     for family, available in expect.get("available", {}).items():
         assert all(v.available is available for v in result.variants
                    if v.name.startswith(family))

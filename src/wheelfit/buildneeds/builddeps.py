@@ -63,7 +63,13 @@ def build_needs(mapping: ApkMapping, name: str, version: str | None, *,
         apt_runtime=unique(p for s in specs for p in s.apt_runtime.for_release(debian_release)),
         env=tuple(sorted(env.items())),
         source="; ".join(entry.source) or None,
+        basis=mapping_basis(entry.source),
     )
+
+
+def mapping_basis(sources: tuple[str, ...]) -> str:
+    """`recipe` when an entry rests on Alpine's recipes alone, else `mapping` (curated)."""
+    return "recipe" if sources and all(s.startswith("aports:") for s in sources) else "mapping"
 
 
 @dataclass(frozen=True)

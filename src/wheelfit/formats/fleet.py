@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wheelfit.model import Report, Status, Variant
+from wheelfit.model import Report, Status, Variant, Verdict
 
 BLOCKING = (Status.SOURCE_BUILD, Status.UNAVAILABLE, Status.NOT_FOUND, Status.UNKNOWN)
 
@@ -31,11 +31,16 @@ class FleetReport:
     fleet: FleetSummary
 
 
+def _compiles_or_fails(v: Verdict) -> bool:
+    """A verdict that keeps a service off alpine: a pure-Python sdist needs no compiler."""
+    return v.status in BLOCKING and not (v.status is Status.SOURCE_BUILD and v.native is False)
+
+
 def _blocks_alpine(report: Report) -> set[str]:
     names = {t.name for t in report.targets if t.variant is Variant.ALPINE}
     return {
         p.name for p in report.packages
-        for target, v in p.verdicts.items() if target in names and v.status in BLOCKING
+        for target, v in p.verdicts.items() if target in names and _compiles_or_fails(v)
     }
 
 
@@ -64,7 +69,8 @@ def service_rows(reports: Sequence[Report]) -> list[list[str]]:
     rows = [["service", "input", "packages", "slim builds", "alpine builds", "alpine blocked by"]]
     for report in reports:
         builds = {t.name: sum(1 for p in report.packages
-                              if p.verdicts[t.name].status is Status.SOURCE_BUILD)
+                              if p.verdicts[t.name].status is Status.SOURCE_BUILD
+                              and p.verdicts[t.name].native is not False)
                   for t in report.targets}
         blockers = sorted(_blocks_alpine(report))
         path = report.input.replace("\\", "/")

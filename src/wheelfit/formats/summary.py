@@ -133,7 +133,10 @@ def headline(report: Report) -> str:
     conflicts = {p.target for p in report.problems if p.kind == "conflict"}
     for target in report.targets:
         c = table[target.name]
-        builds = c[Status.SOURCE_BUILD.value]
+        pure = sum(1 for p in report.packages
+                   if (v := p.verdicts.get(target.name)) and v.status is Status.SOURCE_BUILD
+                   and v.native is False)
+        builds = c[Status.SOURCE_BUILD.value] - pure
         missing = c[Status.UNAVAILABLE.value] + c[Status.NOT_FOUND.value]
         unknown = c[Status.UNKNOWN.value]
         linux = sum(1 for p in report.packages if verdict_of(p, target.name).untrusted)
@@ -144,6 +147,8 @@ def headline(report: Report) -> str:
             states.append(f"{plural(missing, 'package')} cannot be installed")
         if builds:
             states.append(plural(builds, "source build"))
+        if pure:
+            states.append(f"{plural(pure, 'pure-Python sdist')} (no compiler)")
         if unknown:
             states.append(f"{unknown} unknown")
         if linux:

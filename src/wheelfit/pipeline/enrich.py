@@ -37,10 +37,19 @@ from wheelfit.model import (
     Variant,
     Verdict,
 )
+from wheelfit.pipeline.sdistplan import (
+    BASIS_UNKNOWN,
+    SdistRead,
+    SdistReads,
+    plan_needs,
+    plans_for,
+    unknown_text,
+)
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.sizing.estimate import keeps_system_packages
 
 _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
+PURE_SDIST = "builds from its sdist; pure Python, no compiler"
 
 
 def enrich(
@@ -58,9 +67,10 @@ def enrich(
 
     targets = {t.name: t for t in report.targets}
     vendored: dict[tuple[str, str], int] = {}
+    reads = SdistReads(index)
     with ThreadPoolExecutor(max_workers=8) as pool:
         packages = list(pool.map(
-            lambda p: _enrich_package(p, targets, catalogs, mapping, index, sizes, vendored),
+            lambda p: _enrich_package(p, targets, catalogs, mapping, reads, sizes, vendored),
             report.packages,
         ))
     enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets))
@@ -78,10 +88,11 @@ def _enrich_package(
     targets: Mapping[str, Target],
     catalogs: Mapping[str, ProjectCatalog],
     mapping: ApkMapping,
-    index: PackageIndex,
+    reads: SdistReads,
     sizes: bool,
     vendored: dict[tuple[str, str], int],
 ) -> PackageResult:
+    index = reads.index
     verdicts: dict[str, Verdict] = {}
     for name, verdict in pkg.verdicts.items():
         target, catalog = targets[name], catalogs[name]
@@ -94,7 +105,7 @@ def _enrich_package(
                 if keeps is not None:
                     verdicts[name] = replace(verdicts[name], build=keeps)
         elif verdict.status in (Status.SOURCE_BUILD, Status.UNAVAILABLE):
-            verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, index)
+            verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, reads)
         else:
             verdicts[name] = verdict
     return replace(pkg, verdicts=verdicts)
@@ -113,7 +124,7 @@ def _runtime_needs(name: str, version: str | None, target: Target,
     if needs is None or not (needs.apk_runtime or needs.apt_runtime):
         return None
     return BuildNeeds(apk_runtime=needs.apk_runtime, apt_runtime=needs.apt_runtime,
-                      source=needs.source)
+                      source=needs.source, basis=needs.basis)
 
 
 def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFile | None:
@@ -172,7 +183,7 @@ def _build_verdict(
     target: Target,
     catalog: ProjectCatalog,
     mapping: ApkMapping,
-    index: PackageIndex,
+    reads: SdistReads,
 ) -> Verdict:
     release = target.release if target.variant is Variant.SLIM else None
     needs = build_needs(mapping, name, verdict.version, debian_release=release)
@@ -185,13 +196,18 @@ def _build_verdict(
         evidence.append(f"apk mapping: {', '.join(kinds) or 'pure Python'}"
                         + (f" ({needs.source})" if needs.source else ""))
     else:
-        native, found, needs = _detect(name, verdict, catalog, mapping, index, release)
+        native, found, needs = _detect(name, verdict, catalog, mapping, reads, release)
         evidence += found
     alts = _nearby_versions(name, verdict, catalog) + alternatives(mapping, name)
     if verdict.status is Status.UNAVAILABLE:
         needs = None
+    reason = verdict.reason
+    if native is False and verdict.status is Status.SOURCE_BUILD and reason is None:
+        reason = PURE_SDIST
+    elif needs is not None and needs.basis == BASIS_UNKNOWN and reason is None:
+        reason = "; ".join(needs.unknown)
     return replace(verdict, native=native, evidence=tuple(evidence), build=needs,
-                   alternatives=alts)
+                   alternatives=alts, reason=reason)
 
 
 def _detect(
@@ -199,10 +215,11 @@ def _detect(
     verdict: Verdict,
     catalog: ProjectCatalog,
     mapping: ApkMapping,
-    index: PackageIndex,
+    reads: SdistReads,
     release: str | None,
 ) -> tuple[bool | None, list[str], BuildNeeds | None]:
-    """Evidence for a project the mapping does not know, cheapest first."""
+    """Evidence for a project the mapping does not know, cheapest first; the plan is read
+    from the sdist's build files when they name what compiles."""
     files = _page(catalog, name)
     same = [f for f in files if _version(f, name) == verdict.version]
     native, why = native_from_wheels(f.filename for f in same)
@@ -214,17 +231,17 @@ def _detect(
             native, why = True, f"{other_why} (other releases)"
     evidence = [why] if why else []
     sdist = next((f for f in same if not f.is_wheel), None)
-    if native is None and sdist is not None:
-        native, found = _from_sdist(index, sdist)
+    read = reads.read(sdist) if sdist is not None and native is not False else None
+    if native is None and read is not None:
+        native, found = _from_sdist(read)
         evidence += found
     if not native:
         return native, evidence, None
-    needs = _shared_needs(mapping, ["c-toolchain"] + (["rust"] if _mentions_rust(evidence)
-                                                       else []), release)
+    needs = _planned(read, release, evidence) or _generic(mapping, evidence, release)
     wheel = next((f for f in same if f.is_wheel and "manylinux" in f.filename), None)
     if wheel is not None:
         try:
-            entries = index.wheel_entries(wheel)
+            entries = reads.index.wheel_entries(wheel)
         except IndexFault:
             entries = None
         sonames = libraries_from_wheel_entries(e.name for e in entries or ())
@@ -235,21 +252,42 @@ def _detect(
     return native, evidence, needs
 
 
+def _planned(read: SdistRead | None, release: str | None,
+             evidence: list[str]) -> BuildNeeds | None:
+    """The plan read from the sdist's build files, or None when they do not tell."""
+    if read is None or read.facts is None:
+        return None
+    alpine, debian = plans_for(read.facts, release)
+    needs = plan_needs(alpine, debian, on_alpine=release is None)
+    if needs is not None:
+        evidence.append(f"build plan ({needs.basis}): " + "; ".join(alpine.evidence[:8]))
+    return needs
+
+
+def _generic(mapping: ApkMapping, evidence: list[str], release: str | None) -> BuildNeeds:
+    """A C (and Rust) toolchain only, basis `unknown`, saying what is unknown."""
+    rust = _mentions_rust(evidence)
+    needs = _shared_needs(mapping, ["c-toolchain"] + (["rust"] if rust else []), release)
+    what = unknown_text(("rust",) if rust else ("c",))
+    return replace(needs, basis=BASIS_UNKNOWN, unknown=(what,))
+
+
 def _is_build_file(member: str) -> bool:
     """An sdist's top-level pyproject.toml, setup.py or setup.cfg."""
     parts = PurePosixPath(member).parts
     return len(parts) == 2 and parts[1] in _SDIST_FILES
 
 
-def _from_sdist(index: PackageIndex, sdist: DistFile) -> tuple[bool | None, list[str]]:
-    try:
-        members = index.sdist_members(sdist, _is_build_file)
-    except IndexFault as fault:
-        return None, [f"sdist not readable: {fault.message}"]
+def _from_sdist(read: SdistRead) -> tuple[bool | None, list[str]]:
+    if read.error is not None:
+        return None, [read.error]
+    top = {k: v for k, v in (read.members or {}).items() if _is_build_file(k)}
+    native, evidence = _judge_sdist(top)
+    if native is None and read.facts is not None and read.facts.native is not None:
+        native = read.facts.native
+        evidence.append("build files: " + ("compiled sources" if native else "nothing compiles"))
     # `index.sdist.SdistMembers.hash_note`: why the index's hash was checked only in part.
-    note: str | None = getattr(members, "hash_note", None)
-    native, evidence = _judge_sdist(members or {})
-    return native, [*evidence, note] if note else evidence
+    return native, [*evidence, read.hash_note] if read.hash_note else evidence
 
 
 def _judge_sdist(members: Mapping[str, bytes]) -> tuple[bool | None, list[str]]:
@@ -294,6 +332,8 @@ def _merge(a: BuildNeeds, b: BuildNeeds) -> BuildNeeds:
         apt_runtime=tuple(dict.fromkeys(a.apt_runtime + b.apt_runtime)),
         env=a.env + b.env,
         source=a.source,
+        basis=a.basis,
+        unknown=a.unknown,
     )
 
 

@@ -124,6 +124,7 @@ class _Content:
     target: Target
     packages: tuple[_Package, ...]
     builds: tuple[tuple[str, BuildTime], ...]
+    pure: tuple[tuple[str, BuildTime], ...]
     blockers: tuple[str, ...]
     unknown: tuple[str, ...]
     system: SystemPackages
@@ -203,6 +204,7 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
     others = tuple(t for t in report.targets if t.name != target.name)
     packages: list[_Package] = []
     builds: list[tuple[str, BuildTime]] = []
+    pure_builds: list[tuple[str, BuildTime]] = []
     blockers: list[str] = []
     unknown: list[str] = []
     for pkg in report.packages:
@@ -216,12 +218,26 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
             unknown.append(pkg.name)
             continue
         if verdict.status is Status.SOURCE_BUILD:
-            builds.append((pkg.name, build_time(pkg.name, build_class(verdict))))
+            klass = build_class(verdict)
+            (pure_builds if klass == "pure" else builds).append(
+                (pkg.name, build_time(pkg.name, klass)))
         pure = verdict.status is Status.PURE_WHEEL or verdict.native is False
         span, line = sizer.size(pkg.name, verdict, target, others)
         packages.append(_Package(pkg.name, span, "pure" if pure else "binary", line))
-    return _Content(target, tuple(packages), tuple(builds), tuple(blockers), tuple(unknown),
-                    system_packages(report, target))
+    return _Content(target, tuple(packages), tuple(builds), tuple(pure_builds),
+                    tuple(blockers), tuple(unknown), system_packages(report, target))
+
+
+def is_pure_sdist(verdict: Verdict) -> bool:
+    """A source build with no compiled code: pip only runs its build backend."""
+    return verdict.status is Status.SOURCE_BUILD and verdict.native is False
+
+
+def _pure_lines(content: _Content) -> list[str]:
+    """The pure-Python sdists, in seconds: they need no compiler and no build minutes."""
+    return [f"{name} builds from its sdist; pure Python, no compiler: "
+            f"{t.minutes_lo * 60:g}-{t.minutes_hi * 60:g} s ({t.basis}; {t.source})"
+            for name, t in content.pure]
 
 
 def _build_minutes(content: _Content) -> tuple[tuple[float, float], list[str]]:
@@ -289,7 +305,7 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
         basis.append(f"{missing} package(s) of unknown size: not in the figure; the upper bound "
                      f"adds {UNKNOWN_PACKAGE_HI_MB:g} MB each (assumption)")
     minutes, minute_lines = _build_minutes(content)
-    basis += minute_lines
+    basis += minute_lines + _pure_lines(content)
     if content.blockers:
         basis.append(f"not installable on {target.name}: " + ", ".join(content.blockers))
     heavy = tuple(n for n, t in content.builds if t.klass in HEAVY_CLASSES or t.minutes_hi >= 10)
@@ -298,7 +314,8 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
         name=name, image=image,
         size_mb=round(total.point / MB, 1) if base else None,
         size_mb_range=(round(total.lo / MB, 1), round(total.hi / MB, 1)) if base else None,
-        source_builds=len(content.builds), heavy_builds=heavy, build_minutes_range=minutes,
+        source_builds=len(content.builds), pure_sdists=len(content.pure), heavy_builds=heavy,
+        build_minutes_range=minutes,
         basis=tuple(basis), available=not content.blockers,
     )
 

@@ -71,10 +71,14 @@ def _size(v: VariantEstimate) -> str:
 
 
 def _builds(v: VariantEstimate) -> str:
+    pure = (f"{v.pure_sdists} pure-Python sdist(s), which need no compiler"
+            if v.pure_sdists else "")
     if not v.source_builds:
-        return "installs every package from a wheel"
+        return f"compiles nothing (it builds {pure})" if pure else \
+            "installs every package from a wheel"
     heavy = f", heavy: {', '.join(v.heavy_builds)}" if v.heavy_builds else ""
-    return f"compiles {v.source_builds} package(s) ({_minutes(v)}{heavy})"
+    also = f"; it also builds {pure}" if pure else ""
+    return f"compiles {v.source_builds} package(s) ({_minutes(v)}{heavy}){also}"
 
 
 def _lower(level: str) -> str:
@@ -142,6 +146,23 @@ def musl_notes(report: Report, *, alpine_recommended: bool) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _open_plans(report: Report, variant: str) -> list[str]:
+    """Source builds on the chosen image's target whose plan is a guess (basis unknown) or
+    leaves something unknown, each with what is unknown."""
+    family = "alpine" if variant.startswith(ALPINE) else "slim"
+    names = {t.name for t in report.targets if t.variant.value == family}
+    out = []
+    for p in report.packages:
+        for t, v in p.verdicts.items():
+            if t not in names or v.status is not Status.SOURCE_BUILD or v.native is False \
+                    or v.build is None:
+                continue
+            if v.build.basis == "unknown" or v.build.unknown:
+                what = "; ".join(v.build.unknown) or "its libraries"
+                out.append(f"{p.name} on {t} ({what})")
+    return sorted(out)
+
+
 def _incomplete(report: Report, variants: Iterable[VariantEstimate]) -> bool:
     return not report.index_complete or any(v.size_mb is None for v in variants)
 
@@ -165,6 +186,11 @@ def recommend(report: Report, estimate: Estimate) -> Recommendation:
     if _incomplete(report, considered):
         confidence = _lower(confidence)
         reasons.append("some verdicts or sizes are unknown: confidence lowered")
+    open_plans = _open_plans(report, chosen.name)
+    if open_plans:
+        confidence = _lower(confidence)
+        reasons.append("the build plan leaves something unknown, confidence lowered: "
+                       + "; ".join(open_plans))
     alpine_chosen = chosen.name.startswith(ALPINE)
     sentence = f"Use {chosen.image} ({chosen.name}): {_why(chosen, slim, alpine)}."
     alpine_considered = alpine is not None and alpine.available and (

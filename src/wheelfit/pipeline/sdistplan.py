@@ -1,0 +1,107 @@
+"""Build needs of a project the mapping does not know, read from its sdist's build files.
+
+The sdist is streamed once per run (`SdistRead`, shared by the targets of one package):
+`buildmembers.is_build_file` picks the members, and every member name the archive holds
+is kept, so source-file suffixes count too. `buildplan.plan_build` turns the facts into an
+Alpine and a Debian plan; `plan_needs` folds both into one `BuildNeeds` with its basis.
+Nothing is executed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from wheelfit.buildneeds.buildfile_types import BuildFileFacts
+from wheelfit.buildneeds.buildfiles import read_build_files
+from wheelfit.buildneeds.buildmembers import is_build_file
+from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
+from wheelfit.buildneeds.mapping_types import unique
+from wheelfit.buildneeds.systemlibs import (
+    bundled_package_deps,
+    bundled_system_libraries,
+    bundled_toolchains,
+)
+from wheelfit.errors import IndexFault
+from wheelfit.index.base import PackageIndex
+from wheelfit.model import BuildNeeds, DistFile
+
+BASIS_UNKNOWN = "unknown"
+
+
+@dataclass
+class SdistRead:
+    """One sdist's build files and member names (None until read; `error` when unreadable)."""
+
+    members: dict[str, bytes] | None = None
+    names: list[str] = field(default_factory=list)
+    facts: BuildFileFacts | None = None
+    error: str | None = None
+    hash_note: str | None = None
+
+
+class SdistReads:
+    """Each sdist read at most once per enrich pass, whatever the number of targets."""
+
+    def __init__(self, index: PackageIndex) -> None:
+        self.index = index
+        self._lock = threading.Lock()
+        self._reads: dict[str, SdistRead] = {}
+        self._locks: dict[str, threading.Lock] = {}
+
+    def read(self, sdist: DistFile) -> SdistRead:
+        """The sdist's build files and facts (read on the first call for its URL)."""
+        with self._lock:
+            lock = self._locks.setdefault(sdist.url, threading.Lock())
+        with lock:
+            if sdist.url not in self._reads:
+                self._reads[sdist.url] = self._read(sdist)
+            return self._reads[sdist.url]
+
+    def _read(self, sdist: DistFile) -> SdistRead:
+        out = SdistRead()
+
+        def wanted(member: str) -> bool:
+            out.names.append(member)
+            return is_build_file(member)
+
+        try:
+            members = self.index.sdist_members(sdist, wanted)
+        except IndexFault as fault:
+            out.error = f"sdist not readable: {fault.message}"
+            return out
+        out.hash_note = getattr(members, "hash_note", None)
+        if members is not None:
+            out.members = dict(members)
+            out.facts = read_build_files(out.members, out.names)
+        return out
+
+
+def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildPlan, BuildPlan]:
+    """The Alpine plan and the Debian plan (`debian_release` None = the newest) of one sdist."""
+    table, tools, deps = bundled_system_libraries(), bundled_toolchains(), bundled_package_deps()
+    alpine = plan_build(facts, table, tools, Target("alpine"), deps)
+    debian = plan_build(facts, table, tools, Target("debian", debian_release), deps)
+    return alpine, debian
+
+
+def plan_needs(alpine: BuildPlan, debian: BuildPlan, *, on_alpine: bool) -> BuildNeeds | None:
+    """Both plans as one `BuildNeeds` (toolchain first), or None when the build files do not
+    say what compiles (the caller falls back to a generic toolchain, basis `unknown`).
+    `unknown` lists what the plan of the verdict's own target (`on_alpine`) leaves open."""
+    if alpine.basis == BASIS_UNKNOWN or alpine.pure or debian.pure:
+        return None
+    unknown = unique(f"{u.what}: {u.why}" for u in (alpine if on_alpine else debian).unknown)
+    return BuildNeeds(
+        apk=unique(alpine.toolchain + alpine.build), apk_runtime=alpine.runtime,
+        apt=unique(debian.toolchain + debian.build), apt_runtime=debian.runtime,
+        source="read from the sdist's build files" + (
+            " ([external], PEP 725)" if alpine.basis == "pep725" else ""),
+        basis=alpine.basis, unknown=unknown)
+
+
+def unknown_text(languages: tuple[str, ...]) -> str:
+    """What a generic plan does not know: `compiles C; the libraries it links are unknown`."""
+    named = {"c": "C", "c++": "C++", "rust": "Rust", "fortran": "Fortran", "cython": "Cython"}
+    what = " and ".join(named.get(lang, lang) for lang in languages) or "C"
+    return f"compiles {what}; the libraries it links are unknown"
