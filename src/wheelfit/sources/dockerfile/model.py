@@ -137,6 +137,7 @@ class CopyFrom:
     src: tuple[str, ...]
     dest: str
     source_stage: int | None = None
+    removed_later: bool = False
 
 
 @dataclass(frozen=True, slots=True)

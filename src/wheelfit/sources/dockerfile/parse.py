@@ -27,7 +27,7 @@ from wheelfit.sources.dockerfile.model import (
     Stage,
     SystemPackages,
 )
-from wheelfit.sources.dockerfile.run import RunContext, analyse_run
+from wheelfit.sources.dockerfile.run import RunContext, analyse_run, covers
 from wheelfit.sources.dockerfile.words import assignments, split_words
 
 INSTALL_ENV_PREFIXES = ("PIP_", "UV_", "POETRY_", "PIPENV_")
@@ -225,6 +225,10 @@ def _run(state: _State, stage: _Stage, ins: Instruction) -> None:
     state.installs.extend(result.installs)
     state.packages.extend(result.packages)
     state.gaps.extend(result.gaps)
+    gone = {c.line for c in stage.from_copies
+            if any(covers(r, c.dest) for r in result.removed)}
+    state.copies_from = [replace(c, removed_later=True) if c.stage == stage.index
+                         and c.line in gone else c for c in state.copies_from]
 
 
 def _instruction(state: _State, ins: Instruction) -> None:

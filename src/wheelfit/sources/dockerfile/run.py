@@ -38,6 +38,7 @@ NOOP = frozenset({
     "dirname", "basename", "realpath", "tzdata", "dpkg-reconfigure", "pyvenv", "virtualenv",
     "shopt", "trap", "dpkg-architecture",
 })
+_PACKAGE_SOURCES = ("/etc/apt/", "/etc/apk/")
 _TRACKED_REMOVALS = ("/var/lib/apt", "/var/cache/apk", "/var/cache/apt", "/root/.cache",
                      "/tmp", "/var/tmp")
 
@@ -61,6 +62,7 @@ class RunResult:
     installs: list[PythonInstall] = field(default_factory=list)
     packages: list[SystemPackages] = field(default_factory=list)
     gaps: list[NotModelled] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,9 +116,11 @@ def _collect(script: Script, values: dict[str, str | None], depth: int,
             inner = parse_shell(argv[2], values)
             for sub in _collect(inner, values, depth + 1, gaps, line):
                 out.append(Command(sub.words, sub.conditional or command.conditional,
-                                   sub.taken if command.taken else command.taken, sub.piped))
+                                   sub.taken if command.taken else command.taken, sub.piped,
+                                   sub.redirects))
             continue
-        out.append(Command(words, command.conditional, command.taken, command.piped))
+        out.append(Command(words, command.conditional, command.taken, command.piped,
+                           command.redirects))
     return out
 
 
@@ -155,7 +159,9 @@ def _facts(commands: list[Command]) -> _Facts:
     return facts
 
 
-def _covers(parent: str, path: str) -> bool:
+def covers(parent: str, path: str) -> bool:
+    """`path` is `parent` or lies below it (`/x/*` counts as `/x`)."""
+    path = path.rstrip("/") or "/"
     parent = parent.rstrip("/*").rstrip("/")
     return bool(parent) and (path == parent or path.startswith(parent + "/"))
 
@@ -166,9 +172,9 @@ def _cache(parsed: installs.ParsedInstall, context: RunContext, facts: _Facts) -
     dirs = installs.cache_dirs(parsed.tool, context.env)
     for mount in context.mounts:
         target = posixpath.join(context.workdir, mount.target)
-        if mount.type == "cache" and any(_covers(target, d) for d in dirs):
+        if mount.type == "cache" and any(covers(target, d) for d in dirs):
             return Cache.MOUNT
-    if facts.cache_cleared or any(_covers(r, d) for r in facts.removed for d in dirs):
+    if facts.cache_cleared or any(covers(r, d) for r in facts.removed for d in dirs):
         return Cache.REMOVED
     return Cache.KEPT
 
@@ -234,7 +240,9 @@ def _other(command: Command, context: RunContext, gaps: list[NotModelled]) -> No
     argv = command.argv
     name = posixpath.basename(argv[0])
     text = command.text[:200]
-    if command.piped and (name in _SHELLS or installs.is_python(name)):
+    if any(t.startswith(_PACKAGE_SOURCES) for t in command.redirects):
+        gaps.append(NotModelled(context.line, Gap.COMMAND, "package sources changed: " + text))
+    elif command.piped and (name in _SHELLS or installs.is_python(name)):
         gaps.append(NotModelled(context.line, Gap.SCRIPT, "a download piped into " + text))
     elif installs.is_python(name):
         harmless = len(argv) > 2 and argv[1] == "-m" and argv[2] in {"venv", "virtualenv"}
@@ -244,7 +252,7 @@ def _other(command: Command, context: RunContext, gaps: list[NotModelled]) -> No
         gaps.append(NotModelled(context.line, Gap.SCRIPT, text))
     elif name == "rm":
         kept = [a for a in argv[1:] if not a.startswith("-")
-                and not any(_covers(t, a) for t in _TRACKED_REMOVALS)
+                and not any(covers(t, a) for t in _TRACKED_REMOVALS)
                 and "__pycache__" not in a and ".pyc" not in a]
         if kept:
             gaps.append(NotModelled(context.line, Gap.COMMAND, text))
@@ -269,6 +277,7 @@ def analyse_run(instruction: Instruction, context: RunContext) -> RunResult:
     result = RunResult()
     commands = commands_of(instruction, context, result.gaps)
     facts = _facts(commands)
+    result.removed = [posixpath.join(context.workdir, p) for p in facts.removed]
     for command in commands:
         install = _install(command, context, facts, result.gaps)
         if install is not None:

@@ -42,6 +42,7 @@ class Command:
     conditional: bool = False
     taken: bool | None = True
     piped: bool = False
+    redirects: tuple[str, ...] = ()
 
     @property
     def argv(self) -> list[str]:
@@ -213,14 +214,19 @@ class _Reader:
         return self.tokens
 
 
-def _simple_commands(tokens: list[Word | str]) -> list[tuple[list[Word], str]]:
-    """(words, the operator before them) per simple command; redirect targets dropped."""
-    out: list[tuple[list[Word], str]] = []
+_Simple = tuple[list[Word], str, list[str]]
+
+
+def _simple_commands(tokens: list[Word | str]) -> list[_Simple]:
+    """(words, the operator before them, redirect targets) per simple command."""
+    out: list[_Simple] = []
     words: list[Word] = []
+    targets: list[str] = []
     before, skip = ";", False
     for token in tokens:
         if isinstance(token, Word):
             if skip:
+                targets.append(token.text)
                 skip = False
             else:
                 words.append(token)
@@ -229,13 +235,13 @@ def _simple_commands(tokens: list[Word | str]) -> list[tuple[list[Word], str]]:
             skip = True
         elif token in _SEPARATORS:
             if words:
-                out.append((words, before))
-                words = []
+                out.append((words, before, targets))
+                words, targets = [], []
                 before = token
             elif token in {"&&", "||", "|"}:
                 before = token
     if words:
-        out.append((words, before))
+        out.append((words, before, targets))
     return out
 
 
@@ -330,7 +336,7 @@ class _Structure:
         elif word in {"fi", "done", "esac"} and top:
             frames.pop()
 
-    def add(self, words: list[Word], before: str) -> None:
+    def add(self, words: list[Word], before: str, targets: list[str]) -> None:
         while words and words[0].text in _CONTROL and not words[0].subst:
             head = words[0].text
             words = words[1:]
@@ -347,12 +353,12 @@ class _Structure:
             top.cond.append((words, before))
             return
         self.script.commands.append(Command(tuple(words), bool(self.frames), self.taken(),
-                                            before == "|"))
+                                            before == "|", tuple(targets)))
 
 
 def parse_shell(text: str, values: Mapping[str, str | None]) -> Script:
     """The simple commands of `text`, with variables from `values` substituted."""
     structure = _Structure()
-    for words, before in _simple_commands(_Reader(text, values).run()):
-        structure.add(words, before)
+    for words, before, targets in _simple_commands(_Reader(text, values).run()):
+        structure.add(words, before, targets)
     return structure.script
