@@ -109,7 +109,10 @@ def _heredoc_markers(text: str) -> list[tuple[str, bool, bool]]:
             quote = char
         elif char == "\\":
             i += 1
-        elif text.startswith("<<", i) and not text.startswith("<<<", i):
+        elif text.startswith("<<<", i):
+            i += 3
+            continue
+        elif text.startswith("<<", i):
             j = i + 2
             strip = j < n and text[j] == "-"
             j += strip

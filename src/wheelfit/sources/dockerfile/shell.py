@@ -337,11 +337,9 @@ class _Structure:
             frames.pop()
 
     def add(self, words: list[Word], before: str, targets: list[str]) -> None:
-        while words and words[0].text in _CONTROL and not words[0].subst:
+        while words and words[0].text in _CONTROL - {"!"} and not words[0].subst:
             head = words[0].text
             words = words[1:]
-            if head == "!":
-                continue
             self.keyword(head)
             top = self.frames[-1] if self.frames else None
             if head == "for" or (top and top.kind == "loop" and top.phase == "cond"):
@@ -352,6 +350,10 @@ class _Structure:
         if top and top.phase == "cond":
             top.cond.append((words, before))
             return
+        if words[0].text == "!":
+            words = words[1:]
+            if not words:
+                return
         self.script.commands.append(Command(tuple(words), bool(self.frames), self.taken(),
                                             before == "|", tuple(targets)))
 
