@@ -95,6 +95,8 @@ def _continues(line: str, escape: str) -> bool:
 
 def _heredoc_markers(text: str) -> list[tuple[str, bool, bool]]:
     """(name, strip_tabs, quoted) of every `<<NAME` outside quotes, in order."""
+    if "<<" not in text:
+        return []
     found = []
     quote = ""
     i, n = 0, len(text)
@@ -156,18 +158,20 @@ def _read_heredocs(lines: list[str], start: int, markers: list[tuple[str, bool, 
     return tuple(docs), at
 
 
+_FLAG = re.compile(r"--([^\s=]*)(=\S*)?[ \t]*")
+
+
 def _split_flags(rest: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
     flags = []
-    text = rest
-    while text.startswith("--"):
-        word, _, after = text.partition(" ")
-        word2, _, after2 = text.partition("\t")
-        if len(word2) < len(word):
-            word, after = word2, after2
-        name, eq, value = word[2:].partition("=")
-        flags.append((name.lower(), value if eq else None))
-        text = after.lstrip(" \t")
-    return tuple(flags), text
+    at = 0
+    while rest.startswith("--", at):
+        match = _FLAG.match(rest, at)
+        if match is None:
+            break
+        value = match.group(2)
+        flags.append((match.group(1).lower(), value[1:] if value is not None else None))
+        at = match.end()
+    return tuple(flags), rest[at:]
 
 
 def _exec_form(args: str) -> tuple[str, ...] | None:

@@ -27,9 +27,10 @@ from wheelfit.sources.dockerfile.model import (
     Stage,
     SystemPackages,
 )
-from wheelfit.sources.dockerfile.run import RunContext, analyse_run, covers
+from wheelfit.sources.dockerfile.run import RunContext, analyse_run
 from wheelfit.sources.dockerfile.words import assignments, split_words
 
+MAX_STAGES = 256
 INSTALL_ENV_PREFIXES = ("PIP_", "UV_", "POETRY_", "PIPENV_")
 INSTALL_ENV = frozenset({"PYTHONDONTWRITEBYTECODE", "VIRTUAL_ENV"})
 
@@ -44,8 +45,9 @@ class _Stage:
     env: dict[str, str] = field(default_factory=dict)
     values: dict[str, str | None] = field(default_factory=dict)
     args: list[tuple[str, str | None]] = field(default_factory=list)
-    copies: list[ContextCopy] = field(default_factory=list)
-    from_copies: list[CopyFrom] = field(default_factory=list)
+    copies: ctx.CopyIndex = field(default_factory=ctx.CopyIndex)
+    from_dests: set[str] = field(default_factory=set)
+    removable: ctx.DestIndex = field(default_factory=ctx.DestIndex)
 
     def freeze(self) -> Stage:
         env = tuple((k, v) for k, v in self.env.items()
@@ -63,9 +65,10 @@ class _State:
     installs: list[PythonInstall] = field(default_factory=list)
     packages: list[SystemPackages] = field(default_factory=list)
     copies_from: list[CopyFrom] = field(default_factory=list)
+    copy_at: dict[int, int] = field(default_factory=dict)
     context_copies: list[ContextCopy] = field(default_factory=list)
     mounts: list[Mount] = field(default_factory=list)
-    inputs: list[str] = field(default_factory=list)
+    inputs: dict[str, None] = field(default_factory=dict)
     gaps: list[NotModelled] = field(default_factory=list)
 
     def fail(self, line: int, message: str, hint: str | None = None) -> InputFileError:
@@ -87,6 +90,8 @@ def _from(state: _State, ins: Instruction) -> None:
     else:
         raise state.fail(ins.line, f"cannot read FROM {ins.args[:80]!r}",
                          "write FROM image[:tag][@digest] [AS name]")
+    if len(state.stages) >= MAX_STAGES:
+        raise state.fail(ins.line, f"more than {MAX_STAGES} stages")
     reference = state.expand(words[0], state.global_values, ins.line)
     if not reference:
         raise state.fail(ins.line, "FROM names no image")
@@ -96,8 +101,8 @@ def _from(state: _State, ins: Instruction) -> None:
         base = BaseImage(reference=reference, line=ins.line, stage=parent.name,
                          platform=platform)
         stage = _Stage(len(state.stages), name, base, ins.line, parent.workdir,
-                       dict(parent.env), dict(parent.env), [], list(parent.copies),
-                       list(parent.from_copies))
+                       dict(parent.env), dict(parent.env), [], parent.copies.clone(),
+                       set(parent.from_dests))
     else:
         base = base_image(reference, ins.line, platform)
         stage = _Stage(len(state.stages), name, base, ins.line)
@@ -142,15 +147,17 @@ def _copy(state: _State, stage: _Stage, ins: Instruction) -> None:
         stages = {s.name: s.index for s in state.stages[:-1] if s.name}
         stages.update({str(s.index): s.index for s in state.stages[:-1]})
         copy = CopyFrom(ins.line, stage.index, source, src, dest, stages.get(source.lower()))
+        state.copy_at[ins.line] = len(state.copies_from)
         state.copies_from.append(copy)
-        stage.from_copies.append(replace(copy, dest=ctx.image_path(stage.workdir, dest)))
+        stage.from_dests.add(ctx.image_path(stage.workdir, dest))
+        stage.removable.add(ctx.image_path(stage.workdir, dest), ins.line)
         return
     if any("://" in s for s in src) or any(s.startswith("git@") for s in src):
         state.gaps.append(NotModelled(ins.line, Gap.INSTRUCTION, ins.original[:200]))
         return
     copy_in = ContextCopy(ins.line, stage.index, src, ctx.image_dest(stage.workdir, dest))
     state.context_copies.append(copy_in)
-    stage.copies.append(copy_in)
+    stage.copies.add(copy_in)
 
 
 def _mounts(state: _State, stage: _Stage, ins: Instruction) -> tuple[Mount, ...]:
@@ -197,20 +204,18 @@ def _inputs(state: _State, stage: _Stage, install: PythonInstall,
     binds = [ContextCopy(m.line, m.stage, (m.source or ".",),
                          ctx.image_dest(stage.workdir, m.target))
              for m in mounts if m.type == "bind" and m.from_ is None]
-    copies = stage.copies + binds
     files, folders = _install_refs(install)
     found: list[str] = []
     for path in files:
-        hit = ctx.to_context(path, copies)
+        hit = ctx.to_context(path, stage.copies, binds)
         if hit is not None:
             found.append(hit[0])
-        elif any(path == c.dest or path.startswith(c.dest.rstrip("/") + "/")
-                 for c in stage.from_copies):
+        elif any(a in stage.from_dests for a in ctx.ancestors(path)):
             state.gaps.append(NotModelled(install.line, Gap.GENERATED,
                                           f"{path} comes from another build stage"))
     for folder in folders:
-        found.extend(ctx.project_inputs(folder, copies))
-    state.inputs.extend(p for p in found if p not in state.inputs)
+        found.extend(ctx.project_inputs(folder, stage.copies, binds))
+    state.inputs.update(dict.fromkeys(found))
 
 
 def _run(state: _State, stage: _Stage, ins: Instruction) -> None:
@@ -225,10 +230,9 @@ def _run(state: _State, stage: _Stage, ins: Instruction) -> None:
     state.installs.extend(result.installs)
     state.packages.extend(result.packages)
     state.gaps.extend(result.gaps)
-    gone = {c.line for c in stage.from_copies
-            if any(covers(r, c.dest) for r in result.removed)}
-    state.copies_from = [replace(c, removed_later=True) if c.stage == stage.index
-                         and c.line in gone else c for c in state.copies_from]
+    for line in (line for removed in result.removed for line in stage.removable.under(removed)):
+        at = state.copy_at[line]
+        state.copies_from[at] = replace(state.copies_from[at], removed_later=True)
 
 
 def _instruction(state: _State, ins: Instruction) -> None:
@@ -257,16 +261,15 @@ def _instruction(state: _State, ins: Instruction) -> None:
 
 def _base_gaps(state: _State) -> None:
     """Python installs in a stage whose chain does not start from a python image."""
-    by_index = {s.index: s for s in state.stages}
-    flagged = set()
-    for install in state.installs:
-        stage = by_index[install.stage]
-        while stage.base.stage is not None:
-            stage = next(s for s in state.stages if s.name == stage.base.stage)
-        if stage.base.python is None and install.stage not in flagged:
-            flagged.add(install.stage)
-            state.gaps.append(NotModelled(by_index[install.stage].line, Gap.BASE,
-                                          f"{stage.base.reference} is not a python image"))
+    by_name = {s.name: s for s in state.stages if s.name}
+    root: dict[int, BaseImage] = {}
+    for stage in state.stages:
+        parent = by_name[stage.base.stage] if stage.base.stage else None
+        root[stage.index] = root[parent.index] if parent else stage.base
+    for index in sorted({install.stage for install in state.installs}):
+        if root[index].python is None:
+            state.gaps.append(NotModelled(state.stages[index].line, Gap.BASE,
+                                          f"{root[index].reference} is not a python image"))
 
 
 def parse_dockerfile(text: str, path: str = "Dockerfile") -> DockerfileModel:

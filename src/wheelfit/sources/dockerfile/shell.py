@@ -11,11 +11,13 @@ of command substitution or of control words, which this reader has to see.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wheelfit.sources.dockerfile.expand import expand
 
+_PLAIN = re.compile(r"[^ \t\r\n\\'\"$`&|;()<>]+")
 _OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
 _SEPARATORS = frozenset(_OPERATORS)
 _CONTROL = frozenset({"if", "then", "elif", "else", "fi", "for", "while", "until", "do",
@@ -208,8 +210,10 @@ class _Reader:
                 self.end_word()
                 i = self.operator(i)
             else:
-                self.add(char)
-                i += 1
+                match = _PLAIN.match(text, i)
+                end = match.end() if match else i + 1
+                self.add(text[i:end])
+                i = end
         self.end_word()
         return self.tokens
 
@@ -296,6 +300,7 @@ def _condition(parts: list[tuple[list[Word], str]]) -> bool | None:
 @dataclass
 class _Frame:
     kind: str
+    outer: bool | None = True
     phase: str = "cond"
     cond: list[tuple[list[Word], str]] = field(default_factory=list)
     branch: bool | None = None
@@ -310,17 +315,18 @@ class _Structure:
         self.script = Script()
 
     def taken(self) -> bool | None:
-        value: bool | None = True
-        for frame in self.frames:
-            value = _and(value, frame.branch)
-        return value
+        """Whether the current branch runs by default (each frame keeps its outer value,
+        so this is O(1) however deep the nesting)."""
+        if not self.frames:
+            return True
+        return _and(self.frames[-1].outer, self.frames[-1].branch)
 
     def keyword(self, word: str) -> None:
         frames = self.frames
         top = frames[-1] if frames else None
         if word in {"if", "while", "until", "for", "case"}:
             self.script.control = True
-            frames.append(_Frame("if" if word == "if" else "loop"))
+            frames.append(_Frame("if" if word == "if" else "loop", self.taken()))
         elif word == "then" and top and top.kind == "if":
             top.branch = _and(_condition(top.cond), None if top.any_taken is None
                               else not top.any_taken)
