@@ -8,6 +8,7 @@ COPY/ADD instructions and bind mounts seen before each RUN.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
 
 from wheelfit.errors import InputFileError
@@ -96,6 +97,8 @@ def _from(state: _State, ins: Instruction) -> None:
     if not reference:
         raise state.fail(ins.line, "FROM names no image")
     platform = ins.flag("platform")
+    if platform is not None:
+        platform = state.expand(platform, state.global_values, ins.line)
     parent = next((s for s in state.stages if s.name == reference.lower()), None)
     if parent is not None:
         base = BaseImage(reference=reference, line=ins.line, stage=parent.name,
@@ -255,8 +258,14 @@ def _instruction(state: _State, ins: Instruction) -> None:
         _copy(state, stage, ins)
     elif ins.keyword == "RUN":
         _run(state, stage, ins)
-    elif ins.keyword == "ONBUILD":
+    elif ins.keyword == "ONBUILD" or (ins.keyword == "SHELL" and not _posix_shell(ins)):
         state.gaps.append(NotModelled(ins.line, Gap.INSTRUCTION, ins.original[:200]))
+
+
+def _posix_shell(ins: Instruction) -> bool:
+    """SHELL names sh or bash (RUN's shell form is then read as POSIX shell)."""
+    shell = ins.exec_form[0] if ins.exec_form else ""
+    return posixpath.basename(shell) in {"sh", "bash", "ash", "dash"}
 
 
 def _base_gaps(state: _State) -> None:

@@ -192,8 +192,7 @@ def _words_gaps(command: Command, words: list[Word], context: RunContext,
 
 def _install(command: Command, context: RunContext, facts: _Facts,
              gaps: list[NotModelled]) -> PythonInstall | None:
-    argv = _words_gaps(command, list(command.words), context, [])
-    parsed = installs.parse_install(argv)
+    parsed = installs.parse_install([w.text for w in command.words if not w.subst])
     if parsed is None:
         return None
     _words_gaps(command, list(command.words[1:]), context, gaps)
