@@ -115,9 +115,10 @@ def _collect(script: Script, values: dict[str, str | None], depth: int,
             gaps.append(NotModelled(line, Gap.SHELL_WRAPPER, command.text))
             inner = parse_shell(argv[2], values)
             for sub in _collect(inner, values, depth + 1, gaps, line):
+                taken = (False if False in (sub.taken, command.taken)
+                         else None if None in (sub.taken, command.taken) else True)
                 out.append(Command(sub.words, sub.conditional or command.conditional,
-                                   sub.taken if command.taken else command.taken, sub.piped,
-                                   sub.redirects))
+                                   taken, sub.piped, sub.redirects))
             continue
         out.append(Command(words, command.conditional, command.taken, command.piped,
                            command.redirects))
