@@ -169,6 +169,13 @@ def parse_install(argv: list[str]) -> ParsedInstall | None:
         parsed = ParsedInstall(Tool.UV_PIP)
         _read_options(parsed, argv[3:], UV_VALUES, frozenset({"-q", "-v", "--quiet"}))
         return parsed
+    if base == "uv" and argv[1:3] == ["pip", "sync"]:
+        parsed = ParsedInstall(Tool.UV_PIP)
+        _read_options(parsed, argv[3:], UV_VALUES, frozenset({"-q", "-v", "--quiet"}))
+        parsed.requirements += parsed.specs
+        parsed.specs = []
+        parsed.flags.insert(0, "sync")
+        return parsed
     if base == "uv" and argv[1:2] == ["sync"]:
         parsed = ParsedInstall(Tool.UV_SYNC)
         _read_options(parsed, argv[2:], UV_VALUES, frozenset({"-q", "-v", "--quiet"}))

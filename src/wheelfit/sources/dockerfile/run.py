@@ -256,8 +256,9 @@ def _other(command: Command, context: RunContext, gaps: list[NotModelled]) -> No
                 and "__pycache__" not in a and ".pyc" not in a]
         if kept:
             gaps.append(NotModelled(context.line, Gap.COMMAND, text))
-    elif ("export" in argv[1:3] and name in {"poetry", "uvx", "uv", "pdm"}) or (
-            name == "uvx" and "export" in argv):
+    elif (("export" in argv[1:3] and name in {"poetry", "uvx", "uv", "pdm"})
+          or (name == "uvx" and "export" in argv) or name == "pip-compile"
+          or (name == "uv" and argv[1:3] == ["pip", "compile"])):
         gaps.append(NotModelled(context.line, Gap.GENERATED, text))
     elif name not in NOOP and not _harmless(argv):
         gaps.append(NotModelled(context.line, Gap.COMMAND, text))
