@@ -43,9 +43,12 @@ def lay_out(tmp_path: Path, entry: dict[str, Any]) -> Path:
 
 def checked_inputs(entry: dict[str, Any]) -> set[str]:
     """The manifest's inputs as wheelfit reads them: a folder through its pyproject.toml,
-    setup.py never."""
-    names = {"pyproject.toml" if n == "." else n for n in entry["expected"]["inputs"]}
-    return names - {"setup.py"}
+    setup.py never, a `-c` file as the constraints of the others."""
+    expected = entry["expected"]
+    constraints = {Path(c).name for i in expected["python_installs"]
+                   for c in i.get("constraints", ())}
+    names = {"pyproject.toml" if n == "." else n for n in expected["inputs"]}
+    return {n for n in names if Path(n).name not in constraints} - {"setup.py"}
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -179,3 +182,20 @@ def test_dockerfile_names(name: str, expected: bool) -> None:
 def test_folder_dockerfile_is_found(tmp_path: Path) -> None:
     path = write(tmp_path, {"Dockerfile": "FROM python:3.12\n"})
     assert dockerfile_in(tmp_path) == path
+
+
+def test_constraints_file_pins_the_inputs_instead_of_being_one(tmp_path: Path) -> None:
+    path = write(tmp_path, {"Dockerfile": "FROM python:3.12\nCOPY req.txt c.txt ./\n"
+                            "RUN pip install -r req.txt -c c.txt flask\n",
+                            "req.txt": "requests\n", "c.txt": "idna==3.7\n"})
+    specs = load(path)
+    assert [(Path(s.path).name, [str(c.requirement) for c in s.constraints]) for s in specs] == [
+        ("req.txt", ["idna==3.7"]), ("Dockerfile (install lines)", ["idna==3.7"])]
+
+
+def test_parser_tells_constraint_inputs_apart() -> None:
+    from wheelfit.sources.dockerfile import parse_dockerfile
+
+    model = parse_dockerfile("FROM python:3.12\nCOPY req.txt c.txt ./\n"
+                             "RUN pip install -r req.txt -c c.txt\n", "Dockerfile")
+    assert (model.inputs, model.constraint_inputs) == (("req.txt", "c.txt"), ("c.txt",))

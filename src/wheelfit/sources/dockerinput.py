@@ -77,7 +77,9 @@ def load_dockerfile(path: Path, load: LoadSpec, *,
     check_numbers(text, display)
     model = parse_dockerfile(text, display)
     root = context if context is not None else path.parent
-    files, not_read = _input_files(model.inputs, root, display)
+    named = [n for n in model.inputs if n not in model.constraint_inputs]
+    files, not_read = _input_files(named, root, display)
+    constraint_files, _ = _input_files(model.constraint_inputs, root, display)
     inline = _inline_spec(model, display)
     if not files and inline is None:
         raise InputFileError(
@@ -86,15 +88,22 @@ def load_dockerfile(path: Path, load: LoadSpec, *,
     hint = _python_hint(model, display)
     info = _info(model, display, root, hint, not_read)
     specs = [load(file) for file in files] + ([inline] if inline is not None else [])
-    info = _with_checked(info, [s.path for s in specs])
-    return [_stamped(spec, hint, info) for spec in specs]
+    pins = tuple(e for c in constraint_files for spec in [load(c)]
+                 for e in (*spec.requirements, *spec.constraints))
+    info = _with_checked(info, [s.path for s in specs]
+                         + [f"{c} (constraints of every resolved input)" for c in constraint_files])
+    return [_stamped(spec, hint, info, pins) for spec in specs]
 
 
-def _stamped(spec: DependencySpec, hint: PythonHint | None,
-             info: DockerfileInfo) -> DependencySpec:
+def _stamped(spec: DependencySpec, hint: PythonHint | None, info: DockerfileInfo,
+             pins: tuple[RequirementEntry, ...]) -> DependencySpec:
+    """The spec with the Dockerfile's Python, its block, and the `-c` files' pins (a lock
+    is already pinned and takes none)."""
     from dataclasses import replace
 
-    return replace(spec, python=hint or spec.python, dockerfile=info)
+    constraints = (*spec.constraints, *pins) if spec.locked is None else spec.constraints
+    return replace(spec, python=hint or spec.python, dockerfile=info,
+                   constraints=constraints)
 
 
 def _with_checked(info: DockerfileInfo, checked: Sequence[str]) -> DockerfileInfo:

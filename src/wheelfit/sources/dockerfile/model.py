@@ -193,6 +193,7 @@ class DockerfileModel:
     mounts: tuple[Mount, ...] = ()
     inputs: tuple[str, ...] = ()
     not_modelled: tuple[NotModelled, ...] = field(default=())
+    constraint_inputs: tuple[str, ...] = ()
 
     @property
     def final(self) -> Stage:

@@ -70,6 +70,7 @@ class _State:
     context_copies: list[ContextCopy] = field(default_factory=list)
     mounts: list[Mount] = field(default_factory=list)
     inputs: dict[str, None] = field(default_factory=dict)
+    constraint_inputs: dict[str, None] = field(default_factory=dict)
     gaps: list[NotModelled] = field(default_factory=list)
 
     def fail(self, line: int, message: str, hint: str | None = None) -> InputFileError:
@@ -219,6 +220,9 @@ def _inputs(state: _State, stage: _Stage, install: PythonInstall,
     for folder in folders:
         found.extend(ctx.project_inputs(folder, stage.copies, binds))
     state.inputs.update(dict.fromkeys(found))
+    constraints = [ctx.to_context(ctx.image_path(install.workdir, p), stage.copies, binds)
+                   for p in install.constraints]
+    state.constraint_inputs.update(dict.fromkeys(c[0] for c in constraints if c is not None))
 
 
 def _run(state: _State, stage: _Stage, ins: Instruction) -> None:
@@ -296,5 +300,5 @@ def parse_dockerfile(text: str, path: str = "Dockerfile") -> DockerfileModel:
         global_args=tuple(state.global_args), python_installs=tuple(state.installs),
         system_packages=tuple(state.packages), copies_from=tuple(state.copies_from),
         context_copies=tuple(state.context_copies), mounts=tuple(state.mounts),
-        inputs=tuple(state.inputs),
+        inputs=tuple(state.inputs), constraint_inputs=tuple(state.constraint_inputs),
         not_modelled=tuple(sorted(state.gaps, key=lambda g: g.line)))
