@@ -136,3 +136,12 @@ def test_a_release_without_libc_data_names_the_from_line(tmp_path: Path) -> None
                                       str(tmp_path / "cache")])
     assert result.exit_code == 2
     assert f"{path}:1: FROM python:3.9-slim-buster names Debian buster" in result.stderr
+
+
+def test_dockerfile_command_installs_the_file_the_dockerfile_reads(
+        fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
+    path = service(tmp_path / "svc")
+    result = CliRunner().invoke(cli, [
+        "dockerfile", str(path), "--variant", "slim", "--index-url", fresh_index_server.url,
+        "--cache-dir", str(tmp_path / "cache"), "--retries", "0"], catch_exceptions=False)
+    assert "-r requirements.txt" in result.stdout and "-r Dockerfile" not in result.stdout

@@ -13,7 +13,7 @@ SHOWN = 8
 
 def _items(info: DockerfileInfo) -> list[tuple[str, str]]:
     stage = info.final_stage
-    rows = [("final stage", f"{stage}: FROM {info.base} (line {info.base_line})"),
+    rows = [("final stage", f"{stage}, FROM {info.base} (line {info.base_line})"),
             ("target", info.target),
             ("inputs found", ", ".join(info.inputs) or "none"),
             ("checked", ", ".join(info.checked) or "none")]
