@@ -199,3 +199,11 @@ def test_parser_tells_constraint_inputs_apart() -> None:
     model = parse_dockerfile("FROM python:3.12\nCOPY req.txt c.txt ./\n"
                              "RUN pip install -r req.txt -c c.txt\n", "Dockerfile")
     assert (model.inputs, model.constraint_inputs) == (("req.txt", "c.txt"), ("c.txt",))
+
+
+def test_nothing_readable_hint_names_the_install_it_could_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path, {"Dockerfile": "FROM python:3.12\nRUN rm -rf /tmp/x\n"
+                            "RUN pip install https://example.org/${VERSION}.zip\n"})
+    with pytest.raises(InputFileError) as caught:
+        load(path)
+    assert "(line 3)" in (caught.value.hint or "") and "rm -rf" not in (caught.value.hint or "")

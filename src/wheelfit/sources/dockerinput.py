@@ -221,7 +221,12 @@ def _specs(install: PythonInstall) -> list[str]:
 
 
 def _nothing_hint(not_read: Sequence[str], model: DockerfileModel) -> str:
-    reasons = [*not_read, *(str(n) for n in model.not_modelled[:3])]
+    """What to do, with the reasons: inputs not read, and the gaps that hide an install."""
+    from wheelfit.sources.dockerfile.model import Gap
+
+    hiding = (Gap.UNRESOLVED, Gap.SUBSTITUTION, Gap.GENERATED, Gap.BASE, Gap.CONDITIONAL)
+    gaps = [n for n in model.not_modelled if n.gap in hiding][:3]
+    reasons = [*not_read, *(f"not modelled: {n.text} (line {n.line})" for n in gaps)]
     listed = f" ({'; '.join(reasons)})" if reasons else ""
     return ("Give the dependency file itself (requirements.txt, pyproject.toml, a lock), "
             f"or --context when the files live elsewhere{listed}.")
