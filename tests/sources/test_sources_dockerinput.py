@@ -207,3 +207,11 @@ def test_nothing_readable_hint_names_the_install_it_could_not_read(tmp_path: Pat
     with pytest.raises(InputFileError) as caught:
         load(path)
     assert "(line 3)" in (caught.value.hint or "") and "rm -rf" not in (caught.value.hint or "")
+
+
+def test_selection_flags_of_install_lines_are_listed_not_applied(tmp_path: Path) -> None:
+    path = write(tmp_path, {"Dockerfile": "FROM python:3.12\n"
+                            "RUN pip install --no-cache-dir --only-binary=:all: flask\n"})
+    (spec,) = load(path)
+    assert spec.dockerfile is not None and spec.dockerfile.not_modelled == (
+        "not modelled: pip install --only-binary=:all: (line 2; pass it to wheelfit check)",)

@@ -44,6 +44,9 @@ _NOT_READ = {
     "Pipfile": "wheelfit reads Pipfile.lock (pipenv lock), not the Pipfile",
 }
 LoadSpec = Callable[[Path], DependencySpec]
+_SELECTION_FLAGS = frozenset({"--only-binary", "--no-binary", "--prefer-binary", "--pre",
+                              "--index-url", "-i", "--extra-index-url", "--find-links", "-f",
+                              "--no-index", "--prerelease"})
 
 
 def is_dockerfile(path: Path) -> bool:
@@ -141,7 +144,21 @@ def _info(model: DockerfileModel, display: str, root: Path, hint: PythonHint | N
         release=tag.release if tag else None, target=target, inputs=model.inputs,
         not_read=tuple(not_read),
         not_modelled=tuple(f"not modelled: {n.text} (line {n.line})"
-                           for n in model.not_modelled))
+                           for n in model.not_modelled) + _flags_not_applied(model))
+
+
+def _flags_not_applied(model: DockerfileModel) -> tuple[str, ...]:
+    """Install flags that change pip's choice of files or index: the check does not take
+    them from the Dockerfile (give them on the command line), so they are listed."""
+    found = []
+    for install in model.python_installs:
+        if install.taken is False:
+            continue
+        for flag in install.flags:
+            if flag.split("=")[0].split(" ")[0] in _SELECTION_FLAGS:
+                found.append(f"not modelled: {install.tool.value} install {flag} "
+                             f"(line {install.line}; pass it to wheelfit check)")
+    return tuple(dict.fromkeys(found))
 
 
 def _input_files(names: Sequence[str], root: Path,
