@@ -145,3 +145,30 @@ def test_dockerfile_command_installs_the_file_the_dockerfile_reads(
         "dockerfile", str(path), "--variant", "slim", "--index-url", fresh_index_server.url,
         "--cache-dir", str(tmp_path / "cache"), "--retries", "0"], catch_exceptions=False)
     assert "-r requirements.txt" in result.stdout and "-r Dockerfile" not in result.stdout
+
+
+def test_recursive_skips_a_dockerfile_without_python_inputs(fresh_index_server: LoopbackIndex,
+                                                            tmp_path: Path) -> None:
+    service(tmp_path / "fleet" / "a")
+    web = tmp_path / "fleet" / "web"
+    web.mkdir()
+    (web / "Dockerfile").write_text("FROM node:22\nRUN npm ci\n")
+    result = run(fresh_index_server, tmp_path, "--recursive", str(tmp_path / "fleet"),
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["input"] == str(tmp_path / "fleet" / "a" /
+                                                     "requirements.txt")
+
+
+def test_recursive_falls_back_to_the_folders_dependency_file(
+        fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
+    service(tmp_path / "fleet" / "a")
+    other = tmp_path / "fleet" / "b"
+    other.mkdir()
+    (other / "Dockerfile").write_text("FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n")
+    (other / "requirements.txt").write_text("idna==3.7\n")
+    result = run(fresh_index_server, tmp_path, "--recursive", str(tmp_path / "fleet"),
+                 "--format", "json")
+    inputs = [s["input"] for s in json.loads(result.stdout)["services"]]
+    assert inputs == [str(tmp_path / "fleet" / "a" / "requirements.txt"),
+                      str(other / "requirements.txt")]

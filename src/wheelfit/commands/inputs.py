@@ -82,19 +82,40 @@ def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[Depen
 
         load_mapping(options.mapping_path)
 
-    paths = [(p, "") for p in inputs]
-    if options.recursive:
-        paths += discover(options.recursive)
-        if not paths:
-            raise UsageError(f"no dependency files found below {options.recursive}",
-                             hint="Point --recursive at the folder that holds the services.")
+    found = discover(options.recursive) if options.recursive else []
+    if options.recursive and not (inputs or found):
+        raise UsageError(f"no dependency files found below {options.recursive}",
+                         hint="Point --recursive at the folder that holds the services.")
+
     def load(path: Path) -> DependencySpec:
         return load_spec(path, input_format=options.input_format, extras=options.extras,
                          all_extras=options.all_extras, groups=options.groups,
                          dev=options.dev, keep_going=options.keep_going, environ=os.environ)
 
-    specs = [spec for path, _ in paths for spec in _specs_of(path, load, options)]
-    return specs, [redact_text(note) for _, note in paths if note]
+    notes = [note for _, note in found if note]
+    specs = [spec for path in inputs for spec in _specs_of(path, load, options)]
+    specs += [spec for path, _ in found for spec in _service_specs(path, load, options, notes)]
+    if not specs:
+        raise UsageError(f"no service below {options.recursive} has a dependency input "
+                         "wheelfit can read", hint="; ".join(notes))
+    return specs, [redact_text(note) for note in notes]
+
+
+def _service_specs(path: Path, load: Callable[[Path], DependencySpec], options: RunOptions,
+                   notes: list[str]) -> list[DependencySpec]:
+    """A discovered service's specs; a Dockerfile that installs nothing wheelfit reads
+    gives way to the folder's dependency file, or the service is skipped (with a note)."""
+    from wheelfit.sources.dockerinput import NoDependencyInput
+
+    try:
+        return _specs_of(path, load, options)
+    except NoDependencyInput:
+        from wheelfit.sources.discover import dependency_file
+
+        other = dependency_file(path.parent)
+        then = f"{other} checked instead" if other else "skipped"
+        notes.append(f"{path}: installs no dependency input wheelfit can read; {then}")
+        return [load(other)] if other else []
 
 
 def _specs_of(path: Path, load: Callable[[Path], DependencySpec],

@@ -70,6 +70,14 @@ def discover(root: Path) -> list[tuple[Path, str]]:
     return sorted(found, key=lambda item: str(item[0]))
 
 
+def dependency_file(folder: Path) -> Path | None:
+    """The folder's best dependency file, Dockerfiles left out (for a Dockerfile that
+    installs nothing wheelfit reads)."""
+    ranked = sorted((rank, name) for name in os.listdir(folder)
+                    if (rank := _rank(folder / name)) is not None and rank >= 0)
+    return folder / ranked[0][1] if ranked else None
+
+
 def _rank(path: Path) -> int | None:
     name = path.name
     fixed = {

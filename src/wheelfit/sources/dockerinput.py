@@ -49,6 +49,10 @@ _SELECTION_FLAGS = frozenset({"--only-binary", "--no-binary", "--prefer-binary",
                               "--no-index", "--prerelease"})
 
 
+class NoDependencyInput(InputFileError):
+    """The Dockerfile's install lines name nothing wheelfit can read (a fleet skips it)."""
+
+
 def is_dockerfile(path: Path) -> bool:
     """Whether a file name is a Dockerfile's (Dockerfile, Containerfile, x.Dockerfile,
     Dockerfile.x)."""
@@ -85,7 +89,7 @@ def load_dockerfile(path: Path, load: LoadSpec, *,
     constraint_files, _ = _input_files(model.constraint_inputs, root, display)
     inline = _inline_spec(model, display)
     if not files and inline is None:
-        raise InputFileError(
+        raise NoDependencyInput(
             "the install lines name no dependency input wheelfit can read", path=display,
             hint=_nothing_hint(not_read, model))
     hint = _python_hint(model, display)
