@@ -147,6 +147,8 @@ def _fail_on_help() -> str:
 @click.argument("inputs", nargs=-1, type=_PathType())
 @click.option("--recursive", "-r", "recursive", type=_PathType(),
               help="Audit every service's dependency file below this folder.")
+@click.option("--context", "context", type=_PathType(),
+              help="The build context of a Dockerfile input (default: its folder).")
 @target_options
 @index_options
 @selection_options
@@ -163,7 +165,7 @@ def _fail_on_help() -> str:
 @click.option("-v", "--verbose", is_flag=True, help="Show requests and where figures come from.")
 @click.option("-q", "--quiet", is_flag=True, help="Only what needs attention and the summary.")
 def check(inputs: tuple[Path, ...], **options: Any) -> None:
-    """Check dependency files against python:slim and python:alpine."""
+    """Check dependency files (or a Dockerfile) against python:slim and python:alpine."""
     from wheelfit.commands.check import run_check
     from wheelfit.commands.options import RunOptions
 

@@ -195,6 +195,28 @@ class DependencySpec:
     python: PythonHint | None = None
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    dockerfile: DockerfileInfo | None = None
+
+
+@dataclass(frozen=True)
+class DockerfileInfo:
+    """What a Dockerfile said: the final stage's base, the target derived from it, the
+    inputs its install lines name (build-context paths), what was checked of them, and what
+    the parser could not model (`not modelled: <instruction> (line N)`)."""
+
+    path: str
+    context: str
+    final_stage: str
+    base: str
+    base_line: int
+    python: str | None
+    variant: str | None
+    release: str | None
+    target: str
+    inputs: tuple[str, ...] = ()
+    checked: tuple[str, ...] = ()
+    not_read: tuple[str, ...] = ()
+    not_modelled: tuple[str, ...] = ()
 
 
 # --- the report --------------------------------------------------------------------------
@@ -343,6 +365,7 @@ class Report:
     estimate: Estimate | None = None
     recommendation: Recommendation | None = None
     schema_version: int = SCHEMA_VERSION
+    dockerfile: DockerfileInfo | None = None
 
     @property
     def complete(self) -> bool:

@@ -23,7 +23,7 @@ DEFS = {
     "SkippedEntry": model.SkippedEntry, "Problem": model.Problem,
     "RequestStats": model.RequestStats, "Commands": model.Commands,
     "VariantEstimate": model.VariantEstimate, "Estimate": model.Estimate,
-    "Recommendation": model.Recommendation,
+    "Recommendation": model.Recommendation, "DockerfileInfo": model.DockerfileInfo,
 }
 
 

@@ -24,6 +24,8 @@ EXPORT_COMMANDS = {
 
 def run_dockerfile(path: Path, options: RunOptions) -> str:
     """`wheelfit dockerfile`: a Dockerfile for the recommended or chosen variant."""
+    from pathlib import Path
+
     from wheelfit.formats.dockerfile import dockerfile
 
     specs, _ = load_inputs([path], options)
@@ -34,7 +36,9 @@ def run_dockerfile(path: Path, options: RunOptions) -> str:
         pool.close()
     variant = options.variant or (
         report.recommendation.variant if report.recommendation else "slim")
-    if specs[0].format == "requirements":
+    if specs[0].dockerfile is not None:  # a Dockerfile given: the file its install reads
+        path = Path(specs[0].path)
+    if specs[0].format == "requirements" and path.exists():
         return dockerfile(report, variant, requirements_path=path.name)
     export = EXPORT_COMMANDS.get(specs[0].format, "export it to requirements.txt")
     text = dockerfile(report, variant, requirements_path="requirements.txt")

@@ -5,13 +5,14 @@ and the index clients a run shares (one per index configuration).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wheelfit.compat.select import parse_upload_cutoff
 from wheelfit.compat.targets import DEFAULT_PYTHON, default_targets
 from wheelfit.errors import UsageError
-from wheelfit.model import DependencySpec, IndexOptions
+from wheelfit.model import DependencySpec, DockerfileInfo, IndexOptions
 from wheelfit.pipeline.check import CheckRequest
 from wheelfit.redact import redact_text
 from wheelfit.sources.index_config import DEFAULT_INDEX, resolve_index_options
@@ -81,30 +82,58 @@ def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[Depen
 
         load_mapping(options.mapping_path)
 
-    paths = [(p, "") for p in inputs]
-    if options.recursive:
-        paths += discover(options.recursive)
-        if not paths:
-            raise UsageError(f"no dependency files found below {options.recursive}",
-                             hint="Point --recursive at the folder that holds the services.")
-    specs = [
-        load_spec(path, input_format=options.input_format, extras=options.extras,
-                  all_extras=options.all_extras, groups=options.groups, dev=options.dev,
-                  keep_going=options.keep_going, environ=os.environ)
-        for path, _ in paths
-    ]
-    return specs, [redact_text(note) for _, note in paths if note]
+    found = discover(options.recursive) if options.recursive else []
+    if options.recursive and not (inputs or found):
+        raise UsageError(f"no dependency files found below {options.recursive}",
+                         hint="Point --recursive at the folder that holds the services.")
+
+    def load(path: Path) -> DependencySpec:
+        return load_spec(path, input_format=options.input_format, extras=options.extras,
+                         all_extras=options.all_extras, groups=options.groups,
+                         dev=options.dev, keep_going=options.keep_going, environ=os.environ)
+
+    notes = [note for _, note in found if note]
+    specs = [spec for path in inputs for spec in _specs_of(path, load, options)]
+    specs += [spec for path, _ in found for spec in _service_specs(path, load, options, notes)]
+    if not specs:
+        raise UsageError(f"no service below {options.recursive} has a dependency input "
+                         "wheelfit can read", hint="; ".join(notes))
+    return specs, [redact_text(note) for note in notes]
+
+
+def _service_specs(path: Path, load: Callable[[Path], DependencySpec], options: RunOptions,
+                   notes: list[str]) -> list[DependencySpec]:
+    """A discovered service's specs; a Dockerfile that installs nothing wheelfit reads
+    gives way to the folder's dependency file, or the service is skipped (with a note)."""
+    from wheelfit.sources.dockerinput import NoDependencyInput
+
+    try:
+        return _specs_of(path, load, options)
+    except NoDependencyInput:
+        from wheelfit.sources.discover import dependency_file
+
+        other = dependency_file(path.parent)
+        then = f"{other} checked instead" if other else "skipped"
+        notes.append(f"{path}: installs no dependency input wheelfit can read; {then}")
+        return [load(other)] if other else []
+
+
+def _specs_of(path: Path, load: Callable[[Path], DependencySpec],
+              options: RunOptions) -> list[DependencySpec]:
+    """A dependency file's spec; a Dockerfile's (or a folder's Dockerfile's) inputs."""
+    if options.input_format is None:
+        from wheelfit.sources.dockerinput import dockerfile_in, is_dockerfile, load_dockerfile
+
+        found = dockerfile_in(path) if os.path.isdir(path) else path
+        if found is not None and is_dockerfile(found):
+            return load_dockerfile(found, load, context=options.context)
+    return [load(path)]
 
 
 def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
     """Options and a spec → the request `check()` takes (index layering as pip's)."""
     merged, _ = resolve_index_options(cli_index_options(options), spec.options, os.environ)
-    if options.python:
-        python, source = options.python, "--python"
-    elif spec.python is not None:
-        python, source = spec.python.version, spec.python.source
-    else:
-        python, source = DEFAULT_PYTHON, f"default {DEFAULT_PYTHON}; pass --python to change"
+    python, source = _python(spec, options)
     exclude_newer = None
     if options.exclude_newer:
         try:
@@ -114,9 +143,11 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
                 f"--exclude-newer {options.exclude_newer!r} is not a date",
                 hint="Give YYYY-MM-DD or an RFC 3339 time such as 2020-02-15T00:00:00Z.",
             ) from None
-    debian, alpine = _releases(python, options)
+    debian, alpine = _releases(python, options, spec.dockerfile)
     targets = default_targets(options.target_names, python, options.arch or "x86_64",
                               debian, alpine)
+    if spec.dockerfile is not None and spec.dockerfile.python is None and not options.python:
+        spec = replace(spec, dockerfile=replace(spec.dockerfile, target=source))
     return CheckRequest(
         spec=spec, targets=targets, python_source=source, pre=merged.pre,
         exclude_newer=exclude_newer, only_binary=merged.only_binary,
@@ -126,13 +157,65 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
     )
 
 
-def _releases(python: str, options: RunOptions) -> tuple[str, str]:
-    """--debian/--alpine, else the newest release the images were published with for this
-    Python (python:3.8 images stopped at bookworm and alpine3.20), else trixie and 3.24."""
+def _python(spec: DependencySpec, options: RunOptions) -> tuple[str, str]:
+    """--python, else the input's (a Dockerfile's FROM, requires-python, .python-version),
+    else the newest python image's version; with the sentence saying which."""
+    if options.python:
+        return options.python, "--python"
+    if spec.python is not None:
+        return spec.python.version, spec.python.source
+    newest = newest_image_python()
+    why = "the input names no Python version"
+    if spec.dockerfile is not None:
+        why = f"{spec.dockerfile.base} in {spec.dockerfile.path} names no Python version"
+    return newest, (f"{newest}, the newest python image's version today ({why}); "
+                    "pass --python to change")
+
+
+def newest_image_python() -> str:
+    """The newest Python minor the official images are published for (the base-image
+    table), else the built-in default."""
+    from wheelfit.sizing.sizes import base_images
+
+    minors = {key[0] for key in base_images()}
+    if not minors:
+        return DEFAULT_PYTHON
+    return max(minors, key=lambda m: tuple(int(p) for p in m.split(".")))
+
+
+def _releases(python: str, options: RunOptions,
+              dockerfile: DockerfileInfo | None = None) -> tuple[str, str]:
+    """--debian/--alpine, else the Dockerfile's release for its own variant, else the newest
+    release the images were published with for this Python (python:3.8 images stopped at
+    bookworm and alpine3.20), else trixie and 3.24."""
     from wheelfit.compat.targets import DEFAULT_ALPINE, DEFAULT_DEBIAN, parse_python
     from wheelfit.sizing.sizes import newest_release
 
     minor = parse_python(python)[0]
-    debian = options.debian or newest_release(minor, "slim") or DEFAULT_DEBIAN
-    alpine = options.alpine or newest_release(minor, "alpine") or DEFAULT_ALPINE
+    own = dockerfile.release if dockerfile is not None and not options.python else None
+    if dockerfile is not None and own is not None:
+        flag = options.alpine if dockerfile.variant == "alpine" else options.debian
+        if not flag:
+            _check_release(dockerfile, own)
+    alpine_own = own if dockerfile is not None and dockerfile.variant == "alpine" else None
+    debian_own = own if alpine_own is None else None
+    debian = options.debian or debian_own or newest_release(minor, "slim") or DEFAULT_DEBIAN
+    alpine = (options.alpine or alpine_own or newest_release(minor, "alpine")
+              or DEFAULT_ALPINE)
     return debian, alpine
+
+
+def _check_release(dockerfile: DockerfileInfo, release: str) -> None:
+    """A release the targets have no libc data for is an error naming the FROM line."""
+    from wheelfit.compat.targets import ALPINE_MUSL, DEBIAN_GLIBC
+
+    alpine = dockerfile.variant == "alpine"
+    known = ALPINE_MUSL if alpine else DEBIAN_GLIBC
+    if release in known:
+        return
+    flag = "--alpine" if alpine else "--debian"
+    raise UsageError(
+        f"{dockerfile.path}:{dockerfile.base_line}: FROM {dockerfile.base} names "
+        f"{'Alpine' if alpine else 'Debian'} {release}, which wheelfit has no "
+        f"{'musl' if alpine else 'glibc'} data for",
+        hint=f"Pass {flag} with one of: {', '.join(known)} (a nearby release).")

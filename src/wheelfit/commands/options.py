@@ -20,8 +20,8 @@ class RunOptions:
     Index: `index_url`, `extra_index_url`, `cache_dir`, `no_cache`, `refresh`, `offline`,
     `timeout`, `retries`. Selection: `pre`, `exclude_newer`, `only_binary`, `no_binary`,
     `prefer_binary`. Inputs: `input_format`, `extras`, `all_extras`, `groups`, `dev`,
-    `keep_going`, `mapping_path`, `recursive`. Output: `fmt`, `fail_on`, `show_all`,
-    `no_color`, `verbose`, `quiet`, `variant` (dockerfile).
+    `keep_going`, `mapping_path`, `recursive`, `context` (a Dockerfile's build context).
+    Output: `fmt`, `fail_on`, `show_all`, `no_color`, `verbose`, `quiet`, `variant`.
     """
 
     python: str | None = None
@@ -50,6 +50,7 @@ class RunOptions:
     keep_going: bool = False
     mapping_path: Path | None = None
     recursive: Path | None = None
+    context: Path | None = None
     fmt: str = "text"
     fail_on: tuple[str, ...] = ()
     show_all: bool = False

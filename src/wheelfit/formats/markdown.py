@@ -232,6 +232,10 @@ def _details(report: Report, limit: int) -> list[str]:
 
 def _compose(report: Report, limits: _Limits) -> str:
     out = [_verdict_line(report)]
+    if report.dockerfile is not None:
+        from wheelfit.formats.dockersection import markdown_lines
+
+        out += markdown_lines(report.dockerfile, escape)
     out += _recommendation(report, limits.lists)
     out += _attention(report, limits.lists)
     out += _commands(report)

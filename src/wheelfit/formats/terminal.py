@@ -120,6 +120,10 @@ def _header(report: Report, view: View) -> list[str]:
     for t in report.targets:
         out.append(f"  {t.name.ljust(width)}  {t.image.ljust(image)}  "
                    f"{t.libc.value} {t.libc_version}, {t.arch}")
+    if report.dockerfile is not None:
+        from wheelfit.formats.dockersection import text_lines
+
+        out += text_lines(report.dockerfile)
     return out
 
 

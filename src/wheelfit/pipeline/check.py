@@ -117,6 +117,7 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         problems=tuple(problems),
         index_urls=tuple(redact_url(u) for u in request.index_urls),
         stats=index.stats(),
+        dockerfile=spec.dockerfile,
     )
     if not request.details:
         return report

@@ -1,7 +1,9 @@
 """Find one dependency file per service below a folder (`wheelfit check --recursive DIR`).
 
-A service is a directory holding a dependency file. When it holds several, the most exact
-one is chosen: uv.lock > poetry.lock > pylock.toml (or pylock.<name>.toml) > Pipfile.lock >
+A service is a directory holding a dependency file or a Dockerfile. A Dockerfile comes
+first: it names the service's inputs and its image (see `dockerinput`). Otherwise, when it
+holds several dependency files, the most exact one is chosen:
+uv.lock > poetry.lock > pylock.toml (or pylock.<name>.toml) > Pipfile.lock >
 pyproject.toml > requirements.txt > requirements-prod.txt-like files > requirements.in >
 other requirements*.txt (not dev/test/doc/lint ones). A pyproject.toml without `[project]`
 or `[tool.poetry]` (tool configuration only) is not a service. Virtual environments
@@ -68,9 +70,19 @@ def discover(root: Path) -> list[tuple[Path, str]]:
     return sorted(found, key=lambda item: str(item[0]))
 
 
+def dependency_file(folder: Path) -> Path | None:
+    """The folder's best dependency file, Dockerfiles left out (for a Dockerfile that
+    installs nothing wheelfit reads)."""
+    ranked = sorted((rank, name) for name in os.listdir(folder)
+                    if (rank := _rank(folder / name)) is not None and rank >= 0)
+    return folder / ranked[0][1] if ranked else None
+
+
 def _rank(path: Path) -> int | None:
     name = path.name
     fixed = {
+        "Dockerfile": -2,
+        "Containerfile": -1,
         "uv.lock": 0,
         "poetry.lock": 1,
         "Pipfile.lock": 3,
