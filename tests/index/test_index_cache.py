@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from index_builders import hammer_cache, metadata, publish, wheel, wheel_name
 from index_server import IndexServer
-
 from wheelfit.errors import OfflineMiss
 from wheelfit.index.cache import (
     Store,

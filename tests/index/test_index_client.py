@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from index_builders import (
     JSON_TYPE,
     metadata,
@@ -19,7 +20,6 @@ from index_builders import (
     wheel_name,
 )
 from index_server import IndexServer, Slow, Status
-
 from wheelfit.errors import IndexResponseError, UsageError
 from wheelfit.index.base import PackageIndex
 from wheelfit.index.client import IndexClient, open_index

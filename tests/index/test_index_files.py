@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from index_builders import metadata, sha256, wheel, wheel_name
 from index_server import IndexServer, Status
-
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.cache import Store
 from wheelfit.index.files import FileReader

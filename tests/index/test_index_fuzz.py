@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from index_builders import BytesSource, metadata, sdist_tar, to_zip64, wheel
 
+from index_builders import BytesSource, metadata, sdist_tar, to_zip64, wheel
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.base import CoreMetadata
 from wheelfit.index.limits import Limits

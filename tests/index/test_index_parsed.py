@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from index_builders import publish, wheel_name
-from index_server import IndexServer
 from packaging.version import Version
 
+from index_builders import publish, wheel_name
+from index_server import IndexServer
 from wheelfit.index.cache import Store
 from wheelfit.index.client import IndexClient
 from wheelfit.index.parsed import PageMemo, encode, merge_indexes

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from index_builders import BytesSource, metadata, sdist_tar, sdist_zip
 
+from index_builders import BytesSource, metadata, sdist_tar, sdist_zip
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
 from wheelfit.index.sdist import is_top_level, member_path, tar_members, zip_members

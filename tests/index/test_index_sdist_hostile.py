@@ -10,8 +10,8 @@ import tarfile
 from collections.abc import Iterator
 
 import pytest
-from hostile_bytes import Counted, extended_header, extended_header_tar_gz
 
+from hostile_bytes import Counted, extended_header, extended_header_tar_gz
 from index_builders import BytesSource, sdist_tar, sdist_zip
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits

@@ -28,7 +28,6 @@ from typing import Any, cast
 
 from index_builders import metadata, publish, sdist_tar, wheel, wheel_name
 from index_server import Hit, IndexServer
-
 from wheelfit.cli import main
 
 # Exit codes wheelfit may end with (errors.ExitCode); 1 only with --fail-on.

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from index_builders import metadata, wheel
 from reliability_support import (
     Stream,
     StreamingIndexServer,
@@ -36,6 +35,7 @@ from reliability_support import (
     statuses,
 )
 
+from index_builders import metadata, wheel
 from wheelfit.index.limits import DEFAULT_LIMITS, MIB
 
 # --- hostile zips -------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from index_builders import metadata, sdist_tar
 from reliability_support import (
     StreamingIndexServer,
     check_args,
@@ -29,6 +28,8 @@ from reliability_support import (
     run_subprocess,
     statuses,
 )
+
+from index_builders import metadata, sdist_tar
 
 TRAP = "zz-booby-trap"
 TRAP_TOP = f"{TRAP}-1.0"

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_bytes import UNTERMINATED_PAGE, extended_header_tar_gz
 from reliability_support import (
     Stream,
     StreamingIndexServer,
@@ -30,6 +29,7 @@ from reliability_support import (
     statuses,
 )
 
+from hostile_bytes import UNTERMINATED_PAGE, extended_header_tar_gz
 from index_builders import sdist_tar
 from wheelfit.index.limits import DEFAULT_LIMITS
 

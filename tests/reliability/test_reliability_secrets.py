@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from index_builders import JSON_TYPE, json_page, metadata, sha256, wheel, wheel_name
-from index_server import Route
 from reliability_support import (
     SECRET,
     USER,
@@ -31,6 +29,8 @@ from reliability_support import (
     statuses,
 )
 
+from index_builders import JSON_TYPE, json_page, metadata, sha256, wheel, wheel_name
+from index_server import Route
 from wheelfit.index.http import Transport
 
 NEEDLES = (SECRET, USER)

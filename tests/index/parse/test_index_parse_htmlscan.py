@@ -7,8 +7,8 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from hostile_bytes import UNTERMINATED_PAGE
 
+from hostile_bytes import UNTERMINATED_PAGE
 from loopback import RecordedData, render_html
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
