@@ -43,7 +43,7 @@ def check_all(specs: Sequence[DependencySpec], options: RunOptions,
         for spec in specs:
             request = replace(build_request(spec, options),
                               on_step=lambda label: bar.advance(label=label))
-            reports.append(redact_data(check(request, pool.get(request.index_urls))))
+            reports.append(redact_data(check(request, pool.for_request(request))))
     return reports
 
 
