@@ -131,6 +131,10 @@ def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
     from wheelfit.formats.fleet import render_fleet_text, render_service_table, summarise
 
     fleet = summarise(reports, notes)
+    if fmt == "markdown":
+        from wheelfit.formats.markdown_fleet import render_fleet
+
+        return render_fleet(reports, fleet.fleet)
     if fmt == "json":
         import json
 
