@@ -147,3 +147,41 @@ def test_notes_say_which_packages_come_from_which_index(
     expected = f"uv.lock: the other packages come from {main.url}; wheelfit looks them up there"
     assert expected in notes
     assert any(n.startswith(f"uv.lock: {ROUTED} from {other.url} ") for n in notes)
+
+
+def _poetry_lock(main: str, other: str) -> str:
+    parts = []
+    for name, version in PINS.items():
+        url, ref = (other, "other") if name == ROUTED else (main, "main")
+        parts.append(f'[[package]]\nname = "{name}"\nversion = "{version}"\ndescription = ""\n'
+                     f'optional = false\npython-versions = ">=3.8"\ngroups = ["main"]\n'
+                     f'files = []\n\n[package.source]\ntype = "legacy"\nurl = "{url}"\n'
+                     f'reference = "{ref}"\n')
+    parts.append('[metadata]\nlock-version = "2.1"\npython-versions = "^3.12"\n'
+                 'content-hash = "0"\n')
+    return "\n".join(parts)
+
+
+def _pipfile_lock(main: str, other: str) -> str:
+    default = {name: {"version": f"=={version}", **({"index": "other"} if name == ROUTED
+                                                     else {})}
+               for name, version in PINS.items()}
+    return json.dumps({"_meta": {"sources": [{"name": "main", "url": main, "verify_ssl": False},
+                                             {"name": "other", "url": other,
+                                              "verify_ssl": False}],
+                                 "requires": {"python_version": "3.12"}},
+                       "default": default, "develop": {}})
+
+
+@pytest.mark.parametrize(("name", "writer"), [("poetry.lock", _poetry_lock),
+                                              ("Pipfile.lock", _pipfile_lock)])
+def test_poetry_and_pipenv_sources_are_judged_on_their_own_index(
+        tmp_path: Path, indexes: tuple[LoopbackIndex, LoopbackIndex], name: str,
+        writer: Callable[[str, str], str]) -> None:
+    main, other = indexes
+    (tmp_path / name).write_text(writer(main.url, other.url))
+    result = run_cli("check", "--format", "json", "--python", "3.12", name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    verdicts = _verdicts(json.loads(result.stdout), ROUTED)
+    assert verdicts["slim"]["status"] == "binary-wheel"
+    assert main.count(prefix=f"/simple/{ROUTED}") == 0
