@@ -43,6 +43,8 @@ VENV_PATH = 'ENV PATH="/app/.venv/bin:$PATH"'
 TOOL_NOTE = ("# {tool} runs from its own stage, bind-mounted into the RUN that installs: "
              "it never reaches a layer of the image.")
 PROJECT_NOTE = "# The project's own code, installed after its dependencies' layer."
+CONTEXT_NOTE = ("# Build with the folder of {lock} as the context, and list .venv in "
+                ".dockerignore: `COPY . /app` must not bring the host's environment.")
 
 
 @dataclass(frozen=True)
@@ -133,10 +135,11 @@ def lock_dockerfile(report: Report, variant: str, lock_path: str) -> str:
     base = base_tag(target)
     tool = TOOLS[report.input_format](base, shlex.quote(lock_path))
     stage = _installing_stage(target, tool, system, variant)
+    note = CONTEXT_NOTE.format(lock=lock_path)
     if variant in (SLIM, ALPINE, ALPINE_CLEANUP):
-        body = [*tool.tool_stage, f"FROM {base}", *stage, VENV_PATH]
+        body = [note, *tool.tool_stage, f"FROM {base}", *stage, VENV_PATH]
     else:
-        body = [*tool.tool_stage, f"FROM {base} AS builder", *stage, "",
+        body = [note, *tool.tool_stage, f"FROM {base} AS builder", *stage, "",
                 f"FROM {base}", *system_install(target, system.runtime), "WORKDIR /app",
                 "COPY --from=builder /app /app", VENV_PATH]
     return join(report, variant, body)
