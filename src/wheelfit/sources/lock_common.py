@@ -5,8 +5,7 @@ checked. When no package comes from PyPI, the index most registry packages come 
 the project's primary one (a mirror or a private index): its packages are checked and it
 becomes `DependencySpec.options.index_url`. Any other package from a
 registry that is neither PyPI nor the primary index is checked against that index of its
-own (`LockedPackage.index_url`, see `other_index`); pylock.toml still skips it with
-`from another index: <url>` (credentials redacted).
+own (`LockedPackage.index_url`, see `other_index`).
 """
 
 from __future__ import annotations
@@ -125,13 +124,6 @@ def other_index(url: str, primary: str | None) -> str | None:
     if not url.strip() or is_pypi(url) or (primary is not None and normal_url(url) == primary):
         return None
     return url.strip()
-
-
-def registry_skip_reason(url: str, primary: str | None) -> str | None:
-    """`from another index: <url>` unless the URL is PyPI or the primary index."""
-    if is_pypi(url) or (primary is not None and normal_url(url) == primary):
-        return None
-    return f"from another index: {redact_url(url)}"
 
 
 def registry_options(primary: str | None) -> IndexOptions:
