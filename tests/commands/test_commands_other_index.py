@@ -82,6 +82,16 @@ def test_routed_package_is_asked_of_its_index_only(
     assert other.count(prefix="/simple/requests") == 0
 
 
+def test_routed_package_files_are_read_through_its_index(
+        tmp_path: Path, indexes: tuple[LoopbackIndex, LoopbackIndex]) -> None:
+    main, other = indexes
+    _project(tmp_path, main, other.url)
+    _, report = _check(tmp_path)
+    assert other.count(prefix="/files/charset_normalizer-3.3.2") >= 1
+    assert main.count(prefix="/files/charset_normalizer") == 0
+    assert _verdicts(report, ROUTED)["slim"]["installed_bytes"]
+
+
 def test_report_names_both_indexes(
         tmp_path: Path, indexes: tuple[LoopbackIndex, LoopbackIndex]) -> None:
     main, other = indexes
