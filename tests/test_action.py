@@ -396,7 +396,8 @@ def test_check_step_builds_the_command_lines(tmp_path: Path) -> None:
     assert (tmp_path / "summary").read_text() == "comment\n"
 
 
-def _run_keys(tmp_path: Path, files: str, marker: str = "") -> dict[str, str]:
+def _run_keys(tmp_path: Path, files: str, marker: str = "",
+              python: str = "") -> dict[str, str]:
     """Run the keys step's script with the stand-in `wheelfit`; its $GITHUB_OUTPUT values."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
@@ -406,7 +407,8 @@ def _run_keys(tmp_path: Path, files: str, marker: str = "") -> dict[str, str]:
     outputs = tmp_path / "keys-out"
     outputs.write_text("")
     env = {"PATH": f"{bin_dir}:{os.environ.get('PATH', '')}", "RUNNER_TEMP": str(tmp_path),
-           "GITHUB_OUTPUT": str(outputs), "WHEELFIT_FILES": files, "WHEELFIT_MARKER": marker}
+           "GITHUB_OUTPUT": str(outputs), "WHEELFIT_FILES": files, "WHEELFIT_MARKER": marker,
+           "WHEELFIT_PYTHON": python, "WHEELFIT_TARGETS": "slim alpine", "WHEELFIT_ARGS": ""}
     proc = subprocess.run(["bash", "-c", _step("keys")["run"]], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
@@ -434,6 +436,11 @@ def test_default_marker_is_a_short_hash_of_the_input_paths(tmp_path: Path) -> No
     other = _run_keys(tmp_path, "worker/requirements.txt")["marker"]
     assert re.fullmatch(r"[0-9a-f]{8}", one) and one != other
     assert _run_keys(tmp_path, "api/requirements.txt")["marker"] == one
+
+
+def test_default_marker_differs_per_python_version(tmp_path: Path) -> None:
+    one = _run_keys(tmp_path, "requirements.txt", python="3.11")["marker"]
+    assert _run_keys(tmp_path, "requirements.txt", python="3.12")["marker"] != one
 
 
 def test_given_marker_is_kept_with_unsafe_characters_replaced(tmp_path: Path) -> None:
