@@ -141,7 +141,7 @@ class Run:
 
 def run_script(tmp_path: Path, github: FakeGitHub, *, event: dict[str, Any] | None = None,
                report: str | None = None, body: str | None = None, comment: str = "true",
-               token: str = TOKEN) -> Run:
+               token: str = TOKEN, marker: str = "") -> Run:
     """Run pr_comment.py as the action does, with a minimal environment (no proxies)."""
     (tmp_path / "event.json").write_text(json.dumps(
         event if event is not None else {"pull_request": {"number": 7}}))
@@ -156,7 +156,7 @@ def run_script(tmp_path: Path, github: FakeGitHub, *, event: dict[str, Any] | No
            "GITHUB_TOKEN": token, "GITHUB_OUTPUT": str(out_file)}
     proc = subprocess.run(
         [sys.executable, str(SCRIPT), "--report", str(tmp_path / "report.json"),
-         "--body", str(tmp_path / "comment.md"), "--comment", comment],
+         "--body", str(tmp_path / "comment.md"), "--comment", comment, "--marker", marker],
         env=env, capture_output=True, text=True, timeout=60, check=False)
     values = dict(line.split("=", 1) for line in out_file.read_text().splitlines())
     return Run(proc.returncode, proc.stdout + proc.stderr, values)
@@ -260,6 +260,15 @@ def test_outputs_sum_several_reports(tmp_path: Path, github: FakeGitHub) -> None
                            "alpine-source-builds": "2"}
 
 
+def test_outputs_read_the_services_of_a_fleet_document(tmp_path: Path,
+                                                       github: FakeGitHub) -> None:
+    doc = {"schema_version": 1, "services": [json.loads(json_format.render(service())),
+                                             json.loads(json_format.render(clean()))],
+           "fleet": {}}
+    run = run_script(tmp_path, github, report=json.dumps(doc), comment="false")
+    assert run.outputs["recommendation"] == "slim"
+
+
 def test_missing_report_gives_empty_outputs(tmp_path: Path, github: FakeGitHub) -> None:
     run = run_script(tmp_path, github, report="", body="")
     assert run.code == 0 and run.outputs == {
@@ -310,7 +319,7 @@ def test_action_sets_up_python_and_runs_the_comment_script() -> None:
     assert steps[0]["uses"] == "actions/setup-python@v5"
     runs = "\n".join(s.get("run", "") for s in steps)
     assert ".github/scripts/pr_comment.py" in runs
-    assert "--format json" in runs and "--format markdown" in runs
+    assert "--format json" not in runs and "--format markdown" not in runs
 
 
 def test_action_scripts_never_interpolate_inputs() -> None:
@@ -330,15 +339,36 @@ def _step(step_id: str) -> dict[str, Any]:
     return next(s for s in ACTION["runs"]["steps"] if s.get("id") == step_id)
 
 
+def _uses(action: str) -> dict[str, Any]:
+    return next(s for s in ACTION["runs"]["steps"] if s.get("uses", "").startswith(action))
+
+
+# A stand-in `wheelfit` that records its arguments and writes each `--output FORMAT=PATH`.
+FAKE_WHEELFIT = """#!/bin/sh
+if [ "$1" = "--version" ]; then echo "wheelfit, version 9.8.7"; exit 0; fi
+printf "%s\\n" "$*" >> "$RECORD"
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--output" ]; then
+    case "$2" in
+      json=*) echo "{}" > "${2#json=}";;
+      markdown=*) echo "comment" > "${2#markdown=}";;
+      html=*) echo "<html></html>" > "${2#html=}";;
+    esac
+    shift
+  fi
+  shift
+done
+exit 1
+"""
+
+
 def test_check_step_builds_the_command_lines(tmp_path: Path) -> None:
     """Run the check step's script with a fake `wheelfit` that records its arguments: lists
     split on whitespace (fail-on also on commas), file globs expanded, exit code kept."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "wheelfit"
-    fake.write_text('#!/bin/sh\nprintf "%s\\n" "$*" >> "$RECORD"\n'
-                    'case "$*" in *"--format json"*) echo "{}"; exit 1;; '
-                    '*) echo "comment"; exit 0;; esac\n')
+    fake.write_text(FAKE_WHEELFIT)
     fake.chmod(0o755)
     outputs = tmp_path / "out"
     env = {"PATH": f"{bin_dir}:{os.environ.get('PATH', '')}", "RECORD": str(tmp_path / "argv"),
@@ -355,14 +385,149 @@ def test_check_step_builds_the_command_lines(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     common = "--arch aarch64 --target slim --target alpine --python 3.12"
+    out = tmp_path / "wheelfit"
     assert (tmp_path / "argv").read_text().splitlines() == [
-        f"check {common} --fail-on alpine:source-build --fail-on any:unavailable --format json "
-        "-- requirements.txt svc/a.lock svc/b.lock",
-        f"check {common} --format markdown -- requirements.txt svc/a.lock svc/b.lock",
+        f"check {common} --fail-on alpine:source-build --fail-on any:unavailable "
+        f"--output json={out}/report.json --output markdown={out}/comment.md "
+        f"--output html={out}/report.html -- requirements.txt svc/a.lock svc/b.lock",
     ]
     assert outputs.read_text() == "exit-code=1\n"
-    assert (tmp_path / "wheelfit" / "report.json").read_text() == "{}\n"
+    assert (out / "report.json").read_text() == "{}\n"
     assert (tmp_path / "summary").read_text() == "comment\n"
+
+
+def _run_keys(tmp_path: Path, files: str, marker: str = "",
+              python: str = "") -> dict[str, str]:
+    """Run the keys step's script with the stand-in `wheelfit`; its $GITHUB_OUTPUT values."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    fake = bin_dir / "wheelfit"
+    fake.write_text(FAKE_WHEELFIT)
+    fake.chmod(0o755)
+    outputs = tmp_path / "keys-out"
+    outputs.write_text("")
+    env = {"PATH": f"{bin_dir}:{os.environ.get('PATH', '')}", "RUNNER_TEMP": str(tmp_path),
+           "GITHUB_OUTPUT": str(outputs), "WHEELFIT_FILES": files, "WHEELFIT_MARKER": marker,
+           "WHEELFIT_PYTHON": python, "WHEELFIT_TARGETS": "slim alpine", "WHEELFIT_ARGS": ""}
+    proc = subprocess.run(["bash", "-c", _step("keys")["run"]], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+
+def test_keys_name_the_wheelfit_version(tmp_path: Path) -> None:
+    assert _run_keys(tmp_path, "requirements.txt")["version"] == "wheelfit-version-9.8.7"
+
+
+def test_keys_put_the_cache_under_the_runner_temp(tmp_path: Path) -> None:
+    assert _run_keys(tmp_path, "requirements.txt")["cache-dir"] == f"{tmp_path}/wheelfit-cache"
+
+
+def test_inputs_hash_follows_the_contents_of_the_files(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
+    first = _run_keys(tmp_path, "requirements.txt")["inputs-hash"]
+    assert _run_keys(tmp_path, "requirements.txt")["inputs-hash"] == first
+    (tmp_path / "requirements.txt").write_text("requests==2.32.4\n")
+    assert _run_keys(tmp_path, "requirements.txt")["inputs-hash"] != first
+
+
+def test_default_marker_is_a_short_hash_of_the_input_paths(tmp_path: Path) -> None:
+    one = _run_keys(tmp_path, "api/requirements.txt")["marker"]
+    other = _run_keys(tmp_path, "worker/requirements.txt")["marker"]
+    assert re.fullmatch(r"[0-9a-f]{8}", one) and one != other
+    assert _run_keys(tmp_path, "api/requirements.txt")["marker"] == one
+
+
+def test_default_marker_differs_per_python_version(tmp_path: Path) -> None:
+    one = _run_keys(tmp_path, "requirements.txt", python="3.11")["marker"]
+    assert _run_keys(tmp_path, "requirements.txt", python="3.12")["marker"] != one
+
+
+def test_given_marker_is_kept_with_unsafe_characters_replaced(tmp_path: Path) -> None:
+    assert _run_keys(tmp_path, "r.txt", marker="py3.12 / alpine")["marker"] == "py3.12---alpine"
+
+
+def test_cache_step_restores_and_saves_the_cache_dir() -> None:
+    step = _uses("actions/cache@")
+    assert step["with"]["path"] == "${{ steps.keys.outputs.cache-dir }}"
+    assert step["if"] == "inputs.cache == 'true'"
+
+
+def test_cache_key_has_os_version_and_inputs_with_partial_restore_keys() -> None:
+    key = _uses("actions/cache@")["with"]["key"]
+    for part in ("runner.os", "steps.keys.outputs.version", "steps.keys.outputs.inputs-hash"):
+        assert part in key
+    restore = _uses("actions/cache@")["with"]["restore-keys"].splitlines()
+    assert restore == ["wheelfit-${{ runner.os }}-${{ steps.keys.outputs.version }}-",
+                       "wheelfit-${{ runner.os }}-"]
+
+
+def test_check_uses_the_cached_dir() -> None:
+    assert _step("check")["env"]["WHEELFIT_CACHE_DIR"] == "${{ steps.keys.outputs.cache-dir }}"
+
+
+def test_cache_is_restored_before_the_check() -> None:
+    steps = ACTION["runs"]["steps"]
+    assert steps.index(_uses("actions/cache@")) < steps.index(_step("check"))
+
+
+def test_check_runs_wheelfit_once() -> None:
+    assert _step("check")["run"].count("wheelfit check") == 1
+
+
+def test_html_report_is_uploaded_as_an_artifact_per_marker() -> None:
+    step = _uses("actions/upload-artifact@")
+    assert "report.html" in step["with"]["path"]
+    assert step["with"]["name"] == "wheelfit-report-${{ steps.keys.outputs.marker }}"
+    assert step["if"].startswith("always()")
+
+
+def test_comment_step_passes_the_marker() -> None:
+    step = _step("report")
+    assert step["env"]["WHEELFIT_MARKER"] == "${{ steps.keys.outputs.marker }}"
+    assert '--marker "$WHEELFIT_MARKER"' in step["run"]
+
+
+def test_named_marker_replaces_wheelfits_own(tmp_path: Path, github: FakeGitHub) -> None:
+    run_script(tmp_path, github, marker="api")
+    posted = next(r for r in github.requests if r["method"] == "POST")["body"]["body"]
+    assert posted.endswith("\n<!-- wheelfit:api -->\n") and "<!-- wheelfit -->" not in posted
+
+
+def test_jobs_with_their_own_markers_keep_their_own_comments(tmp_path: Path,
+                                                              github: FakeGitHub) -> None:
+    github.comments = [_comment(1, "worker\n\n<!-- wheelfit:worker -->\n")]
+    run_script(tmp_path, github, marker="api")
+    run_script(tmp_path, github, marker="api")
+    assert [c["id"] for c in github.comments] == [1, 1001]
+    assert github.comments[0]["body"].startswith("worker")
+    assert [r["method"] for r in github.requests if r["method"] != "GET"] == ["POST", "PATCH"]
+
+
+# --- docs/github-action.md ------------------------------------------------------------
+
+
+def _workflow() -> dict[Any, Any]:
+    text = (ROOT / "docs" / "github-action.md").read_text()
+    block = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    loaded: dict[Any, Any] = yaml.safe_load(block[1])
+    return loaded
+
+
+def test_documented_workflow_runs_on_dependency_file_and_dockerfile_changes() -> None:
+    on = _workflow()[True]  # YAML 1.1 reads the key `on` as True
+    paths = on["pull_request"]["paths"]
+    for needed in ("**/requirements*.txt", "**/pyproject.toml", "**/uv.lock", "**/poetry.lock",
+                   "**/Pipfile.lock", "**/Dockerfile*"):
+        assert needed in paths
+
+
+def test_documented_workflow_uses_the_action_with_a_marker_per_leg() -> None:
+    job = next(iter(_workflow()["jobs"].values()))
+    step = next(s for s in job["steps"] if "wheelfit" in s.get("uses", ""))
+    assert "marker" in step["with"] and "matrix" in step["with"]["marker"]
+    assert job["permissions"]["pull-requests"] == "write"
 
 
 # --- .pre-commit-hooks.yaml -------------------------------------------------------------

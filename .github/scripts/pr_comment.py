@@ -37,16 +37,19 @@ class ApiError(Exception):
 
 
 def load_reports(text: str) -> list[dict[str, Any]]:
-    """Every JSON document in the text (one per input file when several were checked)."""
+    """Every report in the text: each JSON document, or each service of a fleet document."""
     decoder = json.JSONDecoder()
-    reports, pos = [], 0
+    reports: list[dict[str, Any]] = []
+    pos = 0
     while True:
         while pos < len(text) and text[pos].isspace():
             pos += 1
         if pos >= len(text):
             return reports
         document, pos = decoder.raw_decode(text, pos)
-        if isinstance(document, dict):
+        if isinstance(document, dict) and isinstance(document.get("services"), list):
+            reports += [r for r in document["services"] if isinstance(r, dict)]  # a fleet
+        elif isinstance(document, dict):
             reports.append(document)
 
 
@@ -89,16 +92,33 @@ def pr_number(event: dict[str, Any]) -> int | None:
     return None
 
 
-def has_marker(body: str | None) -> bool:
+def marker_for(name: str) -> str:
+    """The hidden marker of one job's comment: `<!-- wheelfit:NAME -->`, or wheelfit's own
+    `<!-- wheelfit -->` when no name is given."""
+    clean = re.sub(r"[^A-Za-z0-9._-]", "-", name.strip())
+    return f"<!-- wheelfit:{clean} -->" if clean else MARKER
+
+
+def has_marker(body: str | None, marker: str = MARKER) -> bool:
     """True when a line of the comment is exactly the marker (a quoted reply is not)."""
-    return any(line.strip() == MARKER for line in (body or "").splitlines())
+    return any(line.strip() == marker for line in (body or "").splitlines())
 
 
-def fit(body: str) -> str:
-    """Keep a body within GitHub's limit, the marker last."""
+def with_marker(body: str, marker: str) -> str:
+    """The body with its last line being `marker` (wheelfit's own marker is replaced)."""
+    lines = body.rstrip("\n").split("\n")
+    if lines and lines[-1].strip() == MARKER:
+        lines.pop()
+    return "\n".join(lines).rstrip("\n") + "\n\n" + marker + "\n"
+
+
+def fit(body: str, marker: str = MARKER) -> str:
+    """Keep a body within GitHub's limit, the marker last. wheelfit's markdown already fits;
+    this is the guard for a body from elsewhere."""
+    body = with_marker(body, marker)
     if len(body) <= MAX_BODY:
         return body
-    note = "\n\n_(truncated)_\n\n" + MARKER + "\n"
+    note = "\n\n_(truncated)_\n\n" + marker + "\n"
     return body[: MAX_BODY - len(note)] + note
 
 
@@ -150,10 +170,11 @@ class GitHub:
             url = match.group(1) if match else None
         return found
 
-    def upsert(self, repo: str, number: int, body: str) -> tuple[str, str]:
+    def upsert(self, repo: str, number: int, body: str,
+               marker: str = MARKER) -> tuple[str, str]:
         """Update the marked comment or create one; returns (`updated`|`created`, its URL)."""
-        existing = next((c for c in self.comments(repo, number) if has_marker(c.get("body"))),
-                        None)
+        existing = next((c for c in self.comments(repo, number)
+                         if has_marker(c.get("body"), marker)), None)
         if existing is not None:
             url = f"{self.api_url}/repos/{repo}/issues/comments/{int(existing['id'])}"
             result, _ = self.request("PATCH", url, {"body": body})
@@ -176,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", help="wheelfit's JSON report")
     parser.add_argument("--body", help="the markdown comment")
     parser.add_argument("--comment", default="true", help="true or false")
+    parser.add_argument("--marker", default="", help="the name of this job's comment")
     args = parser.parse_args(argv)
     env = os.environ
     try:
@@ -201,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     github = GitHub(env.get("GITHUB_API_URL") or "https://api.github.com", token)
     try:
-        action, url = github.upsert(repo, number, fit(body))
+        marker = marker_for(args.marker)
+        action, url = github.upsert(repo, number, fit(body, marker), marker)
     except ApiError as error:
         print(f"::warning::wheelfit: could not comment on #{number}: {github.redact(str(error))}")
         return 0

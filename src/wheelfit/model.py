@@ -142,13 +142,17 @@ class RequirementEntry:
 
 @dataclass(frozen=True)
 class LockedPackage:
-    """A package pinned by a lock file: no resolution needed."""
+    """A package pinned by a lock file: no resolution needed. `index_url` is the other
+    index the lock takes it from (None: the project's own), `index_name` that index's name
+    in the lock or the project file (it names the environment variables of its credentials)."""
 
     name: str
     version: str
     origin: str
     marker: Marker | None = None
     files: tuple[str, ...] = ()
+    index_url: str | None = None
+    index_name: str | None = None
 
 
 @dataclass(frozen=True)

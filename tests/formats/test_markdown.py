@@ -179,7 +179,8 @@ def test_large_report_stays_under_the_comment_limit() -> None:
 
 def test_large_report_trims_details_with_a_note_and_keeps_the_marker() -> None:
     out = render(large(1000))
-    assert "packages not shown: a GitHub comment holds at most 65,536 characters" in out
+    assert "packages more in the report, not shown here: a GitHub comment holds at most " \
+        "65,536 characters" in out
     assert out.endswith(MARKER + "\n") and "</details>" in out
 
 

@@ -26,7 +26,7 @@ def locked(spec: DependencySpec) -> dict[str, str]:
 
 def test_default_section(data: Path) -> None:
     assert set(locked(load(LOCK, environ={}))) == {"certifi 2024.8.30", "pywin32 306",
-                                                   "requests 2.32.3"}
+                                                   "requests 2.32.3", "private-lib 0.9.1"}
 
 
 def test_format_is_pipfile_lock(data: Path) -> None:
@@ -43,7 +43,7 @@ def test_extra_only_marker_is_left_out(data: Path) -> None:
 
 def test_dev_adds_develop_without_duplicates(data: Path) -> None:
     found = locked(load(LOCK, environ={}, dev=True))
-    assert "pytest 8.3.3" in found and len(found) == 4
+    assert "pytest 8.3.3" in found and len(found) == 5
 
 
 def test_custom_category_as_a_group(data: Path) -> None:
@@ -72,10 +72,19 @@ def test_non_index_sources_are_skipped(data: Path) -> None:
     assert reasons["mypkg"] == "editable install: ."
 
 
-def test_other_index_skipped_with_expanded_and_redacted_url(data: Path) -> None:
+def test_other_index_is_kept_with_its_expanded_url_and_source_name(data: Path) -> None:
     spec = load(LOCK, environ={"PRIVATE_USER": "bob", "PRIVATE_PASSWORD": "hunter2"})
-    reasons = {s.text: s.reason for s in spec.skipped}
-    assert reasons["private-lib 0.9.1"] == "from another index: https://***@pypi.corp.example/simple"
+    assert spec.locked is not None
+    (private,) = [p for p in spec.locked if p.name == "private-lib"]
+    assert private.index_url == "https://bob:hunter2@pypi.corp.example/simple"
+    assert private.index_name == "private"
+
+
+def test_packages_of_the_primary_index_have_no_index_of_their_own(data: Path) -> None:
+    spec = load(LOCK, environ={})
+    assert spec.locked is not None
+    assert {p.name for p in spec.locked if p.index_url is None} == {
+        "certifi", "pywin32", "requests"}
 
 
 def test_python_version_hint(data: Path) -> None:

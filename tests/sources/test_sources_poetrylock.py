@@ -24,7 +24,8 @@ def locked(spec: DependencySpec) -> dict[str, str]:
 
 
 def test_main_group_only_by_default(data: Path) -> None:
-    assert set(locked(load(LOCK))) == {"celery", "colorama", "kombu", "psycopg2", "uvloop"}
+    assert set(locked(load(LOCK))) == {"celery", "colorama", "kombu", "psycopg2", "uvloop",
+                                       "private-lib"}
 
 
 def test_format_is_poetry_lock(data: Path) -> None:
@@ -76,9 +77,16 @@ def test_sources_outside_the_index_are_skipped(data: Path) -> None:
     reasons = {s.text: s.reason for s in load(LOCK).skipped}
     assert reasons == {
         "internal-sdk 2.1.0": "VCS checkout (git): https://***@git.example/acme/sdk.git",
-        "private-lib 0.9.1": "from another index: https://pypi.corp.example/simple",
         "shared 0.1.0": "local directory source: ../shared",
     }
+
+
+def test_package_of_a_legacy_source_is_judged_on_its_index(data: Path) -> None:
+    spec = load(LOCK)
+    assert spec.locked is not None
+    (private,) = [p for p in spec.locked if p.name == "private-lib"]
+    assert (private.index_url, private.index_name) == (
+        "https://pypi.corp.example/simple", "corp")
 
 
 def test_python_versions_give_the_hint(data: Path) -> None:

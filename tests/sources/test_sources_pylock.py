@@ -26,7 +26,8 @@ def locked(spec: DependencySpec) -> dict[str, str]:
 
 
 def test_default_groups_only(data: Path) -> None:
-    assert locked(load(LOCK)) == {"requests": "", "tomli": 'python_version < "3.11"'}
+    assert locked(load(LOCK)) == {"requests": "", "tomli": 'python_version < "3.11"',
+                                  "private-lib": ""}
 
 
 def test_format_is_pylock(data: Path) -> None:
@@ -68,7 +69,14 @@ def test_direct_sources_are_skipped(data: Path) -> None:
     reasons = {s.text: s.reason for s in load(LOCK).skipped}
     assert reasons["acme-sdk 2.1.0"] == "VCS checkout (git): https://github.com/acme/sdk.git"
     assert reasons["shop"] == "editable local directory: ."
-    assert reasons["private-lib 0.9.1"] == "from another index: https://pypi.corp.example/simple"
+    assert "private-lib 0.9.1" not in reasons
+
+
+def test_package_of_another_index_is_judged_on_it(data: Path) -> None:
+    spec = load(LOCK)
+    assert spec.locked is not None
+    (private,) = [p for p in spec.locked if p.name == "private-lib"]
+    assert private.index_url == "https://pypi.corp.example/simple"
 
 
 def test_origins_are_header_lines(data: Path) -> None:

@@ -27,7 +27,8 @@ def locked(spec: DependencySpec) -> dict[str, str]:
 def test_default_selection(data: Path) -> None:
     assert set(locked(load(UV))) == {
         "certifi 2024.8.30", "charset-normalizer 3.4.0", "colorama 0.4.6", "idna 3.10",
-        "numpy 1.26.4", "numpy 2.1.3", "pysocks 1.7.1", "requests 2.32.3", "urllib3 2.2.3"}
+        "numpy 1.26.4", "numpy 2.1.3", "pysocks 1.7.1", "requests 2.32.3", "urllib3 2.2.3",
+        "internal-lib 3.2.0"}
 
 
 def test_format_is_uv_lock(data: Path) -> None:
@@ -67,14 +68,17 @@ def test_git_source_is_skipped(data: Path) -> None:
     assert reasons["sdk 1.0.0"].startswith("VCS checkout (git): https://github.com/acme/sdk")
 
 
-def test_other_index_is_skipped_and_redacted(data: Path) -> None:
-    reasons = {s.text: s.reason for s in load(UV).skipped}
-    assert reasons["internal-lib 3.2.0"] == (
-        "from another index: https://***@pypi.corp.example/simple")
+def test_other_index_is_kept_with_its_url(data: Path) -> None:
+    spec = load(UV)
+    assert spec.locked is not None
+    (internal,) = [p for p in spec.locked if p.name == "internal-lib"]
+    assert internal.index_url is not None
+    assert internal.index_url.endswith("@pypi.corp.example/simple")
+    assert not any(s.text.startswith("internal-lib") for s in spec.skipped)
 
 
 def test_unselected_packages_are_noted(data: Path) -> None:
-    assert "6 package(s)" in load(UV).notes[0]
+    assert any("6 package(s)" in note for note in load(UV).notes)
 
 
 def test_dev_adds_the_dev_group(data: Path) -> None:
@@ -134,9 +138,25 @@ def test_conflicting_extra_not_selected_leaves_package_out(data: Path) -> None:
     assert "torch 2.5.1" not in locked(load(MARKERS))
 
 
-def test_forked_package_from_another_index_is_skipped(data: Path) -> None:
-    reasons = {s.text: s.reason for s in load(MARKERS, extras=("cpu",)).skipped}
-    assert reasons["torch 2.5.1"] == "from another index: https://download.pytorch.org/whl/cpu"
+def test_forked_package_from_another_index_is_judged_on_it(data: Path) -> None:
+    spec = load(MARKERS, extras=("cpu",))
+    assert spec.locked is not None
+    torch = {p.version: p.index_url for p in spec.locked if p.name == "torch"}
+    assert torch["2.5.1"] == "https://download.pytorch.org/whl/cpu"
+
+
+def test_index_name_comes_from_the_pyproject_beside_the_lock(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "1"\n'
+        '[[tool.uv.index]]\nname = "pytorch-cpu"\nurl = "https://download.pytorch.org/whl/cpu/"\n')
+    (tmp_path / "uv.lock").write_text(
+        'version = 1\n[[package]]\nname = "torch"\nversion = "2.5.1"\n'
+        'source = { registry = "https://download.pytorch.org/whl/cpu" }\n'
+        '[[package]]\nname = "six"\nversion = "1.16.0"\n'
+        'source = { registry = "https://pypi.org/simple" }\n')
+    spec = load_spec(tmp_path / "uv.lock")
+    assert spec.locked is not None
+    assert {p.name: p.index_name for p in spec.locked} == {"torch": "pytorch-cpu", "six": None}
 
 
 def test_virtual_root_is_the_project(data: Path) -> None:

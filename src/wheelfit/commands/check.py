@@ -43,7 +43,7 @@ def check_all(specs: Sequence[DependencySpec], options: RunOptions,
         for spec in specs:
             request = replace(build_request(spec, options),
                               on_step=lambda label: bar.advance(label=label))
-            reports.append(redact_data(check(request, pool.get(request.index_urls))))
+            reports.append(redact_data(check(request, pool.for_request(request))))
     return reports
 
 
@@ -131,6 +131,10 @@ def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
     from wheelfit.formats.fleet import render_fleet_text, render_service_table, summarise
 
     fleet = summarise(reports, notes)
+    if fmt == "markdown":
+        from wheelfit.formats.markdown_fleet import render_fleet
+
+        return render_fleet(reports, fleet.fleet)
     if fmt == "json":
         import json
 

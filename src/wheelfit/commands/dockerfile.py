@@ -1,4 +1,7 @@
-"""`wheelfit dockerfile`: check one input, then write the Dockerfile of a variant."""
+"""`wheelfit dockerfile`: check one input, then write the Dockerfile of a variant.
+
+A lock is installed by its own tool (`formats/lockdocker.py`). An input pip cannot read
+becomes a requirements file first, always with its hashes, and pip then requires them."""
 
 from __future__ import annotations
 
@@ -12,13 +15,11 @@ if TYPE_CHECKING:
 
     from wheelfit.commands.options import RunOptions
 
-# How each lock or project format becomes the requirements file the Dockerfile installs.
+# How an input pip cannot read becomes requirements.txt, hashes included.
 EXPORT_COMMANDS = {
-    "uv-lock": "uv export --format requirements-txt --no-hashes -o requirements.txt",
-    "poetry-lock": "poetry export -f requirements.txt --without-hashes -o requirements.txt",
-    "pipfile-lock": "pipenv requirements > requirements.txt",
-    "pyproject": "uv pip compile pyproject.toml -o requirements.txt",
-    "pylock": "export the lock's packages as NAME==VERSION lines to requirements.txt",
+    "pyproject": "uv pip compile --generate-hashes pyproject.toml -o requirements.txt",
+    "pylock": ("write each package of the lock as `NAME==VERSION --hash=sha256:DIGEST` "
+               "(every file hash the lock lists) to requirements.txt"),
 }
 
 
@@ -27,6 +28,7 @@ def run_dockerfile(path: Path, options: RunOptions) -> str:
     from pathlib import Path
 
     from wheelfit.formats.dockerfile import dockerfile
+    from wheelfit.formats.lockdocker import TOOLS, lock_dockerfile
 
     specs, _ = load_inputs([path], options)
     pool = IndexPool(options)
@@ -38,11 +40,16 @@ def run_dockerfile(path: Path, options: RunOptions) -> str:
         report.recommendation.variant if report.recommendation else "slim")
     if specs[0].dockerfile is not None:  # a Dockerfile given: the file its install reads
         path = Path(specs[0].path)
-    if specs[0].format == "requirements" and path.exists():
+    fmt = specs[0].format
+    if fmt in TOOLS:
+        return lock_dockerfile(report, variant, path.name)
+    if fmt == "requirements" and path.exists():
         return dockerfile(report, variant, requirements_path=path.name)
-    export = EXPORT_COMMANDS.get(specs[0].format, "export it to requirements.txt")
-    text = dockerfile(report, variant, requirements_path="requirements.txt")
-    note = (f"# pip cannot read {path.name}; create requirements.txt next to it first:\n"
-            f"#   {export}\n")
+    export = EXPORT_COMMANDS.get(
+        fmt, "export it to requirements.txt with a --hash for every requirement")
+    text = dockerfile(report, variant, requirements_path="requirements.txt",
+                      require_hashes=True)
+    note = (f"# pip cannot read {path.name}; create requirements.txt next to it first, with "
+            f"hashes:\n#   {export}\n")
     first, _, rest = text.partition("\n")
     return f"{first}\n{note}{rest}" if first.startswith("# syntax") else note + text

@@ -15,7 +15,11 @@ from wheelfit.errors import UsageError
 from wheelfit.model import DependencySpec, DockerfileInfo, IndexOptions
 from wheelfit.pipeline.check import CheckRequest
 from wheelfit.redact import redact_text
-from wheelfit.sources.index_config import DEFAULT_INDEX, resolve_index_options
+from wheelfit.sources.index_config import (
+    DEFAULT_INDEX,
+    named_index_url,
+    resolve_index_options,
+)
 from wheelfit.sources.load import load_spec
 
 if TYPE_CHECKING:
@@ -43,6 +47,17 @@ class IndexPool:
                 offline=o.offline, timeout=o.timeout, retries=o.retries,
             )
         return self.clients[urls]
+
+    def for_request(self, request: CheckRequest) -> PackageIndex:
+        """The request's client, with the packages a lock pins to another index routed to
+        that index's own client."""
+        default = self.get(request.index_urls)
+        if not request.routes:
+            return default
+        from wheelfit.index.routed import RoutedIndex
+
+        return RoutedIndex(default, {name: (url, self.get((url,)))
+                                     for name, url in request.routes})
 
     def close(self) -> None:
         """Close every client."""
@@ -153,7 +168,16 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
         exclude_newer=exclude_newer, only_binary=merged.only_binary,
         no_binary=merged.no_binary, prefer_binary=merged.prefer_binary,
         index_urls=index_urls(merged), find_links=merged.find_links,
-        mapping_path=options.mapping_path,
+        mapping_path=options.mapping_path, routes=_routes(spec),
+    )
+
+
+def _routes(spec: DependencySpec) -> tuple[tuple[str, str], ...]:
+    """(project, its index URL with credentials from the environment) for every package
+    the lock takes from another index."""
+    return tuple(
+        (p.name, named_index_url(p.index_url, p.index_name, os.environ))
+        for p in spec.locked or () if p.index_url
     )
 
 

@@ -28,6 +28,10 @@ from wheelfit.sizing.estimate import (
 
 VIRTUAL = ".build-deps"
 WHEELS = "/wheels"
+HASHES = " --require-hashes"
+HASHED_WHEELS_NOTE = ("# The builder checked every download against the lock's hashes; the wheels "
+                      "it built from sdists have no hash in the lock, so they are installed as "
+                      "files.")
 APT_PIN_NOTE = ("# apt packages are not version-pinned (hadolint DL3008): Debian point releases "
                 "replace those versions.")
 APK_PIN_NOTE = ("# apk packages are not version-pinned (hadolint DL3018): each Alpine release "
@@ -38,7 +42,7 @@ CLEANUP_NOTE = (f"# Build packages exist only inside this RUN: added as the virt
                 f"{VIRTUAL} and deleted before the layer is written.")
 
 
-def _target(report: Report, variant: str) -> Target:
+def variant_target(report: Report, variant: str) -> Target:
     if variant not in VARIANTS:
         raise UsageError(f"unknown image variant {variant!r}",
                          hint=f"Use one of: {', '.join(VARIANTS)}.")
@@ -64,14 +68,16 @@ def _apt(packages: Sequence[str]) -> list[str]:
             "    && rm -rf /var/lib/apt/lists/*"]
 
 
-def _apk(packages: Sequence[str]) -> list[str]:
+def apk_lines(packages: Sequence[str]) -> list[str]:
+    """`apk add` of these packages (nothing when there are none)."""
     if not packages:
         return []
     return [APK_PIN_NOTE, "# hadolint ignore=DL3018",
             f"RUN apk add --no-cache {' '.join(packages)}"]
 
 
-def _env(system: SystemPackages) -> str:
+def env_prefix(system: SystemPackages) -> str:
+    """`KEY=value ` assignments the source builds need, for the front of a command."""
     return "".join(f"{key}={shlex.quote(value)} " for key, value in system.env)
 
 
@@ -79,59 +85,85 @@ def _copy(requirements: str) -> str:
     return f"COPY {requirements} {requirements}"
 
 
-def _install(requirements: str, env: str = "") -> str:
-    return f"RUN {env}pip install --no-cache-dir -r {requirements}"
+def _install(requirements: str, env: str = "", hashes: bool = False) -> str:
+    return f"RUN {env}pip install --no-cache-dir{HASHES if hashes else ''} -r {requirements}"
 
 
-def _system_install(target: Target, packages: Sequence[str]) -> list[str]:
-    return _apt(packages) if target.variant is Variant.SLIM else _apk(packages)
+def system_install(target: Target, packages: Sequence[str]) -> list[str]:
+    """apt or apk lines that install these packages on the target's image."""
+    return _apt(packages) if target.variant is Variant.SLIM else apk_lines(packages)
 
 
-def _single(target: Target, system: SystemPackages, requirements: str) -> list[str]:
+def _single(target: Target, system: SystemPackages, requirements: str,
+            hashes: bool) -> list[str]:
     packages = sorted(set(system.build) | set(system.runtime))
-    return [f"FROM {base_tag(target)}", *_system_install(target, packages), "WORKDIR /app",
-            _copy(requirements), _install(requirements, _env(system))]
+    return [f"FROM {base_tag(target)}", *system_install(target, packages), "WORKDIR /app",
+            _copy(requirements), _install(requirements, env_prefix(system), hashes)]
 
 
-def _cleanup(target: Target, system: SystemPackages, requirements: str) -> list[str]:
-    lines = [f"FROM {base_tag(target)}", *_apk(system.runtime), "WORKDIR /app", _copy(requirements)]
+def cleanup_run(system: SystemPackages, command: str, mounts: Sequence[str] = ()) -> list[str]:
+    """One RUN that adds the build-only apk packages as a virtual package, runs `command`
+    and deletes them again (and Rust's download cache when Rust was among them)."""
     build = system.build_only
-    if not build:
-        return [*lines, _install(requirements, _env(system))]
     tail = " \\\n    && rm -rf /root/.cargo" if set(build) & RUST_PACKAGES else ""
-    return [*lines, CLEANUP_NOTE, APK_PIN_NOTE, "# hadolint ignore=DL3018",
-            f"RUN apk add --no-cache --virtual {VIRTUAL} {' '.join(build)} \\",
-            f"    && {_env(system)}pip install --no-cache-dir -r {requirements} \\",
+    head = "".join(f"{m} \\\n    " for m in mounts)
+    return [CLEANUP_NOTE, APK_PIN_NOTE, "# hadolint ignore=DL3018",
+            f"RUN {head}apk add --no-cache --virtual {VIRTUAL} {' '.join(build)} \\",
+            f"    && {env_prefix(system)}{command} \\",
             f"    && apk del {VIRTUAL}{tail}"]
 
 
-def _multistage(target: Target, system: SystemPackages, requirements: str) -> list[str]:
+def _cleanup(target: Target, system: SystemPackages, requirements: str,
+             hashes: bool) -> list[str]:
+    lines = [f"FROM {base_tag(target)}", *apk_lines(system.runtime), "WORKDIR /app",
+             _copy(requirements)]
+    if not system.build_only:
+        return [*lines, _install(requirements, env_prefix(system), hashes)]
+    flags = HASHES if hashes else ""
+    return [*lines, *cleanup_run(
+        system, f"pip install --no-cache-dir{flags} -r {requirements}")]
+
+
+def _multistage(target: Target, system: SystemPackages, requirements: str,
+                hashes: bool) -> list[str]:
     builder = sorted(set(system.build) | set(system.runtime))
+    flags = HASHES if hashes else ""
+    install = (f"    pip install --no-cache-dir --no-index --no-deps {WHEELS}/*.whl" if hashes
+               else f"    pip install --no-cache-dir --no-index --find-links {WHEELS} "
+                    f"-r {requirements}")
     return [
-        f"FROM {base_tag(target)} AS builder", *_system_install(target, builder), "WORKDIR /src",
+        f"FROM {base_tag(target)} AS builder", *system_install(target, builder), "WORKDIR /src",
         _copy(requirements),
-        f"RUN {_env(system)}pip wheel --no-cache-dir --wheel-dir {WHEELS} -r {requirements}",
+        f"RUN {env_prefix(system)}pip wheel --no-cache-dir{flags} --wheel-dir {WHEELS} "
+        f"-r {requirements}",
         "",
-        f"FROM {base_tag(target)}", *_system_install(target, system.runtime), "WORKDIR /app",
-        _copy(requirements), MOUNT_NOTE,
+        f"FROM {base_tag(target)}", *system_install(target, system.runtime), "WORKDIR /app",
+        _copy(requirements), MOUNT_NOTE, *([HASHED_WHEELS_NOTE] if hashes else []),
         f"RUN --mount=type=bind,from=builder,source={WHEELS},target={WHEELS} \\",
-        f"    pip install --no-cache-dir --no-index --find-links {WHEELS} -r {requirements}",
+        install,
     ]
 
 
-def dockerfile(report: Report, variant: str, *, requirements_path: str = "requirements.txt") -> str:
+def dockerfile(report: Report, variant: str, *, requirements_path: str = "requirements.txt",
+               require_hashes: bool = False) -> str:
     """A Dockerfile for one variant (`slim`, `slim-multistage`, `alpine`, `alpine-cleanup`,
-    `alpine-multistage`), with the system packages the report's source builds need."""
-    target = _target(report, variant)
+    `alpine-multistage`), with the system packages the report's source builds need; with
+    `require_hashes`, pip checks every download against the file's hashes."""
+    target = variant_target(report, variant)
     system = system_packages(report, target)
     requirements = shlex.quote(requirements_path)
     if variant in (SLIM, ALPINE):
-        body = _single(target, system, requirements)
+        body = _single(target, system, requirements, require_hashes)
     elif variant == ALPINE_CLEANUP:
-        body = _cleanup(target, system, requirements)
+        body = _cleanup(target, system, requirements, require_hashes)
     else:
         assert variant in (SLIM_MULTISTAGE, ALPINE_MULTISTAGE)
-        body = _multistage(target, system, requirements)
+        body = _multistage(target, system, requirements, require_hashes)
+    return join(report, variant, body)
+
+
+def join(report: Report, variant: str, body: Sequence[str]) -> str:
+    """The Dockerfile's text: the syntax line, what generated it, then the body."""
     header = ["# syntax=docker/dockerfile:1",
               f"# Generated by wheelfit for {report.input}: the {variant} variant."]
     return "\n".join([*header, *body]) + "\n"

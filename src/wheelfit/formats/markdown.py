@@ -114,7 +114,8 @@ def _package_row(report: Report, pkg: PackageResult, notes: bool) -> list[str]:
 def _trimmed(lines: list[str], shown: int, total: int, what: str) -> list[str]:
     if shown >= total:
         return lines
-    return [*lines, "", f"_… and {plural(total - shown, what)} not shown: {_TRIM_NOTE}._"]
+    return [*lines, "", f"_… {plural(total - shown, what)} more in the report, not shown "
+                        f"here: {_TRIM_NOTE}._"]
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,14 @@ def _largest(fits: Callable[[int], bool], high: int) -> int:
         mid = (low + high + 1) // 2
         low, high = (mid, high) if fits(mid) else (low, mid - 1)
     return low
+
+
+def service_body(report: Report, max_chars: int) -> str:
+    """One report's comment without the marker, at most `max_chars` long when the head fits
+    (a fleet comment holds several of them and one marker)."""
+    tail = "\n" + MARKER + "\n"
+    text = render(report, options=RenderOptions(max_chars=max_chars + len(tail)))
+    return text.removesuffix(tail)
 
 
 def render(report: Report, *, options: RenderOptions | None = None) -> str:

@@ -51,6 +51,8 @@ class CheckRequest:
     mapping_path: Path | None = None
     on_step: Callable[[str], None] | None = field(default=None, compare=False)
     find_links: tuple[str, ...] = ()
+    # (project, index URL): packages a lock takes from an index of their own.
+    routes: tuple[tuple[str, str], ...] = ()
 
 
 def policies(request: CheckRequest) -> dict[str, Policy]:
@@ -115,7 +117,8 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         packages=packages,
         skipped=spec.skipped,
         problems=tuple(problems),
-        index_urls=tuple(redact_url(u) for u in request.index_urls),
+        index_urls=tuple(dict.fromkeys(
+            redact_url(u) for u in (*request.index_urls, *(u for _, u in request.routes)))),
         stats=index.stats(),
         dockerfile=spec.dockerfile,
     )

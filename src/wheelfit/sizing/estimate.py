@@ -128,6 +128,7 @@ class _Content:
     blockers: tuple[str, ...]
     unknown: tuple[str, ...]
     system: SystemPackages
+    left_out: tuple[str, ...] = ()
 
 
 def _span(value: float, ratio: tuple[float, float, float]) -> Span:
@@ -207,6 +208,7 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
     pure_builds: list[tuple[str, BuildTime]] = []
     blockers: list[str] = []
     unknown: list[str] = []
+    left_out: list[str] = []
     for pkg in report.packages:
         verdict = pkg.verdicts.get(target.name)
         if verdict is None or verdict.status is Status.NOT_REQUIRED:
@@ -216,6 +218,8 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
             continue
         if verdict.status is Status.UNKNOWN:
             unknown.append(pkg.name)
+            left_out.append(f"size leaves out {pkg.name}: "
+                            + (verdict.reason or "it could not be judged"))
             continue
         if verdict.status is Status.SOURCE_BUILD:
             klass = build_class(verdict)
@@ -225,7 +229,8 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
         span, line = sizer.size(pkg.name, verdict, target, others)
         packages.append(_Package(pkg.name, span, "pure" if pure else "binary", line))
     return _Content(target, tuple(packages), tuple(builds), tuple(pure_builds),
-                    tuple(blockers), tuple(unknown), system_packages(report, target))
+                    tuple(blockers), tuple(unknown), system_packages(report, target),
+                    tuple(left_out))
 
 
 def is_pure_sdist(verdict: Verdict) -> bool:
@@ -299,6 +304,7 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
         basis.append("build packages: not in the final image ("
                      + ("removed in the same RUN" if name == ALPINE_CLEANUP else
                         "only in the builder stage") + ")")
+    basis += content.left_out
     missing = len(content.unknown) + sum(1 for p in content.packages if p.size is None)
     if missing:
         total = Span(total.point, total.lo, total.hi + missing * UNKNOWN_PACKAGE_HI_MB * MB)

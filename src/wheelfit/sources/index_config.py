@@ -180,3 +180,24 @@ def _layer_ops(layer: IndexOptions) -> list[tuple[str, str]]:
     ops = [("no", name) for name in sorted(layer.no_binary)]
     ops += [("only", name) for name in sorted(layer.only_binary)]
     return sorted(ops, key=lambda op: op[1] != ":all:")  # `:all:` first, then exceptions
+
+
+def named_index_url(url: str, name: str | None, environ: Mapping[str, str]) -> str:
+    """`url` with `user:password@` from the variables uv and poetry read for a named index:
+    `UV_INDEX_<NAME>_USERNAME`/`_PASSWORD`, then `POETRY_HTTP_BASIC_<NAME>_USERNAME`/
+    `_PASSWORD` (NAME upper-cased, other characters as `_`). Unchanged when the URL has
+    credentials already, the index has no name or no variable is set: ~/.netrc then
+    applies, as for pip. The result is a secret: only `redact_url` may show it."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not name or "@" in parts.netloc:
+        return url
+    key = "".join(c if c.isascii() and c.isalnum() else "_" for c in name.upper())
+    for prefix in (f"UV_INDEX_{key}_", f"POETRY_HTTP_BASIC_{key}_"):
+        user, password = environ.get(prefix + "USERNAME"), environ.get(prefix + "PASSWORD")
+        if user or password:
+            userinfo = quote(user or "", safe="") + (
+                ":" + quote(password, safe="") if password else "")
+            return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
+    return url

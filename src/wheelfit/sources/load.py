@@ -40,7 +40,7 @@ PARSERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "requirements": ("requirements", "parse_requirements_text",
                      ("base_dir", "environ", "keep_going", "path")),
     "pyproject": ("pyproject", "parse_pyproject", ("base_dir", *_SELECTION)),
-    "uv-lock": ("lock_uv", "parse_uv_lock", _SELECTION),
+    "uv-lock": ("lock_uv", "parse_uv_lock", ("base_dir", *_SELECTION)),
     "poetry-lock": ("lock_poetry", "parse_poetry_lock", ("base_dir", *_SELECTION)),
     "pipfile-lock": ("lock_pipfile", "parse_pipfile_lock",
                      ("groups", "dev", "keep_going", "environ")),

@@ -1,11 +1,11 @@
 """Helpers shared by the lock-file readers: origins, file names, registries, selections.
 
 Registry policy (uv.lock, poetry.lock, Pipfile.lock, pylock.toml): packages from PyPI are
-checked. When no package comes from PyPI and every registry package comes from one other
-index, that index is the project's primary one (a mirror or a private index): its packages
-are checked and it becomes `DependencySpec.options.index_url`. Any other package from a
-registry that is neither PyPI nor the primary index is skipped with
-`from another index: <url>` (credentials redacted).
+checked. When no package comes from PyPI, the index most registry packages come from is
+the project's primary one (a mirror or a private index): its packages are checked and it
+becomes `DependencySpec.options.index_url`. Any other package from a
+registry that is neither PyPI nor the primary index is checked against that index of its
+own (`LockedPackage.index_url`, see `other_index`).
 """
 
 from __future__ import annotations
@@ -121,18 +121,22 @@ def normal_url(url: str) -> str:
 
 
 def primary_registry(urls: Iterable[str]) -> str | None:
-    """The project's single non-PyPI index when nothing comes from PyPI, else None."""
-    found = {normal_url(u) for u in urls}
-    if not found or any(is_pypi(u) for u in found) or len(found) != 1:
+    """The project's own index when nothing comes from PyPI: the one most packages come from
+    (the first of them on a tie); None when anything comes from PyPI."""
+    from collections import Counter
+
+    found = Counter(normal_url(u) for u in urls)
+    if not found or any(is_pypi(u) for u in found):
         return None
-    return found.pop()
+    return found.most_common(1)[0][0]
 
 
-def registry_skip_reason(url: str, primary: str | None) -> str | None:
-    """`from another index: <url>` unless the URL is PyPI or the primary index."""
-    if is_pypi(url) or (primary is not None and normal_url(url) == primary):
+def other_index(url: str, primary: str | None) -> str | None:
+    """The registry URL when it is neither PyPI nor the primary index (the package is then
+    looked up there), else None."""
+    if not url.strip() or is_pypi(url) or (primary is not None and normal_url(url) == primary):
         return None
-    return f"from another index: {redact_url(url)}"
+    return url.strip()
 
 
 def registry_options(primary: str | None) -> IndexOptions:
@@ -140,13 +144,22 @@ def registry_options(primary: str | None) -> IndexOptions:
     return IndexOptions(index_url=primary) if primary else IndexOptions()
 
 
-def registry_note(primary: str | None, display: str) -> tuple[str, ...]:
-    """A note saying the lock's packages come from a non-PyPI index."""
-    if primary is None:
-        return ()
-    return (
-        f"{display}: every package comes from {redact_url(primary)}; wheelfit looks them up there",
-    )
+def registry_note(primary: str | None, display: str,
+                  locked: Sequence[LockedPackage] = ()) -> tuple[str, ...]:
+    """Notes saying where the lock's packages come from when that is not PyPI alone: the
+    primary index, and each other index with the packages the lock takes from it."""
+    others: dict[str, list[str]] = {}
+    for package in locked:
+        if package.index_url:
+            others.setdefault(package.index_url, []).append(package.name)
+    notes = [f"{display}: {', '.join(sorted(set(names)))} from {redact_url(url)} (the lock "
+             "names that index for them); wheelfit looks them up there"
+             for url, names in others.items()]
+    if primary is not None:
+        which = "the other packages come" if others else "every package comes"
+        notes.insert(0, f"{display}: {which} from {redact_url(primary)}; wheelfit looks them "
+                        "up there")
+    return tuple(notes)
 
 
 def lock_spec(
@@ -169,7 +182,7 @@ def lock_spec(
         options=registry_options(primary),
         python=python,
         problems=tuple(problems.items),
-        notes=(*registry_note(primary, display), *notes),
+        notes=(*registry_note(primary, display, locked), *notes),
     )
 
 

@@ -100,7 +100,7 @@ def parse_pipfile_lock(
         options=common.registry_options(primary),
         python=_python(meta, display),
         problems=tuple(problems.items),
-        notes=(*common.registry_note(primary, display), *notes),
+        notes=(*common.registry_note(primary, display, locked), *notes),
     )
 
 
@@ -141,12 +141,11 @@ def _read_entry(
     if not isinstance(version, str) or not version.startswith("=="):
         raise ValueError(f'entry {name!r} has no pinned version ("version": "==X")')
     index = entry.get("index")
+    other = None
     if isinstance(index, str):
         if index not in sources:
             raise ValueError(f"entry {name!r} names index {index!r}, which is not in _meta.sources")
-        reason = common.registry_skip_reason(sources[index], primary)
-        if reason:
-            return SkippedEntry(f"{name} {version[2:].strip()}", where, reason)
+        other = common.other_index(sources[index], primary)
     marker = None
     if "markers" in entry:
         parsed = common.parse_marker(entry["markers"], f"entry {name!r}")
@@ -154,7 +153,8 @@ def _read_entry(
         if decided is False:
             return None
         marker = decided if not isinstance(decided, bool) else None
-    return LockedPackage(name, version[2:].strip(), where, marker)
+    return LockedPackage(name, version[2:].strip(), where, marker, index_url=other,
+                         index_name=index if other else None)
 
 
 _KIND = {

@@ -122,7 +122,13 @@ def parse_poetry_lock(
             skipped.append(SkippedEntry(f"{e.name} {e.version}", e.origin, reason))
         else:
             files = e.raw.get("files", legacy_files.get(e.name, []))
-            locked.append(LockedPackage(e.name, e.version, e.origin, marker, _files(files)))
+            source = _source(e.raw)
+            other = (common.other_index(str(source.get("url", "")), primary)
+                     if source.get("type") == "legacy" else None)
+            name = source.get("reference") if other else None
+            locked.append(LockedPackage(e.name, e.version, e.origin, marker, _files(files),
+                                        index_url=other,
+                                        index_name=name if isinstance(name, str) else None))
     constraint = metadata.get("python-versions")
     python = (
         from_poetry_python(constraint, f'python-versions "{constraint}" in {display}')
@@ -378,7 +384,7 @@ def _skip_reason(source: Mapping[str, Any], primary: str | None) -> str | None:
     if not source or kind in (None, "", "pypi"):
         return None
     if kind == "legacy":
-        return common.registry_skip_reason(url, primary)
+        return None  # PyPI, the primary index, or another index the package is judged on
     if kind == "git":
         return f"VCS checkout (git): {redact_url(url)}"
     if kind == "url":

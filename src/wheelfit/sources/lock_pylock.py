@@ -137,7 +137,9 @@ def parse_pylock(
                 f"package {name!r} has no version", path=display, line=_line(where), hint=_HINT
             )
         else:
-            locked.append(LockedPackage(name, version, where, marker, files))
+            index = raw.get("index")
+            other = common.other_index(index, primary) if isinstance(index, str) else None
+            locked.append(LockedPackage(name, version, where, marker, files, index_url=other))
     requires = doc.get("requires-python")
     python = (
         from_requires_python(requires, f'requires-python "{requires}" in {display}')
@@ -195,8 +197,7 @@ def _skip_reason(raw: Mapping[str, Any], primary: str | None) -> str | None:
     if archive:
         where = archive.get("url") or archive.get("path") or ""
         return f"direct URL or archive: {redact_url(str(where))}"
-    index = raw.get("index")
-    return common.registry_skip_reason(index, primary) if isinstance(index, str) else None
+    return None  # PyPI, the primary index, or another index the package is judged on
 
 
 def _files(raw: Mapping[str, Any]) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
@@ -32,7 +33,7 @@ from wheelfit.redact import redact_url
 from wheelfit.sources.lock_graph import Edge, propagate
 from wheelfit.sources.marker_select import Selection
 from wheelfit.sources.pythonhint import from_requires_python
-from wheelfit.sources.reading import Problems, load_toml
+from wheelfit.sources.reading import Problems, load_toml, read_text
 
 FORMAT = "uv-lock"
 _LOCAL_KINDS = ("editable", "virtual")
@@ -63,8 +64,11 @@ def parse_uv_lock(
     groups: Sequence[str] = (),
     dev: bool = False,
     keep_going: bool = False,
+    base_dir: Path | None = None,
 ) -> DependencySpec:
-    """Read a uv.lock; see the module docstring for what is selected."""
+    """Read a uv.lock; see the module docstring for what is selected. `base_dir` is the
+    lock's folder: its pyproject.toml names the other indexes (`[[tool.uv.index]]`)."""
+    index_names = _index_names(base_dir)
     doc = load_toml(text, display)
     problems = Problems(keep_going)
     packages = _read_packages(doc, text, display, problems)
@@ -110,9 +114,11 @@ def parse_uv_lock(
                 SkippedEntry(f"{package.name} {package.version}".strip(), package.origin, reason)
             )
         else:
+            other = common.other_index(str(package.source.get("registry", "")), primary)
             locked.append(
                 LockedPackage(
-                    package.name, package.version, package.origin, reached[i], _files(package.raw)
+                    package.name, package.version, package.origin, reached[i], _files(package.raw),
+                    index_url=other, index_name=index_names.get(common.normal_url(other or "")),
                 )
             )
     requires = doc.get("requires-python")
@@ -284,7 +290,7 @@ def _skip_reason(package: _Package, is_root: bool, primary: str | None) -> str |
     if is_root:
         return "the project itself"
     if "registry" in source:
-        return common.registry_skip_reason(str(source["registry"]), primary)
+        return None
     if "git" in source:
         return f"VCS checkout (git): {redact_url(str(source['git']))}"
     if "url" in source:
@@ -293,6 +299,26 @@ def _skip_reason(package: _Package, is_root: bool, primary: str | None) -> str |
         if kind in source:
             return f"local {kind} source: {source[kind]}"
     return "unknown source: not looked up on the index"
+
+
+def _index_names(base_dir: Path | None) -> dict[str, str]:
+    """Index URL (without its trailing slash) → its `[[tool.uv.index]]` name, from the
+    pyproject.toml beside the lock; empty when there is none or it cannot be read (the
+    names only choose credential variables, so the lock is still checked)."""
+    path = base_dir / "pyproject.toml" if base_dir else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        doc = load_toml(read_text(path, str(path)), str(path))
+    except InputFileError:
+        return {}
+    indexes = common.as_table(common.as_table(doc.get("tool")).get("uv")).get("index")
+    return {
+        common.normal_url(entry["url"]): entry["name"]
+        for entry in common.as_list(indexes)
+        if isinstance(entry, Mapping) and isinstance(entry.get("url"), str)
+        and isinstance(entry.get("name"), str)
+    }
 
 
 def _files(raw: Mapping[str, Any]) -> tuple[str, ...]:
