@@ -136,14 +136,17 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
 def _excluded_everywhere(
     spec: DependencySpec, packages_seen: set[str], targets: Sequence[Target]
 ) -> tuple[PackageResult, ...]:
-    """Direct requirements whose markers exclude them on every target: listed, not checked."""
+    """Direct requirements and locked packages whose markers exclude them on every target:
+    listed as not needed, not checked."""
     result: dict[str, PackageResult] = {}
-    for entry in spec.requirements:
-        name = canonicalize_name(entry.requirement.name)
+    entries = [(e.requirement.name, e.origin) for e in spec.requirements]
+    entries += [(p.name, p.origin) for p in spec.locked or ()]
+    for raw_name, origin in entries:
+        name = canonicalize_name(raw_name)
         if name in packages_seen:
             continue
         prior = result.get(name)
-        origins = tuple(sorted({entry.origin, *(prior.requested_by if prior else ())}))
+        origins = tuple(sorted({origin, *(prior.requested_by if prior else ())}))
         result[name] = PackageResult(
             name=name, version=None, requested_by=origins,
             verdicts={t.name: NOT_REQUIRED for t in targets}, direct=True,
