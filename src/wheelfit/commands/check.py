@@ -69,8 +69,9 @@ def incomplete_warning(report: Report, *, offline: bool) -> str:
     if unknown:
         what.append(f"{len(unknown)} package(s) unknown ({', '.join(unknown[:5])}"
                     + (", …" if len(unknown) > 5 else "") + ")")
-    if faults:
-        what.append(f"{len(faults)} package(s) with unreadable dependencies")
+    if faults:  # one problem per target and package: count the packages
+        names = {message.split(":", 1)[0] for message in faults}
+        what.append(f"{len(names)} package(s) with unreadable dependencies")
     example = (reasons or faults or ["the index failed"])[0]
     advice = ("run once without --offline to fill the cache" if offline else
               "try again later, raise --timeout or --retries, or check --index-url")
