@@ -117,7 +117,7 @@ def test_the_chart_is_labelled_for_assistive_technology() -> None:
 
 def test_the_chart_says_each_size_in_words() -> None:
     desc = " ".join(parse(render(service())).text["desc"])
-    assert "slim ★ recommended: ~402 MB (380 MB–430 MB)" in desc
+    assert "slim ★ recommended: ~402 MB (380 MB\N{EN DASH}430 MB)" in desc
     assert "alpine: cannot be built" in desc
 
 

@@ -40,7 +40,7 @@ def console(stderr: str) -> list[str]:
 
 
 def shoot(html: str, work: Path) -> tuple[bytes, str]:
-    """A 1280×1200 screenshot of the page and Chromium's stderr."""
+    """A 1280 by 1200 screenshot of the page and Chromium's stderr."""
     work.mkdir(parents=True, exist_ok=True)
     page, png = work / "report.html", work / "shot.png"
     page.write_text(html, encoding="utf-8")
