@@ -18,9 +18,9 @@ from wheelfit.model import Estimate, VariantEstimate
 
 TODAY = "today"
 DASH = "\N{EN DASH}"
-WIDTH = 760
-LABEL_W = 200
-BAR_W = 320
+WIDTH = 660
+LABEL_W = 190
+BAR_W = 260
 ROW_H = 44
 TOP = 8
 

@@ -61,7 +61,7 @@ def header(report: Report, level: int, anchor: str) -> str:
 def _verdict_card(report: Report) -> list[str]:
     rec = report.recommendation
     if rec is None:
-        out = ['<p class="verdict"><span class="none">No recommendation</span></p>']
+        out = ['<p class="verdict none">No recommendation</p>']
     else:
         out = [f'<p class="verdict">Use {esc(rec.variant)} '
                f'<span class="note">(confidence: {esc(rec.confidence)})</span></p>',
@@ -97,17 +97,18 @@ def _glance(report: Report, p: str) -> list[str]:
 
 def answer(report: Report, p: str) -> str:
     """The first screen: recommendation and counts beside the image-size chart."""
-    left = ['<div class="card">', *_verdict_card(report), *_glance(report, p), "</div>"]
+    left = ['<div class="card verdict-card">', *_verdict_card(report), "</div>"]
     rec = report.recommendation.variant if report.recommendation else None
     chart = size_chart(bars(report.estimate, rec), f"{p}-chart",
                        f"Estimated image size per variant for {report.input}")
+    right = ['<div class="card">']
     if chart:
         note = " ".join(report.estimate.notes) if report.estimate else ""
-        right = ['<figure class="card">', "<figcaption>Image size per variant</figcaption>",
-                 chart, f'<p class="note">{esc(note)}</p>' if note else "", "</figure>"]
+        right += ["<figure><figcaption>Image size per variant</figcaption>", chart,
+                  f'<p class="note">{esc(note)}</p>' if note else "", "</figure>"]
     else:
-        right = ['<div class="card"><p class="note">No size estimate: every package installs '
-                 "from a wheel or the report has none.</p></div>"]
+        right.append('<p class="note">No size estimate in this report.</p>')
+    right += [*_glance(report, p), "</div>"]
     return "\n".join(['<section class="answer" aria-label="Answer">', *left, *right,
                       "</section>"])
 
@@ -277,7 +278,11 @@ def estimate_details(report: Report) -> str:
 
 def report_body(report: Report, p: str, level: int) -> str:
     """One report's sections; `p` prefixes every id, `level` is the title's heading level."""
-    parts: Sequence[str] = (header(report, level, p), answer(report, p),
-                            packages_table(report, p), builds(report, p), problems(report, p),
-                            estimate_details(report))
-    return "\n".join(part for part in parts if part)
+    parts: Sequence[str] = (answer(report, p), packages_table(report, p), builds(report, p),
+                            problems(report, p), estimate_details(report))
+    body = "\n".join(part for part in parts if part)
+    for depth in (3, 2):  # the sections' headings sit one level below the title
+        shifted = depth + level - 1
+        body = body.replace(f"<h{depth}", f"<h{shifted}").replace(f"</h{depth}>",
+                                                                  f"</h{shifted}>")
+    return header(report, level, p) + "\n" + body

@@ -26,7 +26,10 @@ h3{font-size:1rem;margin:18px 0 6px}
 @media (max-width:900px){.answer{grid-template-columns:1fr}}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px}
 .verdict{font-size:1.35rem;font-weight:650;margin:0 0 6px}
-.verdict .none{color:var(--warn)}
+.verdict.none{color:var(--warn)}
+.verdict-card{border-left:6px solid var(--rec)}
+.verdict-card:has(.none){border-left-color:var(--warn)}
+.card table{margin-top:12px}
 .card p{margin:6px 0}.card ul{margin:6px 0;padding-left:20px}
 .tiles{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0 0}
 .tile{flex:1 1 110px;border:1px solid var(--line);border-radius:8px;padding:8px 10px;
@@ -35,7 +38,7 @@ background:var(--card)}
 font-size:.85rem}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
 .chart{width:100%;height:auto;display:block}
-.chart text{fill:var(--fg);font-size:13px}.chart .img{fill:var(--muted);font-size:11px}
+.chart text{fill:var(--fg);font-size:14px}.chart .img{fill:var(--muted);font-size:11.5px}
 .chart .bar{fill:var(--bar)}.chart .bar.rec{fill:var(--rec)}
 .chart .bar.none{fill:none;stroke:var(--bad);stroke-dasharray:4 3}
 .chart .whisker{stroke:var(--fg);stroke-width:1.5;fill:none}
