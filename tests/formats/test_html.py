@@ -168,3 +168,9 @@ def test_the_fleet_ranks_blockers_and_links_each_service() -> None:
 def test_fleet_ids_are_unique() -> None:
     ids = [a["id"] for _, a in parse(html_fleet([service(), service()])).tags if "id" in a]
     assert len(ids) == len(set(ids))
+
+
+def test_credentials_are_redacted_through_the_registry() -> None:
+    report = replace(clean(), index_urls=("https://ci-user:tok3n-XYZ@pypi.internal/simple/",))
+    page = render_fleet([report], "html") or ""
+    assert "tok3n-XYZ" not in page and "***@pypi.internal" in page

@@ -14,6 +14,7 @@ import pytest
 from formats.canned import CANNED, clean, conflict, hostile, pair, sdist, service, wheel
 from formats.golden import assert_golden
 from wheelfit.formats import fleet_renderer, renderer
+from wheelfit.formats import render as renderer_render
 from wheelfit.formats.sarif import render, render_fleet
 from wheelfit.model import PackageResult, Report, Status, Verdict
 
@@ -173,3 +174,11 @@ def test_a_wheel_on_every_target_gives_no_result() -> None:
                "cp312-cp312-manylinux_2_17_x86_64")
     report = replace(service(), packages=(pair("ok", "1.0", ok, ok),))
     assert results(render(report)) == {}
+
+
+def test_credentials_are_redacted_through_the_registry() -> None:
+    gone = Verdict(Status.NOT_FOUND, "1.0",
+                   reason="no project named x on https://ci-user:tok3n-XYZ@pypi.internal/simple/")
+    report = replace(service(), packages=(pair("x", "1.0", gone, gone),))
+    log = renderer_render(report, "sarif")
+    assert "tok3n-XYZ" not in log and "***@pypi.internal" in log
