@@ -153,8 +153,9 @@ def _fail_on_help() -> str:
 @index_options
 @selection_options
 @input_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
-              default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt",
+              type=click.Choice(["text", "json", "markdown", "html", "sarif"]), default="text",
+              show_default=True, help="Output format.")
 @click.option("--fail-on", "fail_on", metavar="TARGET:CONDITION", multiple=True,
               help="Exit 1 when a rule trips (repeatable), e.g. alpine:source-build, "
               "any:unavailable. Conditions: source-build, native-build, unavailable, "

@@ -129,8 +129,12 @@ def _evaluate(report: Report, rules: Sequence[Rule]) -> list[str]:
 
 def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
                   view: RenderOptions) -> str:
+    from wheelfit.formats import render_fleet
     from wheelfit.formats.fleet import render_fleet_text, render_service_table, summarise
 
+    own = render_fleet(reports, fmt, notes, view)
+    if own is not None:
+        return own
     fleet = summarise(reports, notes)
     if fmt == "markdown":
         from wheelfit.formats.markdown_fleet import render_fleet
