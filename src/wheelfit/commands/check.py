@@ -137,9 +137,9 @@ def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
         return own
     fleet = summarise(reports, notes)
     if fmt == "markdown":
-        from wheelfit.formats.markdown_fleet import render_fleet
+        from wheelfit.formats.markdown_fleet import render_fleet as markdown_fleet
 
-        return render_fleet(reports, fleet.fleet)
+        return markdown_fleet(reports, fleet.fleet)
     if fmt == "json":
         import json
 
