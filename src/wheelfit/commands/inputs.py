@@ -81,7 +81,7 @@ def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[Depen
 
         load_mapping(options.mapping_path)
 
-    paths = [(p, "") for p in inputs]
+    paths = _with_services(inputs)
     if options.recursive:
         paths += discover(options.recursive)
         if not paths:
@@ -94,6 +94,21 @@ def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[Depen
         for path, _ in paths
     ]
     return specs, [redact_text(note) for _, note in paths if note]
+
+
+def _with_services(inputs: Sequence[Path]) -> list[tuple[Path, str]]:
+    """(input, note) per input, a Dockerfile replaced by its service's dependency file (once;
+    pre-commit passes both when both changed)."""
+    from wheelfit.sources.discover import service_file
+
+    found: dict[Path, str] = {}
+    for path in inputs:
+        if path.name == "Dockerfile":
+            chosen = service_file(path)
+            found.setdefault(chosen, f"{path}: checking {chosen}, the service's dependency file")
+        else:
+            found[path] = ""
+    return list(found.items())
 
 
 def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from wheelfit.commands.config import Config
 
 DEFAULT_TARGETS = ("slim", "alpine")
 
@@ -20,8 +22,9 @@ class RunOptions:
     Index: `index_url`, `extra_index_url`, `cache_dir`, `no_cache`, `refresh`, `offline`,
     `timeout`, `retries`. Selection: `pre`, `exclude_newer`, `only_binary`, `no_binary`,
     `prefer_binary`. Inputs: `input_format`, `extras`, `all_extras`, `groups`, `dev`,
-    `keep_going`, `mapping_path`, `recursive`. Output: `fmt`, `fail_on`, `show_all`,
-    `no_color`, `verbose`, `quiet`, `variant` (dockerfile).
+    `keep_going`, `mapping_path`, `recursive`. Output: `fmt`, `outputs` (`FORMAT=PATH`), `output`
+(`-o`, the file for `fmt`), `fail_on`, `show_all`,
+    `no_color`, `verbose` (0, 1 = -v, 2 = -vv), `quiet`, `variant` (dockerfile).
     """
 
     python: str | None = None
@@ -51,10 +54,12 @@ class RunOptions:
     mapping_path: Path | None = None
     recursive: Path | None = None
     fmt: str = "text"
+    outputs: tuple[str, ...] = ()
+    output: Path | None = None
     fail_on: tuple[str, ...] = ()
     show_all: bool = False
     no_color: bool = False
-    verbose: bool = False
+    verbose: int = 0
     quiet: bool = False
     variant: str | None = None
 
@@ -64,6 +69,13 @@ class RunOptions:
         return self.targets or DEFAULT_TARGETS
 
     @classmethod
-    def from_cli(cls, params: Mapping[str, Any]) -> RunOptions:
-        """The options as click parsed them (None: not given, the default applies)."""
-        return cls(**{key: value for key, value in params.items() if value is not None})
+    def from_cli(cls, params: Mapping[str, Any], *, config: Config | None = None,
+                 given: Collection[str] = ()) -> RunOptions:
+        """The options as click parsed them (None: not given, the default applies), with
+        `[tool.wheelfit]` values for the command's options that neither the command line
+        nor the environment set (`given`)."""
+        values = {key: value for key, value in params.items() if value is not None}
+        for key, value in config.values if config is not None else ():
+            if key in params and key not in given:
+                values[key] = value
+        return cls(**values)

@@ -24,6 +24,7 @@ from wheelfit.formats.summary import (
     headline,
     incompleteness,
     musl_gap,
+    no_recommendation,
     plural,
     scrubbed,
     short_list,
@@ -135,7 +136,9 @@ def _verdict_line(report: Report) -> str:
 def _recommendation(report: Report, limit: int) -> list[str]:
     rec = report.recommendation
     if rec is None:
-        return []
+        withheld = no_recommendation(report)
+        return ["", f"**No recommendation**: {escape(withheld.split(': ', 1)[1])}."] \
+            if withheld else []
     out = ["", f"**Recommendation: {escape(rec.variant)}** (confidence: "
                f"{escape(rec.confidence)}). {escape(rec.sentence)}"]
     items = [escape(r) for r in rec.reasons] + [f"musl: {escape(m)}" for m in rec.musl_notes]

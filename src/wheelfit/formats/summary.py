@@ -183,5 +183,20 @@ def incompleteness(report: Report) -> list[str]:
     return out
 
 
+def unjudged(report: Report) -> list[str]:
+    """Names of the packages with an unknown verdict on some target (the index failed)."""
+    return [p.name for p in report.packages
+            if any(v.status is Status.UNKNOWN for v in p.verdicts.values())]
+
+
+def no_recommendation(report: Report) -> str | None:
+    """Why the report recommends nothing although it checked packages, or None."""
+    names = unjudged(report)
+    if report.recommendation is not None or not names:
+        return None
+    return (f"no recommendation: {plural(len(names), 'package')} could not be judged "
+            f"({short_list(names)})")
+
+
 def _sdist_only(pkg: PackageResult) -> bool:
     return any(v.status is Status.SOURCE_BUILD for v in pkg.verdicts.values())

@@ -29,6 +29,7 @@ from wheelfit.formats.summary import (
     incompleteness,
     musl_gap,
     needs_attention,
+    no_recommendation,
     plural,
     scrubbed,
     short_list,
@@ -256,7 +257,8 @@ def _estimate(report: Report, view: View) -> list[str]:
 def _recommendation(report: Report, view: View) -> list[str]:
     rec = report.recommendation
     if rec is None:
-        return []
+        withheld = no_recommendation(report)
+        return ["", view.paint(withheld[0].upper() + withheld[1:], "yellow")] if withheld else []
     return ["", view.paint("Recommendation: ", "bold") + view.paint(rec.variant, "cyan")
             + f" (confidence: {rec.confidence})", f"  {rec.sentence}",
             *[f"  - {r}" for r in rec.reasons], *[f"  musl: {m}" for m in rec.musl_notes]]

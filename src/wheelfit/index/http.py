@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 from wheelfit import __version__
 from wheelfit.errors import IndexFault, IndexResponseError, IndexUnreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.reqlog import log_request
 from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
 from wheelfit.redact import redact_text, redact_url
 
@@ -225,7 +226,8 @@ class Transport:
         max_bytes: int,
         accept: Collection[int],
     ) -> Fetched:
-        deadline = time.monotonic() + self.limits.request_seconds
+        started = time.monotonic()
+        deadline = started + self.limits.request_seconds
         response, final_url = self._open(url, headers, accept)
         try:
             body = b"".join(self._chunks(response, final_url, max_bytes, deadline))
@@ -235,6 +237,7 @@ class Transport:
             raise
         finally:
             response.close()
+        log_request(final_url, headers, response.status_code, len(body), started)
         from requests.structures import CaseInsensitiveDict
 
         return Fetched(final_url, response.status_code, CaseInsensitiveDict(response.headers), body)
@@ -260,6 +263,7 @@ class Transport:
                 continue
             if status in accept:
                 return response, current
+            log_request(current, headers, status, None, None)
             reason = response.reason or ""
             retry_after = _retry_after(response.headers.get("Retry-After"))
             response.close()
