@@ -115,3 +115,20 @@ def test_a_failed_write_names_the_path(work: Path) -> None:
 
 def test_output_is_a_value_object() -> None:
     assert parse_outputs([], Path("r.md"), "markdown") == (Output("markdown", Path("r.md")),)
+
+
+def test_quiet_turns_progress_off(monkeypatch: pytest.MonkeyPatch,
+                                  wheelfit: Callable[..., Run], requirements: Path) -> None:
+    import wheelfit.formats.progress as progress
+
+    totals: list[int] = []
+    real = progress.Progress.__init__
+
+    def spy(self: progress.Progress, total: int, **kwargs: object) -> None:
+        totals.append(total)
+        real(self, total, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(progress.Progress, "__init__", spy)
+    wheelfit(str(requirements), "--quiet")
+    wheelfit(str(requirements), "--format", "json")
+    assert totals == [0, 2 * 1 + 1]

@@ -165,7 +165,9 @@ def read_config(path: Path) -> Config:
         try:
             value = check(raw)
         except ValueError as error:
-            raise _fail(path, key, f"expected {error}, got {raw!r}") from None
+            from wheelfit.redact import redact_text
+
+            raise _fail(path, key, f"expected {error}, got {redact_text(repr(raw))}") from None
         values.append((field, _relative(path.parent, field, value)))
     return Config(path, tuple(values))
 
