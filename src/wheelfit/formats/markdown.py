@@ -95,14 +95,22 @@ def _notes(report: Report, pkg: PackageResult) -> str:
     notes = [f"{', '.join(names)}: {text}" for text, names in by_text.items()]
     if musl_gap(report, pkg):
         notes.append("**musl-only gap**: wheels for glibc, none for Alpine")
-    for v in pkg.verdicts.values():
-        for alt in v.alternatives:
-            text = f"try **{escape(alt.name)}** {escape(alt.version or '')}".rstrip()
-            text += f" ({escape(alt.kind)}): {escape(alt.note)}"
-            if text not in notes:
-                notes.append(text)
+    notes += [text for text in _alternatives(report, pkg) if text not in notes]
     notes += [escape(n) for n in pkg.notes]
     return "<br>".join(notes)
+
+
+def _alternatives(report: Report, pkg: PackageResult) -> list[str]:
+    """One line per alternative, with the targets it is for unless it is for every one
+    ("on alpine: try **psycopg2-binary** …"), so two targets' lines never read as duplicates."""
+    offered: dict[str, list[str]] = {}
+    for target in report.targets:
+        for alt in verdict_of(pkg, target.name).alternatives:
+            text = f"try **{escape(alt.name)}** {escape(alt.version or '')}".rstrip()
+            offered.setdefault(text + f" ({escape(alt.kind)}): {escape(alt.note)}",
+                               []).append(target.name)
+    return [text if len(where) == len(report.targets) else f"on {', '.join(where)}: {text}"
+            for text, where in offered.items()]
 
 
 def _package_row(report: Report, pkg: PackageResult, notes: bool) -> list[str]:

@@ -24,6 +24,7 @@ from wheelfit.formats.summary import (
     LABELS,
     WHEELS,
     attention,
+    collapse_notes,
     counts,
     headline,
     incompleteness,
@@ -280,8 +281,8 @@ def _footer(report: Report, view: View) -> list[str]:
         out.append("* unresolved: resolution failed; the verdict is for the pin as written")
     if not view.quiet:
         out += [f"skipped {s.origin}: {s.text} ({s.reason})" for s in report.skipped]
-        out += [f"note: {p.name}: {n}" for p in report.packages
-                if not needs_attention(p) for n in p.notes]
+        out += [f"note: {line}" for line in collapse_notes(
+            [(p.name, n) for p in report.packages if not needs_attention(p) for n in p.notes])]
     return ["", *out] if out else []
 
 
