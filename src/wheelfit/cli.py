@@ -261,6 +261,8 @@ def dockerfile(input_path: Path, **options: Any) -> None:
 @index_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
+@click.option("--pre", is_flag=True, help="Pre-releases count for the first musllinux "
+              "release (default: final releases only).")
 def inspect_command(project: str, version: str | None, **options: Any) -> None:
     """Wheel availability of PROJECT[==VERSION] over Pythons, libcs and arches."""
     from wheelfit.commands.inspect import run_inspect
