@@ -63,7 +63,14 @@ class Reset:
     """Promise the whole body, send a few bytes, then reset the connection."""
 
 
-Fault = Status | Slow | Reset
+@dataclass(frozen=True)
+class Trickle:
+    """Promise the route's whole body, then send it one byte every `interval` seconds."""
+
+    interval: float
+
+
+Fault = Status | Slow | Reset | Trickle
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -140,6 +147,9 @@ def _make_handler(server: IndexServer) -> type[BaseHTTPRequestHandler]:
             elif isinstance(fault, Reset):
                 self._reset(server.routes.get(path, Route(body=b"x" * 4096)))
                 return
+            elif isinstance(fault, Trickle):
+                self._trickle(server.routes.get(path, Route(body=b"x" * 4096)), fault.interval)
+                return
             route = server.routes.get(path)
             if route is None:
                 self._send(404, b"not found", {}, "text/plain")
@@ -191,6 +201,20 @@ def _make_handler(server: IndexServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if status != 304:
                 self.wfile.write(body)
+
+        def _trickle(self, route: Route, interval: float) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for offset in range(len(route.body)):
+                    self.wfile.write(route.body[offset : offset + 1])
+                    self.wfile.flush()
+                    time.sleep(interval)
+            except OSError:
+                pass  # the client gave up, as it should
 
         def _reset(self, route: Route) -> None:
             self.send_response(200)

@@ -140,9 +140,13 @@ def index_options(func: F) -> F:
         click.option("--offline", is_flag=True, envvar="WHEELFIT_OFFLINE",
                      help="Use only the cache; never the network."),
         click.option("--timeout", type=click.FloatRange(0.1, 600), default=15.0,
-                     show_default=True, help="Seconds to wait for each index request."),
+                     show_default=True, help="Seconds to wait for the index to connect or "
+                     "send more bytes (as pip's --timeout). A whole request must also finish "
+                     "within 4 x this (at most 120 s, or --timeout if longer), however "
+                     "steadily the server trickles bytes."),
         click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-                     help="Retries for transient index failures."),
+                     help="Retries for transient index failures (waits between them, "
+                     "Retry-After included, total at most 60 s per request)."),
     ])
 
 

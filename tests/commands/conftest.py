@@ -3,39 +3,14 @@ against the loopback index, from a working folder of the test's own."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from cli_inprocess import Run, run_main
 from loopback import LoopbackIndex
-from wheelfit.cli import main
-
-
-@dataclass(frozen=True)
-class Run:
-    """Exit code, stdout and stderr of one CLI run."""
-
-    code: int
-    out: str
-    err: str
-
-
-def run_main(args: list[str]) -> Run:
-    """`main(args)` with stdout and stderr captured."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(args)
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        else:
-            code = 0
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

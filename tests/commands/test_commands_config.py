@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, run_main
+from cli_inprocess import Run, run_main
 from wheelfit.commands.config import find_pyproject, load_config, read_config
 from wheelfit.errors import ExitCode, InputFileError
 

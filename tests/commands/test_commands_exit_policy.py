@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from cli_inprocess import Run
 from wheelfit.errors import ExitCode
 
 MISSPELLED = "wheelfit-no-such-project==1.0\nidna==3.7\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from conftest import Run
+from cli_inprocess import Run
 
 
 def first(result: Run) -> dict[str, str | None]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from cli_inprocess import Run
 from wheelfit.commands.outputs import Output, parse_outputs, write_atomic
 from wheelfit.errors import ExitCode, InputFileError, UsageError
 from wheelfit.formats import FORMATS

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Run
+from cli_inprocess import Run
 
 LINE = re.compile(r"^wheelfit: wheelfit\.http: GET http://127\.0\.0\.1:\d+/\S+ → 200, "
                   r"\d+ bytes, \d+ ms \(cache: miss\)$", re.MULTILINE)
@@ -35,7 +35,7 @@ def test_without_verbose_no_request_lines(wheelfit: Callable[..., Run], work: Pa
 
 
 def test_credentials_in_request_lines_are_redacted(index_server: object, work: Path) -> None:
-    from conftest import run_main
+    from cli_inprocess import run_main
 
     url = index_server.url.replace("http://", "http://me:t0ps3cret@")  # type: ignore[attr-defined]
     path = work / "requirements.txt"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
-from index_server import IndexServer, Reset, Slow, Status
 
+from index_server import IndexServer, Reset, Slow, Status, Trickle
 from wheelfit.errors import IndexResponseError, IndexUnreachable
-from wheelfit.index.http import BodyTooLarge, Transport, _retry_after
+from wheelfit.index.http import BodyTooLarge, RequestCapReached, Transport
 from wheelfit.index.limits import Limits
+from wheelfit.index.retrying import retry_after
 
 
 class Sleeps(list[float]):
@@ -64,14 +66,42 @@ def test_429_honours_retry_after(server: IndexServer) -> None:
     assert sleeps == [7.0]
 
 
-def test_retry_after_is_capped(server: IndexServer) -> None:
+def test_retry_after_beyond_the_cap_is_not_waited_for(server: IndexServer) -> None:
     server.fault("/p", Status(429, (("Retry-After", "3600"),)))
     server.route("/p", b"ok")
     sleeps = Sleeps()
-    _transport(sleep=sleeps, limits=Limits(max_retry_after=30.0)).get(
-        server.url("/p"), max_bytes=100
+    with pytest.raises(IndexResponseError) as info:
+        _transport(sleep=sleeps, limits=Limits(max_retry_after=30.0)).get(
+            server.url("/p"), max_bytes=100
+        )
+    assert sleeps == []
+    assert (
+        "the server asked to wait 3600 s; wheelfit waits at most 30 s, so it gave up after "
+        "waiting 0 s" in str(info.value)
     )
-    assert sleeps == [30.0]
+
+
+def test_waits_of_one_request_are_capped_in_total(server: IndexServer) -> None:
+    server.fault("/p", *[Status(503, (("Retry-After", "20"),))] * 10)
+    sleeps = Sleeps()
+    with pytest.raises(IndexUnreachable) as info:
+        _transport(retries=10, sleep=sleeps, limits=Limits(max_wait_seconds=50.0)).get(
+            server.url("/p"), max_bytes=100
+        )
+    assert sleeps == [20.0, 20.0]
+    assert "after 3 attempts" in str(info.value)
+    assert "waits for one request are capped at 50 s" in str(info.value)
+
+
+def test_retry_after_within_the_cap_is_named_when_retries_run_out(
+    server: IndexServer,
+) -> None:
+    server.fault("/p", *[Status(429, (("Retry-After", "2"),))] * 3)
+    sleeps = Sleeps()
+    with pytest.raises(IndexResponseError) as info:
+        _transport(retries=1, sleep=sleeps).get(server.url("/p"), max_bytes=100)
+    assert sleeps == [2.0]
+    assert "after 2 attempts; the server asked to wait 2 s" in str(info.value)
 
 
 def test_404_is_not_retried(server: IndexServer) -> None:
@@ -184,12 +214,23 @@ def test_errors_never_show_credentials(server: IndexServer) -> None:
     assert "s3cret" not in text and "user:" not in text
 
 
-def test_whole_request_deadline_is_enforced_without_waiting(server: IndexServer) -> None:
-    server.route("/p", b"x" * 1000)
-    with pytest.raises(IndexUnreachable, match="took longer than"):
-        _transport(retries=1, limits=Limits(request_seconds=-1)).get(
-            server.url("/p"), max_bytes=10_000
-        )
+@pytest.mark.parametrize(
+    ("timeout", "deadline"),
+    [(15.0, 60.0), (3.0, 12.0), (0.5, 2.0), (40.0, 120.0), (300.0, 300.0)],
+)
+def test_request_deadline_is_a_multiple_of_the_timeout_with_a_ceiling(
+    timeout: float, deadline: float
+) -> None:
+    assert Limits().request_deadline(timeout) == deadline
+
+
+def test_request_cap_refuses_requests_beyond_it(server: IndexServer) -> None:
+    server.route("/p", b"ok")
+    transport = _transport(limits=Limits(max_requests=2))
+    transport.get(server.url("/p"), max_bytes=100)
+    transport.get(server.url("/p"), max_bytes=100)
+    with pytest.raises(RequestCapReached, match="already sent 2 index requests"):
+        transport.get(server.url("/p"), max_bytes=100)
     assert len(server.hits_for("/p")) == 2
 
 
@@ -231,7 +272,7 @@ def test_proxy_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     ("value", "seconds"), [("7", 7.0), ("\u00b2", None), ("soon", None), ("", None)]
 )
 def test_retry_after_values(value: str, seconds: float | None) -> None:
-    assert _retry_after(value) == seconds
+    assert retry_after(value) == seconds
 
 
 def test_callers_beyond_the_worker_pool_keep_their_connections(
@@ -261,3 +302,43 @@ def test_callers_beyond_the_worker_pool_keep_their_connections(
             thread.join()
     assert len(server.hits_for("/p")) == callers
     assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
+
+
+def test_a_trickled_body_is_cut_at_the_request_deadline(server: IndexServer) -> None:
+    server.route("/p", b"x" * 100_000)
+    server.fault("/p", Trickle(interval=0.05))
+    transport = _transport(timeout=0.5, retries=0)  # deadline: 4 x 0.5 s
+    started = time.monotonic()
+    with pytest.raises(IndexUnreachable, match="no complete answer within 2 s"):
+        transport.get(server.url("/p"), max_bytes=1_000_000)
+    assert time.monotonic() - started < 10
+
+
+def test_a_trickled_stream_is_cut_at_its_deadline(server: IndexServer) -> None:
+    server.route("/p", b"x" * 100_000)
+    server.fault("/p", Trickle(interval=0.05))
+    transport = _transport(timeout=0.5, retries=0, limits=Limits(sdist_seconds=1.0))
+    started = time.monotonic()
+    with (
+        pytest.raises(IndexUnreachable, match="no complete answer within 2 s"),
+        transport.stream(server.url("/p"), max_bytes=1_000_000) as chunks,
+    ):
+        for _chunk in chunks:
+            pass
+    assert time.monotonic() - started < 10
+
+
+def test_a_kept_alive_connection_serves_the_next_request(server: IndexServer) -> None:
+    server.route("/p", b"ok")
+    transport = _transport(timeout=0.5, retries=0)
+    assert transport.get(server.url("/p"), max_bytes=100).body == b"ok"
+    time.sleep(2.5)  # past the first request's deadline
+    assert transport.get(server.url("/p"), max_bytes=100).body == b"ok"
+
+
+def test_a_request_past_its_deadline_is_not_retried(server: IndexServer) -> None:
+    server.route("/p", b"x" * 100_000)
+    server.fault("/p", Trickle(interval=0.05), Trickle(interval=0.05))
+    with pytest.raises(IndexUnreachable, match="not retried"):
+        _transport(timeout=0.3, retries=1).get(server.url("/p"), max_bytes=1_000_000)
+    assert len(server.hits_for("/p")) == 1

@@ -13,8 +13,6 @@ import os
 from pathlib import Path
 
 import pytest
-from index_builders import JSON_TYPE, metadata, wheel
-from index_server import Fault, Reset, Route, Slow, Status
 from reliability_support import (
     CLOSED_URL,
     CliResult,
@@ -26,6 +24,9 @@ from reliability_support import (
     run_main,
     statuses,
 )
+
+from index_builders import JSON_TYPE, metadata, wheel
+from index_server import Fault, Reset, Route, Slow, Status
 
 BROKEN_PAGE = "/simple/broken/"
 # Retries record their delays instead of sleeping (see conftest `sleeps`).
@@ -122,12 +123,14 @@ def test_429_retry_after_is_honoured(
     assert_broken_unknown(result, "HTTP 429")
 
 
-def test_retry_after_is_capped(
+def test_retry_after_beyond_the_cap_ends_the_retries(
     server: StreamingIndexServer, index_url: str, requirements: Path, sleeps: list[float]
 ) -> None:
     queue(server, Status(503, (("Retry-After", "86400"),)), 10)
-    check(index_url, requirements, retries=2)
-    assert sleeps == [30.0, 30.0]  # Limits.max_retry_after
+    result = check(index_url, requirements, retries=2)
+    assert sleeps == []  # more than Limits.max_retry_after: no point waiting
+    assert_broken_unknown(result, "the server asked to wait 86400 s")
+    assert "it gave up after waiting 0 s" in reasons(result.report(), "broken")
 
 
 def test_retry_after_http_date_in_the_past_means_backoff(

@@ -2,22 +2,26 @@
 
 Every request of the index layer goes through `Transport.get` (whole bodies, capped) or
 `Transport.stream` (sdists). Transient failures — connection errors and resets, timeouts,
-HTTP 429/500/502/503/504 — are retried `retries` times with exponential backoff (429 and
-503 honour `Retry-After`, capped). Redirects are followed here, not by requests, so that a
-loop or too many hops is an `IndexResponseError`, redirect bodies are never read, and
-credentials go only to the origin they were given for.
+HTTP 429/500/502/503/504 — are retried by `retrying.py` (backoff, `Retry-After`, a cap on
+the waits of one request). Redirects are
+followed here, not by requests, so that a loop or too many hops is an
+`IndexResponseError`, redirect bodies are never read, and credentials go only to the origin
+they were given for.
 
 Every `requests`/`urllib3`/socket exception becomes `IndexUnreachable` (no usable answer:
 connection failures, timeouts, and 502/503/504 once retries run out) or
 `IndexResponseError` (an answer wheelfit cannot use: other HTTP errors, bad bodies, caps);
 messages carry redacted URLs.
+`timeout` bounds each wait for bytes (connect, then between two reads, as pip's and uv's);
+a whole request must be complete within `Limits.request_deadline(timeout)`, enforced by a
+watchdog that shuts the socket (`deadline.py`), so a server that trickles its headers or
+body cannot hold a request longer. One run sends at most `Limits.max_requests` requests.
 TLS verification, proxies, CA bundles and netrc come from requests' `trust_env` handling.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -28,36 +32,25 @@ from urllib.parse import urljoin, urlsplit
 
 from wheelfit import __version__
 from wheelfit.errors import IndexFault, IndexResponseError, IndexUnreachable
+from wheelfit.index.faults import HINT_BAD_ANSWER, bad, reason_of, status_fault, unreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.reqlog import log_request
+from wheelfit.index.retrying import Transient, retry_after, retrying, seconds_text
 from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
-from wheelfit.redact import redact_text, redact_url
+from wheelfit.redact import redact_url
 
 if TYPE_CHECKING:
     import requests
 
+    from wheelfit.index.deadline import Scope
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-GATEWAY_STATUSES = frozenset({502, 503, 504})
 _T = TypeVar("_T")
 # Threads besides the client's workers that send requests at once (resolvers, warmers,
 # enrichment); a pool sized for the workers alone discards connections (new TLS handshakes).
 CALLER_THREADS = 32
 USER_AGENT = f"wheelfit/{__version__} (+https://pypi.org/project/wheelfit/)"
-HINT_UNREACHABLE = (
-    "Check the index URL and your network (proxies: HTTPS_PROXY/NO_PROXY; CA bundle: "
-    "REQUESTS_CA_BUNDLE or SSL_CERT_FILE). Use --index-url to pick another index, or "
-    "--offline to use only what is already in the cache."
-)
-HINT_BAD_ANSWER = (
-    "The index answered with something wheelfit cannot use. Check that --index-url points "
-    "at a simple index (e.g. https://pypi.org/simple); if it is a temporary problem, try "
-    "again later or use --offline to use only the cache."
-)
-HINT_AUTH = (
-    "The index refused access: give credentials in the index URL "
-    "(https://user:token@host/simple) or in ~/.netrc."
-)
 
 
 class BodyTooLarge(IndexResponseError):
@@ -78,13 +71,8 @@ class Fetched:
     body: bytes
 
 
-class _Transient(Exception):
-    """One attempt failed in a way worth retrying; `final` is raised when retries run out."""
-
-    def __init__(self, final: IndexFault, retry_after: float | None = None) -> None:
-        super().__init__(final.message)
-        self.final = final
-        self.retry_after = retry_after
+class RequestCapReached(IndexResponseError):
+    """The run already sent `Limits.max_requests` requests; this one was not sent."""
 
 
 class Transport:
@@ -102,6 +90,7 @@ class Transport:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.timeout = timeout
+        self.deadline = limits.request_deadline(timeout)
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
         self.limits = limits
@@ -185,14 +174,25 @@ class Transport:
     def stream(
         self, url: str, *, headers: Mapping[str, str] | None = None, max_bytes: int
     ) -> Iterator[Iterator[bytes]]:
-        """GET `url` and yield an iterator over its body chunks (retries before the body)."""
-        response, final_url = self._retrying(lambda: self._open(url, headers, (200,)))
-        try:
-            yield self._chunks(
-                response, final_url, max_bytes, time.monotonic() + self.limits.request_seconds
-            )
-        finally:
-            response.close()
+        """GET `url` and yield an iterator over its body chunks (retries before the body).
+
+        Streams are for big downloads (sdists): the whole stream, retries included, gets
+        the longer of the request deadline and `Limits.sdist_seconds`."""
+        from wheelfit.index.deadline import WATCHDOG
+
+        with WATCHDOG.scope(max(self.deadline, self.limits.sdist_seconds)) as scope:
+            try:
+                response, final_url = self._retrying(lambda: self._open(url, headers, (200,)))
+            except IndexFault:
+                if scope.expired:
+                    raise self._late(url, scope) from None
+                raise
+            try:
+                if scope.expired:
+                    raise self._late(url, scope)
+                yield self._chunks(response, final_url, max_bytes, scope)
+            finally:
+                response.close()
 
     def close(self) -> None:
         """Close the session if this transport created it."""
@@ -202,22 +202,8 @@ class Transport:
     # --- internals --------------------------------------------------------------------------
 
     def _retrying(self, attempt_fn: Callable[[], _T]) -> _T:
-        attempt = 0
-        while True:
-            try:
-                return attempt_fn()
-            except _Transient as transient:
-                if attempt >= self.retries:
-                    final = transient.final
-                    if self.retries:
-                        final.message = f"{final.message} (after {attempt + 1} attempts)"
-                    raise final from None
-                delay = self.backoff * (2**attempt)
-                delay = min(delay, self.limits.max_backoff)
-                if transient.retry_after is not None:
-                    delay = max(delay, min(transient.retry_after, self.limits.max_retry_after))
-                self._sleep(delay)
-                attempt += 1
+        return retrying(attempt_fn, retries=self.retries, backoff=self.backoff,
+                        limits=self.limits, sleep=self._sleep)
 
     def _get_once(
         self,
@@ -226,21 +212,36 @@ class Transport:
         max_bytes: int,
         accept: Collection[int],
     ) -> Fetched:
+        from wheelfit.index.deadline import WATCHDOG
+
         started = time.monotonic()
-        deadline = started + self.limits.request_seconds
-        response, final_url = self._open(url, headers, accept)
-        try:
-            body = b"".join(self._chunks(response, final_url, max_bytes, deadline))
-        except IndexFault as fault:
-            if isinstance(fault, IndexUnreachable):
-                raise _Transient(fault) from None
-            raise
-        finally:
-            response.close()
+        with WATCHDOG.scope(self.deadline) as scope:
+            try:
+                response, final_url = self._open(url, headers, accept)
+                try:
+                    if scope.expired:  # headers cut short by the watchdog look complete
+                        raise self._late(url, scope)
+                    body = b"".join(self._chunks(response, final_url, max_bytes, scope))
+                finally:
+                    response.close()
+            except (Transient, IndexFault) as failed:
+                if scope.expired:  # not retried: a server this slow would be as slow again
+                    raise self._late(url, scope) from None
+                if isinstance(failed, IndexUnreachable):
+                    raise Transient(failed) from None
+                raise
         log_request(final_url, headers, response.status_code, len(body), started)
         from requests.structures import CaseInsensitiveDict
 
         return Fetched(final_url, response.status_code, CaseInsensitiveDict(response.headers), body)
+
+    def _late(self, url: str, scope: Scope) -> IndexUnreachable:
+        return unreachable(
+            f"no complete answer within {seconds_text(scope.seconds)} s, the most one request "
+            f"may take with --timeout {self.timeout:g} (the server sends too slowly; not "
+            "retried)",
+            url,
+        )
 
     def _open(
         self, url: str, headers: Mapping[str, str] | None, accept: Collection[int]
@@ -255,35 +256,35 @@ class Transport:
                 location = response.headers.get("Location")
                 response.close()
                 if not location:
-                    raise _bad(f"HTTP {status} redirect without a Location", current)
+                    raise bad(f"HTTP {status} redirect without a Location", current)
                 current = self._next_hop(current, location)
                 if current in visited:
-                    raise _bad("redirect loop", url)
+                    raise bad("redirect loop", url)
                 visited.add(current)
                 continue
             if status in accept:
                 return response, current
             log_request(current, headers, status, None, None)
             reason = response.reason or ""
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            asked = retry_after(response.headers.get("Retry-After"))
             response.close()
-            fault = _status_fault(status, reason, current)
+            fault = status_fault(status, reason, current)
             if status in RETRY_STATUSES:
-                raise _Transient(fault, retry_after)
+                raise Transient(fault, asked)
             raise fault
-        raise _bad(f"more than {self.limits.max_redirects} redirects", url)
+        raise bad(f"more than {self.limits.max_redirects} redirects", url)
 
     def _next_hop(self, current: str, location: str) -> str:
         try:
             target = urljoin(current, location.strip())
             scheme = urlsplit(target).scheme.lower()
         except ValueError:
-            raise _bad("redirect to an invalid URL", current) from None
+            raise bad("redirect to an invalid URL", current) from None
         target, _credentials = split_credentials(target)  # never follow embedded credentials
         if scheme not in ("http", "https") and not (
             scheme == "file" and current.lower().startswith("file:")
         ):
-            raise _bad(f"redirect to an unsupported URL scheme {scheme!r}", current)
+            raise bad(f"redirect to an unsupported URL scheme {scheme!r}", current)
         return target
 
     def _send(self, url: str, headers: Mapping[str, str] | None) -> requests.Response:
@@ -292,7 +293,19 @@ class Transport:
         import requests
         import urllib3
 
-        self._count(requests_=1)
+        with self._lock:
+            capped = self._requests >= self.limits.max_requests
+            if not capped:
+                self._requests += 1
+        if capped:
+            safe = redact_url(url)
+            raise RequestCapReached(
+                f"{safe}: not requested: this run already sent {self.limits.max_requests} "
+                "index requests, the most wheelfit sends in one run",
+                url=safe,
+                hint="A dependency tree this large is unusual: look for a package whose "
+                "dependencies fan out (its notes say so); split the input if it is real.",
+            )
         try:
             return self.session.get(
                 url,
@@ -303,7 +316,7 @@ class Transport:
                 stream=True,
             )
         except requests.exceptions.SSLError as exc:
-            raise _unreachable(f"TLS error ({_reason(exc)})", url) from None
+            raise unreachable(f"TLS error ({reason_of(exc)})", url) from None
         except (
             requests.exceptions.InvalidURL,
             requests.exceptions.MissingSchema,
@@ -312,19 +325,19 @@ class Transport:
             requests.exceptions.URLRequired,
             ValueError,
         ) as exc:
-            raise _unreachable(f"invalid URL or header ({_reason(exc)})", url) from None
+            raise unreachable(f"invalid URL or header ({reason_of(exc)})", url) from None
         except requests.exceptions.Timeout:
-            raise _Transient(_unreachable(f"timed out after {self.timeout:g} s", url)) from None
+            raise Transient(unreachable(f"timed out after {self.timeout:g} s", url)) from None
         except (
             requests.RequestException,
             urllib3.exceptions.HTTPError,
             http.client.HTTPException,
             OSError,
         ) as exc:
-            raise _Transient(_unreachable(f"connection failed ({_reason(exc)})", url)) from None
+            raise Transient(unreachable(f"connection failed ({reason_of(exc)})", url)) from None
 
     def _chunks(
-        self, response: requests.Response, url: str, max_bytes: int, deadline: float
+        self, response: requests.Response, url: str, max_bytes: int, scope: Scope
     ) -> Iterator[bytes]:
         import http.client
 
@@ -349,25 +362,26 @@ class Transport:
                         url=redact_url(url),
                         status=response.status_code,
                     )
-                if time.monotonic() > deadline:
-                    raise _unreachable(
-                        f"the answer took longer than {self.limits.request_seconds:g} s", url
-                    )
+                if scope.expired or time.monotonic() > scope.at:
+                    raise self._late(url, scope)
                 yield chunk
         except requests.exceptions.ContentDecodingError as exc:
-            raise _bad(f"undecodable body ({_reason(exc)})", url) from None
+            raise bad(f"undecodable body ({reason_of(exc)})", url) from None
         except (
             requests.RequestException,
             urllib3.exceptions.HTTPError,
             http.client.HTTPException,
             OSError,
         ) as exc:
-            raise _unreachable(f"connection broken while reading ({_reason(exc)})", url) from None
+            if scope.expired:
+                raise self._late(url, scope) from None
+            raise unreachable(f"connection broken while reading ({reason_of(exc)})", url) from None
 
 
 def _new_session(pool_size: int) -> requests.Session:
     import requests
-    from requests.adapters import HTTPAdapter
+
+    from wheelfit.index.deadline import watched_adapter
 
     session = requests.Session()
     session.trust_env = True
@@ -381,69 +395,7 @@ def _new_session(pool_size: int) -> requests.Session:
     session.max_redirects = DEFAULT_LIMITS.max_redirects
     session.headers["User-Agent"] = USER_AGENT
     keep = max(pool_size, 10) + CALLER_THREADS  # connections kept for reuse, not opened
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=keep, max_retries=0)
+    adapter = watched_adapter(pool_connections=8, pool_maxsize=keep, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
-
-
-_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
-
-
-def _reason(exc: BaseException) -> str:
-    """A short cause: the innermost OS error when there is one ("[Errno 111] Connection
-    refused"), else the exception's first line, cut at a word."""
-    inner: BaseException | None = exc
-    while inner is not None:
-        if isinstance(inner, OSError) and inner.strerror:
-            return redact_text(inner.strerror)
-        inner = inner.__cause__ or inner.__context__
-    text = str(exc) or type(exc).__name__
-    found = _ERRNO.search(text)
-    if found:
-        return redact_text(found.group(0).strip())
-    import requests
-
-    if isinstance(exc, requests.Timeout) or "timed out" in text.lower():
-        return "timed out (raise --timeout if the index is slow)"
-    line = redact_text(text.splitlines()[0])
-    return line if len(line) <= 160 else line[:160].rsplit(" ", 1)[0] + " …"
-
-
-def _unreachable(reason: str, url: str) -> IndexUnreachable:
-    safe = redact_url(url)
-    return IndexUnreachable(f"{safe}: {reason}", url=safe, hint=HINT_UNREACHABLE)
-
-
-def _bad(reason: str, url: str) -> IndexResponseError:
-    safe = redact_url(url)
-    return IndexResponseError(f"{safe}: {reason}", url=safe, hint=HINT_BAD_ANSWER)
-
-
-def _status_fault(status: int, reason: str, url: str) -> IndexFault:
-    """502/503/504 mean a gateway got no answer from the index: unreachable. Any other
-    status is an answer wheelfit cannot use."""
-    safe = redact_url(url)
-    text = f"HTTP {status} {reason}".strip()
-    if status in GATEWAY_STATUSES:
-        return IndexUnreachable(f"{safe}: {text}", url=safe, hint=HINT_UNREACHABLE)
-    hint = HINT_AUTH if status in (401, 403) else HINT_BAD_ANSWER
-    return IndexResponseError(f"{safe}: {text}", url=safe, hint=hint)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP date); None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    if is_ascii_digits(value):
-        return float(value)
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())

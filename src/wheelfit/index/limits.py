@@ -54,13 +54,28 @@ class Limits:
     # capped by `metadata_bytes` and `central_directory_bytes`.
     cache_page_answer_bytes: int = 1 * MIB
     cache_memo_bytes: int = 2 * 32 * MIB
-    # HTTP: redirects followed per request, longest Retry-After honoured, longest backoff.
+    # HTTP: redirects followed per request, longest backoff between two attempts.
     max_redirects: int = 10
-    max_retry_after: float = 30.0
     max_backoff: float = 30.0
-    # One request (headers + body) may not take longer than this many seconds in total,
-    # however steadily the server trickles bytes.
-    request_seconds: float = 300.0
+    # The longest `Retry-After` honoured: a server that asks for more is not retried (the
+    # message says what it asked for), and the most a single request waits in total
+    # between its attempts (backoff and Retry-After together), whatever `--retries` says.
+    max_retry_after: float = 30.0
+    max_wait_seconds: float = 60.0
+    # One request (connect, headers, body; redirects included) must be complete within
+    # `request_timeouts` x `--timeout` seconds, however steadily the server trickles bytes
+    # (`--timeout` itself bounds each wait for the next bytes, as in pip). The product is
+    # capped at `request_seconds`, unless `--timeout` alone is longer. Streamed sdists get at
+    # least `sdist_seconds`.
+    request_timeouts: float = 4.0
+    request_seconds: float = 120.0
+    # Requests sent by one client in one run (every attempt, hop and range read). A fully
+    # pinned 1,000-package input sends about 3,100; a hostile dependency tree is cut here.
+    max_requests: int = 20_000
+
+    def request_deadline(self, timeout: float) -> float:
+        """Seconds one request may take in total for this `--timeout`."""
+        return max(timeout, min(self.request_timeouts * timeout, self.request_seconds))
 
 
 DEFAULT_LIMITS = Limits()

@@ -10,6 +10,7 @@ verdicts instead of exceptions so one bad package never stops a whole check.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,11 @@ from wheelfit.redact import redact_text
 from wheelfit.resolve.requirements import Cand, Req, is_pinned, requirement_line
 
 WARM_WORKERS = 8
+# Dependencies followed per package and target. Real projects list about 100 at most; a
+# package that lists more is followed up to here and its dependencies marked unknown. Each
+# one costs index requests and resolver time (which grows with the square of the open
+# requirements): a hostile wheel listing 20,000 would otherwise start them all.
+MAX_DEPENDENCIES = 500
 
 
 class ProjectCatalog:
@@ -250,13 +256,25 @@ class ProjectCatalog:
             with self._lock:
                 self.notes.setdefault(cand.name, []).append(note)
         parent = f"{cand.name} {cand.version}"
-        for line in metadata.requires_dist:
-            req = self._applicable_req(line, cand.extras)
-            if req is not None:
-                deps.append(replace(req, origin=parent))
+        applicable = [req for line in metadata.requires_dist
+                      if (req := self._applicable_req(line, cand.extras)) is not None]
+        if len(applicable) > MAX_DEPENDENCIES:
+            self._too_many(cand, len(applicable))
+        deps += [replace(req, origin=parent) for req in applicable[:MAX_DEPENDENCIES]]
         if warm:
             self.warm(deps)
         return deps
+
+    def _too_many(self, cand: Cand, count: int) -> None:
+        """Record that only the first MAX_DEPENDENCIES of a candidate's are followed."""
+        note = (f"dependencies not all followed: {cand.name} {cand.version} lists {count}, "
+                f"and wheelfit follows at most {MAX_DEPENDENCIES} per package; only the first "
+                f"{MAX_DEPENDENCIES} are checked")
+        with self._lock:
+            self.faults[cand.name] = note
+            self.dependencies_unknown.add(cand.name)
+            if note not in self.notes.get(cand.name, ()):
+                self.notes.setdefault(cand.name, []).append(note)
 
     def warm(self, reqs: Iterable[Req], limits: Iterable[Req] = ()) -> None:
         """Fetch in the background what resolution will ask for next: each requirement's
@@ -303,8 +321,10 @@ class ProjectCatalog:
             return
         if metadata is None:
             return
-        self.warm(r for line in metadata.requires_dist
-                  if (r := self._applicable_req(line, cand.extras)) is not None)
+        self.warm(itertools.islice(
+            (r for line in metadata.requires_dist
+             if (r := self._applicable_req(line, cand.extras)) is not None),
+            MAX_DEPENDENCIES))
 
     def close(self) -> None:
         """Stop warming (pending work is dropped)."""
