@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from wheelfit.commands.options import RunOptions
 
 EXIT_CODES_HELP = """Exit codes: 0 done · 1 a --fail-on rule tripped · 2 usage error ·
-3 input file error · 4 resolution impossible · 5 index unreachable ·
-6 report incomplete (some verdicts unknown because the index failed)."""
+3 input error (a file, a setting, or a package not on the index unless --fail-on is given) ·
+4 resolution impossible · 5 index unreachable · 6 report incomplete (some verdicts unknown
+because the index failed)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
