@@ -80,10 +80,12 @@ def _run_options(params: dict[str, Any]) -> RunOptions:
     from wheelfit.commands.options import RunOptions
 
     ctx = click.get_current_context()
-    given = frozenset(name for name in params if ctx.get_parameter_source(name)
-                      in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT))
+    from_env = frozenset(name for name in params
+                         if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT)
+    given = from_env | {name for name in params
+                        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE}
     config = load_config(Path.cwd())
-    options = RunOptions.from_cli(params, config=config, given=given)
+    options = RunOptions.from_cli(params, config=config, given=given, from_env=from_env)
     if options.verbose:
         from wheelfit.commands.logs import enable_logging
 

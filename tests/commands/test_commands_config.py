@@ -38,6 +38,13 @@ def test_pyproject_python_is_used(wheelfit: Callable[..., Run], work: Path,
     assert python_of(wheelfit(str(requirements), "--format", "json")) == "3.11"
 
 
+def test_the_report_says_the_python_came_from_the_file(
+        wheelfit: Callable[..., Run], work: Path, requirements: Path) -> None:
+    path = pyproject(work, 'python = "3.11"')
+    doc = json.loads(wheelfit(str(requirements), "--format", "json").out)
+    assert doc["python_source"] == f"{path} [tool.wheelfit]"
+
+
 def test_environment_beats_pyproject(wheelfit: Callable[..., Run], work: Path,
                                      requirements: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pyproject(work, 'python = "3.11"')

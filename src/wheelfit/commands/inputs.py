@@ -115,7 +115,7 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
     """Options and a spec → the request `check()` takes (index layering as pip's)."""
     merged, _ = resolve_index_options(cli_index_options(options), spec.options, os.environ)
     if options.python:
-        python, source = options.python, "--python"
+        python, source = options.python, options.python_source
     elif spec.python is not None:
         python, source = spec.python.version, spec.python.source
     else:

@@ -25,6 +25,7 @@ class RunOptions:
     `keep_going`, `mapping_path`, `recursive`. Output: `fmt`, `outputs` (`FORMAT=PATH`), `output`
 (`-o`, the file for `fmt`), `fail_on`, `show_all`,
     `no_color`, `verbose` (0, 1 = -v, 2 = -vv), `quiet`, `variant` (dockerfile).
+    `python_source`: where `python` came from, as the report says it.
     """
 
     python: str | None = None
@@ -62,6 +63,7 @@ class RunOptions:
     verbose: int = 0
     quiet: bool = False
     variant: str | None = None
+    python_source: str = "--python"
 
     @property
     def target_names(self) -> tuple[str, ...]:
@@ -70,12 +72,16 @@ class RunOptions:
 
     @classmethod
     def from_cli(cls, params: Mapping[str, Any], *, config: Config | None = None,
-                 given: Collection[str] = ()) -> RunOptions:
+                 given: Collection[str] = (), from_env: Collection[str] = ()) -> RunOptions:
         """The options as click parsed them (None: not given, the default applies), with
         `[tool.wheelfit]` values for the command's options that neither the command line
-        nor the environment set (`given`)."""
+        nor the environment set (`given`; `from_env`: those the environment set)."""
         values = {key: value for key, value in params.items() if value is not None}
         for key, value in config.values if config is not None else ():
             if key in params and key not in given:
                 values[key] = value
+                if key == "python" and config is not None and config.path is not None:
+                    values["python_source"] = f"{config.path} [tool.wheelfit]"
+        if "python" in from_env:
+            values["python_source"] = "$WHEELFIT_PYTHON"
         return cls(**values)
