@@ -19,7 +19,8 @@ def test_real_pipenv_lock_with_dev_reports_every_package(
     shutil.copy(REAL_LOCK, tmp_path / "Pipfile.lock")
     result = run_cli("check", "Pipfile.lock", "--dev", "--format", "json", "--retries", "0",
                      "--index-url", index_server.url, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    # the loopback index holds few of its projects: the rest are not on it (exit 3)
+    assert result.returncode == 3 and "not on the index" in result.stderr, result.stderr
     reported = {p["name"] for p in json.loads(result.stdout)["packages"]}
     # 101 locked; on Linux + Python 3.12 three markers are false (two win32, one python >= 3.13)
     assert len(reported) == 98

@@ -1,6 +1,7 @@
 """The request log of `-v`: one line per index request on the `wheelfit.http` logger —
 method, URL (credentials redacted), status, bytes, milliseconds, and why it was sent (a
-cache miss, or a stored answer revalidated)."""
+cache miss, or a stored answer revalidated) — and one per answer the disk cache gave
+(`wheelfit.cache`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ from collections.abc import Mapping
 from wheelfit.redact import redact_url
 
 LOG = logging.getLogger("wheelfit.http")
+CACHE_LOG = logging.getLogger("wheelfit.cache")
+
+
+def log_hit(what: str) -> None:
+    """Log an answer the disk cache gave without a request (`what`: e.g. a file's name)."""
+    CACHE_LOG.info("cache: hit %s (stored)", what)
 
 
 def log_request(url: str, headers: Mapping[str, str] | None, status: int,
