@@ -20,16 +20,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests" / "index"), str(ROOT / "tests" / "reliability")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "reliability")]
 
-from hostile_bytes import UNTERMINATED_PAGE, extended_header_tar_gz  # noqa: E402
-from index_builders import sdist_tar  # noqa: E402
 from reliability_support import (  # noqa: E402
     Stream,
     StreamingIndexServer,
     publish_sdist,
     publish_wheel,
 )
+
+from hostile_bytes import UNTERMINATED_PAGE, extended_header_tar_gz  # noqa: E402
+from index_builders import sdist_tar  # noqa: E402
 
 
 def serve() -> StreamingIndexServer:

@@ -15,6 +15,8 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from wheelfit.sources.marker_select import lock_only_message, lock_only_variable
+
 
 class GroupError(ValueError):
     """The dependency groups table is malformed, cyclic, or lacks a group."""
@@ -25,12 +27,18 @@ def resolve_group(table: Mapping[str, Any], group: str) -> list[Requirement]:
     try:
         module = importlib.import_module("packaging.dependency_groups")
     except ImportError:
-        return resolve_group_fallback(table, group)
-    try:
-        resolver = module.DependencyGroupResolver(table)
-        return list(resolver.resolve(group))
-    except Exception as exc:  # packaging raises (Exception)Group, LookupError, TypeError...
-        raise GroupError(_flatten(exc)) from None
+        found = resolve_group_fallback(table, group)
+    else:
+        try:
+            found = list(module.DependencyGroupResolver(table).resolve(group))
+        except Exception as exc:  # packaging raises (Exception)Group, LookupError, TypeError...
+            raise GroupError(_flatten(exc)) from None
+    for requirement in found:
+        lock_only = lock_only_variable(requirement.marker)
+        if lock_only:
+            raise GroupError(f"requirement {str(requirement)!r} in group {group!r}: "
+                             + lock_only_message(lock_only))
+    return found
 
 
 def resolve_group_fallback(table: Mapping[str, Any], group: str) -> list[Requirement]:

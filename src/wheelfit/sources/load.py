@@ -20,6 +20,7 @@ from pathlib import Path
 
 from wheelfit.errors import InputFileError, UsageError
 from wheelfit.model import DependencySpec
+from wheelfit.sources.bounds import check_numbers
 from wheelfit.sources.reading import read_text
 
 FORMATS = ("requirements", "pyproject", "uv-lock", "poetry-lock", "pipfile-lock", "pylock")
@@ -101,6 +102,7 @@ def load_spec(
             f"unknown input format {input_format!r}", hint=f"Use one of: {', '.join(FORMATS)}."
         )
     text = read_text(path, display)
+    check_numbers(text, display)
     kind = input_format or detect_format(path)
     module, function, wanted = PARSERS[kind]
     given: dict[str, object] = {
@@ -108,7 +110,8 @@ def load_spec(
         "all_extras": all_extras, "groups": groups, "dev": dev, "keep_going": keep_going,
     }
     parse = getattr(import_module(f"wheelfit.sources.{module}"), function)
-    spec: DependencySpec = parse(text, display, **{key: given[key] for key in wanted})
+    spec: DependencySpec = _redacted(
+        parse(text, display, **{key: given[key] for key in wanted}))
     ignored = [
         *(["extras"] if (extras or all_extras) and kind in _NO_EXTRAS else []),
         *(["groups"] if (groups or dev) and kind == "requirements" else []),
@@ -123,3 +126,19 @@ def load_spec(
         if hint is not None:
             spec = dataclasses.replace(spec, python=hint)
     return spec
+
+
+def _redacted(spec: DependencySpec) -> DependencySpec:
+    """The spec with credentials redacted from every message that may echo the input
+    (`--keep-going` problems, notes, skipped entries): they reach every output format."""
+    from wheelfit.redact import redact_text
+
+    return dataclasses.replace(
+        spec,
+        problems=tuple(redact_text(p) for p in spec.problems),
+        notes=tuple(redact_text(n) for n in spec.notes),
+        skipped=tuple(
+            dataclasses.replace(s, text=redact_text(s.text), reason=redact_text(s.reason))
+            for s in spec.skipped
+        ),
+    )

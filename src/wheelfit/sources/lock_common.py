@@ -29,11 +29,12 @@ from wheelfit.model import (
     PythonHint,
     SkippedEntry,
 )
-from wheelfit.redact import redact_url
+from wheelfit.redact import redact_text, redact_url
 from wheelfit.sources.marker_select import Selection, specialize
 from wheelfit.sources.reading import Problems
 
 PYPI_HOSTS = ("pypi.org", "pypi.python.org", "upload.pypi.org")
+_PROJECT_NAME = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)
 
 
 def header_lines(text: str, header: str) -> list[int]:
@@ -77,10 +78,22 @@ def lock_entries(
             problems.report(
                 "a [[package]] entry has no name or version", path=display, line=line, hint=hint
             )
+        elif not _PROJECT_NAME.fullmatch(name):
+            problems.report(
+                f"package {redact_text(name)[:200]!r}: not a valid project name",
+                path=display, line=line, hint=hint,
+            )
         else:
             where = entry_origin(display, lines, len(raw_packages), i)
             entries.append(LockEntry(raw, name, version, where, line))
     return entries
+
+
+def check_name(name: str) -> None:
+    """Raise ValueError unless `name` is a project name (PEP 508): a locked name becomes
+    part of an index URL, so a URL, a path or a credential in its place is refused."""
+    if not _PROJECT_NAME.fullmatch(name):
+        raise ValueError(f"package {redact_text(name)[:200]!r}: not a valid project name")
 
 
 def url_filename(url: str) -> str:

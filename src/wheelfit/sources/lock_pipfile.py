@@ -125,6 +125,7 @@ def _read_entry(
     primary: str | None,
     selection: Selection,
 ) -> LockedPackage | SkippedEntry | None:
+    common.check_name(name)
     if not isinstance(entry, Mapping):
         raise ValueError(f"entry {name!r} is not an object")
     for key in _DIRECT_KEYS:

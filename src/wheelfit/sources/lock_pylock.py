@@ -27,7 +27,7 @@ from packaging.utils import (
 import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, LockedPackage, SkippedEntry
-from wheelfit.redact import redact_url
+from wheelfit.redact import redact_text, redact_url
 from wheelfit.sources.pythonhint import from_requires_python
 from wheelfit.sources.reading import Problems, load_toml
 
@@ -177,7 +177,7 @@ def _validate_package(raw: Any, spec_module: Any, lock_version: Any) -> None:
     except spec_module.PylockValidationError as exc:
         context = (exc.context or "").removeprefix("packages[0]").lstrip(".")
         where = f" in {context}" if context else ""
-        raise ValueError(f"package {raw['name']!r}: {exc.message}{where}") from None
+        raise ValueError(redact_text(f"package {raw['name']!r}: {exc.message}{where}")) from None
 
 
 def _is_index(raw: Mapping[str, Any]) -> bool:

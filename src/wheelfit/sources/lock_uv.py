@@ -161,6 +161,7 @@ def _read_package(raw: Any, where: str, line: int | None) -> _Package:
     name, version, source = raw.get("name"), raw.get("version", ""), raw.get("source", {})
     if not isinstance(name, str) or not name:
         raise ValueError("a [[package]] entry has no name")
+    common.check_name(name)
     if not isinstance(version, str) or not isinstance(source, Mapping):
         raise ValueError(f"package {name!r}: version or source has the wrong type")
     if not version and "registry" in source:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from packaging.markers import InvalidMarker, Marker
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.utils import canonicalize_name
 
 Selection = Mapping[str, frozenset[str]]
@@ -97,3 +97,26 @@ def _atom(atom: tuple[Any, Any, Any], selection: Selection) -> str | bool:
         if operator == "!=":
             return wanted not in chosen
     return text
+
+
+LOCK_ONLY_VARIABLES = ("dependency_groups", "extras")
+
+
+def lock_only_variable(marker: Marker | None) -> str | None:
+    """The lock-file variable (PEP 751 `extras`, `dependency_groups`) a marker outside a lock
+    names, if any: no target environment defines it, so evaluating it would fail."""
+    if marker is None:
+        return None
+    try:
+        marker.evaluate({"extra": ""})
+    except UndefinedEnvironmentName as exc:
+        return next((v for v in LOCK_ONLY_VARIABLES if v in str(exc)), str(exc))
+    except (UndefinedComparison, ValueError):
+        return None
+    return None
+
+
+def lock_only_message(variable: str) -> str:
+    """The input error for a requirement whose marker names a lock-file variable."""
+    return (f"its marker uses {variable!r}, which only lock files define (PEP 751); "
+            "no target environment has it")

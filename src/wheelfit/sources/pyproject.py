@@ -13,6 +13,7 @@ Poetry's `[tool.poetry.extras]` (which names optional dependencies). Groups: PEP
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +27,9 @@ from packaging.utils import canonicalize_name
 import wheelfit.sources.lock_common as common
 from wheelfit.errors import InputFileError
 from wheelfit.model import DependencySpec, PythonHint, RequirementEntry, SkippedEntry
+from wheelfit.redact import redact_text
 from wheelfit.sources.groups import GroupError, resolve_group
-from wheelfit.sources.marker_select import combine_and
+from wheelfit.sources.marker_select import combine_and, lock_only_message, lock_only_variable
 from wheelfit.sources.pyproject_poetry import poetry_dependency
 from wheelfit.sources.pythonhint import from_poetry_python, from_requires_python
 from wheelfit.sources.reading import Problems, load_toml, origin
@@ -150,10 +152,18 @@ class _Reader:
                 requirement = Requirement(item)
             except InvalidRequirement as exc:
                 self.out.problems.report(
-                    f"{where}: invalid requirement {item!r}: {exc}",
+                    redact_text(f"{where}: invalid requirement {item!r}: {exc}"),
                     path=self.out.display,
                     line=line or anchor,
                     hint="Write it as a PEP 508 requirement.",
+                )
+                continue
+            lock_only = lock_only_variable(requirement.marker)
+            if lock_only:
+                self.out.problems.report(
+                    f"{where}: requirement {item!r}: {lock_only_message(lock_only)}",
+                    path=self.out.display, line=line or anchor,
+                    hint="Select groups and extras with --group/--extra instead.",
                 )
                 continue
             self.requirement(requirement, line, marker)
@@ -241,7 +251,8 @@ class _Reader:
             )
             return
         for name in names:
-            display = str(Path(self.out.display).parent / name)
+            # redacted before the join: a path would fold `https://` into `https:/`
+            display = os.path.join(os.path.dirname(self.out.display), redact_text(name))
             try:
                 found = parse_requirements_file(
                     base_dir / name, display, keep_going=self.out.problems.keep_going

@@ -16,7 +16,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from wheelfit.redact import redact_url
-from wheelfit.sources.marker_select import combine_and
+from wheelfit.sources.marker_select import combine_and, lock_only_message, lock_only_variable
 from wheelfit.sources.poetry_constraints import ConstraintError, alternatives, python_marker
 
 _DIRECT = {
@@ -79,6 +79,9 @@ def _entry(name: str, table: Mapping[str, Any]) -> PoetryDep:
         requirement = Requirement(text)
     except InvalidRequirement as exc:
         raise ValueError(f"dependency {name!r}: cannot read {text!r}: {exc}") from None
+    lock_only = lock_only_variable(requirement.marker)
+    if lock_only:
+        raise ValueError(f"dependency {name!r}: {lock_only_message(lock_only)}")
     if isinstance(table.get("source"), str):
         note = (note + "; " if note else "") + (
             f"dependency {name!r} comes from source {table['source']!r}; wheelfit looks it "

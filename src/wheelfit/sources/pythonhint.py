@@ -24,6 +24,7 @@ from packaging.version import InvalidVersion, Version
 
 from wheelfit.errors import InputFileError
 from wheelfit.model import PythonHint
+from wheelfit.sources.bounds import check_numbers
 from wheelfit.sources.poetry_constraints import ConstraintError, alternatives
 from wheelfit.sources.reading import read_text
 
@@ -134,6 +135,8 @@ def _read_quietly(path: Path, display: str) -> str | None:
     if not os.path.isfile(path):
         return None
     try:
-        return read_text(path, display)
+        text = read_text(path, display)
+        check_numbers(text, display)
     except InputFileError:
         return None
+    return text

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from packaging.requirements import InvalidRequirement, Requirement
 
 from wheelfit.redact import redact_text
+from wheelfit.sources.marker_select import lock_only_message, lock_only_variable
 
 VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
 _URL_SCHEMES = ("http", "https", "file", "ftp")
@@ -72,6 +73,10 @@ def classify(text: str, *, editable: bool = False) -> Requirement | Skip:
         requirement = Requirement(text)
     except InvalidRequirement as exc:
         raise InvalidLine(f"invalid requirement {shown!r}: {exc}", _hint_for(text)) from None
+    lock_only = lock_only_variable(requirement.marker)
+    if lock_only:
+        raise InvalidLine(f"requirement {shown!r}: {lock_only_message(lock_only)}",
+                          "Select groups and extras with --group/--extra instead.")
     if requirement.url:
         url_kind = url_scheme(requirement.url) or ""
         if url_kind.startswith(VCS_PREFIXES) or url_kind in _VCS_SCHEMES:

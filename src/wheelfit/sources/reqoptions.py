@@ -10,6 +10,7 @@ layering uses without this parser).
 from __future__ import annotations
 
 import optparse
+import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -132,4 +133,21 @@ def parse_options(options: str) -> LineOptions:
     defaults.format_ops = []
     defaults.hashes = []
     values, leftover = parser.parse_args(words, defaults)
-    return LineOptions(values=vars(values), leftover=list(leftover))
+    found = LineOptions(values=vars(values), leftover=list(leftover))
+    _check_urls(found)
+    return found
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def _check_urls(found: LineOptions) -> None:
+    """Refuse an index or find-links URL whose scheme is not one (say, with an invisible
+    character in it): no tool could use it, and redaction could not recognise it."""
+    urls = [found.values.get("index_url") or "", *found.get_list("extra_index_urls"),
+            *found.get_list("find_links")]
+    for url in urls:
+        scheme, sep, _ = url.partition("://")
+        if sep and not _SCHEME.fullmatch(scheme):
+            raise OptionLineError("an index or --find-links URL has an invalid scheme (the "
+                                  "part before ://)")

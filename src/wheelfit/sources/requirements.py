@@ -18,6 +18,7 @@ from packaging.requirements import Requirement
 from wheelfit.errors import InputFileError, shorten
 from wheelfit.model import DependencySpec, IndexOptions, RequirementEntry, SkippedEntry
 from wheelfit.redact import redact_text
+from wheelfit.sources.bounds import check_numbers
 from wheelfit.sources.reading import (
     Problems,
     UnreadableFile,
@@ -195,7 +196,7 @@ class _Walker:
             value = links[0]
             local = base_dir / value
             out.find_links.append(
-                str(local) if url_scheme(value) is None and os.path.exists(local) else value
+                str(local) if url_scheme(value) is None and _exists(local) else value
             )
         ops = opts.values.get("format_ops") or []
         try:
@@ -247,10 +248,11 @@ class _Walker:
             target, nested = Path(arg), arg
         else:
             target = base_dir / arg
-            nested = os.path.normpath(os.path.join(os.path.dirname(display), arg))
+            # redacted first: normpath folds `https://` into `https:/`, which redaction misses
+            nested = os.path.normpath(os.path.join(os.path.dirname(display), redact_text(arg)))
         try:
             real = target.resolve()
-        except (OSError, RuntimeError) as exc:
+        except (OSError, RuntimeError, ValueError) as exc:
             self.problems.report(
                 f"{flag} {shorten(arg)}: cannot resolve the path "
                 f"({getattr(exc, 'strerror', None) or exc})",
@@ -284,6 +286,7 @@ class _Walker:
             return
         try:
             text = decode(data, nested)
+            check_numbers(text, nested)
         except InputFileError as exc:
             self.problems.add(exc)
             return
@@ -317,6 +320,14 @@ class _Walker:
             problems=tuple(self.problems.items),
             notes=tuple(notes),
         )
+
+
+def _exists(path: Path) -> bool:
+    """`path.exists()`, false for a name the system refuses (too long, a NUL byte)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def parse_requirements_file(
