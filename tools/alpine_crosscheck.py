@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--wheelfit", default=str(Path(sys.executable).with_name("wheelfit")))
     parser.add_argument("--mapping", type=Path,
-                        default=Path(__file__).parent.parent / "src/wheelfit/data/apk-mapping.json")
+                        default=Path(__file__).parent.parent / "data/apk-mapping.json")
     parser.add_argument("specs", nargs="+")
     args = parser.parse_args(argv)
     specs: list[str] = []
