@@ -20,9 +20,12 @@ from wheelfit.errors import ExitCode, UsageError, WheelfitError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from wheelfit.commands.options import RunOptions
+
 EXIT_CODES_HELP = """Exit codes: 0 done · 1 a --fail-on rule tripped · 2 usage error ·
-3 input file error · 4 resolution impossible · 5 index unreachable ·
-6 report incomplete (some verdicts unknown because the index failed)."""
+3 input error (a file, a setting, or a package not on the index unless --fail-on is given) ·
+4 resolution impossible · 5 index unreachable · 6 report incomplete (some verdicts unknown
+because the index failed)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +51,51 @@ def _fail(error: WheelfitError) -> NoReturn:
     sys.exit(int(error.exit_code))
 
 
+class _FormatChoice(click.Choice[str]):
+    """The report formats of the registry (`wheelfit.formats.FORMATS`), read when a value
+    is checked or help is shown, so `wheelfit --version` imports none of it."""
+
+    def __init__(self) -> None:
+        super().__init__((), case_sensitive=False)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from wheelfit.formats import FORMATS
+
+        return tuple(FORMATS)
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:
+        pass
+
+
+def _run_options(params: dict[str, Any]) -> RunOptions:
+    """One RunOptions: the command line and `WHEELFIT_*` variables over `[tool.wheelfit]`
+    over the defaults. -v says which settings file applied, and turns request logs on."""
+    from pathlib import Path
+
+    from click.core import ParameterSource
+
+    from wheelfit.commands.config import load_config
+    from wheelfit.commands.options import RunOptions
+
+    ctx = click.get_current_context()
+    from_env = frozenset(name for name in params
+                         if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT)
+    given = from_env | {name for name in params
+                        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE}
+    config = load_config(Path.cwd())
+    options = RunOptions.from_cli(params, config=config, given=given, from_env=from_env)
+    if options.verbose:
+        from wheelfit.commands.logs import enable_logging
+
+        enable_logging(options.verbose)
+        where = (f"{config.path} [tool.wheelfit]" if config.path else
+                 "none (no pyproject.toml with [tool.wheelfit] from here up to the git root)")
+        click.echo(f"wheelfit: settings: {where}", err=True)
+    return options
+
+
 def _apply(func: F, decorators: Sequence[Callable[[F], F]]) -> F:
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -57,26 +105,32 @@ def _apply(func: F, decorators: Sequence[Callable[[F], F]]) -> F:
 def target_options(func: F) -> F:
     """--python, --arch, --debian, --alpine, --target."""
     return _apply(func, [
-        click.option("--python", "python", metavar="X.Y", help="Target CPython version "
+        click.option("--python", "python", metavar="X.Y", envvar="WHEELFIT_PYTHON",
+                     help="Target CPython version "
                      "[default: the input's requires-python, .python-version or Dockerfile, "
                      "else 3.12]."),
         click.option("--arch", type=click.Choice(["x86_64", "aarch64"]), default="x86_64",
-                     show_default=True, help="Target CPU architecture."),
+                     show_default=True, envvar="WHEELFIT_ARCH",
+                     help="Target CPU architecture."),
         click.option("--debian", type=click.Choice(["bookworm", "trixie"]),
+                     envvar="WHEELFIT_DEBIAN",
                      help="Debian release of the slim image (glibc 2.36 / 2.41) [default: "
                      "trixie, or the last one published for an older Python]."),
         click.option("--alpine", type=click.Choice(["3.20", "3.21", "3.22", "3.23", "3.24"]),
+                     envvar="WHEELFIT_ALPINE",
                      help="Alpine release of the image [default: 3.24, or the last one "
                      "published for an older Python]."),
         click.option("--target", "targets", type=click.Choice(["slim", "alpine"]),
-                     multiple=True, help="Image to check (repeatable) [default: both]."),
+                     multiple=True, envvar="WHEELFIT_TARGET",
+                     help="Image to check (repeatable) [default: both]."),
     ])
 
 
 def index_options(func: F) -> F:
     """Index location, cache and network behaviour."""
     return _apply(func, [
-        click.option("--index-url", "-i", metavar="URL", help="Base URL of the simple index "
+        click.option("--index-url", "-i", metavar="URL", envvar="WHEELFIT_INDEX_URL",
+                     help="Base URL of the simple index "
                      "[default: the requirements file's, $PIP_INDEX_URL, $UV_INDEX_URL, pip's "
                      "config, then https://pypi.org/simple/]."),
         click.option("--extra-index-url", metavar="URL", multiple=True,
@@ -86,7 +140,8 @@ def index_options(func: F) -> F:
                      help="Cache folder [default: the user cache folder; $WHEELFIT_CACHE_DIR]."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("--refresh", is_flag=True, help="Revalidate every cached response."),
-        click.option("--offline", is_flag=True, help="Use only the cache; never the network."),
+        click.option("--offline", is_flag=True, envvar="WHEELFIT_OFFLINE",
+                     help="Use only the cache; never the network."),
         click.option("--timeout", type=click.FloatRange(0.1, 600), default=15.0,
                      show_default=True, help="Seconds to wait for the index to connect or "
                      "send more bytes (as pip's --timeout). A whole request must also finish "
@@ -126,13 +181,13 @@ def input_options(func: F) -> F:
                      help="Dependency group to include (PEP 735 or Poetry; repeatable)."),
         click.option("--dev", is_flag=True, help="Pipfile.lock: include the develop section."),
         click.option("--keep-going", is_flag=True, help="Report bad lines; check the rest."),
-        click.option("--mapping", "mapping_path", type=_PathType(),
+        click.option("--mapping", "mapping_path", type=_PathType(), envvar="WHEELFIT_MAPPING",
                      help="Your own apk/apt mapping file, layered over the bundled one."),
     ])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
-@click.version_option(__version__, prog_name="wheelfit")
+@click.version_option(__version__, "-V", "--version", prog_name="wheelfit")
 def cli() -> None:
     """Will your Python dependencies install from wheels on python:slim and python:alpine?"""
 
@@ -153,28 +208,36 @@ def _fail_on_help() -> str:
 @index_options
 @selection_options
 @input_options
-@click.option("--format", "fmt",
-              type=click.Choice(["text", "json", "markdown", "html", "sarif"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=_FormatChoice(), default="text", show_default=True,
+              envvar="WHEELFIT_FORMAT", help="Format on stdout (or of the -o file).")
+@click.option("--output", "outputs", metavar="FORMAT=PATH", multiple=True,
+              envvar="WHEELFIT_OUTPUT", help="Also write the report in FORMAT to PATH "
+              "(repeatable; any --format value). The report is computed once.")
+@click.option("-o", "--output-file", "output", type=_PathType(), help="Write the --format "
+              "report to this file; stdout then shows the terminal view.")
 @click.option("--fail-on", "fail_on", metavar="TARGET:CONDITION", multiple=True,
+              envvar="WHEELFIT_FAIL_ON",
               help="Exit 1 when a rule trips (repeatable), e.g. alpine:source-build, "
               "any:unavailable. Conditions: source-build, native-build, unavailable, "
-              "not-found, unknown, not-wheel, untrusted, versions-differ.")
+              "not-found, unknown, not-wheel, untrusted, versions-differ. Without it, a "
+              "package that is not on the index exits 3.")
 @click.option("--all", "show_all", is_flag=True, help="List every package, not only those "
               "that need attention.")
 @click.option("--no-color", is_flag=True, help="No colour (also: $NO_COLOR).")
-@click.option("-v", "--verbose", is_flag=True, help="Show requests and where figures come from.")
-@click.option("-q", "--quiet", is_flag=True, help="Only what needs attention and the summary.")
+@click.option("-v", "--verbose", count=True, help="-v: every index request (method, URL, "
+              "status, bytes, ms, cache hit or miss), the settings file used, and where "
+              "each figure comes from; -vv: debug lines too.")
+@click.option("-q", "--quiet", is_flag=True, help="Only what needs attention and the summary; "
+              "no progress on stderr.")
 def check(inputs: tuple[Path, ...], **options: Any) -> None:
     """Check dependency files (or a Dockerfile) against python:slim and python:alpine."""
     from wheelfit.commands.check import run_check
-    from wheelfit.commands.options import RunOptions
 
     if not inputs and not options["recursive"]:
         raise click.UsageError("give at least one dependency file, e.g. "
                                "`wheelfit check requirements.txt`, or --recursive DIR")
     try:
-        code = run_check(list(inputs), RunOptions.from_cli(options))
+        code = run_check(list(inputs), _run_options(options))
     except WheelfitError as error:
         _fail(error)
     sys.exit(int(code))
@@ -192,11 +255,10 @@ def check(inputs: tuple[Path, ...], **options: Any) -> None:
 def dockerfile(input_path: Path, **options: Any) -> None:
     """Print a Dockerfile for the recommended (or chosen) variant."""
     from wheelfit.commands.dockerfile import run_dockerfile
-    from wheelfit.commands.options import RunOptions
     from wheelfit.redact import redact_text
 
     try:
-        click.echo(redact_text(run_dockerfile(input_path, RunOptions.from_cli(options))),
+        click.echo(redact_text(run_dockerfile(input_path, _run_options(options))),
                    nl=False)
     except WheelfitError as error:
         _fail(error)
@@ -208,17 +270,18 @@ def dockerfile(input_path: Path, **options: Any) -> None:
 @index_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
+@click.option("--pre", is_flag=True, help="Pre-releases count for the first musllinux "
+              "release (default: final releases only).")
 def inspect_command(project: str, version: str | None, **options: Any) -> None:
     """Wheel availability of PROJECT[==VERSION] over Pythons, libcs and arches."""
     from wheelfit.commands.inspect import run_inspect
-    from wheelfit.commands.options import RunOptions
 
     if "==" in project and version is None:
         project, version = project.split("==", 1)
     from wheelfit.redact import redact_text
 
     try:
-        click.echo(redact_text(run_inspect(project, version, RunOptions.from_cli(options))),
+        click.echo(redact_text(run_inspect(project, version, _run_options(options))),
                    nl=False)
     except WheelfitError as error:
         _fail(error)

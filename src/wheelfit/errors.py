@@ -1,7 +1,8 @@
 """wheelfit's own errors: one base class carrying the process exit code.
 
 Exit codes (documented in the README and in `wheelfit --help`):
-0 done · 1 findings under a --fail-on policy · 2 usage · 3 input file error ·
+0 done · 1 findings under a --fail-on policy · 2 usage · 3 input error (also a package not
+on the index, without --fail-on) ·
 4 resolution impossible · 5 index unreachable · 6 report incomplete (some packages unknown).
 """
 

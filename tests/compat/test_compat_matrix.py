@@ -155,3 +155,23 @@ def test_inspect_dict_is_json_ready() -> None:
     assert data["first_musllinux"] == {"x86_64": "1.25.0", "aarch64": "1.26.4"}
     assert data["matrix"][0] == {"python": "3.8", "platform": "manylinux", "arch": "x86_64",
                                  "kind": "none", "file": None, "tag": None, "untrusted": False}
+
+
+GRPC_LIKE = [
+    "grpcio-1.41.0rc1-cp39-cp39-musllinux_1_1_x86_64.whl",
+    "grpcio-1.41.0rc1.tar.gz",
+    "grpcio-1.40.0-cp39-cp39-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "grpcio-1.41.0-cp39-cp39-musllinux_1_1_x86_64.whl",
+]
+
+
+def test_first_musllinux_skips_release_candidates() -> None:
+    assert first_musllinux(page(GRPC_LIKE, "grpcio"))["x86_64"] == "1.41.0"
+
+
+def test_first_musllinux_with_pre_names_the_release_candidate() -> None:
+    assert first_musllinux(page(GRPC_LIKE, "grpcio"), pre=True)["x86_64"] == "1.41.0rc1"
+
+
+def test_first_musllinux_only_in_a_pre_release_is_none_by_default() -> None:
+    assert first_musllinux(page(GRPC_LIKE[:3], "grpcio"))["x86_64"] is None

@@ -171,7 +171,7 @@ def error_run(case: str, plain_url: str, server: StreamingIndexServer, work: Pat
 
 
 ERROR_CASES = {
-    "unreachable": 5, "404 project": 0, "500 first project": 6, "503 first project": 5,
+    "unreachable": 5, "404 project": 3, "500 first project": 6, "503 first project": 5,
     "bad option line": 3, "bad requirement line": 3, "offline miss": 6, "invalid port": 5,
 }
 

@@ -97,7 +97,7 @@ def test_token_only_url_is_not_echoed(fmt: str, index_url: str, hermetic: Path) 
     (hermetic / "requirements.txt").write_text("healthy\nnot-on-the-index\n")
     url = index_url.replace("http://", f"http://{SECRET}@", 1)
     result = run_main(check_args(url, "requirements.txt", fmt=fmt, extra=["-v", "--all"]))
-    assert result.code == 0, result.err
+    assert result.code == 3, result.err  # not-on-the-index is an input error (issue 17)
     assert "healthy" in result.out
     assert SECRET not in result.both
 

@@ -89,3 +89,13 @@ def test_extras_on_a_requirements_file_are_noted(tmp_path: Path) -> None:
     path.write_text("flask\n", encoding="utf-8")
     spec = load_spec(path, extras=("x",), dev=True, environ={})
     assert spec.notes[-1].endswith("extras and groups do not apply to requirements files; ignored")
+
+
+def test_unknown_file_hint_names_the_input_format_flag(tmp_path: Path) -> None:
+    from wheelfit.errors import InputFileError
+    from wheelfit.sources.load import detect_format
+
+    with pytest.raises(InputFileError) as caught:
+        detect_format(tmp_path / "deps.cfg")
+    assert "--input-format" in (caught.value.hint or "")
+    assert "--format " not in (caught.value.hint or "")

@@ -98,3 +98,43 @@ def test_root_that_is_not_a_directory(tmp_path: Path) -> None:
 
 def test_empty_tree(tmp_path: Path) -> None:
     assert discover(tmp_path) == []
+
+
+# requirements/ folders (issue 17 item 11)
+
+
+def test_requirements_folder_is_found_as_its_parents_service(tmp_path: Path) -> None:
+    touch(tmp_path, "web/requirements/base.txt", "web/manage.py")
+    assert rel(tmp_path, discover(tmp_path)) == ["web/requirements/base.txt"]
+
+
+@pytest.mark.parametrize(("files", "chosen"), [
+    (["base.txt", "production.txt", "dev.txt"], "requirements/production.txt"),
+    (["base.txt", "prod.txt", "test.txt"], "requirements/prod.txt"),
+    (["base.txt", "local.txt"], "requirements/base.txt"),
+    (["dev.txt", "web.txt"], "requirements/web.txt"),
+])
+def test_requirements_folder_priority(tmp_path: Path, files: list[str], chosen: str) -> None:
+    touch(tmp_path, *(f"svc/requirements/{f}" for f in files))
+    ((path, _),) = discover(tmp_path)
+    assert path == tmp_path / "svc" / chosen
+
+
+def test_top_level_requirements_txt_beats_the_folder(tmp_path: Path) -> None:
+    touch(tmp_path, "svc/requirements.txt", "svc/requirements/prod.txt")
+    ((path, note),) = discover(tmp_path)
+    assert path.name == "requirements.txt"
+    assert note == f"{path}: chosen over requirements/prod.txt"
+
+
+def test_requirements_folder_of_only_dev_files_is_no_service(tmp_path: Path) -> None:
+    touch(tmp_path, "svc/requirements/dev.txt", "svc/requirements/test.txt")
+    assert discover(tmp_path) == []
+
+
+def test_a_tree_of_services_with_and_without_folders(tmp_path: Path) -> None:
+    touch(tmp_path, "api/uv.lock", "api/requirements/prod.txt",
+          "web/requirements/base.txt", "web/requirements/production.txt",
+          "worker/requirements.txt")
+    assert rel(tmp_path, discover(tmp_path)) == [
+        "api/uv.lock", "web/requirements/production.txt", "worker/requirements.txt"]

@@ -19,7 +19,8 @@ def test_real_pipenv_lock_with_dev_reports_every_package(
     shutil.copy(REAL_LOCK, tmp_path / "Pipfile.lock")
     result = run_cli("check", "Pipfile.lock", "--dev", "--format", "json", "--retries", "0",
                      "--python", "3.12", "--index-url", index_server.url, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    # the loopback index holds few of its projects: the rest are not on it (exit 3)
+    assert result.returncode == 3 and "not on the index" in result.stderr, result.stderr
     packages = json.loads(result.stdout)["packages"]
     assert len(packages) == 101  # every locked package of the default and develop groups
     # on Linux + Python 3.12 three markers are false (two win32, one python >= 3.13): listed

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from wheelfit.commands.inputs import IndexPool, build_request, load_inputs
 from wheelfit.errors import ExitCode
-from wheelfit.formats import render
 from wheelfit.formats.options import RenderOptions
 from wheelfit.model import DependencySpec, Report
 from wheelfit.pipeline.check import check
@@ -30,19 +29,24 @@ if TYPE_CHECKING:
 def check_all(specs: Sequence[DependencySpec], options: RunOptions,
               pool: IndexPool) -> list[Report]:
     """Check every spec; the index clients are shared so each project is fetched once.
-    A progress bar runs on stderr for the text format when stderr is a terminal. Every
-    string of the reports is redacted here, so nothing after this can print a credential."""
+    Progress goes to stderr (a bar on a terminal, plain lines every few seconds elsewhere;
+    none with --quiet). Every string of the reports is redacted here, so nothing after this
+    can print a credential."""
     from dataclasses import replace
 
     from wheelfit.formats.progress import Progress
 
     targets = len(options.target_names)
-    enabled = options.fmt == "text"
     reports = []
-    with Progress(len(specs) * (targets + 1) if enabled else 0) as bar:
-        for spec in specs:
-            request = replace(build_request(spec, options),
-                              on_step=lambda label: bar.advance(label=label))
+    total = 0 if options.quiet else len(specs) * (targets + 1)
+    with Progress(total) as bar:
+        for number, spec in enumerate(specs, 1):
+            where = f"{spec.path} ({number}/{len(specs)})" if len(specs) > 1 else spec.path
+
+            def step(label: str, where: str = where) -> None:
+                bar.advance(label=f"{where}: {label}")
+
+            request = replace(build_request(spec, options), on_step=step)
             reports.append(redact_data(check(request, pool.for_request(request))))
     return reports
 
@@ -80,8 +84,10 @@ def incomplete_warning(report: Report, *, offline: bool) -> str:
 
 
 def run_check(inputs: Sequence[Path], options: RunOptions) -> ExitCode:
-    """`wheelfit check`: print the report(s); return the exit code."""
+    """`wheelfit check`: print the report(s), write the --output files; return the exit code."""
     import click
+
+    from wheelfit.commands.outputs import parse_outputs, render_reports, write_outputs
 
     rules: tuple[Rule, ...] = ()
     if options.fail_on:
@@ -89,28 +95,49 @@ def run_check(inputs: Sequence[Path], options: RunOptions) -> ExitCode:
 
         rules = parse_rules(options.fail_on)
         check_targets(rules, options.target_names)
+    outputs = parse_outputs(options.outputs, options.output, options.fmt)
     specs, notes = load_inputs(inputs, options)
     pool = IndexPool(options)
     try:
         reports = check_all(specs, options, pool)
     finally:
         pool.close()
-    fmt = options.fmt
-    view = RenderOptions(verbose=options.verbose, quiet=options.quiet, all=options.show_all,
-                         color=fmt == "text" and _color(options))
-    if len(reports) == 1:
-        click.echo(render(reports[0], fmt, view), nl=False, color=True)
-    else:
-        click.echo(_render_fleet(reports, notes, fmt, view), nl=False, color=True)
+    shown = "text" if options.output is not None else options.fmt
+    view = RenderOptions(verbose=options.verbose > 0, quiet=options.quiet, all=options.show_all,
+                         color=shown == "text" and _color(options))
+    write_outputs(reports, notes, outputs, view)
+    click.echo(render_reports(reports, notes, shown, view), nl=False, color=True)
     worst = ExitCode.OK
     for report in reports:
         if not report.index_complete:
             click.echo(incomplete_warning(report, offline=options.offline), err=True)
+        worst = max(worst, _not_found(report, policy=bool(rules)))
         reasons = _evaluate(report, rules)
         for reason in reasons:
             click.echo(f"wheelfit: fail-on: {report.input}: {reason}", err=True)
         worst = max(worst, exit_code(report), ExitCode.POLICY if reasons else ExitCode.OK)
     return worst
+
+
+def _not_found(report: Report, *, policy: bool) -> ExitCode:
+    """A package missing from the index is an input error (exit 3) unless --fail-on rules
+    are given: they then decide alone, and this is only a warning."""
+    import click
+
+    from wheelfit.formats.summary import plural, short_list
+    from wheelfit.model import Status
+
+    names = [p.name for p in report.packages
+             if any(v.status is Status.NOT_FOUND for v in p.verdicts.values())]
+    if not names:
+        return ExitCode.OK
+    kind = "warning" if policy else "error"
+    click.echo(f"wheelfit: {kind}: {report.input}: {plural(len(names), 'package')} not on the "
+               f"index: {short_list(names, 10)}. Check the spelling and the version, or pass "
+               "--index-url for a private index"
+               + (" (--fail-on any:not-found fails on it)." if policy else
+                  "; exit 3 (with --fail-on, your rules decide)."), err=True)
+    return ExitCode.OK if policy else ExitCode.INPUT
 
 
 def _color(options: RunOptions) -> bool:
@@ -125,29 +152,3 @@ def _evaluate(report: Report, rules: Sequence[Rule]) -> list[str]:
     from wheelfit.commands.fail_on import evaluate
 
     return evaluate(report, rules)
-
-
-def _render_fleet(reports: Sequence[Report], notes: Sequence[str], fmt: str,
-                  view: RenderOptions) -> str:
-    from wheelfit.formats import render_fleet
-    from wheelfit.formats.fleet import render_fleet_text, render_service_table, summarise
-
-    own = render_fleet(reports, fmt, notes, view)
-    if own is not None:
-        return own
-    fleet = summarise(reports, notes)
-    if fmt == "markdown":
-        from wheelfit.formats.markdown_fleet import render_fleet as markdown_fleet
-
-        return markdown_fleet(reports, fleet.fleet)
-    if fmt == "json":
-        import json
-
-        from wheelfit.formats.json_format import plain, report_dict
-
-        doc = {"schema_version": reports[0].schema_version,
-               "services": [report_dict(r) for r in reports], "fleet": plain(fleet.fleet)}
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    parts = [render(r, fmt, view) for r in reports]
-    return ("\n".join(parts) + "\nServices:\n" + render_service_table(reports) + "\n"
-            + render_fleet_text(fleet.fleet))

@@ -185,7 +185,7 @@ def _python(spec: DependencySpec, options: RunOptions) -> tuple[str, str]:
     """--python, else the input's (a Dockerfile's FROM, requires-python, .python-version),
     else the newest python image's version; with the sentence saying which."""
     if options.python:
-        return options.python, "--python"
+        return options.python, options.python_source
     if spec.python is not None:
         return spec.python.version, spec.python.source
     newest = newest_image_python()

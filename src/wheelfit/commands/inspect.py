@@ -30,7 +30,7 @@ def run_inspect(project: str, version: str | None, options: RunOptions) -> str:
     if page is None:
         raise UsageError(f"{project} is not on the index",
                          hint="Check the spelling, or pass --index-url for a private index.")
-    result = inspect_project(page, version)
+    result = inspect_project(page, version, pre=options.pre)
     if options.fmt == "json":
         return json.dumps(inspect_dict(result), indent=2) + "\n"
     return render_inspect(result)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from wheelfit.commands.config import Config
 
 DEFAULT_TARGETS = ("slim", "alpine")
 
@@ -21,7 +23,9 @@ class RunOptions:
     `timeout`, `retries`. Selection: `pre`, `exclude_newer`, `only_binary`, `no_binary`,
     `prefer_binary`. Inputs: `input_format`, `extras`, `all_extras`, `groups`, `dev`,
     `keep_going`, `mapping_path`, `recursive`, `context` (a Dockerfile's build context).
-    Output: `fmt`, `fail_on`, `show_all`, `no_color`, `verbose`, `quiet`, `variant`.
+    Output: `fmt`, `outputs` (`FORMAT=PATH`), `output` (`-o`, the file for `fmt`), `fail_on`,
+    `show_all`, `no_color`, `verbose` (0, 1 = -v, 2 = -vv), `quiet`, `variant` (dockerfile).
+    `python_source`: where `python` came from, as the report says it.
     """
 
     python: str | None = None
@@ -52,12 +56,15 @@ class RunOptions:
     recursive: Path | None = None
     context: Path | None = None
     fmt: str = "text"
+    outputs: tuple[str, ...] = ()
+    output: Path | None = None
     fail_on: tuple[str, ...] = ()
     show_all: bool = False
     no_color: bool = False
-    verbose: bool = False
+    verbose: int = 0
     quiet: bool = False
     variant: str | None = None
+    python_source: str = "--python"
 
     @property
     def target_names(self) -> tuple[str, ...]:
@@ -65,6 +72,17 @@ class RunOptions:
         return self.targets or DEFAULT_TARGETS
 
     @classmethod
-    def from_cli(cls, params: Mapping[str, Any]) -> RunOptions:
-        """The options as click parsed them (None: not given, the default applies)."""
-        return cls(**{key: value for key, value in params.items() if value is not None})
+    def from_cli(cls, params: Mapping[str, Any], *, config: Config | None = None,
+                 given: Collection[str] = (), from_env: Collection[str] = ()) -> RunOptions:
+        """The options as click parsed them (None: not given, the default applies), with
+        `[tool.wheelfit]` values for the command's options that neither the command line
+        nor the environment set (`given`; `from_env`: those the environment set)."""
+        values = {key: value for key, value in params.items() if value is not None}
+        for key, value in config.values if config is not None else ():
+            if key in params and key not in given:
+                values[key] = value
+                if key == "python" and config is not None and config.path is not None:
+                    values["python_source"] = f"{config.path} [tool.wheelfit]"
+        if "python" in from_env:
+            values["python_source"] = "$WHEELFIT_PYTHON"
+        return cls(**values)

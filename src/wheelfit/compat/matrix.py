@@ -3,8 +3,9 @@
 For one version (default: the newest final release with a non-yanked file) and each of
 Python 3.8-3.14, {manylinux, musllinux} and {x86_64, aarch64}, the file pip would pick on the
 matching image (slim: trixie, glibc 2.41; alpine: 3.24, musl 1.2.6), restricted to that
-version: `binary`, `pure`, `sdist` (a source build) or `none`. Also the first version that
-shipped a musllinux wheel for each arch, scanning every version's file names.
+version: `binary`, `pure`, `sdist` (a source build) or `none`. Also the first final release
+that shipped a musllinux wheel for each arch (pre-releases count only with `pre`), scanning
+every version's file names.
 """
 
 from __future__ import annotations
@@ -96,10 +97,14 @@ def pick_version(page: ProjectPage, version: str | None = None) -> tuple[Version
     return max(by_version), "newest release (every file is yanked)"
 
 
-def first_musllinux(page: ProjectPage, arches: Sequence[str] = ARCHES) -> dict[str, str | None]:
-    """arch → the lowest version with a musllinux wheel for it (None when there is none)."""
+def first_musllinux(page: ProjectPage, arches: Sequence[str] = ARCHES, *,
+                    pre: bool = False) -> dict[str, str | None]:
+    """arch → the lowest final release with a musllinux wheel for it (with `pre`, the lowest
+    version, pre-releases included); None when there is none."""
     first: dict[str, Version | None] = dict.fromkeys(arches)
     for version, files in _parsed(page).items():
+        if version.is_prerelease and not pre:
+            continue
         for parsed in files:
             platforms = {t.platform for t in parsed.tags or ()}
             for arch in arches:
@@ -113,9 +118,10 @@ def first_musllinux(page: ProjectPage, arches: Sequence[str] = ARCHES) -> dict[s
 
 def inspect_project(
     page: ProjectPage, version: str | None = None, *,
-    pythons: Sequence[str] = PYTHONS, arches: Sequence[str] = ARCHES,
+    pythons: Sequence[str] = PYTHONS, arches: Sequence[str] = ARCHES, pre: bool = False,
 ) -> InspectResult:
-    """The availability matrix of one version of a project."""
+    """The availability matrix of one version of a project (`pre`: pre-releases count for
+    the first musllinux release)."""
     chosen, why = pick_version(page, version)
     files: tuple[DistFile, ...] = tuple(p.file for p in _parsed(page)[chosen])
     cells = []
@@ -134,6 +140,6 @@ def inspect_project(
     return InspectResult(
         project=page.name, version=str(chosen), chosen_by=why,
         yanked=all(f.yanked for f in files), files=len(files), cells=tuple(cells),
-        first_musllinux=tuple(first_musllinux(page, arches).items()),
+        first_musllinux=tuple(first_musllinux(page, arches, pre=pre).items()),
         pythons=tuple(pythons), arches=tuple(arches),
     )

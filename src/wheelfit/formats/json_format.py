@@ -9,7 +9,12 @@ from enum import Enum
 from typing import Any
 
 from wheelfit.formats.options import RenderOptions
-from wheelfit.formats.summary import counts, dependencies_unknown, incompleteness
+from wheelfit.formats.summary import (
+    counts,
+    dependencies_unknown,
+    incompleteness,
+    no_recommendation,
+)
 from wheelfit.model import Report
 
 _SCALARS = (str, int, float, type(None))
@@ -48,6 +53,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         "dependencies_unknown": len(dependencies_unknown(report)),
         "incomplete": incompleteness(report),
     }
+    withheld = no_recommendation(report)
+    if withheld is not None:
+        ordered["summary"]["no_recommendation"] = withheld
     return ordered
 
 

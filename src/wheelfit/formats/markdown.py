@@ -24,6 +24,7 @@ from wheelfit.formats.summary import (
     headline,
     incompleteness,
     musl_gap,
+    no_recommendation,
     plural,
     scrubbed,
     short_list,
@@ -94,14 +95,22 @@ def _notes(report: Report, pkg: PackageResult) -> str:
     notes = [f"{', '.join(names)}: {text}" for text, names in by_text.items()]
     if musl_gap(report, pkg):
         notes.append("**musl-only gap**: wheels for glibc, none for Alpine")
-    for v in pkg.verdicts.values():
-        for alt in v.alternatives:
-            text = f"try **{escape(alt.name)}** {escape(alt.version or '')}".rstrip()
-            text += f" ({escape(alt.kind)}): {escape(alt.note)}"
-            if text not in notes:
-                notes.append(text)
+    notes += [text for text in _alternatives(report, pkg) if text not in notes]
     notes += [escape(n) for n in pkg.notes]
     return "<br>".join(notes)
+
+
+def _alternatives(report: Report, pkg: PackageResult) -> list[str]:
+    """One line per alternative, with the targets it is for unless it is for every one
+    ("on alpine: try **psycopg2-binary** …"), so two targets' lines never read as duplicates."""
+    offered: dict[str, list[str]] = {}
+    for target in report.targets:
+        for alt in verdict_of(pkg, target.name).alternatives:
+            text = f"try **{escape(alt.name)}** {escape(alt.version or '')}".rstrip()
+            offered.setdefault(text + f" ({escape(alt.kind)}): {escape(alt.note)}",
+                               []).append(target.name)
+    return [text if len(where) == len(report.targets) else f"on {', '.join(where)}: {text}"
+            for text, where in offered.items()]
 
 
 def _package_row(report: Report, pkg: PackageResult, notes: bool) -> list[str]:
@@ -136,7 +145,9 @@ def _verdict_line(report: Report) -> str:
 def _recommendation(report: Report, limit: int) -> list[str]:
     rec = report.recommendation
     if rec is None:
-        return []
+        withheld = no_recommendation(report)
+        return ["", f"**No recommendation**: {escape(withheld.split(': ', 1)[1])}."] \
+            if withheld else []
     out = ["", f"**Recommendation: {escape(rec.variant)}** (confidence: "
                f"{escape(rec.confidence)}). {escape(rec.sentence)}"]
     items = [escape(r) for r in rec.reasons] + [f"musl: {escape(m)}" for m in rec.musl_notes]

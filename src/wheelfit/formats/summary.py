@@ -188,5 +188,47 @@ def incompleteness(report: Report) -> list[str]:
     return out
 
 
+_COUNT = re.compile(r"\b\d+ ")
+
+
+def note_kind(note: str) -> str:
+    """What a note says, without its numbers and details: the part before its first ': '
+    with counts dropped ("the index has 3 file(s) the lock does not list: a.whl" → "the
+    index has file(s) the lock does not list")."""
+    return _COUNT.sub("", note.split(": ", 1)[0]).strip()
+
+
+def collapse_notes(notes: Sequence[tuple[str, str]], *, limit: int = 3) -> list[str]:
+    """(package, note) pairs → lines: `package: note` for a kind seen once, else one line
+    per kind with the count and the first names ("kind: 40 packages (a, b, c, …)")."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name, note in notes:
+        groups.setdefault(note_kind(note), []).append((name, note))
+    lines = []
+    for kind, members in groups.items():
+        if len(members) == 1:
+            lines.append(f"{members[0][0]}: {members[0][1]}")
+            continue
+        names = list(dict.fromkeys(name for name, _ in members))
+        shown = ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
+        lines.append(f"{kind}: {plural(len(names), 'package')} ({shown})")
+    return lines
+
+
+def unjudged(report: Report) -> list[str]:
+    """Names of the packages with an unknown verdict on some target (the index failed)."""
+    return [p.name for p in report.packages
+            if any(v.status is Status.UNKNOWN for v in p.verdicts.values())]
+
+
+def no_recommendation(report: Report) -> str | None:
+    """Why the report recommends nothing although it checked packages, or None."""
+    names = unjudged(report)
+    if report.recommendation is not None or not names:
+        return None
+    return (f"no recommendation: {plural(len(names), 'package')} could not be judged "
+            f"({short_list(names)})")
+
+
 def _sdist_only(pkg: PackageResult) -> bool:
     return any(v.status is Status.SOURCE_BUILD for v in pkg.verdicts.values())

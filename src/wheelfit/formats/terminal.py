@@ -24,11 +24,13 @@ from wheelfit.formats.summary import (
     LABELS,
     WHEELS,
     attention,
+    collapse_notes,
     counts,
     headline,
     incompleteness,
     musl_gap,
     needs_attention,
+    no_recommendation,
     plural,
     scrubbed,
     short_list,
@@ -260,7 +262,8 @@ def _estimate(report: Report, view: View) -> list[str]:
 def _recommendation(report: Report, view: View) -> list[str]:
     rec = report.recommendation
     if rec is None:
-        return []
+        withheld = no_recommendation(report)
+        return ["", view.paint(withheld[0].upper() + withheld[1:], "yellow")] if withheld else []
     return ["", view.paint("Recommendation: ", "bold") + view.paint(rec.variant, "cyan")
             + f" (confidence: {rec.confidence})", f"  {rec.sentence}",
             *[f"  - {r}" for r in rec.reasons], *[f"  musl: {m}" for m in rec.musl_notes]]
@@ -282,8 +285,8 @@ def _footer(report: Report, view: View) -> list[str]:
         out.append("* unresolved: resolution failed; the verdict is for the pin as written")
     if not view.quiet:
         out += [f"skipped {s.origin}: {s.text} ({s.reason})" for s in report.skipped]
-        out += [f"note: {p.name}: {n}" for p in report.packages
-                if not needs_attention(p) for n in p.notes]
+        out += [f"note: {line}" for line in collapse_notes(
+            [(p.name, n) for p in report.packages if not needs_attention(p) for n in p.notes])]
     return ["", *out] if out else []
 
 

@@ -33,6 +33,7 @@ from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
+from wheelfit.index.reqlog import log_hit
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
@@ -105,6 +106,7 @@ class FileReader:
             stored = self._store.get(key, 1 + self._limits.metadata_bytes)
             if stored is not None and stored[:1] in (_PRESENT, _ABSENT):
                 self._hit()
+                log_hit(f"{kind} of {file.filename}")
                 return stored[1:] if stored[:1] == _PRESENT else None
         self._require_online(f"the metadata of {file.filename}", file)
         data = download(file)
@@ -179,6 +181,7 @@ class FileReader:
             entries = _decode_entries(stored) if stored is not None else None
             if entries is not None:
                 self._hit()
+                log_hit(f"file list of {file.filename}")
                 return entries
         self._require_online(f"the file list of {file.filename}", file)
         try:

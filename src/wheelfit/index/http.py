@@ -34,6 +34,7 @@ from wheelfit import __version__
 from wheelfit.errors import IndexFault, IndexResponseError, IndexUnreachable
 from wheelfit.index.faults import HINT_BAD_ANSWER, bad, reason_of, status_fault, unreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.reqlog import log_request
 from wheelfit.index.retrying import Transient, retry_after, retrying, seconds_text
 from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
 from wheelfit.redact import redact_url
@@ -213,6 +214,7 @@ class Transport:
     ) -> Fetched:
         from wheelfit.index.deadline import WATCHDOG
 
+        started = time.monotonic()
         with WATCHDOG.scope(self.deadline) as scope:
             try:
                 response, final_url = self._open(url, headers, accept)
@@ -228,6 +230,7 @@ class Transport:
                 if isinstance(failed, IndexUnreachable):
                     raise Transient(failed) from None
                 raise
+        log_request(final_url, headers, response.status_code, len(body), started)
         from requests.structures import CaseInsensitiveDict
 
         return Fetched(final_url, response.status_code, CaseInsensitiveDict(response.headers), body)
@@ -261,6 +264,7 @@ class Transport:
                 continue
             if status in accept:
                 return response, current
+            log_request(current, headers, status, None, None)
             reason = response.reason or ""
             asked = retry_after(response.headers.get("Retry-After"))
             response.close()

@@ -13,6 +13,7 @@ A body whose links carry credentials is never written to disk, and neither is it
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -34,6 +35,7 @@ from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
+LOG = logging.getLogger("wheelfit.cache")
 PARALLEL_PARSES = 2
 
 
@@ -79,10 +81,12 @@ class PageFetcher:
                     url=redact_url(request.url), hint=OFFLINE_HINT,
                 )
             self._hit()
+            LOG.info("cache: hit %s (offline)", redact_url(request.url))
             return groups
         now = time.time()
         if meta is not None and not request.refresh and meta.is_fresh(now):
             self._hit()
+            LOG.info("cache: hit %s (fresh)", redact_url(request.url))
             return groups
         headers = {"Accept": pages.ACCEPT}
         if request.refresh:

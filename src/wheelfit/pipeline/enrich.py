@@ -80,7 +80,10 @@ def enrich(
         if (f := _file_of(catalogs[t], p.name, v.file)) is not None and f.size is not None
     }
     est = estimate(enriched, wheel_sizes=downloads, vendored_bytes=vendored)
-    return replace(enriched, estimate=est, recommendation=recommend(enriched, est))
+    # A package that could not be judged might block either image: recommend nothing.
+    unjudged = any(v.status is Status.UNKNOWN for p in packages for v in p.verdicts.values())
+    return replace(enriched, estimate=est,
+                   recommendation=None if unjudged else recommend(enriched, est))
 
 
 def _enrich_package(

@@ -68,7 +68,7 @@ def detect_format(path: Path) -> str:
         name,
         "Name the file as its tool does (requirements.txt, "
         "pyproject.toml, uv.lock, poetry.lock, Pipfile.lock, "
-        "pylock.toml) or pass --format "
+        "pylock.toml) or pass --input-format "
         f"{{{','.join(FORMATS)}}}.",
     )
     raise InputFileError(
