@@ -82,9 +82,11 @@ def test_unversioned_tag_takes_the_newest_image(fresh_index_server: LoopbackInde
                                                 tmp_path: Path) -> None:
     path = service(tmp_path / "svc", SERVICE.replace("3.11-slim-bookworm", "slim"))
     doc = report(fresh_index_server, tmp_path, str(path))
-    newest = newest_image_python()
+    newest, as_of = newest_image_python()
     assert {t["python"] for t in doc["targets"]} == {newest}
-    assert doc["python_source"].startswith(f"{newest}, the newest python image's version")
+    assert doc["python_source"] == (
+        f"python:slim in {path} names no Python version: the newest python image in "
+        f"wheelfit's size table, as of {as_of}; pass --python to change")
     assert "python:slim" in doc["dockerfile"]["target"]
 
 
@@ -92,8 +94,11 @@ def test_without_any_hint_the_newest_image_is_the_default(fresh_index_server: Lo
                                                           tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("idna==3.7\n")
     doc = report(fresh_index_server, tmp_path, str(tmp_path / "requirements.txt"))
-    assert doc["python_source"].startswith(f"{newest_image_python()}, the newest python "
-                                           "image's version today (the input names no")
+    newest, as_of = newest_image_python()
+    assert {t["python"] for t in doc["targets"]} == {newest}
+    assert doc["python_source"] == (
+        "the input names no Python version: the newest python image in wheelfit's size "
+        f"table, as of {as_of}; pass --python to change")
 
 
 def test_plain_input_has_no_dockerfile_block(fresh_index_server: LoopbackIndex,

@@ -188,23 +188,25 @@ def _python(spec: DependencySpec, options: RunOptions) -> tuple[str, str]:
         return options.python, options.python_source
     if spec.python is not None:
         return spec.python.version, spec.python.source
-    newest = newest_image_python()
+    newest, as_of = newest_image_python()
     why = "the input names no Python version"
     if spec.dockerfile is not None:
         why = f"{spec.dockerfile.base} in {spec.dockerfile.path} names no Python version"
-    return newest, (f"{newest}, the newest python image's version today ({why}); "
-                    "pass --python to change")
+    return newest, (f"{why}: the newest python image in wheelfit's size table, as of "
+                    f"{as_of}; pass --python to change")
 
 
-def newest_image_python() -> str:
-    """The newest Python minor the official images are published for (the base-image
-    table), else the built-in default."""
+def newest_image_python() -> tuple[str, str]:
+    """The newest Python minor the official images are published for in the base-image
+    table, and the date of that row (else the built-in default)."""
     from wheelfit.sizing.sizes import base_images
 
-    minors = {key[0] for key in base_images()}
-    if not minors:
-        return DEFAULT_PYTHON
-    return max(minors, key=lambda m: tuple(int(p) for p in m.split(".")))
+    rows = base_images().values()
+    if not rows:
+        return DEFAULT_PYTHON, "no table"
+    newest = max(rows, key=lambda r: tuple(int(p) for p in r.python.split(".")))
+    dates = [r.on_disk_date or r.compressed_date for r in rows if r.python == newest.python]
+    return newest.python, max(d for d in dates if d) if any(dates) else "an unknown date"
 
 
 def _releases(python: str, options: RunOptions,
