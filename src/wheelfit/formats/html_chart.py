@@ -18,8 +18,8 @@ from wheelfit.model import Estimate, VariantEstimate
 
 TODAY = "today"
 DASH = "\N{EN DASH}"
-WIDTH = 660
-LABEL_W = 190
+WIDTH = 740
+LABEL_W = 270
 BAR_W = 260
 ROW_H = 44
 TOP = 8
