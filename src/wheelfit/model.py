@@ -268,6 +268,10 @@ class Verdict:
     build: BuildNeeds | None = None
     alternatives: tuple[Alternative, ...] = ()
     installed_bytes: int | None = None
+    # Bytes of the `.py` files pip byte-compiles (the wheel's central directory), and the
+    # chosen file's download size (the index's listing); None when unknown.
+    py_bytes: int | None = None
+    download_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -353,6 +357,34 @@ class Commands:
 
 
 @dataclass(frozen=True)
+class CurrentLayer:
+    """One instruction of today's image that adds bytes, with what its size rests on."""
+
+    instruction: str
+    line: int
+    size_mb: float | None
+    size_mb_range: tuple[float, float] | None = None
+    basis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CurrentImage:
+    """Today's image as the service's Dockerfile builds it (final stage only), predicted."""
+
+    dockerfile: str
+    base: str
+    target: str
+    size_mb: float | None
+    size_mb_range: tuple[float, float] | None
+    layers: tuple[CurrentLayer, ...]
+    source_builds: int = 0
+    build_minutes_range: tuple[float, float] = (0.0, 0.0)
+    not_modelled: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     """The result of checking one input file against its targets."""
 
@@ -370,6 +402,7 @@ class Report:
     recommendation: Recommendation | None = None
     schema_version: int = SCHEMA_VERSION
     dockerfile: DockerfileInfo | None = None
+    current: CurrentImage | None = None
 
     @property
     def complete(self) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from wheelfit.commands.inputs import IndexPool, build_request, load_inputs
 from wheelfit.errors import ExitCode
 from wheelfit.formats.options import RenderOptions
-from wheelfit.model import DependencySpec, Report
+from wheelfit.model import CurrentImage, DependencySpec, Report
 from wheelfit.pipeline.check import check
 from wheelfit.redact import redact_data
 
@@ -47,8 +47,51 @@ def check_all(specs: Sequence[DependencySpec], options: RunOptions,
                 bar.advance(label=f"{where}: {label}")
 
             request = replace(build_request(spec, options), on_step=step)
-            reports.append(redact_data(check(request, pool.for_request(request))))
-    return reports
+            reports.append(check(request, pool.for_request(request)))
+    return [redact_data(r) for r in with_current(reports, specs)]
+
+
+def with_current(reports: Sequence[Report], specs: Sequence[DependencySpec]) -> list[Report]:
+    """The reports with today's image predicted from their Dockerfile. The inputs of one
+    Dockerfile make one image: it is predicted once, with all their packages, and attached
+    to the first of them."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from wheelfit.sizing.current import predict_current
+    from wheelfit.sources.dockerinput import parse_model
+
+    out = list(reports)
+    groups: dict[str, list[int]] = {}
+    for number, spec in enumerate(specs):
+        if spec.dockerfile is not None and reports[number].estimate is not None:
+            groups.setdefault(spec.dockerfile.path, []).append(number)
+    for path, members in groups.items():
+        first = reports[members[0]]
+        packages = {p.name: p for n in reversed(members) for p in reports[n].packages}
+        inputs = ", ".join(reports[n].input for n in members)
+        current = predict_current(parse_model(Path(path)), replace(
+            first, input=inputs, packages=tuple(packages.values())))
+        if current is not None and len(members) > 1:
+            current = _merged(current, [reports[n] for n in members])
+        out[members[0]] = replace(first, current=current)
+    return out
+
+
+def _merged(current: CurrentImage, group: Sequence[Report]) -> CurrentImage:
+    """One image from several inputs: their source builds and build minutes add up."""
+    from dataclasses import replace
+
+    variant = current.target
+    found = [v for r in group for v in (r.estimate.variants if r.estimate else ())
+             if v.name == variant]
+    return replace(
+        current, inputs=tuple(r.input for r in group),
+        source_builds=sum(v.source_builds for v in found),
+        build_minutes_range=(round(sum(v.build_minutes_range[0] for v in found), 2),
+                             round(sum(v.build_minutes_range[1] for v in found), 2)),
+        notes=(*current.notes, "one image from several inputs: their packages are in one "
+               "layer; source builds and build minutes are the sum of their estimates"))
 
 
 def exit_code(report: Report) -> ExitCode:

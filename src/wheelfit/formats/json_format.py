@@ -45,7 +45,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     body = plain(report)
     ordered: dict[str, Any] = {"schema_version": report.schema_version}
     ordered.update({k: v for k, v in body.items() if k != "schema_version"
-                    and not (k == "dockerfile" and v is None)})
+                    and not (k in ("dockerfile", "current") and v is None)})
     ordered["complete"] = report.complete
     ordered["summary"] = {
         "by_target": counts(report),

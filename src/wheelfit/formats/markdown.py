@@ -251,6 +251,10 @@ def _compose(report: Report, limits: _Limits) -> str:
     out += _recommendation(report, limits.lists)
     out += _attention(report, limits.lists)
     out += _commands(report)
+    if report.current is not None:
+        from wheelfit.formats.currentsection import markdown_lines as current_lines
+
+        out += current_lines(report.current, escape)
     out += _estimate(report, limits.lists)
     out += _problems(report, limits.lists)
     out += _details(report, limits.details)

@@ -259,6 +259,14 @@ def _estimate(report: Report, view: View) -> list[str]:
     return out
 
 
+def _current(report: Report, view: View) -> list[str]:
+    if report.current is None:
+        return []
+    from wheelfit.formats.currentsection import text_lines
+
+    return text_lines(report.current, lambda text: view.paint(text, "bold"))
+
+
 def _recommendation(report: Report, view: View) -> list[str]:
     rec = report.recommendation
     if rec is None:
@@ -330,7 +338,8 @@ def render(report: Report, *, options: RenderOptions | None = None) -> str:
             for pkg in needy:
                 out += ["", *_details(report, pkg, view)]
     if not view.quiet:
-        out += _commands(report, view) + _estimate(report, view) + _recommendation(report, view)
+        out += _commands(report, view) + _current(report, view) + _estimate(report, view)
+        out += _recommendation(report, view)
     out += _footer(report, view)
     rest = [p for p in report.packages if not needs_attention(p)]
     if view.all and not view.quiet:

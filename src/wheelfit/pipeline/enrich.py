@@ -161,23 +161,38 @@ def _wheel_verdict(
     binary = verdict.status is Status.BINARY_WHEEL
     evidence = (f"installs from {'a binary' if binary else 'a pure-Python'} wheel "
                 f"({verdict.tag})",)
-    installed, libs = None, 0
+    installed, py, libs = None, None, 0
     file = _file_of(catalog, name, verdict.file) if sizes else None
     if file is not None:
-        installed, libs = _installed_bytes(index, file)
-    return replace(verdict, native=binary, evidence=evidence, installed_bytes=installed), libs
+        installed, py, libs = _installed_bytes(index, file)
+    return replace(verdict, native=binary, evidence=evidence, installed_bytes=installed,
+                   py_bytes=py, download_bytes=file.size if file else None), libs
 
 
-def _installed_bytes(index: PackageIndex, file: DistFile) -> tuple[int | None, int]:
-    """Uncompressed size of a wheel's members, and how much of it is under `*.libs/`."""
+def _installed_bytes(index: PackageIndex,
+                     file: DistFile) -> tuple[int | None, int | None, int]:
+    """Uncompressed size of a wheel's members, the bytes of the `.py` files pip compiles,
+    and how much of it is under `*.libs/`."""
     try:
         entries = index.wheel_entries(file)
     except IndexFault:
-        return None, 0
+        return None, None, 0
     if entries is None:
-        return None, 0
+        return None, None, 0
     libs = sum(e.uncompressed_size for e in entries if ".libs/" in e.name)
-    return sum(e.uncompressed_size for e in entries), libs
+    py = sum(e.uncompressed_size for e in entries if compiled_by_pip(e.name))
+    return sum(e.uncompressed_size for e in entries), py, libs
+
+
+def compiled_by_pip(member: str) -> bool:
+    """Whether pip byte-compiles this wheel member at install: a `.py` file of the library
+    part (the root, or `*.data/purelib|platlib/`), not scripts, headers or data."""
+    if not member.endswith(".py"):
+        return False
+    top, _, rest = member.partition("/")
+    if top.endswith(".data"):
+        return rest.startswith(("purelib/", "platlib/"))
+    return not top.endswith(".dist-info")
 
 
 def _build_verdict(

@@ -8,11 +8,20 @@ basis line saying what it rests on; the model and its ratios are documented in d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from wheelfit.compat.targets import image_tag
-from wheelfit.model import Estimate, Report, Status, Target, Variant, VariantEstimate, Verdict
+from wheelfit.model import (
+    Estimate,
+    PackageResult,
+    Report,
+    Status,
+    Target,
+    Variant,
+    VariantEstimate,
+    Verdict,
+)
 from wheelfit.sizing.sizes import (
     MB,
     TOOLCHAIN,
@@ -32,10 +41,14 @@ KEEPS_BUILD_PACKAGES = frozenset({SLIM, ALPINE})
 
 # Installed bytes per downloaded wheel byte (79 wheels measured, docs/estimate.md): point, lo, hi.
 WHEEL_RATIO = {"pure": (3.4, 2.6, 4.3), "binary": (3.1, 2.5, 3.5)}
-# pip byte-compiles at install: .pyc bytes per .py byte (CPython 3.11, 11 packages measured).
-PYC_PER_PY = (1.2, 0.55, 1.5)
-# Share of a wheel's uncompressed bytes that are .py files (medians of the same 79 wheels).
+# pip byte-compiles at install: .pyc bytes per .py byte, calibrated by real `pip install
+# --target` runs (tools/calibrate_pyc.py, CPython 3.11; docs/estimate.md "Bytecode
+# calibration"): 1.31 over all bytes, 1.02-1.46 per package set.
+PYC_PER_PY = (1.31, 1.02, 1.46)
+# When a wheel's file list is unknown: share of its bytes that are .py files (medians of 79
+# wheels) and the wider ratio range that guess carries.
 PY_SHARE = {"pure": 0.85, "binary": 0.12}
+PYC_GUESS_RANGE = (0.55, 1.5)
 # A source build's installed size relative to the other target's wheel.
 BUILT_MINUS_VENDORED = (1.0, 0.8, 1.1)
 BUILT_FROM_OTHER_WHEEL = (0.75, 0.4, 1.0)
@@ -112,11 +125,19 @@ def build_class(verdict: Verdict) -> str:
 
 
 @dataclass(frozen=True)
-class _Package:
+class PackageSize:
+    """One package's installed size on a target, with its basis line and its wheel facts."""
+
     name: str
     size: Span | None
     kind: str
     line: str
+    py_bytes: int | None = None
+    download_bytes: int | None = None
+    built: bool = False
+
+
+_Package = PackageSize
 
 
 @dataclass(frozen=True)
@@ -227,7 +248,9 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
                 (pkg.name, build_time(pkg.name, klass)))
         pure = verdict.status is Status.PURE_WHEEL or verdict.native is False
         span, line = sizer.size(pkg.name, verdict, target, others)
-        packages.append(_Package(pkg.name, span, "pure" if pure else "binary", line))
+        packages.append(_Package(pkg.name, span, "pure" if pure else "binary", line,
+                                 py_bytes(pkg, target, others), verdict.download_bytes,
+                                 verdict.status is Status.SOURCE_BUILD))
     return _Content(target, tuple(packages), tuple(builds), tuple(pure_builds),
                     tuple(blockers), tuple(unknown), system_packages(report, target),
                     tuple(left_out))
@@ -265,15 +288,49 @@ def _build_minutes(content: _Content) -> tuple[tuple[float, float], list[str]]:
     return (round(lo, 2), round(hi, 2)), lines
 
 
+def py_bytes(pkg: PackageResult, target: Target, others: tuple[Target, ...]) -> int | None:
+    """The `.py` bytes pip compiles for this package on `target`: its own wheel's file list,
+    else another target's wheel of the same version (the Python files are the same)."""
+    own = pkg.verdicts.get(target.name)
+    if own is None:
+        return None
+    if own.py_bytes is not None:
+        return own.py_bytes
+    for other in others:
+        theirs = pkg.verdicts.get(other.name)
+        if theirs is not None and theirs.py_bytes is not None and theirs.version == own.version:
+            return theirs.py_bytes
+    return None
+
+
+def pyc_span(packages: Iterable[tuple[int | None, Span | None, str]]) -> tuple[Span, str]:
+    """The bytecode pip writes at install for (py bytes, installed size, kind) per package:
+    the calibrated ratio times the wheels' own `.py` bytes; a package whose file list is
+    unknown is guessed from its size (the .py share of its kind) with a wider range."""
+    listed, guessed, count, guesses = ZERO, ZERO, 0, 0
+    for py, size, kind in packages:
+        if py is not None:
+            listed = listed + Span(float(py), float(py), float(py))
+            count += 1
+        elif size is not None:
+            guessed = guessed + size.scaled(PY_SHARE[kind])
+            guesses += 1
+    point, lo, hi = PYC_PER_PY
+    span = Span(listed.point * point + guessed.point * point,
+                listed.lo * lo + guessed.lo * PYC_GUESS_RANGE[0],
+                listed.hi * hi + guessed.hi * PYC_GUESS_RANGE[1])
+    line = (f"bytecode: pip compiles .py files at install, +{_mb(span.point)} ({point} .pyc "
+            f"bytes per .py byte, calibrated on real CPython 3.11 installs, docs/estimate.md; "
+            f".py bytes from the wheels' file lists: {_mb(listed.point)} in {count} "
+            f"package(s)")
+    if guesses:
+        line += (f"; {guesses} package(s) without a file list: .py share {PY_SHARE['pure']} "
+                 f"of pure, {PY_SHARE['binary']} of binary wheels assumed")
+    return span, line + ")"
+
+
 def _pyc(packages: tuple[_Package, ...]) -> tuple[Span, str]:
-    total = ZERO
-    for pkg in packages:
-        if pkg.size is not None:
-            total = total + pkg.size.scaled(PY_SHARE[pkg.kind])
-    span = Span(total.point * PYC_PER_PY[0], total.lo * PYC_PER_PY[1], total.hi * PYC_PER_PY[2])
-    return span, (f"bytecode: pip compiles .py files at install, +{_mb(span.point)} "
-                  f"({PYC_PER_PY[0]} .pyc bytes per .py byte; .py share {PY_SHARE['pure']} of "
-                  f"pure and {PY_SHARE['binary']} of binary wheels)")
+    return pyc_span((p.py_bytes, p.size, p.kind) for p in packages)
 
 
 def _variant(name: str, content: _Content) -> VariantEstimate:
@@ -324,6 +381,14 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
         build_minutes_range=minutes,
         basis=tuple(basis), available=not content.blockers,
     )
+
+
+def package_sizes(report: Report, target: Target) -> tuple[PackageSize, ...]:
+    """Every installed package of `target` with its size, as the estimate counts them (the
+    wheels' central directories; a source build from another target's wheel)."""
+    downloads = {(p.name, t): v.download_bytes for p in report.packages
+                 for t, v in p.verdicts.items() if v.download_bytes}
+    return _content(report, target, _Sizer(report, downloads, {})).packages
 
 
 def estimate(

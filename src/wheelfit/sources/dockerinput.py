@@ -69,6 +69,16 @@ def dockerfile_in(folder: Path) -> Path | None:
     return None
 
 
+def parse_model(path: Path) -> DockerfileModel:
+    """The parsed Dockerfile (read with the same bounds as every input)."""
+    from wheelfit.sources.dockerfile import parse_dockerfile
+
+    display = str(path)
+    text = read_text(path, display)
+    check_numbers(text, display)
+    return parse_dockerfile(text, display)
+
+
 def load_dockerfile(path: Path, load: LoadSpec, *,
                     context: Path | None = None) -> list[DependencySpec]:
     """One spec per dependency input the Dockerfile's install lines name (its inline specs
