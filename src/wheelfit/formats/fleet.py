@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wheelfit.formats.fleetsavings import FleetSavings, fleet_savings, render_text
 from wheelfit.model import Report, Status, Variant, Verdict
 
 BLOCKING = (Status.SOURCE_BUILD, Status.UNAVAILABLE, Status.NOT_FOUND, Status.UNKNOWN)
@@ -21,6 +22,9 @@ class FleetSummary:
     top_blockers: tuple[tuple[str, int], ...]
     distinct_packages: int
     notes: tuple[str, ...] = ()
+    # Today (from each service's Dockerfile) vs the recommended variant; None when no
+    # service was checked through a Dockerfile.
+    today_vs_recommended: FleetSavings | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ def summarise(reports: Sequence[Report], notes: Sequence[str] = ()) -> FleetRepo
         fleet=FleetSummary(
             services=len(reports), alpine_ready=tuple(ready), alpine_blocked=tuple(blocked),
             top_blockers=top, distinct_packages=len(distinct), notes=tuple(notes),
+            today_vs_recommended=fleet_savings(reports)
+            if any(r.current is not None for r in reports) else None,
         ),
     )
 
@@ -100,4 +106,6 @@ def render_fleet_text(fleet: FleetSummary) -> str:
         lines.append("  packages that block the most services on alpine: "
                      + ", ".join(f"{n} ({c})" for n, c in fleet.top_blockers))
     lines += [f"  note: {n}" for n in fleet.notes]
-    return "\n".join(lines) + "\n"
+    savings = "" if fleet.today_vs_recommended is None else \
+        "\n" + render_text(fleet.today_vs_recommended)
+    return "\n".join(lines) + "\n" + savings

@@ -14,6 +14,8 @@ import html
 from collections.abc import Sequence
 
 from wheelfit.formats.fleet import FleetSummary, service_rows
+from wheelfit.formats.fleetsavings import rows as savings_rows
+from wheelfit.formats.fleetsavings import total_line
 from wheelfit.formats.markdown import MARKER, MAX_CHARS, escape, length, service_body, table
 from wheelfit.formats.summary import headline, plural
 from wheelfit.model import Report
@@ -32,6 +34,12 @@ def _head(reports: Sequence[Report], fleet: FleetSummary, shown: int) -> str:
         out += ["", "Packages that block the most services on alpine: " + escape(
             ", ".join(f"{n} ({c})" for n, c in fleet.top_blockers), cap=2_000)]
     out += [f"- note: {escape(n)}" for n in fleet.notes]
+    if fleet.today_vs_recommended is not None:
+        savings = fleet.today_vs_recommended
+        header, *body = savings_rows(savings)
+        out += ["", "Today vs recommended:", "",
+                *table(header, [[escape(c) for c in r] for r in body[:shown]]), "",
+                escape(total_line(savings))]
     return "\n".join(out)
 
 
