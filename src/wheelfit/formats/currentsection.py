@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 from wheelfit.model import CurrentImage, CurrentLayer
 
-# Unmodelled items shown before a count.
+# Unmodelled items shown before a count; a basis line is cut only past this many characters
+# (its source is at its end).
 SHOWN = 6
+BASIS_CAP = 600
 
 
 def _num(x: float) -> str:
@@ -52,12 +54,12 @@ def text_lines(current: CurrentImage, bold: Callable[[str], str]) -> list[str]:
     return out
 
 
-def markdown_lines(current: CurrentImage, escape: Callable[[str], str]) -> list[str]:
+def markdown_lines(current: CurrentImage, escape: Callable[..., str]) -> list[str]:
     """The section for the markdown report, every value through the renderer's `escape`."""
     out = ["", f"### Today's image: {escape(current.dockerfile)} ({escape(current.base)})", "",
            escape(headline(current)), "", "| Layer | Size | Basis |", "| --- | --- | --- |"]
     for layer in current.layers:
-        basis = "<br>".join(escape(line) for line in layer.basis)
+        basis = "<br>".join(escape(line, cap=BASIS_CAP) for line in layer.basis)
         out.append(f"| {escape(layer.instruction)} | {_layer_size(layer)} | {basis} |")
     out += [""] + [f"- not modelled: {escape(gap)}" for gap in _gaps(current)]
     return out

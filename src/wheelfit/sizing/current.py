@@ -87,7 +87,7 @@ def predict_current(model: DockerfileModel, report: Report) -> CurrentImage | No
     chain = tuple(reversed(model.chain(model.final)))
     in_chain = {s.index for s in chain}
     service = ServicePackages(package_sizes(report, target), report.input)
-    gaps: list[str] = [f"not modelled: {n.text} (line {n.line})" for n in model.not_modelled]
+    gaps: list[str] = [f"{n.text} (line {n.line}; {n.gap.value})" for n in model.not_modelled]
     base, base_line = base_layer(model, target, variant)
     layers = [base_line]
     for line, items in _by_line(model, in_chain):

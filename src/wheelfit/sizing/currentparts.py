@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 
 from wheelfit.model import CurrentLayer, Target
 from wheelfit.sizing.estimate import WHEEL_RATIO, PackageSize, pyc_span
-from wheelfit.sizing.sizes import MB, ZERO, Span, base_images, distro_of, system_size
+from wheelfit.sizing.sizes import (
+    MB,
+    TOOLCHAIN,
+    TOOLCHAIN_MEMBERS,
+    ZERO,
+    Span,
+    base_images,
+    distro_of,
+    system_size,
+)
 from wheelfit.sources.dockerfile.model import (
     Cache,
     CopyFrom,
@@ -124,8 +133,10 @@ def system_parts(item: SystemPackages, target: Target, gaps: list[str]) -> Part:
         return (words + f" (--virtual {item.virtual})", ZERO,
                 [f"{item.virtual}: removed by `apk del` in the same RUN, adds nothing"])
     kept = [p for p in item.packages if p not in item.purged_same_run]
+    kept, toolchain_lines = _toolchain(kept, "debian" if apt else "alpine")
     total = system_size("debian" if apt else "alpine", target.release, kept)
     span, lines = total.span, [f"system package {line}" for line in total.lines]
+    lines += toolchain_lines
     if item.purged_same_run:
         lines.append(f"purged in the same RUN, adds nothing: {', '.join(item.purged_same_run)}")
     if apt and item.recommends:
@@ -142,6 +153,17 @@ def system_parts(item: SystemPackages, target: Target, gaps: list[str]) -> Part:
         gaps.append(f"apk add without --no-cache (line {item.line}): the index cache in "
                     "/var/cache/apk is not sized")
     return words, span, lines
+
+
+def _toolchain(packages: list[str], distro: str) -> tuple[list[str], list[str]]:
+    """Compiler packages named without the toolchain package (`gcc`, `musl-dev`): the table
+    sizes only the toolchain's closure, so they count as it, an upper bound."""
+    members = [p for p in packages if p in TOOLCHAIN_MEMBERS[distro] and p != TOOLCHAIN[distro]]
+    if not members or TOOLCHAIN[distro] in packages:
+        return packages, []
+    return [*packages, TOOLCHAIN[distro]], [
+        f"{', '.join(members)}: sized as the {TOOLCHAIN[distro]} closure they are most of "
+        "(the table has no row of their own; an upper bound)"]
 
 
 def installs_service(item: PythonInstall) -> bool:
