@@ -164,7 +164,7 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
                               debian, alpine)
     dockerfile = spec.dockerfile
     if dockerfile is not None and "." not in (dockerfile.python or "") and not options.python:
-        spec = replace(spec, dockerfile=replace(spec.dockerfile, target=source))
+        spec = replace(spec, dockerfile=replace(dockerfile, target=source))
     return CheckRequest(
         spec=spec, targets=targets, python_source=source, pre=merged.pre,
         exclude_newer=exclude_newer, only_binary=merged.only_binary,
