@@ -87,8 +87,10 @@ def _header(reports: list[Report], path: Path, variant: str, why: str,
     inputs = ", ".join(r.input for r in reports)
     lines = [f"# wheelfit: {path} (installs {inputs}) → {variant} ({why})"]
     for report in reports:
-        found = [v for v in report.estimate.variants if v.name == variant] \
-            if report.estimate else []
+        variants = {v.name: v for v in report.estimate.variants} if report.estimate else {}
+        # slim-multistage is estimated only when slim compiles: then it is slim's image
+        found = [variants[name] for name in (variant, variant.removesuffix("-multistage"))
+                 if name in variants][:1]
         label = report.input if len(reports) > 1 else ""
         if found:
             lines.append(size_line(found[0], today if len(reports) == 1 else None,
@@ -113,7 +115,8 @@ def run_migration(path: Path, options: RunOptions) -> str:
         reports = check_all(specs, options, pool)
     finally:
         pool.close()
-    recommended = reports[0].recommendation
+    main = max(reports, key=lambda r: len(r.packages))  # the input with the most packages
+    recommended = main.recommendation
     if options.variant:
         variant, why = options.variant, "--variant"
     elif recommended is not None:
