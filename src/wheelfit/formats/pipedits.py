@@ -23,15 +23,14 @@ def _command_after(text: str, start: int) -> str:
 
 def add_pip_option(text: str, option: str, *, unless: str | None = None,
                    commands: tuple[str, ...] = ("install", "wheel")) -> tuple[str, int]:
-    """`text` with `option` after every pip command among `commands` (not `uv pip`) whose
-    own words do not contain `unless`; and how many were changed."""
+    """`text` with `option` after every pip command among `commands` (not `uv pip`) none of
+    whose own words starts with `unless`; and how many were changed."""
     out: list[str] = []
     at = changed = 0
     for match in _PIP.finditer(text):
         before = text[max(0, match.start() - 3):match.start()]
         rest = _command_after(text, match.end())
         if (before == "uv " or match.group(3) not in commands
-                or (unless is not None and unless in rest.split())
                 or (unless is not None and any(w.startswith(unless) for w in rest.split()))):
             continue
         out.append(text[at:match.end()])
