@@ -135,13 +135,14 @@ def _swap_from(doc: _Doc, index: int, stage: Stage) -> None:
     if base.python is None:
         return
     if base.python.variant is None or base.reference not in text:
-        why = ("its tag is built from ARG values" if base.reference not in text
-               else f"wheelfit does not know the image variant of {base.reference}")
+        fresh = "or write a fresh Dockerfile with `wheelfit dockerfile requirements.txt`."
+        if base.reference not in text:
+            why, hint = "its tag is built from ARG values", f"Write the tag literally, {fresh}"
+        else:
+            why = f"{base.tag} is not a tag form of the official python image"
+            hint = f"Use e.g. python:3.12-slim-bookworm or python:3.12-alpine3.22, {fresh}"
         raise InputFileError(f"cannot rewrite FROM {base.reference}: {why}",
-                             path=doc.model.path, line=base.line,
-                             hint="Write the python image tag literally in FROM, or write a "
-                                  "fresh Dockerfile with `wheelfit dockerfile "
-                                  "requirements.txt`.")
+                             path=doc.model.path, line=base.line, hint=hint)
     doc.text_of[index] = text.replace(base.reference, new_reference(stage, doc.plan), 1)
     if base.digest:
         doc.notes.append(f"line {base.line}: the digest of {base.reference} is dropped; pin "
