@@ -248,12 +248,15 @@ def check(inputs: tuple[Path, ...], **options: Any) -> None:
 @click.option("--variant", type=click.Choice(
     ["slim", "slim-multistage", "alpine", "alpine-cleanup", "alpine-multistage"]),
     help="Variant to write [default: the recommended one].")
+@click.option("--diff", is_flag=True, help="INPUT is the service's Dockerfile: print its own "
+              "lines rewritten for the variant, as a unified diff (sizes today → after).")
 @target_options
 @index_options
 @selection_options
 @input_options
 def dockerfile(input_path: Path, **options: Any) -> None:
-    """Print a Dockerfile for the recommended (or chosen) variant."""
+    """Print a Dockerfile for the recommended (or chosen) variant (--diff: the service's
+    own Dockerfile rewritten for it)."""
     from wheelfit.commands.dockerfile import run_dockerfile
     from wheelfit.redact import redact_text
 

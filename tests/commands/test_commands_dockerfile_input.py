@@ -78,10 +78,24 @@ def test_python_flag_overrides_the_dockerfile(fresh_index_server: LoopbackIndex,
     assert {t["python"] for t in doc["targets"]} == {"3.12"}
 
 
-def test_unversioned_tag_takes_the_newest_image(fresh_index_server: LoopbackIndex,
-                                                tmp_path: Path) -> None:
+def test_unversioned_tag_takes_the_python_it_meant_on_the_cutoff(
+        fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
     path = service(tmp_path / "svc", SERVICE.replace("3.11-slim-bookworm", "slim"))
     doc = report(fresh_index_server, tmp_path, str(path))
+    assert {t["python"] for t in doc["targets"]} == {"3.13"}
+    assert doc["python_source"].startswith(
+        f"python:slim in {path} names no version: on 2025-01-15 the unversioned python tags "
+        "meant Python 3.13, the newest minor by then (released 2024-10-07, PEP 719")
+
+
+def test_unversioned_tag_without_a_cutoff_takes_the_newest_image(
+        fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
+    path = service(tmp_path / "svc", SERVICE.replace("3.11-slim-bookworm", "slim"))
+    result = CliRunner().invoke(cli, [
+        "check", str(path), "--index-url", fresh_index_server.url, "--cache-dir",
+        str(tmp_path / "cache"), "--retries", "0", "--format", "json"],
+        catch_exceptions=False)
+    doc = json.loads(result.stdout)
     newest, as_of = newest_image_python()
     assert {t["python"] for t in doc["targets"]} == {newest}
     assert doc["python_source"] == (

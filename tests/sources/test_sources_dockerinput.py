@@ -74,6 +74,8 @@ def test_corpus_inputs_are_the_files_checked(entry: dict[str, Any], tmp_path: Pa
 def test_corpus_python_is_the_final_from(entry: dict[str, Any], tmp_path: Path) -> None:
     specs = load(lay_out(tmp_path, entry))
     expected = entry["expected"]["final"]["python"]
+    if expected is not None and "." not in expected:
+        expected = None  # python:3-alpine names only the major: no hint, the date decides
     assert {s.python.version if s.python else None for s in specs} == {expected}
 
 

@@ -24,8 +24,14 @@ EXPORT_COMMANDS = {
 
 
 def run_dockerfile(path: Path, options: RunOptions) -> str:
-    """`wheelfit dockerfile`: a Dockerfile for the recommended or chosen variant."""
+    """`wheelfit dockerfile`: a Dockerfile for the recommended or chosen variant (with
+    `--diff`: the service's own Dockerfile rewritten for it, as a diff)."""
     from pathlib import Path
+
+    if options.diff:
+        from wheelfit.commands.migrate import run_migration
+
+        return run_migration(path, options)
 
     from wheelfit.formats.dockerfile import dockerfile
     from wheelfit.formats.lockdocker import TOOLS, lock_dockerfile

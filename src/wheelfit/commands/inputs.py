@@ -23,6 +23,7 @@ from wheelfit.sources.index_config import (
 from wheelfit.sources.load import load_spec
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
     from pathlib import Path
 
     from wheelfit.commands.options import RunOptions
@@ -148,7 +149,6 @@ def _specs_of(path: Path, load: Callable[[Path], DependencySpec],
 def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
     """Options and a spec → the request `check()` takes (index layering as pip's)."""
     merged, _ = resolve_index_options(cli_index_options(options), spec.options, os.environ)
-    python, source = _python(spec, options)
     exclude_newer = None
     if options.exclude_newer:
         try:
@@ -158,11 +158,13 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
                 f"--exclude-newer {options.exclude_newer!r} is not a date",
                 hint="Give YYYY-MM-DD or an RFC 3339 time such as 2020-02-15T00:00:00Z.",
             ) from None
+    python, source = _python(spec, options, exclude_newer)
     debian, alpine = _releases(python, options, spec.dockerfile)
     targets = default_targets(options.target_names, python, options.arch or "x86_64",
                               debian, alpine)
-    if spec.dockerfile is not None and spec.dockerfile.python is None and not options.python:
-        spec = replace(spec, dockerfile=replace(spec.dockerfile, target=source))
+    dockerfile = spec.dockerfile
+    if dockerfile is not None and "." not in (dockerfile.python or "") and not options.python:
+        spec = replace(spec, dockerfile=replace(dockerfile, target=source))
     return CheckRequest(
         spec=spec, targets=targets, python_source=source, pre=merged.pre,
         exclude_newer=exclude_newer, only_binary=merged.only_binary,
@@ -181,11 +183,19 @@ def _routes(spec: DependencySpec) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _python(spec: DependencySpec, options: RunOptions) -> tuple[str, str]:
+def _python(spec: DependencySpec, options: RunOptions,
+            cutoff: datetime | None = None) -> tuple[str, str]:
     """--python, else the input's (a Dockerfile's FROM, requires-python, .python-version),
-    else the newest python image's version; with the sentence saying which."""
+    else the newest python image's version; with the sentence saying which. An unversioned
+    python tag in FROM means, with --exclude-newer, the Python it meant on that date."""
     if options.python:
         return options.python, options.python_source
+    dockerfile = spec.dockerfile
+    if (cutoff is not None and dockerfile is not None and dockerfile.variant is not None
+            and "." not in (dockerfile.python or "")):
+        dated = _unversioned_on(dockerfile, cutoff.date())
+        if dated is not None:
+            return dated
     if spec.python is not None:
         return spec.python.version, spec.python.source
     newest, as_of = newest_image_python()
@@ -194,6 +204,20 @@ def _python(spec: DependencySpec, options: RunOptions) -> tuple[str, str]:
         why = f"{spec.dockerfile.base} in {spec.dockerfile.path} names no Python version"
     return newest, (f"{why}: the newest python image in wheelfit's size table, as of "
                     f"{as_of}; pass --python to change")
+
+
+def _unversioned_on(dockerfile: DockerfileInfo, on: date) -> tuple[str, str] | None:
+    """The Python an unversioned FROM tag meant on a date, with the sentence and the image
+    row of that date (data/python-image-history.tsv) when the table has one."""
+    from wheelfit.sizing.history import image_at, python_meant
+
+    meant = python_meant(on)
+    if meant is None:
+        return None
+    minor, why = meant
+    row = image_at(minor, dockerfile.variant or "full", on)
+    image = f"; the image then: {row.line()}" if row is not None else ""
+    return minor, f"{dockerfile.base} in {dockerfile.path} names no version: {why}{image}"
 
 
 def newest_image_python() -> tuple[str, str]:

@@ -24,7 +24,7 @@ class RunOptions:
     `prefer_binary`. Inputs: `input_format`, `extras`, `all_extras`, `groups`, `dev`,
     `keep_going`, `mapping_path`, `recursive`, `context` (a Dockerfile's build context).
     Output: `fmt`, `outputs` (`FORMAT=PATH`), `output` (`-o`, the file for `fmt`), `fail_on`,
-    `show_all`, `no_color`, `verbose` (0, 1 = -v, 2 = -vv), `quiet`, `variant` (dockerfile).
+    `show_all`, `no_color`, `verbose` (0, 1 = -v, 2 = -vv), `quiet`, `variant`, `diff` (dockerfile).
     `python_source`: where `python` came from, as the report says it.
     """
 
@@ -64,6 +64,7 @@ class RunOptions:
     verbose: int = 0
     quiet: bool = False
     variant: str | None = None
+    diff: bool = False
     python_source: str = "--python"
 
     @property

@@ -131,8 +131,8 @@ def _with_checked(info: DockerfileInfo, checked: Sequence[str]) -> DockerfileInf
 
 def _python_hint(model: DockerfileModel, display: str) -> PythonHint | None:
     base = model.image_base(model.final)
-    if base.python is None or base.python.python is None:
-        return None
+    if base.python is None or base.python.python is None or "." not in base.python.python:
+        return None  # python:3-slim names only the major: the date decides (commands/inputs)
     return PythonHint(base.python.python, f"FROM {base.reference} in {display}:{base.line}")
 
 

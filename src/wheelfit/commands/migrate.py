@@ -1,0 +1,130 @@
+"""`wheelfit dockerfile Dockerfile --diff`: the service's own Dockerfile, migrated.
+
+The Dockerfile's install lines give the inputs, its FROM the target; the check picks the
+variant (or `--variant`), and `formats/migration.py` rewrites the file for it. The output is
+a unified diff headed by today → after size and build minutes.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from wheelfit.errors import InputFileError, UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from wheelfit.commands.options import RunOptions
+    from wheelfit.formats.migration import MigrationPlan
+    from wheelfit.formats.migrationdiff import TodaySize
+    from wheelfit.model import Report
+    from wheelfit.sources.dockerfile.model import DockerfileModel
+
+
+def today_size(reports: list[Report], model: DockerfileModel) -> TodaySize | None:
+    """The image the Dockerfile builds today: size and build minutes.
+
+    THE SPOT FOR `sizing/current.py`: return
+    `TodaySize(current.size_mb, current.build_minutes_range)` from `predict_current(...)`
+    once it is merged. Until then there is no prediction, and the header says "today ? MB"."""
+    del reports, model
+    return None
+
+
+def _dockerfile(path: Path) -> Path:
+    from wheelfit.sources.dockerinput import dockerfile_in, is_dockerfile
+
+    found = dockerfile_in(path) if os.path.isdir(path) else path
+    if found is None or not is_dockerfile(found):
+        raise UsageError(f"--diff rewrites a Dockerfile, and {path} is not one",
+                         hint="Give the service's Dockerfile (or its folder): "
+                              "`wheelfit dockerfile path/to/Dockerfile --diff`.")
+    return found
+
+
+def _model(path: Path) -> tuple[str, DockerfileModel]:
+    from wheelfit.sources.bounds import check_numbers
+    from wheelfit.sources.dockerfile import parse_dockerfile
+    from wheelfit.sources.reading import read_text
+
+    text = read_text(path, str(path))
+    check_numbers(text, str(path))
+    model = parse_dockerfile(text, str(path))
+    if not [i for i in model.python_installs if i.taken is not False]:
+        raise InputFileError(
+            "no pip, uv, poetry or pipenv install line: nothing here tells wheelfit which "
+            "packages the image holds", path=str(path),
+            hint="Add the install line the image needs (e.g. `RUN pip install --no-cache-dir "
+                 "-r requirements.txt`), or write a fresh Dockerfile from the dependency "
+                 "file: `wheelfit dockerfile requirements.txt`.")
+    return text, model
+
+
+def _plan(reports: list[Report], variant: str) -> MigrationPlan:
+    from wheelfit.formats.dockerfile import variant_target
+    from wheelfit.formats.migration import MigrationPlan
+    from wheelfit.model import Variant
+    from wheelfit.sizing.estimate import system_packages
+
+    target = variant_target(reports[0], variant)
+    build: set[str] = set()
+    runtime: set[str] = set()
+    for report in reports:
+        system = system_packages(report, variant_target(report, variant))
+        build.update(system.build)
+        runtime.update(system.runtime)
+    suffix = (f"slim-{target.release}" if target.variant is Variant.SLIM
+              else f"alpine{target.release}")
+    return MigrationPlan(variant, target.python, suffix, tuple(sorted(build)),
+                         tuple(sorted(runtime)))
+
+
+def _header(reports: list[Report], path: Path, variant: str, why: str,
+            today: TodaySize | None) -> list[str]:
+    from wheelfit.formats.migrationdiff import size_line
+
+    inputs = ", ".join(r.input for r in reports)
+    lines = [f"# wheelfit: {path} (installs {inputs}) → {variant} ({why})"]
+    for report in reports:
+        variants = {v.name: v for v in report.estimate.variants} if report.estimate else {}
+        # slim-multistage is estimated only when slim compiles: then it is slim's image
+        found = [variants[name] for name in (variant, variant.removesuffix("-multistage"))
+                 if name in variants][:1]
+        label = report.input if len(reports) > 1 else ""
+        if found:
+            lines.append(size_line(found[0], today if len(reports) == 1 else None,
+                                   label=label))
+        else:
+            lines.append(f"# size{f' ({label})' if label else ''}: no estimate for {variant}")
+    return lines
+
+
+def run_migration(path: Path, options: RunOptions) -> str:
+    """The header, the notes and the unified diff of the migrated Dockerfile."""
+    from wheelfit.commands.check import check_all
+    from wheelfit.commands.inputs import IndexPool, load_inputs
+    from wheelfit.formats.migration import rewrite
+    from wheelfit.formats.migrationdiff import migration_text, unified
+
+    found = _dockerfile(path)
+    text, model = _model(found)
+    specs, _ = load_inputs([found], options)
+    pool = IndexPool(options)
+    try:
+        reports = check_all(specs, options, pool)
+    finally:
+        pool.close()
+    main = max(reports, key=lambda r: len(r.packages))  # the input with the most packages
+    recommended = main.recommendation
+    if options.variant:
+        variant, why = options.variant, "--variant"
+    elif recommended is not None:
+        variant, why = recommended.variant, "recommended"
+    else:
+        variant, why = "slim", "no recommendation: the report is incomplete; slim by default"
+    migration = rewrite(text, model, _plan(reports, variant))
+    header = _header(reports, found, variant, why, today_size(reports, model))
+    diff = unified(text.lstrip("\ufeff").replace("\r\n", "\n"), migration.text,
+                   str(found), variant)
+    return migration_text(header, migration.notes, diff)

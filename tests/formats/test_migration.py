@@ -1,0 +1,162 @@
+"""A service's own Dockerfile migrated to a variant: golden diffs of real Dockerfiles
+(tests/data/formats/migration/cases.yaml), then one behaviour per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from formats.golden import GOLDEN_DIR, assert_golden
+from wheelfit.errors import InputFileError
+from wheelfit.formats.migration import Migration, MigrationPlan, rewrite
+from wheelfit.formats.migrationdiff import unified
+from wheelfit.sources.dockerfile import parse_dockerfile
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "dockerfiles"
+CASES = yaml.safe_load((GOLDEN_DIR / "migration" / "cases.yaml").read_text())["cases"]
+ALPINE = MigrationPlan("alpine", "3.12", "alpine3.24", ("build-base", "libpq-dev"), ("libpq",))
+SLIM = MigrationPlan("slim", "3.12", "slim-trixie", ("build-essential", "libpq-dev"),
+                     ("libpq5",))
+
+
+def corpus(name: str) -> str:
+    return (CORPUS / name / "Dockerfile").read_text()
+
+
+def migrate(text: str, plan: MigrationPlan) -> Migration:
+    return rewrite(text, parse_dockerfile(text, "Dockerfile"), plan)
+
+
+def plan_of(case: dict[str, Any]) -> MigrationPlan:
+    raw = case["plan"]
+    return MigrationPlan(raw["variant"], raw["python"], raw["suffix"], tuple(raw["build"]),
+                         tuple(raw["runtime"]))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_migration_diff_matches_golden(case: dict[str, Any]) -> None:
+    text = corpus(case["dockerfile"])
+    migration = migrate(text, plan_of(case))
+    assert_golden(f"migration/{case['name']}.diff",
+                  unified(text, migration.text, "Dockerfile", case["plan"]["variant"]) + "\n")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_migration_notes(case: dict[str, Any]) -> None:
+    assert sorted(migrate(corpus(case["dockerfile"]), plan_of(case)).notes) == sorted(
+        case["notes"])
+
+
+@pytest.mark.parametrize("keyword", ["USER", "CMD", "ENV", "WORKDIR", "COPY", "# "])
+def test_keeps_the_service_lines(keyword: str) -> None:
+    text = corpus("healthchecks")
+    after = migrate(text, ALPINE).text.split("\n")
+    kept = [line for line in text.split("\n") if line.startswith(keyword)]
+    assert kept and all(line in after for line in kept)
+
+
+def test_swaps_the_full_image_for_the_variant_keeping_the_python_version() -> None:
+    after = migrate(corpus("takeawayrater-wheels"), SLIM).text
+    assert "FROM python:3.10-slim-trixie as builder" in after
+    assert "\nFROM python:3.10-slim-trixie\n" in after
+
+
+def test_unversioned_tag_takes_the_checked_python() -> None:
+    assert migrate(corpus("flower"), SLIM).text.startswith("FROM python:3.12-slim-trixie\n")
+
+
+def test_debian_to_alpine_uses_apk_and_no_apt() -> None:
+    after = migrate(corpus("healthchecks"), ALPINE).text
+    assert "apt-get" not in after
+    assert "RUN apk add --no-cache build-base libpq libpq-dev" in after
+
+
+def test_alpine_to_debian_cleans_apt_lists_in_the_same_run() -> None:
+    after = migrate(corpus("trade-apk-purge"), SLIM).text
+    assert ("RUN apt-get update \\\n    && apt-get install -y --no-install-recommends "
+            "build-essential libpq-dev libpq5 \\\n    && rm -rf /var/lib/apt/lists/* \\\n"
+            "    && pip install -r requirements.txt --no-cache-dir") in after
+
+
+def test_cleanup_deletes_the_virtual_build_packages_in_the_install_run() -> None:
+    plan = MigrationPlan("alpine-cleanup", "3.9", "alpine3.22", ("build-base", "libpq-dev"),
+                         ("libpq",))
+    after = migrate(corpus("alpine-virtual-kept"), plan).text
+    assert "apk add --no-cache --virtual .build-deps build-base libpq-dev" not in after
+    run = migrate(corpus("trade-apk-purge"), plan).text
+    assert ("    && apk add --no-cache --virtual .build-deps build-base libpq-dev \\\n"
+            "    && pip install -r requirements.txt --no-cache-dir \\\n"
+            "    && apk del .build-deps") in run
+
+
+def test_multistage_adds_a_builder_and_mounts_its_wheels() -> None:
+    plan = MigrationPlan("alpine-multistage", "3.9", "alpine3.22", ("build-base",),
+                         ("libpq",))
+    after = migrate(corpus("trade-apk-purge"), plan).text
+    assert after.startswith("FROM python:3.9-alpine3.22 AS wheelfit-builder\n")
+    assert "RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt" in after
+    assert ("RUN --mount=type=bind,from=wheelfit-builder,source=/wheels,target=/wheels "
+            "apk add --no-cache libpq") in after
+    assert "pip install --find-links /wheels -r requirements.txt" in after
+
+
+def test_multistage_keeps_an_existing_builder_and_gives_the_final_stage_runtime_only() -> None:
+    plan = MigrationPlan("slim-multistage", "3.14", "slim-trixie", ("build-essential",),
+                         ("libpq5",))
+    after = migrate(corpus("healthchecks"), plan).text
+    assert "wheelfit-builder" not in after
+    assert after.count("apt-get install") == 2
+    assert "apt-get install -y --no-install-recommends libcurl4t64 libmariadb3 libpq5" in after
+
+
+def test_adds_no_cache_dir_only_where_the_cache_is_kept() -> None:
+    after = migrate(corpus("healthchecks"), SLIM).text
+    assert "pip install --no-cache-dir --upgrade pip && \\" in after
+    assert "pip install --no-cache /wheels/*" in after
+    assert "pip wheel --no-cache-dir --wheel-dir /wheels apprise" in after
+
+
+def test_keeps_the_service_own_system_packages() -> None:
+    after = migrate(corpus("flower"), MigrationPlan("alpine", "3.12", "alpine3.24")).text
+    assert "RUN apk add --no-cache ca-certificates tzdata && update-ca-certificates" in after
+
+
+def test_same_variant_and_plan_changes_nothing_but_the_release() -> None:
+    text = "FROM python:3.12-slim-trixie\nRUN pip install --no-cache-dir -r r.txt\nUSER app\n"
+    assert migrate(text, MigrationPlan("slim", "3.12", "slim-trixie")).text == text
+
+
+def test_a_run_that_is_not_a_plain_command_list_is_kept_with_a_note() -> None:
+    text = ("FROM python:3.12-slim\nRUN apt-get update; apt-get install -y gcc\n"
+            "RUN pip install -r requirements.txt\n")
+    migration = migrate(text, ALPINE)
+    assert "RUN apt-get update; apt-get install -y gcc" in migration.text
+    assert migration.notes[0].startswith("line 2: this RUN is kept as written")
+
+
+def test_digest_is_dropped_with_a_note() -> None:
+    text = ("FROM python:3.12-slim@sha256:" + "a" * 64 + "\nRUN pip install flask\n")
+    migration = migrate(text, ALPINE)
+    assert migration.text.startswith("FROM python:3.12-alpine3.24\n")
+    assert "digest" in migration.notes[0]
+
+
+def test_from_built_from_args_is_an_error_naming_the_line() -> None:
+    with pytest.raises(InputFileError) as caught:
+        migrate(corpus("onnx-arg-from"), ALPINE)
+    assert caught.value.line == 2
+    assert "ARG" in str(caught.value)
+
+
+def test_a_final_stage_not_on_a_python_image_is_an_error() -> None:
+    with pytest.raises(InputFileError, match="not an official python image"):
+        migrate(corpus("radicale"), ALPINE)
+
+
+def test_crlf_and_a_missing_final_newline_keep_the_other_lines() -> None:
+    text = "FROM python:3.12-slim\r\nRUN pip install flask\r\nCMD [\"flask\"]"
+    after = migrate(text, SLIM).text
+    assert after.endswith('CMD ["flask"]')
