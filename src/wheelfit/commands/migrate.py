@@ -22,13 +22,15 @@ if TYPE_CHECKING:
     from wheelfit.sources.dockerfile.model import DockerfileModel
 
 
-def today_size(reports: list[Report], model: DockerfileModel) -> TodaySize | None:
-    """The image the Dockerfile builds today: size and build minutes.
+def today_size(reports: list[Report]) -> TodaySize | None:
+    """The image the Dockerfile builds today (`sizing/current.py`'s prediction, attached by
+    `with_current`): size and build minutes, or None when it could not be predicted."""
+    from wheelfit.formats.migrationdiff import TodaySize
 
-    THE SPOT FOR `sizing/current.py`: return
-    `TodaySize(current.size_mb, current.build_minutes_range)` from `predict_current(...)`
-    once it is merged. Until then there is no prediction, and the header says "today ? MB"."""
-    del reports, model
+    for report in reports:
+        current = report.current
+        if current is not None and current.size_mb is not None:
+            return TodaySize(current.size_mb, current.build_minutes_range)
     return None
 
 
@@ -102,7 +104,7 @@ def _header(reports: list[Report], path: Path, variant: str, why: str,
 
 def run_migration(path: Path, options: RunOptions) -> str:
     """The header, the notes and the unified diff of the migrated Dockerfile."""
-    from wheelfit.commands.check import check_all
+    from wheelfit.commands.check import check_all, with_current
     from wheelfit.commands.inputs import IndexPool, load_inputs
     from wheelfit.formats.migration import rewrite
     from wheelfit.formats.migrationdiff import migration_text, unified
@@ -112,7 +114,7 @@ def run_migration(path: Path, options: RunOptions) -> str:
     specs, _ = load_inputs([found], options)
     pool = IndexPool(options)
     try:
-        reports = check_all(specs, options, pool)
+        reports = with_current(check_all(specs, options, pool), specs)
     finally:
         pool.close()
     main = max(reports, key=lambda r: len(r.packages))  # the input with the most packages
@@ -124,7 +126,7 @@ def run_migration(path: Path, options: RunOptions) -> str:
     else:
         variant, why = "slim", "no recommendation: the report is incomplete; slim by default"
     migration = rewrite(text, model, _plan(reports, variant))
-    header = _header(reports, found, variant, why, today_size(reports, model))
+    header = _header(reports, found, variant, why, today_size(reports))
     diff = unified(text.lstrip("\ufeff").replace("\r\n", "\n"), migration.text,
                    str(found), variant)
     return migration_text(header, migration.notes, diff)
