@@ -130,15 +130,23 @@ def _with_twin(name: str, verdict: Verdict, twin: str, twin_version: str | None,
                sonames: tuple[str, ...], mapping: ApkMapping, target: Target) -> Verdict:
     release = target.release if target.variant is Variant.SLIM else None
     bundled = needs_from_sonames(mapping, sonames, debian_release=release)
-    libs = ", ".join(sonames) or "its libraries"
     if verdict.status is Status.PURE_WHEEL and verdict.build is not None:
         build = _without_runtime(verdict.build, bundled)
-        line = (f"{twin} {twin_version} (also in this input) bundles {libs}: their "
-                f"system packages are not needed at run time")
+        kept = set(build.apk_runtime + build.apt_runtime) if build else set()
+        dropped = [p for p in verdict.build.apk_runtime + verdict.build.apt_runtime
+                   if p not in kept]
+        if not dropped:
+            return verdict
+        line = (f"{twin} {twin_version} (also in this input) bundles "
+                f"{_libraries(sonames, dropped, mapping, release)}: no "
+                f"{' / '.join(dict.fromkeys(dropped))} needed at run time")
         return replace(verdict, build=build, evidence=(*verdict.evidence, line))
     if verdict.status is Status.SOURCE_BUILD and verdict.native:
+        runtime = (verdict.build.apk_runtime + verdict.build.apt_runtime
+                   if verdict.build else ())
         note = (f"{twin} {twin_version} is also in this input and installs the same import "
-                f"package from a wheel that bundles {libs}; both write it and the one "
+                f"package from a wheel that bundles "
+                f"{_libraries(sonames, runtime, mapping, release)}; both write it and the one "
                 f"installed last wins, so drop {name} from the input to skip this build "
                 f"and its system packages")
         others = tuple(a for a in verdict.alternatives
@@ -146,6 +154,20 @@ def _with_twin(name: str, verdict: Verdict, twin: str, twin_version: str | None,
         alt = Alternative("binary-twin", twin, twin_version, note)
         return replace(verdict, alternatives=(alt, *others))
     return verdict
+
+
+def _libraries(sonames: tuple[str, ...], packages: Sequence[str], mapping: ApkMapping,
+               release: str | None) -> str:
+    """The bundled libraries behind `packages` (libpq.so.5 for libpq), then how many
+    others the wheel bundles."""
+    def behind(soname: str) -> set[str]:
+        entry = mapping.soname(soname)
+        return set(entry.apk + entry.apt.for_release(release)) if entry else set()
+    named = [s for s in sonames if behind(s) & set(packages)]
+    rest = len(sonames) - len(named)
+    if not named:
+        return f"{rest} libraries" if rest else "its libraries"
+    return ", ".join(named) + (f" and {rest} more" if rest else "")
 
 
 def _without_runtime(build: BuildNeeds, bundled: BuildNeeds) -> BuildNeeds | None:
