@@ -21,11 +21,12 @@ CASES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "alternat
 
 
 def _check(server: LoopbackIndex, text: str, tmp_path: Path, *,
-           file: str = "requirements.txt", python: str = "3.12") -> Report:
+           file: str = "requirements.txt", python: str = "3.12",
+           no_binary: tuple[str, ...] = ()) -> Report:
     path = tmp_path / file
     files_url = server.url.rsplit("/simple", 1)[0] + "/files"
     path.write_text(text.replace("{index}", files_url), encoding="utf-8")
-    options = RunOptions(python=python, index_url=server.url)
+    options = RunOptions(python=python, index_url=server.url, no_binary=no_binary)
     specs, _ = load_inputs([path], options)
     request = build_request(specs[0], options)
     with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
@@ -92,3 +93,20 @@ def test_psycopg2_binary_beside_psycopg2_is_named_as_the_way_out(
     assert [a.name for a in twin] == ["psycopg2-binary"]
     assert "also in this input" in twin[0].note and "drop psycopg2" in twin[0].note
     assert verdict.build is not None and "libpq" in verdict.build.apk_runtime
+
+
+def test_the_twin_note_names_the_bundled_library_behind_the_plan(
+        index_server: LoopbackIndex, tmp_path: Path) -> None:
+    report = _check(index_server, "psycopg2==2.9.10\npsycopg2-binary==2.9.10\n", tmp_path)
+    twin = next(a for a in _verdict(report, "psycopg2", "alpine").alternatives
+                if a.kind == "binary-twin")
+    assert "bundles libpq.so.5" in twin.note
+
+
+def test_a_twin_without_its_wheel_bundles_nothing(index_server: LoopbackIndex,
+                                                  tmp_path: Path) -> None:
+    """--no-binary psycopg-binary: no wheel of it is installed, so psycopg keeps libpq."""
+    report = _check(index_server, "psycopg==3.3.4\npsycopg-binary==3.3.4\n", tmp_path,
+                    no_binary=("psycopg-binary",))
+    build = _verdict(report, "psycopg", "alpine").build
+    assert build is not None and "libpq" in build.apk_runtime
