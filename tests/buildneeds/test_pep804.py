@@ -171,3 +171,8 @@ def test_a_bad_ecosystem_is_a_kind_usage_error() -> None:
 def test_a_bad_debian_release_is_a_usage_error(mapping: ApkMapping) -> None:
     with pytest.raises(UsageError, match="'sid'"):
         _export("debian", mapping, debian_release="sid")
+
+
+def test_entries_list_the_names_build_files_use_for_them(mapping: ApkMapping) -> None:
+    extra = _entry(_export("alpine", mapping), "dep:generic/libpq")["extra_metadata"]
+    assert extra["pkg-config"] == ["libpq"] and extra["config-tool"] == ["pg_config"]

@@ -78,7 +78,8 @@ def export_document(ecosystem: str, libraries: SystemLibraries, mapping: ApkMapp
     if debian_release not in DEBIAN_RELEASES:
         raise UsageError(f"unknown Debian release {debian_release!r}",
                          hint=f"Use one of: {', '.join(DEBIAN_RELEASES)}.")
-    entries = [_library_entry(row, alpine, debian_release)
+    names = _build_file_names(libraries)
+    entries = [_library_entry(row, alpine, debian_release, names)
                for row in libraries.rows.values()
                if row.kind == "pep725" and row.pypi is None]
     entries += [_compiler_entry(depurl, names, mapping, alpine, debian_release)
@@ -111,7 +112,23 @@ def _description(alpine: bool, release: str) -> str:
             f"image keeps. Each entry's extra_metadata.source says where it was read.")
 
 
-def _library_entry(row: LibraryRow, alpine: bool, release: str) -> dict[str, Any]:
+def _build_file_names(libraries: SystemLibraries
+                      ) -> dict[tuple[str, ...], dict[str, list[str]]]:
+    """The names build files use (pkg-config modules, -l libraries, CMake packages, config
+    scripts) by the packages behind them, so a DepURL entry can list its own."""
+    out: dict[tuple[str, ...], dict[str, list[str]]] = {}
+    for row in libraries.rows.values():
+        if row.kind != "pep725":
+            out.setdefault(_packages_key(row), {}).setdefault(row.kind, []).append(row.key)
+    return out
+
+
+def _packages_key(row: LibraryRow) -> tuple[str, ...]:
+    return (*row.apk_build, "|", *row.apt.build)
+
+
+def _library_entry(row: LibraryRow, alpine: bool, release: str,
+                   names: dict[tuple[str, ...], dict[str, list[str]]]) -> dict[str, Any]:
     if alpine:
         build, runtime, available = row.apk_build, row.apk_runtime, row.apk_available
     else:
@@ -128,7 +145,9 @@ def _library_entry(row: LibraryRow, alpine: bool, release: str) -> dict[str, Any
     urls = _urls(unique((*build, *runtime)) if available else (), alpine, release)
     if urls:
         entry["urls"] = urls
-    entry["extra_metadata"] = {"source": row.source}
+    entry["extra_metadata"] = {"source": row.source,
+                               **{k: sorted(v) for k, v in
+                                  sorted(names.get(_packages_key(row), {}).items())}}
     return entry
 
 
