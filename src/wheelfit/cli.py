@@ -320,6 +320,25 @@ def mapping_validate(path: Path) -> None:
     click.echo(redact_text(f"{path}: valid ({len(loaded.projects)} projects after merging)"))
 
 
+@mapping.command(name="export")
+@click.option("--format", "fmt", default="pep804", show_default=True, metavar="FORMAT",
+              help="pep804: PEP 804 mapping JSON.")
+@click.option("--ecosystem", metavar="alpine|debian",
+              help="One ecosystem's mapping document; both (a JSON array) when left out.")
+@click.option("--mapping", "mapping_path", type=_PathType(dir_okay=False),
+              help="A mapping overlay to lay over the bundled one first.")
+@click.option("-o", "--output", type=_PathType(dir_okay=False), help="Write to FILE.")
+def mapping_export(fmt: str, ecosystem: str | None, mapping_path: Path | None,
+                   output: Path | None) -> None:
+    """Write wheelfit's system-package knowledge as PEP 804 mappings."""
+    from wheelfit.commands.mapping_export import run_mapping_export
+
+    try:
+        click.echo(run_mapping_export(fmt, ecosystem, output, mapping_path), nl=False)
+    except WheelfitError as error:
+        _fail(error)
+
+
 @cli.group()
 def cache() -> None:
     """The HTTP cache."""

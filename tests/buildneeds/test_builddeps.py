@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 from wheelfit.buildneeds.builddeps import (
-    ALPINE_PACKAGE_CAVEAT,
     PackageCommands,
     aggregate_commands,
     alternatives,
@@ -84,12 +83,15 @@ def test_aggregate_env_conflict_is_deterministic() -> None:
         ("X", "1"), ("Y", "y"))
 
 
-def test_alternatives_add_alpine_package_with_caveat(mapping: ApkMapping) -> None:
+def test_alternatives_never_offer_alpine_py3_packages(mapping: ApkMapping) -> None:
+    """python:alpine's CPython is not Alpine's python3: py3-psycopg2 does not serve it."""
+    assert mapping.project("psycopg2").alpine_package is not None  # the mapping knows it
     alts = alternatives(mapping, "psycopg2")
     assert alts[0].kind == "binary-twin" and alts[0].name == "psycopg2-binary"
-    alpine = [a for a in alts if a.kind == "alpine-package"]
-    assert alpine and alpine[0].name == "py3-psycopg2" and alpine[0].version
-    assert ALPINE_PACKAGE_CAVEAT in alpine[0].note
+    assert not [a for a in alts if a.kind == "alpine-package" or a.name.startswith("py3-")]
+
+
+def test_alternatives_keep_the_mapping_s_other_kinds(mapping: ApkMapping) -> None:
     assert any(a.name == "pymysql" and a.kind == "pure-python"
                for a in alternatives(mapping, "mysqlclient"))
     assert any(a.name == "psycopg[binary]" for a in alternatives(mapping, "psycopg"))

@@ -12,9 +12,6 @@ from wheelfit.buildneeds.mapping import ApkMapping, BuildSpec
 from wheelfit.buildneeds.mapping_types import unique
 from wheelfit.model import Alternative, BuildNeeds
 
-ALPINE_PACKAGE_CAVEAT = (
-    "python:alpine images carry their own CPython, not Alpine's python3, so py3-* "
-    "packages do not serve them")
 BUILD_DEPS_VIRTUAL = ".build-deps"
 
 
@@ -143,14 +140,10 @@ def aggregate_commands(needs: Iterable[BuildNeeds | None]) -> PackageCommands:
 
 
 def alternatives(mapping: ApkMapping, name: str) -> tuple[Alternative, ...]:
-    """Ways around building `name`: the mapping's alternatives, then Alpine's own package."""
+    """Ways around building `name` the mapping names. Never Alpine's own py3-* package:
+    python:alpine images carry their own CPython, not Alpine's python3,
+    so py3-* packages do not serve them."""
     entry = mapping.project(name)
     if entry is None:
         return ()
-    out = list(entry.alternatives)
-    if entry.alpine_package is not None:
-        out.append(Alternative(
-            kind="alpine-package", name=entry.alpine_package.name,
-            version=entry.alpine_package.version,
-            note=f"Alpine's own package; {ALPINE_PACKAGE_CAVEAT}."))
-    return tuple(out)
+    return tuple(a for a in entry.alternatives if a.kind != "alpine-package")

@@ -12,8 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from packaging.version import InvalidVersion, Version
-
 from wheelfit.buildneeds.builddeps import aggregate_commands, alternatives, build_needs
 from wheelfit.buildneeds.mapping import ApkMapping
 from wheelfit.buildneeds.native import (
@@ -26,7 +24,6 @@ from wheelfit.buildneeds.native import (
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import (
-    Alternative,
     BuildNeeds,
     Commands,
     DistFile,
@@ -36,6 +33,11 @@ from wheelfit.model import (
     Target,
     Variant,
     Verdict,
+)
+from wheelfit.pipeline.alternatives import (
+    LOCK_FORMATS,
+    apply_binary_twins,
+    version_alternatives,
 )
 from wheelfit.pipeline.sdistplan import (
     BASIS_UNKNOWN,
@@ -68,11 +70,15 @@ def enrich(
     targets = {t.name: t for t in report.targets}
     vendored: dict[tuple[str, str], int] = {}
     reads = SdistReads(index)
+    locked = report.input_format in LOCK_FORMATS
     with ThreadPoolExecutor(max_workers=8) as pool:
         packages = list(pool.map(
-            lambda p: _enrich_package(p, targets, catalogs, mapping, reads, sizes, vendored),
+            lambda p: _enrich_package(p, targets, catalogs, mapping, reads, sizes, vendored,
+                                      locked),
             report.packages,
         ))
+    packages = apply_binary_twins(packages, targets, mapping, index,
+                                  lambda n, t, f: _file_of(catalogs[t], n, f))
     enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets))
     downloads = {
         (p.name, t): f.size
@@ -94,6 +100,7 @@ def _enrich_package(
     reads: SdistReads,
     sizes: bool,
     vendored: dict[tuple[str, str], int],
+    locked: bool = False,
 ) -> PackageResult:
     index = reads.index
     verdicts: dict[str, Verdict] = {}
@@ -108,7 +115,8 @@ def _enrich_package(
                 if keeps is not None:
                     verdicts[name] = replace(verdicts[name], build=keeps)
         elif verdict.status in (Status.SOURCE_BUILD, Status.UNAVAILABLE):
-            verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, reads)
+            verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, reads,
+                                            locked)
         else:
             verdicts[name] = verdict
     return replace(pkg, verdicts=verdicts)
@@ -202,6 +210,7 @@ def _build_verdict(
     catalog: ProjectCatalog,
     mapping: ApkMapping,
     reads: SdistReads,
+    locked: bool = False,
 ) -> Verdict:
     release = target.release if target.variant is Variant.SLIM else None
     needs = build_needs(mapping, name, verdict.version, debian_release=release)
@@ -216,7 +225,8 @@ def _build_verdict(
     else:
         native, found, needs = _detect(name, verdict, catalog, mapping, reads, release)
         evidence += found
-    alts = _nearby_versions(name, verdict, catalog) + alternatives(mapping, name)
+    alts = (version_alternatives(name, verdict, catalog, locked=locked)
+            + alternatives(mapping, name))
     if verdict.status is Status.UNAVAILABLE:
         needs = None
     reason = verdict.reason
@@ -360,35 +370,6 @@ def _version(file: DistFile, name: str) -> str | None:
 
     parsed = parse_file(file, name)
     return str(parsed.version) if parsed else None
-
-
-def _nearby_versions(
-    name: str, verdict: Verdict, catalog: ProjectCatalog
-) -> tuple[Alternative, ...]:
-    """The closest versions that do ship a wheel for this target."""
-    ranked = catalog.ranked(name)
-    if isinstance(ranked, Verdict) or verdict.version is None:
-        return ()
-    try:
-        current = Version(verdict.version)
-    except InvalidVersion:
-        return ()
-    wheels = [c.version for c in ranked
-              if c.verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL) and not c.yanked
-              and not c.version.is_prerelease]
-    if not wheels:
-        return ()
-    newer = sorted(v for v in wheels if v > current)
-    older = sorted((v for v in wheels if v < current), reverse=True)
-    label = f"{name} {verdict.version} has no {catalog.target.libc.wheel_family} wheel"
-    out = []
-    if newer:
-        out.append(Alternative("version", name, str(newer[0]),
-                               f"{label}; {newer[0]} is the closest newer version that does"))
-    if older:
-        out.append(Alternative("version", name, str(older[0]),
-                               f"{label}; {older[0]} is the closest older version that does"))
-    return tuple(out)
 
 
 def _commands(packages: Sequence[PackageResult], targets: Mapping[str, Target]) -> Commands:

@@ -1,0 +1,178 @@
+"""Ways around a source build that help (issue 13 item 6).
+
+* Another version: the newest release with a wheel for the target (an upgrade), named for
+  what it ships ("pure wheel" for `py3-none-any`, else the image's wheel family), saying
+  when it is a new major version and then also offering the newest release of the current
+  major; an older one only when nothing newer has a wheel. A locked input is offered
+  "change the lock to …", never a version its lock does not pin.
+* A `-binary` twin in the same input: a pure project that loads a library at run time
+  (psycopg) does not need the system package of a library the twin's wheel bundles
+  (psycopg-binary bundles libpq). A project built from source that shares its import
+  package with the twin (psycopg2 and psycopg2-binary) still links the system library,
+  since the one installed last wins; it is told to drop the source build instead.
+
+Alpine's own py3-* packages are never offered: python:alpine images carry their own
+CPython, not Alpine's python3 (`buildneeds.builddeps.alternatives` leaves them out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from packaging.version import InvalidVersion, Version
+
+from wheelfit.buildneeds.mapping import ApkMapping
+from wheelfit.buildneeds.native import libraries_from_wheel_entries, needs_from_sonames
+from wheelfit.errors import IndexFault
+from wheelfit.index.base import PackageIndex
+from wheelfit.model import (
+    Alternative,
+    BuildNeeds,
+    DistFile,
+    PackageResult,
+    Status,
+    Target,
+    Variant,
+    Verdict,
+)
+from wheelfit.resolve.catalog import ProjectCatalog
+
+LOCK_FORMATS = frozenset({"uv-lock", "poetry-lock", "pipfile-lock", "pylock"})
+_WHEELS = (Status.BINARY_WHEEL, Status.PURE_WHEEL)
+FileLookup = Callable[[str, str, str | None], DistFile | None]
+
+
+def version_alternatives(name: str, verdict: Verdict, catalog: ProjectCatalog, *,
+                         locked: bool = False) -> tuple[Alternative, ...]:
+    """Other releases of `name` with a wheel for the catalog's target (see the module
+    docstring for which and how they are worded)."""
+    ranked = catalog.ranked(name)
+    if isinstance(ranked, Verdict) or verdict.version is None:
+        return ()
+    try:
+        current = Version(verdict.version)
+    except InvalidVersion:
+        return ()
+    wheels = {c.version: c.verdict for c in ranked
+              if c.verdict.status in _WHEELS and not c.yanked
+              and not c.version.is_prerelease}
+    newer = sorted(v for v in wheels if v > current)
+    family = catalog.target.libc.wheel_family
+    if newer:
+        best = newer[-1]
+        picks = [(best, "the newest release")]
+        if best.major > current.major:
+            same = [v for v in newer if v.major == current.major]
+            if same:
+                picks.append((same[-1], f"the newest {current.major}.x release"))
+    else:
+        older = sorted(v for v in wheels if v < current)
+        picks = [(older[-1], "the closest older release")] if older else []
+    return tuple(
+        Alternative("version", name, str(v),
+                    _note(name, current, v, what, wheels[v], family, locked))
+        for v, what in picks)
+
+
+def _note(name: str, current: Version, offered: Version, what: str, verdict: Verdict,
+          family: str, locked: bool) -> str:
+    if verdict.status is Status.PURE_WHEEL:
+        kind = f"a pure wheel ({verdict.tag})" if verdict.tag else "a pure wheel"
+    else:
+        kind = f"a {family} wheel"
+    text = f"{name} {current} has no wheel for this image; {offered} is {what} with {kind}"
+    if offered.major > current.major:
+        text += (f", a new major version ({current.major} → {offered.major}): read its "
+                 f"changelog for breaking changes")
+    if locked:
+        return f"change the lock to {name} {offered} (it pins {current}): {text}"
+    return text
+
+
+def apply_binary_twins(packages: Sequence[PackageResult], targets: Mapping[str, Target],
+                       mapping: ApkMapping, index: PackageIndex,
+                       file_of: FileLookup) -> list[PackageResult]:
+    """Each package whose `<name>-binary` twin is in the same report, adjusted per target
+    (see the module docstring); `file_of(name, target, filename)` finds a chosen file."""
+    by_name = {p.name: p for p in packages}
+    out: list[PackageResult] = []
+    for pkg in packages:
+        twin = by_name.get(f"{pkg.name}-binary")
+        if twin is None:
+            out.append(pkg)
+            continue
+        verdicts = dict(pkg.verdicts)
+        for target_name, verdict in pkg.verdicts.items():
+            twin_verdict = twin.verdicts.get(target_name)
+            if twin_verdict is None or twin_verdict.status is not Status.BINARY_WHEEL:
+                continue
+            sonames = _bundled(index, file_of(twin.name, target_name, twin_verdict.file))
+            verdicts[target_name] = _with_twin(
+                pkg.name, verdict, twin.name, twin_verdict.version, sonames,
+                mapping, targets[target_name])
+        out.append(replace(pkg, verdicts=verdicts))
+    return out
+
+
+def _bundled(index: PackageIndex, file: DistFile | None) -> tuple[str, ...]:
+    """The SONAMEs a wheel vendors (from its central directory), or () when unreadable."""
+    if file is None:
+        return ()
+    try:
+        entries = index.wheel_entries(file)
+    except IndexFault:
+        return ()
+    return libraries_from_wheel_entries(e.name for e in entries or ())
+
+
+def _with_twin(name: str, verdict: Verdict, twin: str, twin_version: str | None,
+               sonames: tuple[str, ...], mapping: ApkMapping, target: Target) -> Verdict:
+    release = target.release if target.variant is Variant.SLIM else None
+    bundled = needs_from_sonames(mapping, sonames, debian_release=release)
+    if verdict.status is Status.PURE_WHEEL and verdict.build is not None:
+        build = _without_runtime(verdict.build, bundled)
+        kept = set(build.apk_runtime + build.apt_runtime) if build else set()
+        dropped = [p for p in verdict.build.apk_runtime + verdict.build.apt_runtime
+                   if p not in kept]
+        if not dropped:
+            return verdict
+        line = (f"{twin} {twin_version} (also in this input) bundles "
+                f"{_libraries(sonames, dropped, mapping, release)}: no "
+                f"{' / '.join(dict.fromkeys(dropped))} needed at run time")
+        return replace(verdict, build=build, evidence=(*verdict.evidence, line))
+    if verdict.status is Status.SOURCE_BUILD and verdict.native:
+        runtime = (verdict.build.apk_runtime + verdict.build.apt_runtime
+                   if verdict.build else ())
+        note = (f"{twin} {twin_version} is also in this input and installs the same import "
+                f"package from a wheel that bundles "
+                f"{_libraries(sonames, runtime, mapping, release)}; both write it and the one "
+                f"installed last wins, so drop {name} from the input to skip this build "
+                f"and its system packages")
+        others = tuple(a for a in verdict.alternatives
+                       if not (a.kind == "binary-twin" and a.name == twin))
+        alt = Alternative("binary-twin", twin, twin_version, note)
+        return replace(verdict, alternatives=(alt, *others))
+    return verdict
+
+
+def _libraries(sonames: tuple[str, ...], packages: Sequence[str], mapping: ApkMapping,
+               release: str | None) -> str:
+    """The bundled libraries behind `packages` (libpq.so.5 for libpq), then how many
+    others the wheel bundles."""
+    def behind(soname: str) -> set[str]:
+        entry = mapping.soname(soname)
+        return set(entry.apk + entry.apt.for_release(release)) if entry else set()
+    named = [s for s in sonames if behind(s) & set(packages)]
+    rest = len(sonames) - len(named)
+    if not named:
+        return f"{rest} libraries" if rest else "its libraries"
+    return ", ".join(named) + (f" and {rest} more" if rest else "")
+
+
+def _without_runtime(build: BuildNeeds, bundled: BuildNeeds) -> BuildNeeds | None:
+    apk = tuple(p for p in build.apk_runtime if p not in bundled.apk_runtime)
+    apt = tuple(p for p in build.apt_runtime if p not in bundled.apt_runtime)
+    if not (apk or apt or build.apk or build.apt):
+        return None
+    return replace(build, apk_runtime=apk, apt_runtime=apt)
