@@ -270,13 +270,28 @@ def _llvm(facts: BuildFileFacts, toolchains: tuple[Toolchain, ...], b: _Builder
     tool = toolchain(toolchains, b.target.distro, b.target.release, "llvm")
     majors = tool.versions if tool else ()
     if str(need.major) not in majors or tool is None:
-        b.unknown.append(Unknown(
-            f"LLVM {need.major}", f"{b.target.distro} {tool.release if tool else ''} has "
-            f"llvm -dev packages for {', '.join(majors) or 'no version'} only", need.origin))
+        b.unknown.append(Unknown(f"LLVM {need.major}", _llvm_gap(need.major, tool, b),
+                                 need.origin))
         return need.major
     b.build += [p.replace("{N}", str(need.major)) for p in tool.packages]
     b.evidence.append(f"LLVM {need.major} ({need.origin})")
     return need.major
+
+
+def _llvm_gap(major: int, tool: Toolchain | None, b: _Builder) -> str:
+    """Why no llvm package of `major` is named. When the build needs a newer LLVM than any in
+    the data (recorded on a date, while the distribution moves on), the newest known -dev
+    package goes into the plan, and the text says that the version needed is newer."""
+    where = f"{b.target.distro} {tool.release if tool else ''}".strip()
+    known = sorted(int(m) for m in (tool.versions if tool else ()) if m.isdigit())
+    if tool is None or not known or major < known[-1]:
+        listed = ", ".join(map(str, known)) or "no version"
+        return f"{where} has llvm -dev packages for {listed} only"
+    newest = [p.replace("{N}", str(known[-1])) for p in tool.packages]
+    b.build += newest
+    return (f"newer than the newest llvm -dev package in wheelfit's {where} "
+            f"data ({' '.join(newest)}, named in the plan): install the LLVM {major} -dev "
+            "package instead where the release has one")
 
 
 def _older(have: str, need: str) -> bool:
