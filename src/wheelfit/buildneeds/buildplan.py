@@ -266,13 +266,12 @@ def _llvm(facts: BuildFileFacts, toolchains: tuple[Toolchain, ...], b: _Builder
         b.unknown.append(Unknown("the LLVM version", "the build needs LLVM but its files do "
                                  "not say which major", facts.llvm[0].origin))
         return None
-    need = known[0]
+    need, major = known[0], known[0].major or 0
     tool = toolchain(toolchains, b.target.distro, b.target.release, "llvm")
     majors = tool.versions if tool else ()
-    if str(need.major) not in majors or tool is None:
-        b.unknown.append(Unknown(f"LLVM {need.major}", _llvm_gap(need.major, tool, b),
-                                 need.origin))
-        return need.major
+    if str(major) not in majors or tool is None:
+        b.unknown.append(Unknown(f"LLVM {major}", _llvm_gap(major, tool, b), need.origin))
+        return major
     b.build += [p.replace("{N}", str(need.major)) for p in tool.packages]
     b.evidence.append(f"LLVM {need.major} ({need.origin})")
     return need.major
