@@ -14,9 +14,12 @@ in a comment. The file's header records the list it came from and the list's dat
 
 `run` runs the real CLI on that file, both targets, and writes the JSON report to
 bench/inputs/top500.report.json:
-    wheelfit check bench/inputs/top500.txt --python 3.12 --keep-going
-        --cache-dir /var/tmp/wf-coverage --format json
-Use one cold run, then `--offline` (warm) runs from the same cache: PyPI is asked once.
+    wheelfit check bench/inputs/top500.txt --python 3.12 --arch x86_64 --keep-going
+        --cache-dir /var/tmp/wf-coverage --format json -o bench/inputs/top500.report.json
+The first run is cold; later ones answer pages and metadata from the cache. The sdists of
+the source builds are read again on every run (wheelfit keeps no copy of their build
+files), and not at all with --offline, which then leaves their plans generic: so no
+--offline here.
 
 `table` reads the report and prints, per target, the native source builds counted by basis
 (recipe / mapping / build-files / pep725 / unknown), pure sdists apart, the share with a
@@ -76,13 +79,11 @@ def write_pins(ranks: Path, top: int, out: Path) -> int:
     return len(rows)
 
 
-def run_check(pins: Path, report: Path, python: str, cache: Path, offline: bool) -> int:
+def run_check(pins: Path, report: Path, python: str, arch: str, cache: Path) -> int:
     """Run the real CLI on the pins; the JSON report goes to `report`."""
     exe = Path(sys.executable).with_name("wheelfit")
-    cmd = [str(exe), "check", str(pins), "--python", python, "--keep-going",
+    cmd = [str(exe), "check", str(pins), "--python", python, "--arch", arch, "--keep-going",
            "--cache-dir", str(cache), "--format", "json", "-o", str(report)]
-    if offline:
-        cmd.append("--offline")
     print("$", " ".join(cmd), file=sys.stderr)
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, env={**os.environ}, check=False)
     return done.returncode
@@ -128,14 +129,16 @@ def render(report: dict[str, Any]) -> str:
                    f"{pure} pure sdists apart; basis other than `unknown`: "
                    f"{native - counts['unknown']}/{native} = {share:.1f}%")
     out.append("")
-    out.append("| target | package | basis | build packages | runtime packages | unknown |")
-    out.append("|---|---|---|---|---|---|")
+    out.append("| target | package | basis | apk build | apk runtime | apt build | apt runtime "
+               "| unknown (on the target) |")
+    out.append("|---|---|---|---|---|---|---|---|")
     for target in ("alpine", "slim"):
-        key = "apk" if target == "alpine" else "apt"
         for r in sorted(source_builds(report, target), key=lambda r: (r["basis"], r["name"])):
             unknown = "; ".join(r["unknown"]).replace("|", "/")
-            out.append(f"| {target} | {r['name']} {r['version']} | {r['basis']} | "
-                       f"{' '.join(r[key])} | {' '.join(r[key + '_runtime'])} | {unknown} |")
+            lists = " | ".join(" ".join(r[k]) for k in ("apk", "apk_runtime", "apt",
+                                                          "apt_runtime"))
+            out.append(f"| {target} | {r['name']} {r['version']} | {r['basis']} | {lists} | "
+                       f"{unknown} |")
     return "\n".join(out)
 
 
@@ -151,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--report", type=Path, default=REPORT)
     run.add_argument("--python", default="3.12")
     run.add_argument("--cache-dir", type=Path, default=CACHE)
-    run.add_argument("--offline", action="store_true", help="warm run: the cache only")
+    run.add_argument("--arch", default="x86_64", choices=("x86_64", "aarch64"))
     table = sub.add_parser("table", help="count the report's source builds per basis")
     table.add_argument("report", type=Path, nargs="?", default=REPORT)
     args = parser.parse_args(argv)
@@ -159,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{write_pins(args.ranks, args.top, args.out)} projects -> {args.out}")
         return 0
     if args.command == "run":
-        return run_check(args.pins, args.report, args.python, args.cache_dir, args.offline)
+        return run_check(args.pins, args.report, args.python, args.arch, args.cache_dir)
     print(render(json.loads(args.report.read_text())))
     return 0
 

@@ -103,6 +103,11 @@ def test_llvm_newer_than_the_data_stays_an_unknown_that_names_both_majors() -> N
     assert not got.complete
 
 
+def test_llvm_newer_than_the_data_says_which_package_to_look_for() -> None:
+    got = plan(LLVM_99, ALPINE)
+    assert "install llvm99-dev instead" in next(u.why for u in got.unknown if u.what == "LLVM 99")
+
+
 def test_llvm_without_a_version_is_unknown() -> None:
     got = plan({"setup.py": "import subprocess\nsubprocess.run(['llvm-config', '--libs'])\n"})
     assert "the LLVM version" in [u.what for u in got.unknown]

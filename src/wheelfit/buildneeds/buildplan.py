@@ -289,8 +289,9 @@ def _llvm_gap(major: int, tool: Toolchain | None, b: _Builder) -> str:
     newest = [p.replace("{N}", str(known[-1])) for p in tool.packages]
     b.build += newest
     return (f"newer than the newest llvm -dev package in wheelfit's {where} "
-            f"data ({' '.join(newest)}, named in the plan): install the LLVM {major} -dev "
-            "package instead where the release has one")
+            f"data ({' '.join(newest)}, named in the plan): install "
+            f"{' '.join(p.replace('{N}', str(major)) for p in tool.packages)} instead where "
+            "the release has it")
 
 
 def _older(have: str, need: str) -> bool:
