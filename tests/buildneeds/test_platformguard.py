@@ -42,3 +42,8 @@ def test_the_else_branch_of_an_off_linux_block_is_kept() -> None:
 def test_a_condition_that_also_names_linux_is_kept() -> None:
     text = 'if sys.platform in ("darwin", "linux"):\n    a = ["x.c"]\n'
     assert linux_view(text).text == text
+
+
+def test_a_platform_test_or_ed_with_another_flag_is_kept() -> None:
+    text = 'if sys.platform == "darwin" or use_system_lib:\n    libs = ["z"]\n'
+    assert linux_view(text).text == text

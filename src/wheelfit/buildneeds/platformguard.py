@@ -2,10 +2,11 @@
 Windows) are blanked, so what they name (watchdog's `_watchdog_fsevents` extension under
 `if is_macos`) is not planned for a Linux image. Read as text, never run.
 
-A condition counts as off Linux when it names a macOS or Windows platform string, names no
-Linux one, and does not negate the test (`!=`, `not in`, `not sys.platform...`). A bare name
-in the condition is followed one level to its assignment (`is_macos = sys.platform ==
-"darwin" and ...`). Only single-line `if` / `elif` headers are read; line numbers are kept.
+A condition counts as off Linux when each of its `or` branches names a macOS or Windows
+platform string or is an environment opt-in (`os.getenv(...)`), none names a Linux one, and
+none negates the test (`!=`, `not in`, `not sys.platform...`). A bare name is followed one
+level to its assignment (`is_macos = sys.platform == "darwin" and ...`). Only single-line
+`if` / `elif` headers are read; line numbers are kept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ MAX_LINES = 20_000
 _HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:if|elif)\s+(?P<cond>.+?):\s*(?:#.*)?$")
 _ASSIGN = re.compile(r"^[ \t]*(?P<name>[A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*(?P<value>.+)$")
 _NAME = re.compile(r"\b[A-Za-z_]\w*\b")
+_OR = re.compile(r"\bor\b")
+_ENV = re.compile(r"\bos\.(?:getenv|environ)\b")
 _ELSEWHERE = r"(?:darwin|win32|win64|win|windows|nt|cygwin|msys|macos|ios)"
 _OFF = re.compile(rf"""["']{_ELSEWHERE}["']""", re.IGNORECASE)
 _LINUX = re.compile(r"""["'](?:linux|posix)\w*["']""", re.IGNORECASE)
@@ -67,10 +70,16 @@ def _assignments(lines: list[str]) -> dict[str, str]:
 
 
 def _off_linux(cond: str, assigned: dict[str, str]) -> bool:
-    expanded = cond + " " + " ".join(
-        assigned[n] for n in _NAME.findall(cond) if n in assigned)
-    return bool(_OFF.search(expanded)) and not _LINUX.search(expanded) \
-        and not _NEGATED.search(cond) and not _NEGATED.search(expanded)
+    """Each `or` branch is an off-Linux platform test or an environment opt-in."""
+    branches = [_expand(b, assigned) for b in _OR.split(cond)]
+    if any(_LINUX.search(b) or _NEGATED.search(b) for b in branches):
+        return False
+    return any(_OFF.search(b) for b in branches) and all(
+        _OFF.search(b) or _ENV.search(b) for b in branches)
+
+
+def _expand(text: str, assigned: dict[str, str]) -> str:
+    return " ".join([text, *(assigned[n] for n in _NAME.findall(text) if n in assigned)])
 
 
 def _block_end(lines: list[str], header: int, indent: int) -> int:
