@@ -86,6 +86,28 @@ def test_llvm_maps_to_the_major_the_files_name() -> None:
     assert got.llvm_major == 19
 
 
+LLVM_99 = {"setup.py": "from setuptools import setup, Extension\n"
+           "setup(ext_modules=[Extension('x', ['x.c'])])\n",
+           "ffi/CMakeLists.txt": "project(x CXX)\nfind_package(LLVM 99 REQUIRED)\n"}
+
+
+def test_llvm_newer_than_the_data_names_the_newest_known_dev_package() -> None:
+    got = plan(LLVM_99, ALPINE)
+    assert [p for p in got.build if p.startswith("llvm")] == ["llvm20-dev"]
+
+
+def test_llvm_newer_than_the_data_stays_an_unknown_that_names_both_majors() -> None:
+    got = plan(LLVM_99, ALPINE)
+    llvm = next(u for u in got.unknown if u.what == "LLVM 99")
+    assert "llvm20-dev" in llvm.why and "newer" in llvm.why
+    assert not got.complete
+
+
+def test_llvm_newer_than_the_data_says_which_package_to_look_for() -> None:
+    got = plan(LLVM_99, ALPINE)
+    assert "install llvm99-dev instead" in next(u.why for u in got.unknown if u.what == "LLVM 99")
+
+
 def test_llvm_without_a_version_is_unknown() -> None:
     got = plan({"setup.py": "import subprocess\nsubprocess.run(['llvm-config', '--libs'])\n"})
     assert "the LLVM version" in [u.what for u in got.unknown]

@@ -65,6 +65,10 @@ def test_native_from_pyproject(text: str, expected: bool | None, word: str) -> N
     ("from setuptools import setup\nsetup(name='a')  # no ext_modules here", False),
     ("[metadata]\nname = a\n[options]\npackages = find:\n", False),
     ("print('hello')", None),
+    # An ext_modules that is only ever an empty list declares nothing.
+    ("ext_modules = []\nsetup(name='a', ext_modules=ext_modules)", False),
+    ("ext_modules = []\next_modules += make_exts()\nsetup(ext_modules=ext_modules)", True),
+    ("setup(name='a', ext_modules=get_extensions())", True),
 ])
 def test_native_from_setup(text: str, expected: bool | None) -> None:
     assert native_from_setup(text).native is expected

@@ -36,6 +36,7 @@ from wheelfit.buildneeds.buildmembers import (
 from wheelfit.buildneeds.buildscan import Scan, scan_autoconf, scan_cmake, scan_meson
 from wheelfit.buildneeds.native import native_from_pyproject, native_from_setup
 from wheelfit.buildneeds.pep725 import read_external
+from wheelfit.buildneeds.platformguard import linux_view
 from wheelfit.buildneeds.setupscan import scan_setup_cfg, scan_setup_py
 
 if sys.version_info >= (3, 11):
@@ -46,6 +47,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 MAX_NAMES = 200_000
 _RUST_BACKENDS = ("maturin",)
 _RUST_REQUIRES = frozenset({"maturin", "setuptools-rust"})
+_HEADERS = (".h", ".hh", ".hpp", ".hxx")
 
 
 @dataclass
@@ -62,6 +64,7 @@ class _Acc:
     read: list[str] = field(default_factory=list)
     pure_backend: bool = False
     custom_build_ext: bool = False
+    off_linux: str = ""
 
 
 def read_build_files(files: Mapping[str, bytes], names: Iterable[str] = ()) -> BuildFileFacts:
@@ -82,15 +85,39 @@ def read_build_files(files: Mapping[str, bytes], names: Iterable[str] = ()) -> B
         elif name in ("configure.ac", "configure.in"):
             _merge(acc.scan, scan_autoconf(text, path))
         elif name in ("setup.py", "build.py"):
-            _merge(acc.scan, scan_setup_py(text, path))
+            view = _linux_view(text, path, acc)
+            _merge(acc.scan, scan_setup_py(view, path))
             if path == "setup.py":
-                acc.evidence.append(native_from_setup(text))
+                acc.evidence.append(native_from_setup(view))
                 acc.custom_build_ext = "build_ext" in text
         elif path == "setup.cfg":
             _merge(acc.scan, scan_setup_cfg(text, path))
     _meson(texts, acc)
-    from_sources = _source_languages(names)
-    return _facts(acc, from_sources)
+    return _facts(acc, _source_languages(_linux_sources(names, acc)))
+
+
+def _linux_view(text: str, path: str, acc: _Acc) -> str:
+    """The setup script without its off-Linux blocks; each one left out is evidence."""
+    view = linux_view(text)
+    for line, header in view.guards:
+        acc.evidence.append((None, f"{path}:{line}: `{header}` builds only off Linux; "
+                                   "not planned"))
+    acc.off_linux += view.removed
+    return view.text
+
+
+def _linux_sources(names: Iterable[str], acc: _Acc) -> list[str]:
+    """The member names less the sources only an off-Linux block of the setup script
+    names; when only headers remain then, they go too (a header is compiled only through
+    the sources that include it)."""
+    names = list(names)
+    if not acc.off_linux:
+        return names
+    kept = [n for n in names if not (p := inner_path(n)) or p not in acc.off_linux]
+    compiled = [n for n in kept if source_language(n) is not None]
+    if compiled and all(n.lower().endswith(_HEADERS) for n in compiled):
+        return [n for n in kept if n not in compiled]
+    return kept
 
 
 def _texts(files: Mapping[str, bytes], acc: _Acc) -> dict[str, str]:

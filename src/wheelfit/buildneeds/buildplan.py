@@ -266,17 +266,32 @@ def _llvm(facts: BuildFileFacts, toolchains: tuple[Toolchain, ...], b: _Builder
         b.unknown.append(Unknown("the LLVM version", "the build needs LLVM but its files do "
                                  "not say which major", facts.llvm[0].origin))
         return None
-    need = known[0]
+    need, major = known[0], known[0].major or 0
     tool = toolchain(toolchains, b.target.distro, b.target.release, "llvm")
     majors = tool.versions if tool else ()
-    if str(need.major) not in majors or tool is None:
-        b.unknown.append(Unknown(
-            f"LLVM {need.major}", f"{b.target.distro} {tool.release if tool else ''} has "
-            f"llvm -dev packages for {', '.join(majors) or 'no version'} only", need.origin))
-        return need.major
+    if str(major) not in majors or tool is None:
+        b.unknown.append(Unknown(f"LLVM {major}", _llvm_gap(major, tool, b), need.origin))
+        return major
     b.build += [p.replace("{N}", str(need.major)) for p in tool.packages]
     b.evidence.append(f"LLVM {need.major} ({need.origin})")
     return need.major
+
+
+def _llvm_gap(major: int, tool: Toolchain | None, b: _Builder) -> str:
+    """Why no llvm package of `major` is named. When the build needs a newer LLVM than any in
+    the data (recorded on a date, while the distribution moves on), the newest known -dev
+    package goes into the plan, and the text says that the version needed is newer."""
+    where = f"{b.target.distro} {tool.release if tool else ''}".strip()
+    known = sorted(int(m) for m in (tool.versions if tool else ()) if m.isdigit())
+    if tool is None or not known or major < known[-1]:
+        listed = ", ".join(map(str, known)) or "no version"
+        return f"{where} has llvm -dev packages for {listed} only"
+    newest = [p.replace("{N}", str(known[-1])) for p in tool.packages]
+    b.build += newest
+    return (f"newer than the newest llvm -dev package in wheelfit's {where} "
+            f"data ({' '.join(newest)}, named in the plan): install "
+            f"{' '.join(p.replace('{N}', str(major)) for p in tool.packages)} instead where "
+            "the release has it")
 
 
 def _older(have: str, need: str) -> bool:

@@ -114,11 +114,20 @@ def native_from_setup(text: str) -> NativeEvidence:
     """Scan setup.py / setup.cfg text for extension-module markers (never executed)."""
     code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
     found = [label for label, pattern in _SETUP_MARKERS.items() if re.search(pattern, code)]
+    if found == ["ext_modules"] and _only_empty_ext_modules(code):
+        found = []
     if found:
         return NativeEvidence(True, "setup script mentions " + ", ".join(found))
     if re.search(r"\bsetup\s*\(|^\s*\[metadata\]|^\s*\[options\]", code, re.MULTILINE):
         return NativeEvidence(False, "setup script declares no extension modules")
     return NativeEvidence(None, "no setup() call or setup.cfg sections found")
+
+
+def _only_empty_ext_modules(code: str) -> bool:
+    """`ext_modules` is only ever `[]` (or passed on as itself), and nothing adds to it."""
+    values = re.findall(r"\bext_modules\s*=(?!=)\s*([^,\n)]+)", code)
+    grows = re.search(r"\bext_modules\s*(?:\+=|\.append|\.extend|\.insert|\[)", code)
+    return grows is None and all(v.strip() in ("[]", "()", "ext_modules") for v in values)
 
 
 def libraries_from_wheel_entries(names: Iterable[str]) -> tuple[str, ...]:
