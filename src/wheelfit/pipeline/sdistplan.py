@@ -10,13 +10,16 @@ Nothing is executed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from wheelfit.buildneeds.buildfile_types import BuildFileFacts
 from wheelfit.buildneeds.buildfiles import read_build_files
 from wheelfit.buildneeds.buildmembers import is_build_file
 from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
 from wheelfit.buildneeds.mapping_types import unique
+from wheelfit.buildneeds.native import native_from_pyproject, native_from_setup
 from wheelfit.buildneeds.systemlibs import (
     bundled_package_deps,
     bundled_system_libraries,
@@ -27,6 +30,7 @@ from wheelfit.index.base import PackageIndex
 from wheelfit.model import BuildNeeds, DistFile
 
 BASIS_UNKNOWN = "unknown"
+_SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
 
 
 @dataclass
@@ -105,3 +109,41 @@ def unknown_text(languages: tuple[str, ...]) -> str:
     named = {"c": "C", "c++": "C++", "rust": "Rust", "fortran": "Fortran", "cython": "Cython"}
     what = " and ".join(named.get(lang, lang) for lang in languages) or "C"
     return f"compiles {what}; the libraries it links are unknown"
+
+
+def _is_build_file(member: str) -> bool:
+    """An sdist's top-level pyproject.toml, setup.py or setup.cfg."""
+    parts = PurePosixPath(member).parts
+    return len(parts) == 2 and parts[1] in _SDIST_FILES
+
+
+def from_sdist(read: SdistRead) -> tuple[bool | None, list[str]]:
+    """Whether the sdist compiles, judged from its top-level pyproject.toml / setup.py /
+    setup.cfg first, then from the build-file facts; with the evidence."""
+    if read.error is not None:
+        return None, [read.error]
+    top = {k: v for k, v in (read.members or {}).items() if _is_build_file(k)}
+    native, evidence = _judge_sdist(top)
+    if native is None and read.facts is not None and read.facts.native is not None:
+        native = read.facts.native
+        evidence.append("build files: " + ("compiled sources" if native else "nothing compiles"))
+    # `index.sdist.SdistMembers.hash_note`: why the index's hash was checked only in part.
+    return native, [*evidence, read.hash_note] if read.hash_note else evidence
+
+
+def _judge_sdist(members: Mapping[str, bytes]) -> tuple[bool | None, list[str]]:
+    if not members:
+        return None, []
+    verdicts = []
+    for member, data in sorted(members.items()):
+        text = data.decode("utf-8", "replace")
+        check: Callable[[str], tuple[bool | None, str]] = (
+            native_from_pyproject if member.endswith("pyproject.toml") else native_from_setup
+        )
+        verdicts.append(check(text))
+    native_votes = [v for v in verdicts if v[0] is True]
+    if native_votes:
+        return True, [v[1] for v in native_votes if v[1]]
+    if any(v[0] is False for v in verdicts):
+        return False, [v[1] for v in verdicts if v[0] is False and v[1]]
+    return None, [v[1] for v in verdicts if v[1]]
