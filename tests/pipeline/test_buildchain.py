@@ -174,3 +174,27 @@ def test_chains_stop_after_two_levels(server: IndexServer, tmp_path: Path) -> No
 def test_the_budget_refuses_once_spent() -> None:
     budget = ChainBudget(limit=1)
     assert [budget.take(), budget.take()] == [True, False]
+
+
+def test_the_childs_build_minutes_count_in_the_estimate(server: IndexServer,
+                                                        tmp_path: Path) -> None:
+    report = _check(_scipy(server), "scipy==1.5.4", tmp_path)
+    assert report.estimate is not None
+    alpine = next(v for v in report.estimate.variants if v.name == "alpine")
+    assert any(line.startswith("numpy 1.17.3, a build requirement of scipy build:")
+               for line in alpine.basis)
+
+
+def test_the_childs_build_is_not_counted_as_a_package_of_the_image(
+        server: IndexServer, tmp_path: Path) -> None:
+    report = _check(_scipy(server), "scipy==1.5.4", tmp_path)
+    assert report.estimate is not None
+    alpine = next(v for v in report.estimate.variants if v.name == "alpine")
+    assert alpine.source_builds == 1
+
+
+def test_the_terminal_names_what_is_built_first(server: IndexServer, tmp_path: Path) -> None:
+    from wheelfit.formats.terminal import render
+
+    text = render(_check(_scipy(server), "scipy==1.5.4", tmp_path))
+    assert "alpine builds first: numpy 1.17.3 from source; apk " in text
