@@ -25,7 +25,7 @@ from wheelfit.resolve.requirements import make_req
 from wheelfit.resolve.resolver import resolve
 
 MAX_DEPTH = 2
-MAX_RESOLUTIONS = 40
+MAX_RESOLUTIONS = 100
 
 # (project, its verdict from the build environment's resolution, its level, the projects on
 # the path to it) -> that verdict with its plan (and, below MAX_DEPTH, its own chain).

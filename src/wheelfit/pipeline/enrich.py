@@ -235,8 +235,12 @@ def _predates(name: str, verdict: Verdict, target: Target, catalog: ProjectCatal
     """Item 7 of issue 13: a source build of a release older than the target's Python."""
     if verdict.status is not Status.SOURCE_BUILD or verdict.version is None:
         return None
-    files = [f for f in _page(catalog, name) if _version(f, name) == verdict.version]
     current = Version(verdict.version)
+    try:
+        page = catalog.page(name)
+    except IndexFault:
+        page = None
+    files = page.groups.get(current, []) if page is not None else []
     newer = next((a.version for a in alts if a.kind == "version" and a.version
                   and Version(a.version) > current), None)
     return predates_python(name, verdict.version, target.python, files, newer)
@@ -259,7 +263,7 @@ def _with_build_requires(
             f"build requirements not followed: deeper than {MAX_DEPTH} levels"))
     reads, budget = pass_state
     sdist = _file_of(catalog, name, verdict.file)
-    read = reads.read(sdist) if sdist is not None and not sdist.is_wheel else None
+    read = reads.pyproject(sdist) if sdist is not None and not sdist.is_wheel else None
 
     def plan_child(child: str, found: Verdict, level: int, on_path: frozenset[str]) -> Verdict:
         if found.status not in (Status.SOURCE_BUILD, Status.UNAVAILABLE):

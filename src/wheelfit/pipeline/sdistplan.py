@@ -52,6 +52,7 @@ class SdistReads:
         self._lock = threading.Lock()
         self._reads: dict[str, SdistRead] = {}
         self._locks: dict[str, threading.Lock] = {}
+        self._pyprojects: dict[str, SdistRead] = {}
 
     def read(self, sdist: DistFile) -> SdistRead:
         """The sdist's build files and facts (read on the first call for its URL)."""
@@ -61,6 +62,26 @@ class SdistReads:
             if sdist.url not in self._reads:
                 self._reads[sdist.url] = self._read(sdist)
             return self._reads[sdist.url]
+
+    def pyproject(self, sdist: DistFile) -> SdistRead:
+        """The sdist's top-level pyproject.toml only (`members` holds it, or nothing), for
+        its `[build-system]`: the whole read when there was one, else a read that stops at
+        that file (sdists list top-level files before the source tree, as a rule)."""
+        with self._lock:
+            lock = self._locks.setdefault(sdist.url, threading.Lock())
+        with lock:
+            if sdist.url in self._reads:
+                return self._reads[sdist.url]
+            if sdist.url not in self._pyprojects:
+                out = SdistRead()
+                try:
+                    found = self.index.sdist_members(sdist, _is_top_pyproject, stop_after=1)
+                except IndexFault as fault:
+                    out.error = f"sdist not readable: {fault.message}"
+                else:
+                    out.members = dict(found) if found is not None else None
+                self._pyprojects[sdist.url] = out
+            return self._pyprojects[sdist.url]
 
     def _read(self, sdist: DistFile) -> SdistRead:
         out = SdistRead()
@@ -79,6 +100,11 @@ class SdistReads:
             out.members = dict(members)
             out.facts = read_build_files(out.members, out.names)
         return out
+
+
+def _is_top_pyproject(member: str) -> bool:
+    parts = PurePosixPath(member).parts
+    return len(parts) == 2 and parts[1] == "pyproject.toml"
 
 
 def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildPlan, BuildPlan]:
