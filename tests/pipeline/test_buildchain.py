@@ -198,3 +198,14 @@ def test_the_terminal_names_what_is_built_first(server: IndexServer, tmp_path: P
 
     text = render(_check(_scipy(server), "scipy==1.5.4", tmp_path))
     assert "alpine builds first: numpy 1.17.3 from source; apk " in text
+
+
+def test_verbose_text_says_when_build_requirements_are_unknown(server: IndexServer,
+                                                               tmp_path: Path) -> None:
+    from wheelfit.formats.options import RenderOptions
+    from wheelfit.formats.terminal import render
+
+    url = _sdist(server, "mystery", "1.0", {
+        "setup.py": C_SETUP, "pyproject.toml": b"[build-system]\nbuild-backend = 'x'\n"})
+    text = render(_check(url, "mystery==1.0", tmp_path), options=RenderOptions(verbose=True))
+    assert "build requirements unknown: pyproject.toml's [build-system] has no `requires`" in text

@@ -205,6 +205,8 @@ def _details(report: Report, pkg: PackageResult, view: View) -> list[str]:
             out += [f"      evidence: {e}" for e in verdict.evidence]
             if verdict.build and verdict.build.source:
                 out.append(f"      build needs from {verdict.build.source}")
+            if verdict.build and verdict.build.build_requires_note:
+                out.append(f"      {verdict.build.build_requires_note}")
         offered: dict[str, list[str]] = {}
         for target in targets:
             for alt in verdict_of(pkg, target.name).alternatives:
