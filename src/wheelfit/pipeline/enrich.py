@@ -216,7 +216,8 @@ def _build_verdict(
     alts = _nearby_versions(name, verdict, catalog) + alternatives(mapping, name)
     if verdict.status is Status.UNAVAILABLE:
         needs = None
-    reason = _predates(name, verdict, target, catalog, alts) or verdict.reason
+    reason = "; ".join(r for r in (_predates(name, verdict, target, catalog, alts),
+                                   verdict.reason) if r) or None
     if native is False and verdict.status is Status.SOURCE_BUILD and reason is None:
         reason = PURE_SDIST
     elif needs is not None and needs.basis == BASIS_UNKNOWN and reason is None:
