@@ -240,6 +240,25 @@ class BuildNeeds:
     basis: str | None = None
     # What the plan could not name packages for ("compiles C; the libraries it links ...").
     unknown: tuple[str, ...] = ()
+    # `[build-system] requires` resolved for the same target; a child without a wheel
+    # there is a source build of its own, and its build packages are in the lists above.
+    build_requires: tuple[BuildRequirement, ...] = ()
+    # Why the build requirements are not (all) listed: sdist unreadable, conflict, bounds.
+    build_requires_note: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildRequirement:
+    """One package pip's isolated build installs first, as the parent's target gets it:
+    `requirement` as written, the verdict, a one-line plan summary for a source build, and
+    that build's own needs (with its own build requirements, depth-bounded)."""
+
+    name: str
+    version: str | None
+    verdict: Status
+    requirement: str
+    summary: str
+    build: BuildNeeds | None = None
 
 
 @dataclass(frozen=True)

@@ -37,4 +37,5 @@ def test_pure_sdists_say_they_need_no_compiler(report: Report) -> None:
                if all(v.status is Status.SOURCE_BUILD for v in p.verdicts.values())}
     assert reasons["docopt"] == reasons["promise"] == {
         "builds from its sdist; pure Python, no compiler"}
-    assert reasons["orjson"] == {None}
+    # orjson's reason is the item-7 prediction (3.6.0 predates Python 3.12), never "pure".
+    assert not any("pure Python" in (r or "") for r in reasons["orjson"])

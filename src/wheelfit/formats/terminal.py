@@ -37,7 +37,7 @@ from wheelfit.formats.summary import (
     targets_phrase,
     verdict_of,
 )
-from wheelfit.model import Libc, PackageResult, Report, Status, Target, Verdict
+from wheelfit.model import BuildNeeds, Libc, PackageResult, Report, Status, Target, Verdict
 
 _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33",
         "magenta": "35", "cyan": "36"}
@@ -163,7 +163,22 @@ def _needs(target: Target, verdict: Verdict) -> list[str]:
         line += f"; keeps {' '.join(keeps)}"
     if build.env:
         line += "; env " + " ".join(f"{k}={v}" for k, v in build.env)
-    return [line]
+    return [line, *_built_first(target, build)]
+
+
+def _built_first(target: Target, build: BuildNeeds) -> list[str]:
+    """The build requirements pip's isolated build compiles first, one line each, with the
+    packages of this target's plan (a verdict's line may stand for several targets)."""
+    musl = target.libc is Libc.MUSL
+    out = []
+    for child in build.build_requires:
+        if child.verdict is not Status.SOURCE_BUILD or child.build is None:
+            continue
+        tool, pkgs = ("apk", child.build.apk) if musl else ("apt", child.build.apt)
+        out.append(f"{target.name} builds first: {child.name} {child.version or ''} from "
+                   f"source; {tool} {' '.join(pkgs) or '(nothing)'} "
+                   f"(basis {child.build.basis or 'unknown'})")
+    return out
 
 
 def _details(report: Report, pkg: PackageResult, view: View) -> list[str]:
@@ -190,6 +205,8 @@ def _details(report: Report, pkg: PackageResult, view: View) -> list[str]:
             out += [f"      evidence: {e}" for e in verdict.evidence]
             if verdict.build and verdict.build.source:
                 out.append(f"      build needs from {verdict.build.source}")
+            if verdict.build and verdict.build.build_requires_note:
+                out.append(f"      {verdict.build.build_requires_note}")
         offered: dict[str, list[str]] = {}
         for target in targets:
             for alt in verdict_of(pkg, target.name).alternatives:

@@ -54,12 +54,13 @@ class PackageIndex(Protocol):
         ...
 
     def sdist_members(
-        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20
+        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,
+        *, stop_after: int | None = None,
     ) -> dict[str, bytes] | None:
         """Selected members of an sdist, streamed and size-capped in memory; never extracted.
 
         `wanted` receives member names as stored in the archive (`foo-1.0/setup.py`), and
-        the result is keyed by them."""
+        the result is keyed by them. `stop_after`: stop once that many were found."""
         ...
 
     def prefetch(self, names: Iterable[str]) -> None:

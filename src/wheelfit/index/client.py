@@ -124,7 +124,8 @@ class IndexClient:
         return self._once(key, lambda: self._files.entries(file))
 
     def sdist_members(
-        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20
+        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,
+        *, stop_after: int | None = None,
     ) -> dict[str, bytes] | None:
         """Members of an sdist, in memory, capped; never extracted, never executed.
 
@@ -133,10 +134,12 @@ class IndexClient:
 
         None when the file is not an sdist, or a zip sdist's server refuses range requests.
         Read once per run for the same file and the same `wanted` function (both targets
-        ask for the same sdist's build files).
+        ask for the same sdist's build files). `stop_after`: stop reading once that many
+        members were found (the rest of the download is abandoned).
         """
-        key = ("sdist", file.url, file.hash() or "", wanted, max_member_bytes)
-        return self._once(key, lambda: self._files.members(file, wanted, max_member_bytes))
+        key = ("sdist", file.url, file.hash() or "", wanted, max_member_bytes, stop_after)
+        return self._once(key, lambda: self._files.members(file, wanted, max_member_bytes,
+                                                           stop_after=stop_after))
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching these projects' pages in the background."""

@@ -57,10 +57,12 @@ class RoutedIndex:
         return self._client(file).wheel_entries(file)
 
     def sdist_members(
-        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20
+        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,
+        *, stop_after: int | None = None,
     ) -> dict[str, bytes] | None:
         """Members of an sdist, through the client that listed it."""
-        return self._client(file).sdist_members(file, wanted, max_member_bytes)
+        return self._client(file).sdist_members(file, wanted, max_member_bytes,
+                                                stop_after=stop_after)
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching pages, each from its project's index."""

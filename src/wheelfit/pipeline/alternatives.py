@@ -47,16 +47,10 @@ def version_alternatives(name: str, verdict: Verdict, catalog: ProjectCatalog, *
                          locked: bool = False) -> tuple[Alternative, ...]:
     """Other releases of `name` with a wheel for the catalog's target (see the module
     docstring for which and how they are worded)."""
-    ranked = catalog.ranked(name)
-    if isinstance(ranked, Verdict) or verdict.version is None:
+    found = _wheel_releases(name, verdict, catalog)
+    if found is None:
         return ()
-    try:
-        current = Version(verdict.version)
-    except InvalidVersion:
-        return ()
-    wheels = {c.version: c.verdict for c in ranked
-              if c.verdict.status in _WHEELS and not c.yanked
-              and not c.version.is_prerelease}
+    current, wheels = found
     newer = sorted(v for v in wheels if v > current)
     family = catalog.target.libc.wheel_family
     if newer:
@@ -73,6 +67,34 @@ def version_alternatives(name: str, verdict: Verdict, catalog: ProjectCatalog, *
         Alternative("version", name, str(v),
                     _note(name, current, v, what, wheels[v], family, locked))
         for v, what in picks)
+
+
+def first_newer_with_wheel(name: str, verdict: Verdict,
+                           catalog: ProjectCatalog) -> str | None:
+    """The oldest final release newer than the verdict's with a wheel for the catalog's
+    target (the first one that serves it), or None."""
+    found = _wheel_releases(name, verdict, catalog)
+    if found is None:
+        return None
+    current, wheels = found
+    newer = [v for v in wheels if v > current]
+    return str(min(newer)) if newer else None
+
+
+def _wheel_releases(name: str, verdict: Verdict, catalog: ProjectCatalog
+                    ) -> tuple[Version, dict[Version, Verdict]] | None:
+    """The verdict's version and every final, unyanked release with a wheel for the
+    target; None when the project or the version cannot be read."""
+    ranked = catalog.ranked(name)
+    if isinstance(ranked, Verdict) or verdict.version is None:
+        return None
+    try:
+        current = Version(verdict.version)
+    except InvalidVersion:
+        return None
+    return current, {c.version: c.verdict for c in ranked
+                     if c.verdict.status in _WHEELS and not c.yanked
+                     and not c.version.is_prerelease}
 
 
 def _note(name: str, current: Version, offered: Version, what: str, verdict: Verdict,

@@ -7,20 +7,20 @@ sdist's build configuration (streamed, in memory), and libraries vendored in a w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import PurePosixPath
+
+from packaging.version import Version
 
 from wheelfit.buildneeds.builddeps import aggregate_commands, alternatives, build_needs
 from wheelfit.buildneeds.mapping import ApkMapping
 from wheelfit.buildneeds.native import (
     libraries_from_wheel_entries,
-    native_from_pyproject,
-    native_from_setup,
     native_from_wheels,
     needs_from_sonames,
 )
+from wheelfit.buildneeds.pythonage import predates_python
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import (
@@ -37,12 +37,21 @@ from wheelfit.model import (
 from wheelfit.pipeline.alternatives import (
     LOCK_FORMATS,
     apply_binary_twins,
+    first_newer_with_wheel,
     version_alternatives,
+)
+from wheelfit.pipeline.buildchain import (
+    MAX_DEPTH,
+    ChainBudget,
+    chain,
+    chain_reason,
+    with_chain,
 )
 from wheelfit.pipeline.sdistplan import (
     BASIS_UNKNOWN,
     SdistRead,
     SdistReads,
+    from_sdist,
     plan_needs,
     plans_for,
     unknown_text,
@@ -50,7 +59,6 @@ from wheelfit.pipeline.sdistplan import (
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.sizing.estimate import keeps_system_packages
 
-_SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
 PURE_SDIST = "builds from its sdist; pure Python, no compiler"
 
 
@@ -71,10 +79,11 @@ def enrich(
     vendored: dict[tuple[str, str], int] = {}
     reads = SdistReads(index)
     locked = report.input_format in LOCK_FORMATS
+    budget = ChainBudget()
     with ThreadPoolExecutor(max_workers=8) as pool:
         packages = list(pool.map(
-            lambda p: _enrich_package(p, targets, catalogs, mapping, reads, sizes, vendored,
-                                      locked),
+            lambda p: _enrich_package(p, targets, catalogs, mapping, (reads, budget), sizes,
+                                      vendored, locked),
             report.packages,
         ))
     packages = apply_binary_twins(packages, targets, mapping, index,
@@ -97,11 +106,12 @@ def _enrich_package(
     targets: Mapping[str, Target],
     catalogs: Mapping[str, ProjectCatalog],
     mapping: ApkMapping,
-    reads: SdistReads,
+    pass_state: tuple[SdistReads, ChainBudget],
     sizes: bool,
     vendored: dict[tuple[str, str], int],
     locked: bool = False,
 ) -> PackageResult:
+    reads, budget = pass_state
     index = reads.index
     verdicts: dict[str, Verdict] = {}
     for name, verdict in pkg.verdicts.items():
@@ -115,8 +125,8 @@ def _enrich_package(
                 if keeps is not None:
                     verdicts[name] = replace(verdicts[name], build=keeps)
         elif verdict.status in (Status.SOURCE_BUILD, Status.UNAVAILABLE):
-            verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping, reads,
-                                            locked)
+            verdicts[name] = _build_verdict(pkg.name, verdict, target, catalog, mapping,
+                                            (reads, budget), locked=locked)
         else:
             verdicts[name] = verdict
     return replace(pkg, verdicts=verdicts)
@@ -209,9 +219,13 @@ def _build_verdict(
     target: Target,
     catalog: ProjectCatalog,
     mapping: ApkMapping,
-    reads: SdistReads,
+    pass_state: tuple[SdistReads, ChainBudget],
+    depth: int = 0,
+    path: frozenset[str] = frozenset(),
+    *,
     locked: bool = False,
 ) -> Verdict:
+    reads = pass_state[0]
     release = target.release if target.variant is Variant.SLIM else None
     needs = build_needs(mapping, name, verdict.version, debian_release=release)
     evidence: list[str] = []
@@ -229,13 +243,64 @@ def _build_verdict(
             + alternatives(mapping, name))
     if verdict.status is Status.UNAVAILABLE:
         needs = None
-    reason = verdict.reason
+    reason = "; ".join(r for r in (_predates(name, verdict, target, catalog),
+                                   verdict.reason) if r) or None
     if native is False and verdict.status is Status.SOURCE_BUILD and reason is None:
         reason = PURE_SDIST
     elif needs is not None and needs.basis == BASIS_UNKNOWN and reason is None:
         reason = "; ".join(needs.unknown)
+    if needs is not None and native is not False and verdict.status is Status.SOURCE_BUILD:
+        needs = _with_build_requires(name, verdict, needs, target, catalog, mapping,
+                                     pass_state, depth, path | {name})
+        said = chain_reason(needs.build_requires)
+        reason = "; ".join(r for r in (reason, said) if r) or None
     return replace(verdict, native=native, evidence=tuple(evidence), build=needs,
                    alternatives=alts, reason=reason)
+
+
+def _predates(name: str, verdict: Verdict, target: Target,
+              catalog: ProjectCatalog) -> str | None:
+    """Item 7 of issue 13: a source build of a release older than the target's Python."""
+    if verdict.status is not Status.SOURCE_BUILD or verdict.version is None:
+        return None
+    current = Version(verdict.version)
+    try:
+        page = catalog.page(name)
+    except IndexFault:
+        page = None
+    files = page.groups.get(current, []) if page is not None else []
+    newer = first_newer_with_wheel(name, verdict, catalog)
+    return predates_python(name, verdict.version, target.python, files, newer)
+
+
+def _with_build_requires(
+    name: str,
+    verdict: Verdict,
+    needs: BuildNeeds,
+    target: Target,
+    catalog: ProjectCatalog,
+    mapping: ApkMapping,
+    pass_state: tuple[SdistReads, ChainBudget],
+    depth: int,
+    path: frozenset[str],
+) -> BuildNeeds:
+    """The needs with the build requirements of this source build (item 3 of issue 13)."""
+    if depth >= MAX_DEPTH:
+        return replace(needs, build_requires_note=(
+            f"build requirements not followed: deeper than {MAX_DEPTH} levels"))
+    reads, budget = pass_state
+    sdist = _file_of(catalog, name, verdict.file)
+    read = reads.pyproject(sdist) if sdist is not None and not sdist.is_wheel else None
+
+    def plan_child(child: str, found: Verdict, level: int, on_path: frozenset[str]) -> Verdict:
+        if found.status not in (Status.SOURCE_BUILD, Status.UNAVAILABLE):
+            return found
+        return _build_verdict(child, found, target, catalog, mapping, pass_state, level,
+                              on_path)
+
+    children, note = chain(name, verdict.version, read, catalog, plan_child, depth=depth,
+                           path=path, budget=budget)
+    return with_chain(needs, children, note)
 
 
 def _detect(
@@ -261,7 +326,7 @@ def _detect(
     sdist = next((f for f in same if not f.is_wheel), None)
     read = reads.read(sdist) if sdist is not None and native is not False else None
     if native is None and read is not None:
-        native, found = _from_sdist(read)
+        native, found = from_sdist(read)
         evidence += found
     if not native:
         return native, evidence, None
@@ -298,42 +363,6 @@ def _generic(mapping: ApkMapping, evidence: list[str], release: str | None) -> B
     needs = _shared_needs(mapping, ["c-toolchain"] + (["rust"] if rust else []), release)
     what = unknown_text(("rust",) if rust else ("c",))
     return replace(needs, basis=BASIS_UNKNOWN, unknown=(what,))
-
-
-def _is_build_file(member: str) -> bool:
-    """An sdist's top-level pyproject.toml, setup.py or setup.cfg."""
-    parts = PurePosixPath(member).parts
-    return len(parts) == 2 and parts[1] in _SDIST_FILES
-
-
-def _from_sdist(read: SdistRead) -> tuple[bool | None, list[str]]:
-    if read.error is not None:
-        return None, [read.error]
-    top = {k: v for k, v in (read.members or {}).items() if _is_build_file(k)}
-    native, evidence = _judge_sdist(top)
-    if native is None and read.facts is not None and read.facts.native is not None:
-        native = read.facts.native
-        evidence.append("build files: " + ("compiled sources" if native else "nothing compiles"))
-    # `index.sdist.SdistMembers.hash_note`: why the index's hash was checked only in part.
-    return native, [*evidence, read.hash_note] if read.hash_note else evidence
-
-
-def _judge_sdist(members: Mapping[str, bytes]) -> tuple[bool | None, list[str]]:
-    if not members:
-        return None, []
-    verdicts = []
-    for member, data in sorted(members.items()):
-        text = data.decode("utf-8", "replace")
-        check: Callable[[str], tuple[bool | None, str]] = (
-            native_from_pyproject if member.endswith("pyproject.toml") else native_from_setup
-        )
-        verdicts.append(check(text))
-    native_votes = [v for v in verdicts if v[0] is True]
-    if native_votes:
-        return True, [v[1] for v in native_votes if v[1]]
-    if any(v[0] is False for v in verdicts):
-        return False, [v[1] for v in verdicts if v[0] is False and v[1]]
-    return None, [v[1] for v in verdicts if v[1]]
 
 
 def _mentions_rust(evidence: Sequence[str]) -> bool:

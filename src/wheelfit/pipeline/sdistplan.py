@@ -10,13 +10,16 @@ Nothing is executed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from wheelfit.buildneeds.buildfile_types import BuildFileFacts
 from wheelfit.buildneeds.buildfiles import read_build_files
 from wheelfit.buildneeds.buildmembers import is_build_file
 from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
 from wheelfit.buildneeds.mapping_types import unique
+from wheelfit.buildneeds.native import native_from_pyproject, native_from_setup
 from wheelfit.buildneeds.systemlibs import (
     bundled_package_deps,
     bundled_system_libraries,
@@ -27,6 +30,7 @@ from wheelfit.index.base import PackageIndex
 from wheelfit.model import BuildNeeds, DistFile
 
 BASIS_UNKNOWN = "unknown"
+_SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
 
 
 @dataclass
@@ -48,6 +52,7 @@ class SdistReads:
         self._lock = threading.Lock()
         self._reads: dict[str, SdistRead] = {}
         self._locks: dict[str, threading.Lock] = {}
+        self._pyprojects: dict[str, SdistRead] = {}
 
     def read(self, sdist: DistFile) -> SdistRead:
         """The sdist's build files and facts (read on the first call for its URL)."""
@@ -57,6 +62,26 @@ class SdistReads:
             if sdist.url not in self._reads:
                 self._reads[sdist.url] = self._read(sdist)
             return self._reads[sdist.url]
+
+    def pyproject(self, sdist: DistFile) -> SdistRead:
+        """The sdist's top-level pyproject.toml only (`members` holds it, or nothing), for
+        its `[build-system]`: the whole read when there was one, else a read that stops at
+        that file (sdists list top-level files before the source tree, as a rule)."""
+        with self._lock:
+            lock = self._locks.setdefault(sdist.url, threading.Lock())
+        with lock:
+            if sdist.url in self._reads:
+                return self._reads[sdist.url]
+            if sdist.url not in self._pyprojects:
+                out = SdistRead()
+                try:
+                    found = self.index.sdist_members(sdist, _is_top_pyproject, stop_after=1)
+                except IndexFault as fault:
+                    out.error = f"sdist not readable: {fault.message}"
+                else:
+                    out.members = dict(found) if found is not None else None
+                self._pyprojects[sdist.url] = out
+            return self._pyprojects[sdist.url]
 
     def _read(self, sdist: DistFile) -> SdistRead:
         out = SdistRead()
@@ -75,6 +100,11 @@ class SdistReads:
             out.members = dict(members)
             out.facts = read_build_files(out.members, out.names)
         return out
+
+
+def _is_top_pyproject(member: str) -> bool:
+    parts = PurePosixPath(member).parts
+    return len(parts) == 2 and parts[1] == "pyproject.toml"
 
 
 def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildPlan, BuildPlan]:
@@ -105,3 +135,41 @@ def unknown_text(languages: tuple[str, ...]) -> str:
     named = {"c": "C", "c++": "C++", "rust": "Rust", "fortran": "Fortran", "cython": "Cython"}
     what = " and ".join(named.get(lang, lang) for lang in languages) or "C"
     return f"compiles {what}; the libraries it links are unknown"
+
+
+def _is_build_file(member: str) -> bool:
+    """An sdist's top-level pyproject.toml, setup.py or setup.cfg."""
+    parts = PurePosixPath(member).parts
+    return len(parts) == 2 and parts[1] in _SDIST_FILES
+
+
+def from_sdist(read: SdistRead) -> tuple[bool | None, list[str]]:
+    """Whether the sdist compiles, judged from its top-level pyproject.toml / setup.py /
+    setup.cfg first, then from the build-file facts; with the evidence."""
+    if read.error is not None:
+        return None, [read.error]
+    top = {k: v for k, v in (read.members or {}).items() if _is_build_file(k)}
+    native, evidence = _judge_sdist(top)
+    if native is None and read.facts is not None and read.facts.native is not None:
+        native = read.facts.native
+        evidence.append("build files: " + ("compiled sources" if native else "nothing compiles"))
+    # `index.sdist.SdistMembers.hash_note`: why the index's hash was checked only in part.
+    return native, [*evidence, read.hash_note] if read.hash_note else evidence
+
+
+def _judge_sdist(members: Mapping[str, bytes]) -> tuple[bool | None, list[str]]:
+    if not members:
+        return None, []
+    verdicts = []
+    for member, data in sorted(members.items()):
+        text = data.decode("utf-8", "replace")
+        check: Callable[[str], tuple[bool | None, str]] = (
+            native_from_pyproject if member.endswith("pyproject.toml") else native_from_setup
+        )
+        verdicts.append(check(text))
+    native_votes = [v for v in verdicts if v[0] is True]
+    if native_votes:
+        return True, [v[1] for v in native_votes if v[1]]
+    if any(v[0] is False for v in verdicts):
+        return False, [v[1] for v in verdicts if v[0] is False and v[1]]
+    return None, [v[1] for v in verdicts if v[1]]

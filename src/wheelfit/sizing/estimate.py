@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from wheelfit.compat.targets import image_tag
 from wheelfit.model import (
+    BuildRequirement,
     Estimate,
     PackageResult,
     Report,
@@ -150,6 +151,9 @@ class _Content:
     unknown: tuple[str, ...]
     system: SystemPackages
     left_out: tuple[str, ...] = ()
+    # Source builds of build requirements (pip's isolated build compiles them first): they
+    # add minutes, not packages of the image.
+    chained: tuple[tuple[str, BuildTime], ...] = ()
 
 
 def _span(value: float, ratio: tuple[float, float, float]) -> Span:
@@ -230,6 +234,7 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
     blockers: list[str] = []
     unknown: list[str] = []
     left_out: list[str] = []
+    chained: list[tuple[str, BuildTime]] = []
     for pkg in report.packages:
         verdict = pkg.verdicts.get(target.name)
         if verdict is None or verdict.status is Status.NOT_REQUIRED:
@@ -246,6 +251,7 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
             klass = build_class(verdict)
             (pure_builds if klass == "pure" else builds).append(
                 (pkg.name, build_time(pkg.name, klass)))
+            chained += _chained(pkg.name, verdict.build.build_requires if verdict.build else ())
         pure = verdict.status is Status.PURE_WHEEL or verdict.native is False
         span, line = sizer.size(pkg.name, verdict, target, others)
         packages.append(_Package(pkg.name, span, "pure" if pure else "binary", line,
@@ -253,7 +259,21 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
                                  verdict.status is Status.SOURCE_BUILD))
     return _Content(target, tuple(packages), tuple(builds), tuple(pure_builds),
                     tuple(blockers), tuple(unknown), system_packages(report, target),
-                    tuple(left_out))
+                    tuple(left_out), tuple(chained))
+
+
+def _chained(parent: str, children: tuple[BuildRequirement, ...]) -> list[tuple[str, BuildTime]]:
+    """The compiled build requirements under one source build, and theirs, as
+    (`numpy 1.17.3, a build requirement of scipy`, its build time)."""
+    out: list[tuple[str, BuildTime]] = []
+    for child in children:
+        if child.verdict is not Status.SOURCE_BUILD or child.build is None:
+            continue
+        klass = build_class(Verdict(Status.SOURCE_BUILD, native=True, build=child.build))
+        label = f"{child.name} {child.version or ''}".rstrip()
+        out.append((f"{label}, a build requirement of {parent}", build_time(child.name, klass)))
+        out += _chained(label, child.build.build_requires)
+    return out
 
 
 def is_pure_sdist(verdict: Verdict) -> bool:
@@ -271,11 +291,12 @@ def _pure_lines(content: _Content) -> list[str]:
 def _build_minutes(content: _Content) -> tuple[tuple[float, float], list[str]]:
     if not content.builds:
         return (0.0, 0.0), []
-    lo = sum(t.minutes_lo for _, t in content.builds)
-    hi = sum(t.minutes_hi for _, t in content.builds)
+    every = content.builds + content.chained
+    lo = sum(t.minutes_lo for _, t in every)
+    hi = sum(t.minutes_hi for _, t in every)
     lines = [f"{name} build: {t.minutes_lo:g}-{t.minutes_hi:g} min ({t.basis}, "
              f"{'class ' + t.klass if t.key.startswith('class:') else t.evidence}; {t.source})"
-             for name, t in content.builds]
+             for name, t in every]
     distro = distro_of(content.target)
     if TOOLCHAIN[distro] in content.system.build:
         extra = TOOLCHAIN_INSTALL_MINUTES[distro]

@@ -70,7 +70,7 @@ def image_rows() -> tuple[ImageRow, ...]:
 @lru_cache(maxsize=1)
 def releases() -> tuple[tuple[str, date, str], ...]:
     """(minor, first final release date, source), oldest first."""
-    rows = [(r["minor"], _day(r["released"]), r["source"])
+    rows = [(r["python"], _day(r["released"]), r["source"])
             for r in _table("python-releases.tsv")]
     return tuple(sorted(rows, key=lambda r: r[1]))
 
