@@ -32,7 +32,7 @@ def test_image_row_valid_on_a_date(case: dict[str, Any]) -> None:
 def test_the_reason_names_the_release_and_its_source() -> None:
     found = python_meant(date(2020, 6, 1))
     assert found is not None
-    assert "released 2019-10-14, https://peps.python.org/pep-0569/" in found[1]
+    assert "released 2019-10-14, PEP 569" in found[1]
 
 
 def test_every_history_row_names_its_source_and_a_size() -> None:
