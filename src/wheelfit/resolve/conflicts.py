@@ -20,22 +20,36 @@ if TYPE_CHECKING:
 
 def describe_conflict(causes: Causes) -> str:
     """One sentence per project no version can satisfy, then what to do about it."""
-    by_name: dict[str, dict[str, None]] = {}
-    parents: dict[str, None] = {}
-    direct: dict[str, None] = {}
+    by_name: dict[str, dict[str | None, list[RequirementInformation[Req, Cand]]]] = {}
     for cause in causes:
-        req = cause.requirement
-        if cause.parent is None:
-            who = f"from {req.origin}" if req.origin else "from the input"
-            direct[req.name] = None
-        else:
-            who = f"required by {cause.parent.name} {cause.parent.version}"
-            parents[cause.parent.name] = None
-        by_name.setdefault(req.name, {})[f"`{req.text}` ({who})"] = None
+        parent = cause.parent.name if cause.parent is not None else None
+        by_name.setdefault(cause.requirement.name, {}).setdefault(parent, []).append(cause)
     if not by_name:
         return "no version satisfies every requirement"
-    facts = [_fact(name, sorted(items)) for name, items in by_name.items()]
-    return "; ".join(facts) + ". " + _advice(list(direct), list(parents))
+    facts = [_fact(name, [_who(group) for group in groups.values()])
+             for name, groups in by_name.items()]
+    direct = [name for name, groups in by_name.items() if None in groups]
+    parents = list(dict.fromkeys(p for groups in by_name.values() for p in groups if p))
+    return "; ".join(facts) + ". " + _advice(direct, parents)
+
+
+def _who(group: list[RequirementInformation[Req, Cand]]) -> str:
+    """What one asker (the input, or every version of one parent project) requires."""
+    texts = list(dict.fromkeys(c.requirement.text for c in group))
+    parents = sorted({c.parent.version for c in group if c.parent is not None
+                      and c.parent.version is not None})
+    first = group[0]
+    if first.parent is None:
+        origins = ", ".join(dict.fromkeys(c.requirement.origin or "the input" for c in group))
+        return " and ".join(f"`{t}`" for t in texts) + f" (from {origins})"
+    if len(parents) <= 1:
+        return f"`{texts[0]}` (required by {first.parent.name} {first.parent.version})"
+    ordered = sorted(group, key=lambda c: c.parent.version if c.parent and c.parent.version
+                     else parents[0])
+    low, high = ordered[0].requirement.text, ordered[-1].requirement.text
+    asked = f"`{low}`" if low == high else f"`{low}` to `{high}`"
+    return (f"{asked} (required by {first.parent.name} {parents[0]} to {parents[-1]}: "
+            f"{len(parents)} versions tried)")
 
 
 def _fact(name: str, items: list[str]) -> str:
