@@ -22,7 +22,7 @@ from wheelfit.resolve.conflicts import describe_conflict, describe_too_deep
 from wheelfit.resolve.priority import ConflictScore, Preference, preference
 from wheelfit.resolve.requirements import Cand, Req, is_pinned, split_identifier
 
-__all__ = ["Outcome", "Resolved", "describe_conflict", "record", "resolve"]
+__all__ = ["Outcome", "Resolved", "describe_conflict", "iter_dependencies", "record", "resolve"]
 
 MAX_ROUNDS = 5000
 
@@ -127,8 +127,24 @@ class _Provider(AbstractProvider[Req, Cand, str]):
             spec = spec & self.constraints[requirement.name]
         return spec.contains(candidate.version, prereleases=True)
 
-    def get_dependencies(self, candidate: Cand) -> Iterable[Req]:
-        return self.catalog.dependencies(candidate)
+    def get_dependencies(self, candidate: Cand) -> Iterator[Req]:
+        return iter_dependencies(self.catalog, candidate)
+
+
+def iter_dependencies(catalog: ProjectCatalog, candidate: Cand, *,
+                      warm: bool = True) -> Iterator[Req]:
+    """A candidate's requirements, lazily: resolvelib (and the pinned replay) stop at the
+    first one that conflicts, so `name[extra]` yields its pin on `name` first, and a version
+    the pinned `name` rules out is rejected without fetching its metadata (celery[redis]
+    walked 70 kombu releases that way)."""
+    if not candidate.extras or candidate.version is None:
+        yield from catalog.dependencies(candidate, warm=warm)
+        return
+    version = candidate.version
+    base = Req(candidate.name, frozenset(), SpecifierSet(f"=={version}"),
+               f"{candidate.name} {version}", f"{candidate.name}=={version}")
+    yield base
+    yield from (d for d in catalog.dependencies(candidate, warm=warm) if d != base)
 
 
 class _Reporter(BaseReporter[Req, Cand, str]):
