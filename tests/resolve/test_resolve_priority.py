@@ -77,8 +77,9 @@ def test_the_conflict_met_most_often_is_remembered() -> None:
 def test_a_conflict_names_each_requirement_and_its_parent() -> None:
     text = describe_conflict([info("urllib3<3,>=1.21.1", cand("requests", "2.32.3")),
                               info("urllib3==1.20", None)])
-    assert text.startswith("no version of urllib3 fits both `urllib3<3,>=1.21.1` (required by "
-                           "requests 2.32.3) and `urllib3==1.20` (from requirements.txt:1).")
+    assert text.startswith("no version of urllib3 fits both `urllib3==1.20` (from "
+                           "requirements.txt:1) and `urllib3<3,>=1.21.1` (required by "
+                           "requests 2.32.3).")
     assert "loosen the input's requirement on urllib3, or allow other versions of requests" in text
 
 

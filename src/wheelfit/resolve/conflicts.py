@@ -26,11 +26,15 @@ def describe_conflict(causes: Causes) -> str:
         by_name.setdefault(cause.requirement.name, {}).setdefault(parent, []).append(cause)
     if not by_name:
         return "no version satisfies every requirement"
-    facts = [_fact(name, [_who(group) for group in groups.values()])
+    facts = [_fact(name, [_who(groups[p]) for p in sorted(groups, key=_input_first)])
              for name, groups in by_name.items()]
     direct = [name for name, groups in by_name.items() if None in groups]
-    parents = list(dict.fromkeys(p for groups in by_name.values() for p in groups if p))
+    parents = sorted({p for groups in by_name.values() for p in groups if p})
     return "; ".join(facts) + ". " + _advice(direct, parents)
+
+
+def _input_first(parent: str | None) -> tuple[bool, str]:
+    return (parent is not None, parent or "")
 
 
 def _who(group: list[RequirementInformation[Req, Cand]]) -> str:
