@@ -27,7 +27,7 @@ from packaging.specifiers import SpecifierSet
 from wheelfit.model import Verdict
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.requirements import Cand, Req, is_exact, is_pinned
-from wheelfit.resolve.resolver import MAX_ROUNDS, Outcome, record
+from wheelfit.resolve.resolver import MAX_ROUNDS, Outcome, iter_dependencies, record
 
 # (requirement, the candidate that asked for it; None for the input's own requirements)
 _Info = tuple[Req, Cand | None]
@@ -122,7 +122,7 @@ class _Replay:
         for cand in candidates:
             pending: dict[str, list[_Info]] = {}
             snapshots: dict[str, list[Req]] = {}
-            for dep in self.catalog.dependencies(cand, warm=False):
+            for dep in iter_dependencies(self.catalog, cand, warm=False):
                 if dep.identifier == identifier:
                     raise _GiveUp  # it would re-check its own pin next round
                 if not self._fits(dep, pending, snapshots):

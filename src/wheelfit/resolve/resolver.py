@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 from resolvelib import AbstractProvider, BaseReporter, Resolver
-from resolvelib.resolvers import ResolutionImpossible, ResolutionTooDeep
+from resolvelib.resolvers import Criterion, ResolutionImpossible, ResolutionTooDeep
 from resolvelib.structs import RequirementInformation
 
 from wheelfit.model import Verdict
 from wheelfit.resolve.catalog import ProjectCatalog
+from wheelfit.resolve.conflicts import describe_conflict, describe_too_deep
+from wheelfit.resolve.priority import ConflictScore, Preference, preference
 from wheelfit.resolve.requirements import Cand, Req, is_pinned, split_identifier
 
-__all__ = ["Outcome", "Resolved", "describe_conflict", "record", "resolve"]
+__all__ = ["Outcome", "Resolved", "describe_conflict", "iter_dependencies", "record", "resolve"]
 
 MAX_ROUNDS = 5000
 
@@ -49,6 +51,7 @@ class _Provider(AbstractProvider[Req, Cand, str]):
     def __init__(self, catalog: ProjectCatalog, constraints: Mapping[str, SpecifierSet]) -> None:
         self.catalog = catalog
         self.constraints = constraints
+        self.score = ConflictScore()
 
     def identify(self, requirement_or_candidate: Req | Cand) -> str:
         return requirement_or_candidate.identifier
@@ -60,13 +63,10 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         candidates: Mapping[str, Iterator[Cand]],
         information: Mapping[str, Iterator[RequirementInformation[Req, Cand]]],
         backtrack_causes: Sequence[RequirementInformation[Req, Cand]],
-    ) -> tuple[bool, bool, bool, str]:
-        infos = list(information[identifier])
-        pinned = any(is_pinned(i.requirement.specifier) for i in infos)
-        direct = any(i.parent is None for i in infos)
-        causes = {c.requirement.name for c in backtrack_causes}
+    ) -> Preference:
         name = split_identifier(identifier)[0]
-        return (name not in causes, not pinned, not direct, identifier)
+        return preference(self.score, identifier, name, list(information[identifier]),
+                          backtrack_causes)
 
     def narrow_requirement_selection(
         self,
@@ -76,17 +76,14 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         information: Mapping[str, Iterator[RequirementInformation[Req, Cand]]],
         backtrack_causes: Sequence[RequirementInformation[Req, Cand]],
     ) -> Iterable[str]:
-        """Look only at what must be decided first, as pip does: the projects behind a
-        backtrack, else those pinned with `==`; this keeps large pinned files linear."""
+        """An exact pin is decided first and alone (it has one choice): this keeps large
+        pinned files linear; otherwise every undecided project is ranked by preference."""
         names = list(identifiers)
-        if backtrack_causes:
-            causes = {c.requirement.name for c in backtrack_causes}
-            hit = [i for i in names if split_identifier(i)[0] in causes]
-            if hit:
-                return hit
-        pinned = [i for i in names
-                  if any(is_pinned(info.requirement.specifier) for info in information[i])]
-        return pinned[:1] or names
+        for identifier in names:
+            self.score.order(split_identifier(identifier)[0])
+        pinned = next((i for i in names if any(is_pinned(info.requirement.specifier)
+                                               for info in information[i])), None)
+        return [pinned] if pinned is not None else names
 
     def find_matches(
         self,
@@ -130,8 +127,37 @@ class _Provider(AbstractProvider[Req, Cand, str]):
             spec = spec & self.constraints[requirement.name]
         return spec.contains(candidate.version, prereleases=True)
 
-    def get_dependencies(self, candidate: Cand) -> Iterable[Req]:
-        return self.catalog.dependencies(candidate)
+    def get_dependencies(self, candidate: Cand) -> Iterator[Req]:
+        return iter_dependencies(self.catalog, candidate)
+
+
+def iter_dependencies(catalog: ProjectCatalog, candidate: Cand, *,
+                      warm: bool = True) -> Iterator[Req]:
+    """A candidate's requirements, lazily: resolvelib (and the pinned replay) stop at the
+    first one that conflicts, so `name[extra]` yields its pin on `name` first, and a version
+    the pinned `name` rules out is rejected without fetching its metadata (celery[redis]
+    walked 70 kombu releases that way)."""
+    if not candidate.extras or candidate.version is None:
+        yield from catalog.dependencies(candidate, warm=warm)
+        return
+    version = candidate.version
+    base = Req(candidate.name, frozenset(), SpecifierSet(f"=={version}"),
+               f"{candidate.name} {version}", f"{candidate.name}=={version}")
+    yield base
+    yield from (d for d in catalog.dependencies(candidate, warm=warm) if d != base)
+
+
+class _Reporter(BaseReporter[Req, Cand, str]):
+    """Feeds the conflict score: which project was rejected, and the conflict it led to."""
+
+    def __init__(self, score: ConflictScore) -> None:
+        self.score = score
+
+    def rejecting_candidate(self, criterion: Criterion[Req, Cand], candidate: Cand) -> None:
+        self.score.rejected(candidate.name)
+
+    def resolving_conflicts(self, causes: Collection[RequirementInformation[Req, Cand]]) -> None:
+        self.score.conflict(causes)
 
 
 def resolve(
@@ -142,15 +168,14 @@ def resolve(
     for c in constraints:
         merged[c.name] = merged.get(c.name, SpecifierSet()) & c.specifier
     provider = _Provider(catalog, merged)
-    resolver: Resolver[Req, Cand, str] = Resolver(provider, BaseReporter())
+    resolver: Resolver[Req, Cand, str] = Resolver(provider, _Reporter(provider.score))
     catalog.warm(requirements, limits=[*requirements, *constraints])
     try:
         result = resolver.resolve(requirements, max_rounds=MAX_ROUNDS)
     except ResolutionImpossible as exc:
         return Outcome(conflict=describe_conflict(exc.causes))
     except ResolutionTooDeep:
-        return Outcome(conflict="resolution took too many steps (over "
-                       f"{MAX_ROUNDS} rounds); pin some versions to help it")
+        return Outcome(conflict=describe_too_deep(MAX_ROUNDS, provider.score.most_frequent()))
     outcome = Outcome()
     for identifier, cand in result.mapping.items():
         name = split_identifier(identifier)[0]
@@ -181,14 +206,3 @@ def record(outcome: Outcome, catalog: ProjectCatalog, name: str, verdict: Verdic
         notes=tuple(catalog.notes.get(name, ())),
     )
 
-
-def describe_conflict(causes: Collection[RequirementInformation[Req, Cand]]) -> str:
-    """A chain a person can follow: who asked for what, grouped by project."""
-    by_name: dict[str, list[str]] = {}
-    for cause in causes:
-        req = cause.requirement
-        who = (f"from {req.origin}" if cause.parent is None
-               else f"required by {cause.parent.name} {cause.parent.version}")
-        by_name.setdefault(req.name, []).append(f"`{req.text}` {who}")
-    parts = [" conflicts with ".join(sorted(set(items))) for items in by_name.values()]
-    return "; ".join(parts) if parts else "no version satisfies every requirement"

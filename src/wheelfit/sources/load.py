@@ -119,6 +119,12 @@ def load_spec(
     if ignored:
         note = f"{display}: {' and '.join(ignored)} do not apply to {kind} files; ignored"
         spec = dataclasses.replace(spec, notes=(*spec.notes, note))
+    if kind == "pyproject":
+        from wheelfit.sources.lockhint import lock_note
+
+        beside = lock_note(path, display)
+        if beside is not None:
+            spec = dataclasses.replace(spec, notes=(*spec.notes, beside))
     if spec.python is None:
         from wheelfit.sources.pythonhint import neighbour_hint
 
