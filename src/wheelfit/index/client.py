@@ -138,6 +138,15 @@ class IndexClient:
         key = ("sdist", file.url, file.hash() or "", wanted, max_member_bytes)
         return self._once(key, lambda: self._files.members(file, wanted, max_member_bytes))
 
+    def metadata_at_hand(self, file: DistFile) -> bool:
+        """True when this file's metadata costs no request: read this run (or its wheel's
+        directory read held it), or in the store."""
+        with self._lock:
+            future = self._futures.get(("metadata", file.url, file.hash() or ""))
+        if future is not None and future.done() and future.exception() is None:
+            return True
+        return self._files.holds_metadata(file) or self._files.stored(file, "metadata")
+
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching these projects' pages in the background."""
         for name in names:
