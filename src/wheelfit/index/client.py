@@ -89,6 +89,7 @@ class IndexClient:
             PageMemo(Store(self.cache_dir, "parsed")) if self.cache_dir else None,
             own_file=self._own_file,
             on_cache_hit=self._hit,
+            memo_root=self.cache_dir if self.cache_dir and not offline else None,
         )
         self._files = FileReader(
             self._transport,
@@ -186,6 +187,7 @@ class IndexClient:
             self._closed = True
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+        self._pages.close()
         self._transport.close()
 
     def __enter__(self) -> IndexClient:
