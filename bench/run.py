@@ -175,6 +175,7 @@ def one_round(inp: Input, tools: Sequence[str], url: str, server: Server | None,
                 if keep is not None:  # the logs, for reading afterwards
                     name = f"{inp.key}-r{rnd}-{tool}-{mode}"
                     (keep / f"{name}.stderr").write_text(r["stderr"])
+                    (keep / f"{name}.stdout").write_bytes(r["stdout"])
                 if server:
                     s = server.stats()
                     row["server_requests"] = s["requests"]
