@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+_RETRY = re.compile(r"wheelfit\.http: retry \d+ in ")
 _GET = re.compile(r"GET (\S+)(?: \[bytes=([^\]]*)\])? → (\d+)(?:, (\d+) bytes)?")
 
 KINDS = {
@@ -21,6 +22,8 @@ KINDS = {
             "did not hold",
     "sdist": "a chosen sdist, streamed: its PKG-INFO (static metadata) and build files",
     "other": "anything else",
+    "retry": "an attempt that failed (connection broken, timeout, 429/5xx) and was sent "
+             "again: not in the other counts",
 }
 
 
@@ -47,6 +50,9 @@ def wheelfit_kinds(stderr: str) -> dict[str, int]:
         if status in ("404", "410"):
             counts[f"{kind} 404"] += 1
         counts[f"{kind} MB"] += int(match.group(4) or 0)
+    retries = len(_RETRY.findall(stderr))
+    if retries:
+        counts["retry"] = retries
     return {k: (round(v / 1e6, 1) if k.endswith(" MB") else v) for k, v in counts.items()}
 
 

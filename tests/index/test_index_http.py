@@ -37,6 +37,18 @@ def test_transient_503s_are_retried_until_success(server: IndexServer) -> None:
     assert transport.requests_made == 3
 
 
+def test_each_retry_is_in_the_request_log(server: IndexServer,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    """-v shows the attempts a retry sends again, so request counts add up (issue 15)."""
+    server.route("/p", b"ok")
+    server.fault("/p", Status(503))
+    with caplog.at_level("INFO", logger="wheelfit.http"):
+        _transport().get(server.url("/p"), max_bytes=100)
+    retries = [r.getMessage() for r in caplog.records if "retry" in r.getMessage()]
+    assert len(retries) == 1 and retries[0].startswith("retry 1 in 0.0 s: ")
+    assert server.url("/p") in retries[0] and "503" in retries[0]
+
+
 def test_persistent_500_is_a_response_error_after_all_retries(server: IndexServer) -> None:
     server.fault("/p", *[Status(500)] * 10)
     with pytest.raises(IndexResponseError, match=r"HTTP 500.*after 3 attempts"):

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from wheelfit.errors import IndexFault
 from wheelfit.index.limits import Limits
+from wheelfit.index.reqlog import log_retry
 from wheelfit.index.urls import is_ascii_digits
 
 _T = TypeVar("_T")
@@ -63,6 +64,7 @@ def retrying(
                 budget_stop = attempt < retries and over_budget and not too_long
                 raise _give_up(transient, attempt + 1, waited, retries, limits,
                                budget_stop) from None
+            log_retry(transient.final.message, attempt + 1, delay)
             sleep(delay)
             waited += delay
             attempt += 1
