@@ -57,7 +57,10 @@ from benchlib import (
 )
 from reqkinds import KINDS, uv_pages, wheelfit_kinds
 
-TOOLS = ("wheelfit", "uv", "pip")
+TOOLS = ("wheelfit", "uv", "pip", "wheelfit-inproc")
+# wheelfit-inproc: wheelfit parsing new pages in its own process (no helper process), for an
+# A/B of index/parseproc.py in the same run
+TOOL_ENV = {"wheelfit-inproc": {"WHEELFIT_NO_PARSE_HELPER": "1"}}
 RESULTS = BENCH / "results"
 
 
@@ -98,12 +101,13 @@ class Server:
             self.proc.kill()
 
 
-def measure(cmd: Sequence[str], cwd: Path, timeout: float) -> dict[str, Any]:
+def measure(cmd: Sequence[str], cwd: Path, timeout: float,
+            env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run a command; wall time, CPU and peak RSS of it and its waited-for children."""
     out_path, err_path = cwd / "stdout", cwd / "stderr"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=tool_env())
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=tool_env(env))
         deadline = t0 + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -155,7 +159,7 @@ def one_round(inp: Input, tools: Sequence[str], url: str, server: Server | None,
             cache = work / "cache"
             for mode in modes:
                 offline = ["--offline"] if mode == "offline" else []
-                if tool == "wheelfit":
+                if tool.startswith("wheelfit"):
                     cmd = wheelfit_cmd(inp, url, cache, extra=offline)
                 elif tool == "uv":
                     cmd = uv_cmd(inp, url, cache) + offline
@@ -163,11 +167,11 @@ def one_round(inp: Input, tools: Sequence[str], url: str, server: Server | None,
                     cmd = pip_cmd(inp, url, cache, work / "target")
                 if server:
                     server.reset()
-                r = measure(cmd, work, timeout)
+                r = measure(cmd, work, timeout, TOOL_ENV.get(tool))
                 row: dict[str, Any] = {"input": inp.key, "tool": tool, "mode": mode,
                                        "round": rnd, **{k: r[k] for k in
                                                         ("wall", "cpu", "rss_mb", "rc")}}
-                if tool == "wheelfit":
+                if tool.startswith("wheelfit"):
                     row.update(wheelfit_facts(r["stdout"]))
                     row["wf_kinds"] = wheelfit_kinds(r["stderr"])
                 elif tool == "uv" and mode == "cold":
@@ -251,39 +255,45 @@ def summarise(rows: list[dict[str, Any]], where: str) -> str:
 
 def _ratios(rows: list[dict[str, Any]], keys: list[str]) -> list[str]:
     """wheelfit's wall time over uv's, per round (the two ran back to back), then the median."""
-    out = ["", "wheelfit ÷ uv (wall time; each round's pair ran back to back; median of the "
-           "rounds, min-max):", "", "| input | mode | ratio | wheelfit peak RSS MB |",
-           "| --- | --- | ---: | ---: |"]
+    out = ["", "wheelfit ÷ uv (wall and CPU time; each round's runs ran back to back; median of "
+           "the rounds, min-max):", "",
+           "| input | mode | tool | wall ratio | CPU ratio | peak RSS MB (max) |",
+           "| --- | --- | --- | ---: | ---: | ---: |"]
     found = False
     for key in keys:
         for mode in ("cold", "warm", "offline"):
-            pairs = []
-            for rnd in sorted({r["round"] for r in rows}):
-                got = {r["tool"]: r for r in rows
-                       if r["input"] == key and r["mode"] == mode and r["round"] == rnd}
-                if "wheelfit" in got and "uv" in got and got["uv"]["wall"] > 0:
-                    pairs.append((got["wheelfit"]["wall"] / got["uv"]["wall"],
-                                  got["wheelfit"]["rss_mb"]))
-            if pairs:
-                found = True
-                ratios = [p[0] for p in pairs]
-                out.append(f"| {key} | {mode} | {statistics.median(ratios):.2f}x "
-                           f"({min(ratios):.2f}-{max(ratios):.2f}) | "
-                           f"{max(p[1] for p in pairs):.0f} |")
+            for tool in ("wheelfit", "wheelfit-inproc"):
+                pairs = []
+                for rnd in sorted({r["round"] for r in rows}):
+                    got = {r["tool"]: r for r in rows
+                           if r["input"] == key and r["mode"] == mode and r["round"] == rnd}
+                    if tool in got and "uv" in got and got["uv"]["wall"] > 0:
+                        pairs.append((got[tool]["wall"] / got["uv"]["wall"],
+                                      got[tool]["cpu"] / max(got["uv"]["cpu"], 1e-3),
+                                      got[tool]["rss_mb"]))
+                if pairs:
+                    found = True
+                    out.append(f"| {key} | {mode} | {tool} | {_spread([p[0] for p in pairs])} | "
+                               f"{_spread([p[1] for p in pairs])} | "
+                               f"{max(p[2] for p in pairs):.0f} |")
     return out if found else []
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f}x ({min(values):.2f}-{max(values):.2f})"
 
 
 def _kinds(rows: list[dict[str, Any]], keys: list[str]) -> list[str]:
     """wheelfit's requests by kind (its -v log), with uv's page count beside them."""
-    cold = [r for r in rows if r["tool"] == "wheelfit" and r["mode"] == "cold"
+    cold = [r for r in rows if r["tool"].startswith("wheelfit") and r["mode"] == "cold"
             and r.get("wf_kinds")]
     if not cold:
         return []
     names = [k for k in KINDS if any(k in r["wf_kinds"] for r in cold)]
     out = ["", "wheelfit's requests by kind, cold (from its `-v` request log; 404 = answered "
            "404/410; MB = body bytes after decoding); uv: pages in its cache after the cold run:",
-           "", "| input | round | " + " | ".join(names) + " | total | uv pages |",
-           "| --- | ---: |" + " ---: |" * (len(names) + 2)]
+           "", "| input | tool | round | " + " | ".join(names) + " | total | uv pages |",
+           "| --- | --- | ---: |" + " ---: |" * (len(names) + 2)]
     for key in keys:
         for r in (r for r in cold if r["input"] == key):
             k = r["wf_kinds"]
@@ -298,7 +308,7 @@ def _kinds(rows: list[dict[str, Any]], keys: list[str]) -> list[str]:
             uv = [u.get("uv_pages") for u in rows if u["tool"] == "uv" and u["input"] == key
                   and u["mode"] == "cold" and u["round"] == r["round"]]
             total = sum(k.get(n, 0) for n in KINDS)
-            out.append(f"| {key} | {r['round']} | " + " | ".join(cells) +
+            out.append(f"| {key} | {r['tool']} | {r['round']} | " + " | ".join(cells) +
                        f" | {total} | {uv[0] if uv and uv[0] is not None else '-'} |")
     out += ["", "Why each kind is sent:", ""]
     out += [f"- **{name}**: {KINDS[name]}" for name in names]

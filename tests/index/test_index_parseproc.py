@@ -86,3 +86,10 @@ def test_small_bodies_stay_here(tmp_path: Path) -> None:
     assert not helper.memoise(tmp_path, "k", b"{}", "application/json", "u", "p")
     assert helper._proc is None
     helper.close()
+
+
+def test_the_switch_keeps_parsing_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHEELFIT_NO_PARSE_HELPER", "1")
+    helper = ParseHelper()
+    assert not helper.memoise(tmp_path, "k", b" " * MIN_BODY_BYTES, "application/json", "u", "p")
+    assert helper._proc is None

@@ -8,9 +8,10 @@ code and caps, writes the memo entry and answers one byte; the run then opens th
 lazily, as it opens any memoised page, and decodes only the versions it looks at.
 
 The helper is an optimisation, never a requirement: it starts at the first body worth it
-(`MIN_BODY_BYTES`), and any failure (it cannot start, dies, or the page does not parse or
-store) answers False, and the caller parses in its own process as before, raising the page's
-own errors. Bodies whose URLs may carry credentials never go to the helper.
+(`MIN_BODY_BYTES`; never with WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and
+any failure (it cannot start, dies, or the page does not parse or store) answers False, and
+the caller parses in its own process as before, raising the page's own errors. Bodies whose
+URLs may carry credentials never go to the helper.
 
 Frames on the helper's stdin: 4-byte big-endian length + JSON header (store root, key,
 content type, page URL, project), 8-byte length + body. Its answer: b"1" written, b"0" not.
@@ -19,6 +20,7 @@ content type, page URL, project), 8-byte length + body. Its answer: b"1" written
 from __future__ import annotations
 
 import json
+import os
 import struct
 import sys
 import threading
@@ -38,7 +40,8 @@ class ParseHelper:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
-        self._broken = False
+        # WHEELFIT_NO_PARSE_HELPER=1: parse in the run's own process (the benchmark's A/B)
+        self._broken = os.environ.get("WHEELFIT_NO_PARSE_HELPER") == "1"
 
     def memoise(self, root: Path, key: str, body: bytes, content_type: str, url: str,
                 project: str) -> bool:
