@@ -64,6 +64,10 @@ class Input:
     exclude_newer: str | None = None
     note: str = ""
     wheelfit_args: tuple[str, ...] = ()
+    # uv's options for this input: the top-500 input is compared with
+    # `uv pip compile --no-deps` for one glibc image, as issue 15 measures it
+    uv_args: tuple[str, ...] = ()
+    uv_platform: str = "x86_64-unknown-linux-musl"
 
 
 INPUT_LIST: tuple[Input, ...] = (
@@ -76,6 +80,11 @@ INPUT_LIST: tuple[Input, ...] = (
     Input("pins-1000", INPUTS / "pins-1000.txt", INPUTS / "pins-1000.txt"),
     Input("unpinned", INPUTS / "unpinned.txt", INPUTS / "unpinned.txt",
           exclude_newer=EXCLUDE_NEWER),
+    Input("top-500", INPUTS / "top-500.txt", INPUTS / "top-500.txt",
+          uv_args=("--no-deps",), uv_platform="x86_64-unknown-linux-gnu",
+          note="the 500 most-downloaded projects at their current versions (2026-12-07); "
+               "wheelfit checks both images with dependencies, uv compiles one image "
+               "with --no-deps"),
 )
 INPUTS_BY_KEY = {i.key: i for i in INPUT_LIST}
 
@@ -92,11 +101,11 @@ def wheelfit_cmd(inp: Input, index_url: str, cache_dir: Path | None,
 
 
 def uv_cmd(inp: Input, index_url: str, cache_dir: Path | None,
-           platform: str = "x86_64-unknown-linux-musl") -> list[str]:
-    """`uv pip compile` for one target (musl by default)."""
+           platform: str | None = None) -> list[str]:
+    """`uv pip compile` for one target (the input's, musl by default)."""
     cmd = [str(UV), "pip", "compile", "--no-config", "--no-python-downloads",
-           *uv_python_args(),
-           "--python-version", PYTHON, "--python-platform", platform,
+           *uv_python_args(), *inp.uv_args,
+           "--python-version", PYTHON, "--python-platform", platform or inp.uv_platform,
            "--index-url", index_url, "--quiet", str(inp.requirements)]
     cmd += ["--cache-dir", str(cache_dir)] if cache_dir else ["--no-cache"]
     if inp.exclude_newer:

@@ -4,10 +4,13 @@
     .venv/bin/python bench/run.py                       # loopback replay of bench/snapshot/
     .venv/bin/python bench/run.py --live --reps 3 --inputs pins-10 pins-100 lock-100 unpinned
     .venv/bin/python bench/run.py --inputs pins-1000 --tools wheelfit --reps 3
+    .venv/bin/python bench/run.py --live --inputs top-500 --tools wheelfit uv --reps 1 \
+        --modes cold warm offline                       # issue 15's scale benchmark
 
 For every input, `--reps` rounds (default 5); in each round every tool runs twice with one
-fresh cache directory: *cold* (empty cache) then *warm* (the same cache, right after). The
-order of the tools rotates from round to round so that no tool always goes first.
+fresh cache directory: *cold* (empty cache) then *warm* (the same cache, right after), and
+with ``--modes ... offline`` a third time with ``--offline`` (no network at all). The order of
+the tools rotates from round to round so that no tool always goes first.
 
 * wheelfit: ``wheelfit check --format json INPUT --index-url URL --python 3.12 -v`` - both
   targets (python:3.12-slim-trixie / glibc and python:3.12-alpine3.24 / musl), full report;
@@ -52,8 +55,12 @@ from benchlib import (
     uv_cmd,
     wheelfit_cmd,
 )
+from reqkinds import KINDS, uv_pages, wheelfit_kinds
 
-TOOLS = ("wheelfit", "uv", "pip")
+TOOLS = ("wheelfit", "uv", "pip", "wheelfit-inproc")
+# wheelfit-inproc: wheelfit parsing new pages in its own process (no helper process), for an
+# A/B of index/parseproc.py in the same run
+TOOL_ENV = {"wheelfit-inproc": {"WHEELFIT_NO_PARSE_HELPER": "1"}}
 RESULTS = BENCH / "results"
 
 
@@ -94,12 +101,13 @@ class Server:
             self.proc.kill()
 
 
-def measure(cmd: Sequence[str], cwd: Path, timeout: float) -> dict[str, Any]:
+def measure(cmd: Sequence[str], cwd: Path, timeout: float,
+            env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run a command; wall time, CPU and peak RSS of it and its waited-for children."""
     out_path, err_path = cwd / "stdout", cwd / "stderr"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=tool_env())
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=tool_env(env))
         deadline = t0 + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -141,28 +149,37 @@ def wheelfit_facts(stdout: bytes) -> dict[str, Any]:
 
 
 def one_round(inp: Input, tools: Sequence[str], url: str, server: Server | None,
-              timeout: float, rnd: int) -> list[dict[str, Any]]:
+              timeout: float, rnd: int, modes: Sequence[str] = ("cold", "warm"),
+              keep: Path | None = None) -> list[dict[str, Any]]:
     rows = []
     order = list(tools[rnd % len(tools):]) + list(tools[: rnd % len(tools)])
     for tool in order:
         with tempfile.TemporaryDirectory(prefix=f"wfbench-{tool}-") as tmp:
             work = Path(tmp)
             cache = work / "cache"
-            for mode in ("cold", "warm"):
-                if tool == "wheelfit":
-                    cmd = wheelfit_cmd(inp, url, cache)
+            for mode in modes:
+                offline = ["--offline"] if mode == "offline" else []
+                if tool.startswith("wheelfit"):
+                    cmd = wheelfit_cmd(inp, url, cache, extra=offline)
                 elif tool == "uv":
-                    cmd = uv_cmd(inp, url, cache)
+                    cmd = uv_cmd(inp, url, cache) + offline
                 else:
                     cmd = pip_cmd(inp, url, cache, work / "target")
                 if server:
                     server.reset()
-                r = measure(cmd, work, timeout)
+                r = measure(cmd, work, timeout, TOOL_ENV.get(tool))
                 row: dict[str, Any] = {"input": inp.key, "tool": tool, "mode": mode,
                                        "round": rnd, **{k: r[k] for k in
                                                         ("wall", "cpu", "rss_mb", "rc")}}
-                if tool == "wheelfit":
+                if tool.startswith("wheelfit"):
                     row.update(wheelfit_facts(r["stdout"]))
+                    row["wf_kinds"] = wheelfit_kinds(r["stderr"])
+                elif tool == "uv" and mode == "cold":
+                    row["uv_pages"] = uv_pages(cache)
+                if keep is not None:  # the logs, for reading afterwards
+                    name = f"{inp.key}-r{rnd}-{tool}-{mode}"
+                    (keep / f"{name}.stderr").write_text(r["stderr"])
+                    (keep / f"{name}.stdout").write_bytes(r["stdout"])
                 if server:
                     s = server.stats()
                     row["server_requests"] = s["requests"]
@@ -200,7 +217,7 @@ def summarise(rows: list[dict[str, Any]], where: str) -> str:
     ]
     keys = [i.key for i in INPUT_LIST if any(r["input"] == i.key for r in rows)]
     for key in keys:
-        for mode in ("cold", "warm"):
+        for mode in ("cold", "warm", "offline"):
             group = [r for r in rows if r["input"] == key and r["mode"] == mode]
             wf = _med([r for r in group if r["tool"] == "wheelfit"], "wall")
             for tool in TOOLS:
@@ -233,7 +250,69 @@ def summarise(rows: list[dict[str, Any]], where: str) -> str:
             if t:
                 pk, rq = _med(t, "packages"), _med(t, "wf_requests")
                 lines.append(f"| {key} | {pk:.0f} | {rq:.0f} | {rq / pk:.2f} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _ratios(rows, keys) + _kinds(rows, keys)) + "\n"
+
+
+def _ratios(rows: list[dict[str, Any]], keys: list[str]) -> list[str]:
+    """wheelfit's wall time over uv's, per round (the two ran back to back), then the median."""
+    out = ["", "wheelfit ÷ uv (wall and CPU time; each round's runs ran back to back; median of "
+           "the rounds, min-max):", "",
+           "| input | mode | tool | wall ratio | CPU ratio | peak RSS MB (max) |",
+           "| --- | --- | --- | ---: | ---: | ---: |"]
+    found = False
+    for key in keys:
+        for mode in ("cold", "warm", "offline"):
+            for tool in ("wheelfit", "wheelfit-inproc"):
+                pairs = []
+                for rnd in sorted({r["round"] for r in rows}):
+                    got = {r["tool"]: r for r in rows
+                           if r["input"] == key and r["mode"] == mode and r["round"] == rnd}
+                    if tool in got and "uv" in got and got["uv"]["wall"] > 0:
+                        pairs.append((got[tool]["wall"] / got["uv"]["wall"],
+                                      got[tool]["cpu"] / max(got["uv"]["cpu"], 1e-3),
+                                      got[tool]["rss_mb"]))
+                if pairs:
+                    found = True
+                    out.append(f"| {key} | {mode} | {tool} | {_spread([p[0] for p in pairs])} | "
+                               f"{_spread([p[1] for p in pairs])} | "
+                               f"{max(p[2] for p in pairs):.0f} |")
+    return out if found else []
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f}x ({min(values):.2f}-{max(values):.2f})"
+
+
+def _kinds(rows: list[dict[str, Any]], keys: list[str]) -> list[str]:
+    """wheelfit's requests by kind (its -v log), with uv's page count beside them."""
+    cold = [r for r in rows if r["tool"].startswith("wheelfit") and r["mode"] == "cold"
+            and r.get("wf_kinds")]
+    if not cold:
+        return []
+    names = [k for k in KINDS if any(k in r["wf_kinds"] for r in cold)]
+    out = ["", "wheelfit's requests by kind, cold (from its `-v` request log; 404 = answered "
+           "404/410; MB = body bytes after decoding); uv: pages in its cache after the cold run:",
+           "", "| input | tool | round | " + " | ".join(names) + " | total | uv pages |",
+           "| --- | --- | ---: |" + " ---: |" * (len(names) + 2)]
+    for key in keys:
+        for r in (r for r in cold if r["input"] == key):
+            k = r["wf_kinds"]
+            cells = []
+            for name in names:
+                cell = f"{k.get(name, 0)}"
+                if k.get(f"{name} 404"):
+                    cell += f" ({k[name + ' 404']} x 404)"
+                if k.get(f"{name} MB"):
+                    cell += f", {k[name + ' MB']} MB"
+                cells.append(cell)
+            uv = [u.get("uv_pages") for u in rows if u["tool"] == "uv" and u["input"] == key
+                  and u["mode"] == "cold" and u["round"] == r["round"]]
+            total = sum(k.get(n, 0) for n in KINDS)
+            out.append(f"| {key} | {r['tool']} | {r['round']} | " + " | ".join(cells) +
+                       f" | {total} | {uv[0] if uv and uv[0] is not None else '-'} |")
+    out += ["", "Why each kind is sent:", ""]
+    out += [f"- **{name}**: {KINDS[name]}" for name in names]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--live", action="store_true", help=f"against {PYPI}, not the snapshot")
     ap.add_argument("--snapshot", type=Path, default=SNAPSHOT)
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per tool run")
+    ap.add_argument("--modes", nargs="+", choices=("cold", "warm", "offline"),
+                    default=["cold", "warm"], help="runs per tool and round, on one cache")
     args = ap.parse_args(argv)
 
     # an installed wheel comes with byte-code; the editable checkout has none and
@@ -257,13 +338,16 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     raw = RESULTS / f"{stamp}-{'live' if args.live else 'loopback'}.jsonl"
     rows: list[dict[str, Any]] = []
+    logs = raw.with_suffix(".logs")
+    logs.mkdir()
     print(f"{where}: {url}; {args.reps} rounds; raw rows in {raw}", file=sys.stderr)
     try:
         with open(raw, "w") as sink:
             for key in args.inputs:
                 inp = INPUTS_BY_KEY[key]
                 for rnd in range(args.reps):
-                    for row in one_round(inp, args.tools, url, server, args.timeout, rnd):
+                    for row in one_round(inp, args.tools, url, server, args.timeout, rnd,
+                                         args.modes, logs):
                         rows.append(row)
                         sink.write(json.dumps(row) + "\n")
                         sink.flush()

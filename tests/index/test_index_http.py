@@ -37,6 +37,30 @@ def test_transient_503s_are_retried_until_success(server: IndexServer) -> None:
     assert transport.requests_made == 3
 
 
+def test_each_retry_is_in_the_request_log(server: IndexServer,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    """-v shows the attempts a retry sends again, so request counts add up (issue 15)."""
+    server.route("/p", b"ok")
+    server.fault("/p", Status(503))
+    with caplog.at_level("INFO", logger="wheelfit.http"):
+        _transport().get(server.url("/p"), max_bytes=100)
+    retries = [r.getMessage() for r in caplog.records if "retry" in r.getMessage()]
+    assert len(retries) == 1 and retries[0].startswith("retry 1 in 0.0 s: ")
+    assert server.url("/p") in retries[0] and "503" in retries[0]
+
+
+def test_a_stream_is_in_the_request_log_with_the_bytes_read(
+        server: IndexServer, caplog: pytest.LogCaptureFixture) -> None:
+    """Streamed sdists are requests like any other in -v (issue 15: 20 were missing)."""
+    server.route("/s.tar.gz", b"x" * 300_000)
+    with caplog.at_level("INFO", logger="wheelfit.http"), \
+            _transport().stream(server.url("/s.tar.gz"), max_bytes=10**6) as chunks:
+        next(chunks)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and lines[0].startswith(f"GET {server.url('/s.tar.gz')} → 200, ")
+    assert "300000 bytes" not in lines[0]  # only what was read: the reader stopped early
+
+
 def test_persistent_500_is_a_response_error_after_all_retries(server: IndexServer) -> None:
     server.fault("/p", *[Status(500)] * 10)
     with pytest.raises(IndexResponseError, match=r"HTTP 500.*after 3 attempts"):

@@ -112,3 +112,22 @@ def test_unknowns_are_the_verdicts_own_targets(server: IndexServer, tmp_path: Pa
     alpine, slim = verdicts["alpine"].build, verdicts["slim"].build
     assert alpine is not None and slim is not None
     assert any(u.startswith("LLVM 22") for u in alpine.unknown) and slim.unknown == ()
+
+
+def test_vendored_libraries_come_from_the_wheel_already_read(
+        server: IndexServer, tmp_path: Path) -> None:
+    """alpine builds from the sdist; the wheel whose vendored libraries are looked at is the
+    one slim chose (read already), not the first manylinux wheel of the page (issue 15)."""
+    top = "nat-1.0"
+    arm = "nat-1.0-cp310-cp310-manylinux_2_17_aarch64.whl"
+    x86 = "nat-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"
+    meta = metadata("nat", "1.0")
+    url = publish(server, "nat", {
+        arm: wheel("nat", "1.0", meta), x86: wheel("nat", "1.0", meta),
+        f"{top}.tar.gz": sdist_tar(top, {
+            "setup.py": b"from setuptools import setup, Extension\n"
+                        b"setup(ext_modules=[Extension('m', ['m.c'])])\n"})})
+    report = _check(url, "nat==1.0", tmp_path)
+    assert report.packages[0].verdicts["slim"].file == x86
+    assert report.packages[0].verdicts["alpine"].build is not None
+    assert server.hits_for(f"/files/{x86}") and not server.hits_for(f"/files/{arm}")

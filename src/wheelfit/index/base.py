@@ -63,6 +63,10 @@ class PackageIndex(Protocol):
         the result is keyed by them. `stop_after`: stop once that many were found."""
         ...
 
+    def metadata_at_hand(self, file: DistFile) -> bool:
+        """True when this file's metadata costs no request (read this run, or stored)."""
+        ...
+
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching these projects' pages in the background."""
         ...

@@ -89,6 +89,7 @@ class IndexClient:
             PageMemo(Store(self.cache_dir, "parsed")) if self.cache_dir else None,
             own_file=self._own_file,
             on_cache_hit=self._hit,
+            memo_root=self.cache_dir if self.cache_dir and not offline else None,
         )
         self._files = FileReader(
             self._transport,
@@ -141,6 +142,15 @@ class IndexClient:
         return self._once(key, lambda: self._files.members(file, wanted, max_member_bytes,
                                                            stop_after=stop_after))
 
+    def metadata_at_hand(self, file: DistFile) -> bool:
+        """True when this file's metadata costs no request: read this run (or its wheel's
+        directory read held it), or in the store."""
+        with self._lock:
+            future = self._futures.get(("metadata", file.url, file.hash() or ""))
+        if future is not None and future.done() and future.exception() is None:
+            return True
+        return self._files.holds_metadata(file) or self._files.stored(file, "metadata")
+
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching these projects' pages in the background."""
         for name in names:
@@ -180,6 +190,7 @@ class IndexClient:
             self._closed = True
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+        self._pages.close()
         self._transport.close()
 
     def __enter__(self) -> IndexClient:

@@ -189,6 +189,11 @@ class FileReader:
         except rangefetch.RangeNotSupported:
             return None
 
+    def holds_metadata(self, file: DistFile) -> bool:
+        """True when this run's finished directory read of the wheel held its METADATA."""
+        done = self._done_read(file)
+        return done is not None and done.metadata is not None
+
     def _done_read(self, file: DistFile) -> WheelRead | None:
         """This run's finished read of the wheel, if there is one."""
         with self._lock:

@@ -180,6 +180,7 @@ class Transport:
         the longer of the request deadline and `Limits.sdist_seconds`."""
         from wheelfit.index.deadline import WATCHDOG
 
+        started = time.monotonic()
         with WATCHDOG.scope(max(self.deadline, self.limits.sdist_seconds)) as scope:
             try:
                 response, final_url = self._retrying(lambda: self._open(url, headers, (200,)))
@@ -187,12 +188,15 @@ class Transport:
                 if scope.expired:
                     raise self._late(url, scope) from None
                 raise
+            received = [0]
             try:
                 if scope.expired:
                     raise self._late(url, scope)
-                yield self._chunks(response, final_url, max_bytes, scope)
+                yield _counted(self._chunks(response, final_url, max_bytes, scope), received)
             finally:
                 response.close()
+                # the bytes read, which may stop before the end (the reader found its files)
+                log_request(final_url, headers, response.status_code, received[0], started)
 
     def close(self) -> None:
         """Close the session if this transport created it."""
@@ -376,6 +380,13 @@ class Transport:
             if scope.expired:
                 raise self._late(url, scope) from None
             raise unreachable(f"connection broken while reading ({reason_of(exc)})", url) from None
+
+
+def _counted(chunks: Iterator[bytes], received: list[int]) -> Iterator[bytes]:
+    """The chunks, adding their sizes up in `received[0]`."""
+    for chunk in chunks:
+        received[0] += len(chunk)
+        yield chunk
 
 
 def _new_session(pool_size: int) -> requests.Session:

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from pathlib import Path
 
 from wheelfit.errors import OfflineMiss
 from wheelfit.index.cache import (
@@ -32,6 +33,7 @@ from wheelfit.index.http import Fetched, Transport
 from wheelfit.index.parse import pages
 from wheelfit.index.parse.pagerows import RowGroups, dist_groups, dist_of, row_of
 from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
+from wheelfit.index.parseproc import ParseHelper
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
@@ -62,8 +64,11 @@ class PageFetcher:
 
     def __init__(self, transport: Transport, cache: PageCache | None, memo: PageMemo | None,
                  own_file: Callable[[DistFile, str], DistFile],
-                 on_cache_hit: Callable[[], None]) -> None:
+                 on_cache_hit: Callable[[], None], memo_root: Path | None = None) -> None:
         self._transport = transport
+        # New bodies are parsed and memoised by a helper process when there is a memo.
+        self._memo_root = memo_root
+        self._helper = ParseHelper() if memo_root is not None else None
         self._cache = cache
         self._memo = memo
         self._own_file = own_file
@@ -155,6 +160,10 @@ class PageFetcher:
                 self._cache.save(request.url, pages.ACCEPT,
                                  PageMeta(answer.url, answer.status, kept, now, lifetime))
             return None
+        elsewhere = self._memoised_elsewhere(request, answer, kept, lifetime, now) \
+            if keep else None
+        if elsewhere is not None:
+            return elsewhere
         # Parsing holds a page's whole object tree; two at a time keep memory flat and lose
         # nothing, since parsing is CPU work that threads would only take turns at anyway.
         with self._parsing:
@@ -173,6 +182,31 @@ class PageFetcher:
         self._cache.save(request.url, pages.ACCEPT,
                          PageMeta(answer.url, answer.status, kept, now, lifetime, digest))
         return memoised
+
+    def _memoised_elsewhere(self, request: PageRequest, answer: Fetched,
+                            kept: dict[str, str], lifetime: float, now: float) -> Groups | None:
+        """The page parsed and memoised by the helper process, opened from its entry; None
+        when the helper is not for this body (or failed): then it is parsed here."""
+        if self._helper is None or self._memo_root is None or self._cache is None \
+                or self._memo is None or b"@" in answer.body:
+            return None
+        digest = hashlib.sha256(answer.body).hexdigest()
+        key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
+        if not self._helper.memoise(self._memo_root, key, answer.body,
+                                    answer.headers.get("Content-Type", ""), answer.url,
+                                    request.project):
+            return None
+        groups = self._memo.open(key, request.index_url, lambda: self._refetch(request))
+        if groups is None:
+            return None
+        self._cache.save(request.url, pages.ACCEPT,
+                         PageMeta(answer.url, answer.status, kept, now, lifetime, digest))
+        return groups
+
+    def close(self) -> None:
+        """Stop the parsing helper, if one was started."""
+        if self._helper is not None:
+            self._helper.close()
 
     def _parse(self, request: PageRequest, answer: Fetched) -> Groups:
         return dist_groups(self._parse_rows(request, answer), request.index_url)

@@ -20,6 +20,11 @@ def log_hit(what: str) -> None:
     CACHE_LOG.info("cache: hit %s (stored)", what)
 
 
+def log_retry(message: str, attempt: int, delay: float) -> None:
+    """Log a failed attempt that is tried again (`message` names the URL, redacted)."""
+    LOG.info("retry %d in %.1f s: %s", attempt, delay, message)
+
+
 def log_request(url: str, headers: Mapping[str, str] | None, status: int,
                 size: int | None, started: float | None) -> None:
     """Log one answered GET (`size`/`started` None for one refused before its body)."""

@@ -64,6 +64,10 @@ class RoutedIndex:
         return self._client(file).sdist_members(file, wanted, max_member_bytes,
                                                 stop_after=stop_after)
 
+    def metadata_at_hand(self, file: DistFile) -> bool:
+        """Whether the client that listed the file holds its metadata."""
+        return self._client(file).metadata_at_hand(file)
+
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching pages, each from its project's index."""
         own = []

@@ -76,7 +76,11 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre)
         for t in request.targets
     ]
-    _fail_fast_if_unreachable(spec, catalogs[0] if catalogs else None)
+    names = _input_names(spec)
+    _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
+    # A cold run waits on the network: every page the input names is asked for at once
+    # (the index's pool), rather than as the resolution and its warmers reach each one.
+    index.prefetch(names[1:])
     step = request.on_step or (lambda _label: None)
 
     def one_target(catalog: ProjectCatalog) -> Outcome:
@@ -154,10 +158,15 @@ def _excluded_everywhere(
     return tuple(result.values())
 
 
-def _fail_fast_if_unreachable(spec: DependencySpec, catalog: ProjectCatalog | None) -> None:
-    """If the very first project cannot be fetched at all, the index is down: exit 5."""
+def _input_names(spec: DependencySpec) -> list[str]:
+    """The projects the input names (requirements, then locked packages), first seen first."""
     names = [canonicalize_name(e.requirement.name) for e in spec.requirements]
     names += [canonicalize_name(p.name) for p in spec.locked or ()]
+    return list(dict.fromkeys(names))
+
+
+def _fail_fast_if_unreachable(names: list[str], catalog: ProjectCatalog | None) -> None:
+    """If the very first project cannot be fetched at all, the index is down: exit 5."""
     if catalog is None or not names:
         return
     try:

@@ -331,7 +331,9 @@ def _detect(
     if not native:
         return native, evidence, None
     needs = _planned(read, release, evidence) or _generic(mapping, evidence, release)
-    wheel = next((f for f in same if f.is_wheel and "manylinux" in f.filename), None)
+    # Any release wheel shows what it vendors: one a target already read costs no request.
+    wheels = [f for f in same if f.is_wheel and "manylinux" in f.filename]
+    wheel = min(wheels, key=lambda f: not reads.index.metadata_at_hand(f)) if wheels else None
     if wheel is not None:
         try:
             entries = reads.index.wheel_entries(wheel)

@@ -216,19 +216,28 @@ class ProjectCatalog:
             key=lambda f: ("linux" not in f.filename, f.filename),
         )
         chosen = cand.file
-        order: list[DistFile] = [chosen] if chosen.has_metadata_file else []
-        order += [f for f in siblings if f.is_wheel and f.has_metadata_file]
-        if chosen.is_wheel and not chosen.has_metadata_file:
-            order.append(chosen)
-        order += [f for f in siblings if f.is_wheel and not f.has_metadata_file][:1]
-        if not chosen.is_wheel and not chosen.has_metadata_file:
-            order.append(chosen)
-        for source in order:
+        for source in self._metadata_sources(chosen, siblings):
             metadata = self.index.core_metadata(source)
             if metadata is not None:
                 note = None if source is chosen else f"dependencies read from {source.filename}"
                 return metadata, note
         return None, None
+
+    def _metadata_sources(self, chosen: DistFile, siblings: list[DistFile]
+                          ) -> Iterator[DistFile]:
+        """The files whose metadata stands for `chosen`'s, in the order `metadata` tries
+        them; of the wheels without a metadata file, one another target already read (no
+        request) is taken first."""
+        if chosen.has_metadata_file:
+            yield chosen
+        yield from (f for f in siblings if f.is_wheel and f.has_metadata_file)
+        if chosen.is_wheel and not chosen.has_metadata_file:
+            yield chosen
+        spare = [f for f in siblings if f.is_wheel and not f.has_metadata_file]
+        if spare:
+            yield min(spare, key=lambda f: not self.index.metadata_at_hand(f))
+        if not chosen.is_wheel and not chosen.has_metadata_file:
+            yield chosen
 
     def dependencies(self, cand: Cand, *, warm: bool = True) -> list[Req]:
         """Requirements of a candidate that apply on this target (with its extras); `warm`
