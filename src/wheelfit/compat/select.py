@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
@@ -67,11 +68,18 @@ def python_allows(file: DistFile, target: Target) -> bool:
     """The file's Requires-Python admits the target's Python (pip ignores an invalid one)."""
     if not file.requires_python:
         return True
+    return _admits(file.requires_python, target.python_full)
+
+
+@lru_cache(maxsize=4096)
+def _admits(requires_python: str, python: str) -> bool:
+    """One Requires-Python text against one Python, decided once per run: a project's
+    releases repeat a handful of texts over thousands of files."""
     try:
-        spec = SpecifierSet(file.requires_python)
+        spec = SpecifierSet(requires_python)
     except InvalidSpecifier:
         return True
-    return spec.contains(target.python_full, prereleases=True)
+    return spec.contains(python, prereleases=True)
 
 
 def best_tag(parsed: ParsedFile, target: Target) -> tuple[int, Tag] | None:

@@ -7,6 +7,7 @@ sdist's build configuration (streamed, in memory), and libraries vendored in a w
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -59,20 +60,26 @@ def enrich(
     index: PackageIndex,
     *,
     sizes: bool = True,
+    workers: int = 8,
 ) -> Report:
     """Fill build needs, native evidence, alternatives, installed sizes, commands, and the
-    estimate with its recommendation."""
+    estimate with its recommendation. `workers` threads overlap the index's requests; with
+    one (an offline run: everything is on disk) the packages are enriched in this thread."""
     from wheelfit.sizing.estimate import estimate
     from wheelfit.sizing.recommend import recommend
 
     targets = {t.name: t for t in report.targets}
     vendored: dict[tuple[str, str], int] = {}
     reads = SdistReads(index)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        packages = list(pool.map(
-            lambda p: _enrich_package(p, targets, catalogs, mapping, reads, sizes, vendored),
-            report.packages,
-        ))
+
+    def one(pkg: PackageResult) -> PackageResult:
+        return _enrich_package(pkg, targets, catalogs, mapping, reads, sizes, vendored)
+
+    if workers <= 1:
+        packages = [one(p) for p in report.packages]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            packages = list(pool.map(one, report.packages))
     enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets))
     downloads = {
         (p.name, t): f.size
@@ -144,6 +151,19 @@ def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFi
     if page is None or parsed is None or parsed.version not in page.groups:
         return None
     return next((f for f in page.groups[parsed.version] if f.filename == filename), None)
+
+
+def _release_files(catalog: ProjectCatalog, name: str, version: str | None
+                   ) -> list[DistFile]:
+    """The files of one release (only that version is decoded)."""
+    try:
+        page = catalog.page(name)
+        wanted = Version(version) if version is not None else None
+    except (IndexFault, InvalidVersion):
+        return []
+    if page is None or wanted is None or wanted not in page.groups:
+        return []
+    return page.groups[wanted]
 
 
 def _page(catalog: ProjectCatalog, name: str) -> tuple[DistFile, ...]:
@@ -223,13 +243,13 @@ def _detect(
 ) -> tuple[bool | None, list[str], BuildNeeds | None]:
     """Evidence for a project the mapping does not know, cheapest first; the plan is read
     from the sdist's build files when they name what compiles."""
-    files = _page(catalog, name)
-    same = [f for f in files if _version(f, name) == verdict.version]
+    same = [f for f in _release_files(catalog, name, verdict.version)
+            if _version(f, name) == verdict.version]
     native, why = native_from_wheels(f.filename for f in same)
     if native is not True:
         # Other releases' platform wheels are evidence of compiled code; their pure wheels
         # say nothing about this release (pyldap 2.4 compiles, its 3.0 wheel is pure).
-        other, other_why = native_from_wheels(f.filename for f in files)
+        other, other_why = native_from_wheels(f.filename for f in _page(catalog, name))
         if other is True:
             native, why = True, f"{other_why} (other releases)"
     evidence = [why] if why else []
@@ -350,29 +370,36 @@ def _version(file: DistFile, name: str) -> str | None:
 def _nearby_versions(
     name: str, verdict: Verdict, catalog: ProjectCatalog
 ) -> tuple[Alternative, ...]:
-    """The closest versions that do ship a wheel for this target."""
-    ranked = catalog.ranked(name)
-    if isinstance(ranked, Verdict) or verdict.version is None:
+    """The closest versions that do ship a wheel for this target: versions are judged
+    outward from the current one, so a long history costs only the releases looked at."""
+    ordered = catalog.newest_first(name)
+    if ordered is None or verdict.version is None:
         return ()
     try:
         current = Version(verdict.version)
     except InvalidVersion:
         return ()
-    wheels = [c.version for c in ranked
-              if c.verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL) and not c.yanked
-              and not c.version.is_prerelease]
-    if not wheels:
-        return ()
-    newer = sorted(v for v in wheels if v > current)
-    older = sorted((v for v in wheels if v < current), reverse=True)
+    oldest_first = ordered[::-1]
+
+    def has_wheel(version: Version) -> bool:
+        if version.is_prerelease:
+            return False
+        cand = catalog.candidate(name, version)
+        return (cand is not None and not cand.yanked
+                and cand.verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL))
+
+    newer = next((v for v in oldest_first[bisect_right(oldest_first, current):]
+                  if has_wheel(v)), None)
+    older = next((v for v in reversed(oldest_first[:bisect_left(oldest_first, current)])
+                  if has_wheel(v)), None)
     label = f"{name} {verdict.version} has no {catalog.target.libc.wheel_family} wheel"
     out = []
-    if newer:
-        out.append(Alternative("version", name, str(newer[0]),
-                               f"{label}; {newer[0]} is the closest newer version that does"))
-    if older:
-        out.append(Alternative("version", name, str(older[0]),
-                               f"{label}; {older[0]} is the closest older version that does"))
+    if newer is not None:
+        out.append(Alternative("version", name, str(newer),
+                               f"{label}; {newer} is the closest newer version that does"))
+    if older is not None:
+        out.append(Alternative("version", name, str(older),
+                               f"{label}; {older} is the closest older version that does"))
     return tuple(out)
 
 

@@ -46,8 +46,11 @@ class ProjectCatalog:
         target: Target,
         policies: Mapping[str, Policy] | Policy,
         pre: bool = False,
+        warm_ahead: bool = True,
     ) -> None:
         self.index = index
+        # Offline, everything is on disk: warming threads would only take turns at the GIL.
+        self._warm_ahead = warm_ahead
         self.target = target
         self._policies = policies
         self.pre = pre
@@ -168,11 +171,17 @@ class ProjectCatalog:
                 if fallback is not None and fallback.file is None:
                     yield fallback
 
-    def _pool(self, name: str, groups: Mapping[Version, list[DistFile]],
-              specifier: SpecifierSet) -> list[Version]:
-        """The versions a specifier can match, newest first: with an exact `==` clause only
-        the versions equal to it once their local label is dropped (PEP 440), looked up
-        instead of tested one by one; a 1,500-release project is scanned once per run."""
+    def newest_first(self, name: str) -> list[Version] | None:
+        """The project's versions, newest first (sorted once per run; do not modify), or
+        None when the project is not found or failed."""
+        groups = self.versions(name)
+        if isinstance(groups, Verdict):
+            return None
+        return self._version_lists(name, groups)[0]
+
+    def _version_lists(self, name: str, groups: Mapping[Version, list[DistFile]]
+                       ) -> tuple[list[Version], dict[Version, list[Version]]]:
+        """(versions newest first, versions by their public part), built once per run."""
         with self._lock:
             index = self._version_index.get(name)
         if index is None:
@@ -184,6 +193,14 @@ class ProjectCatalog:
             index = (newest, by_public)
             with self._lock:
                 self._version_index[name] = index
+        return index
+
+    def _pool(self, name: str, groups: Mapping[Version, list[DistFile]],
+              specifier: SpecifierSet) -> list[Version]:
+        """The versions a specifier can match, newest first: with an exact `==` clause only
+        the versions equal to it once their local label is dropped (PEP 440), looked up
+        instead of tested one by one; a 1,500-release project is scanned once per run."""
+        index = self._version_lists(name, groups)
         for clause in specifier:
             if clause.operator == "==" and not clause.version.endswith(".*"):
                 try:
@@ -284,6 +301,8 @@ class ProjectCatalog:
         `limits` (the input's own requirements and constraints) narrow every later
         requirement on the same project, as they narrow the resolver's choice: with a
         pinned file, a dependency's `>=` range warms the pinned version, not the newest."""
+        if not self._warm_ahead:
+            return
         todo = []
         with self._lock:
             if self._closed:

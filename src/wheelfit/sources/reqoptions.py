@@ -1,8 +1,9 @@
 """The options pip accepts inside requirements files, parsed the way pip parses them.
 
-pip builds an `optparse` parser per line from its own option definitions; this module does
-the same with the subset a requirements file may contain (long-option abbreviations,
-`--opt=value`, `-iURL` all behave as in pip). `--no-binary`/`--only-binary` follow pip's
+pip builds an `optparse` parser per line from its own option definitions; this module builds
+one parser per process from the subset a requirements file may contain and gives each line
+fresh values (long-option abbreviations, `--opt=value`, `-iURL` all behave as in pip); a
+line without options needs no parser. `--no-binary`/`--only-binary` follow pip's
 `FormatControl.handle_mutual_excludes` (in `format_control.py`, which pip's configuration
 layering uses without this parser).
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 import optparse
 import re
 import shlex
+import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NoReturn
 
 from wheelfit.sources.format_control import OptionLineError as OptionLineError
@@ -77,6 +80,10 @@ def _hash(option: optparse.Option, opt_str: str, value: str, parser: optparse.Op
     parser.values.hashes.append(value)
 
 
+_PARSER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
 def _build_parser() -> _Parser:
     parser = _Parser(add_help_option=False)
     add = parser.add_option
@@ -128,11 +135,16 @@ def parse_options(options: str) -> LineOptions:
         words = shlex.split(options)
     except ValueError as exc:
         raise OptionLineError(f"could not split options: {exc}") from None
+    if not words:
+        return LineOptions(values={})
     parser = _build_parser()
-    defaults = parser.get_default_values()
+    # Fresh lists per line: optparse's own defaults would share the parser's `[]`.
+    defaults = optparse.Values({dest: list(value) if isinstance(value, list) else value
+                                for dest, value in parser.defaults.items()})
     defaults.format_ops = []
     defaults.hashes = []
-    values, leftover = parser.parse_args(words, defaults)
+    with _PARSER_LOCK:  # the parser keeps per-call state on itself
+        values, leftover = parser.parse_args(words, defaults)
     found = LineOptions(values=vars(values), leftover=list(leftover))
     _check_urls(found)
     return found
