@@ -24,6 +24,7 @@ from wheelfit.buildneeds.native import (
     native_from_wheels,
     needs_from_sonames,
 )
+from wheelfit.compat.select import may_have_wheel
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import (
@@ -380,10 +381,13 @@ def _nearby_versions(
     except InvalidVersion:
         return ()
     oldest_first = ordered[::-1]
+    groups = catalog.versions(name)
 
     def has_wheel(version: Version) -> bool:
-        if version.is_prerelease:
+        if version.is_prerelease or isinstance(groups, Verdict):
             return False
+        if not may_have_wheel(groups.get(version, ()), catalog.target):
+            return False  # a release of Windows or macOS wheels only: no need to judge it
         cand = catalog.candidate(name, version)
         return (cand is not None and not cand.yanked
                 and cand.verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL))
