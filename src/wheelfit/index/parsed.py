@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 import threading
 import zlib
@@ -115,6 +116,22 @@ _Slice = tuple[int, int, int]  # offset in the file, length, crc32
 _VERSION = Version
 
 
+_RELEASE = re.compile(r"(?:(\d+)!)?(\d+(?:\.\d+)*)(.*)")
+
+
+def public_key(text: str) -> tuple[str, str, str] | None:
+    """The key under which two normalised version texts (`str(Version)`) have equal public
+    versions: epoch, release without trailing zeros, the rest; the local label dropped."""
+    found = _RELEASE.fullmatch(text.partition("+")[0])
+    if found is None:
+        return None
+    epoch, release, rest = found.groups()
+    parts = release.split(".")
+    while len(parts) > 1 and parts[-1] == "0":  # normalised: no leading zeros
+        parts.pop()
+    return (epoch or "0", ".".join(parts), rest)
+
+
 class MemoFiles(Mapping[Version, list[DistFile]]):
     """A page's files by version, read from a memo entry one version at a time.
 
@@ -132,6 +149,7 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         self._fallback = fallback
         self._decoded: dict[Version, list[DistFile]] = {}
         self._replacement: Groups | None = None
+        self._by_key: dict[tuple[str, str, str], list[str]] | None = None
         self._lock = threading.Lock()
 
     def _index(self) -> dict[Version, list[_Slice]]:
@@ -148,6 +166,26 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
                 built = {version: [] for version in self._replacement}
             self._by_version = found = built
         return found
+
+    def same_public(self, wanted: Version) -> list[Version] | None:
+        """The versions whose public part equals `wanted`'s, newest first, found from the
+        head's texts: an exact pin builds a `Version` for its matches only, not for every
+        release. None when the head cannot answer (the caller scans the versions)."""
+        with self._lock:
+            keyed = self._by_key
+            if keyed is None:
+                keyed = {}
+                for text in self._by_text:
+                    key = public_key(text)
+                    if key is None:
+                        return None
+                    keyed.setdefault(key, []).append(text)
+                self._by_key = keyed
+        try:
+            found = [Version(t) for t in keyed.get(public_key(str(wanted)) or ("", "", ""), [])]
+        except InvalidVersion:
+            return None
+        return sorted(found, reverse=True)
 
     def _slices(self, version: Version) -> list[_Slice]:
         found = self._by_text.get(str(version))
@@ -187,7 +225,8 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         return iter(self._index())
 
     def __len__(self) -> int:
-        return len(self._by_version) if self._by_version is not None else len(self._index())
+        # The head's texts are distinct normalised versions: counting them builds no Version.
+        return len(self._by_version) if self._by_version is not None else len(self._by_text)
 
     def __contains__(self, version: object) -> bool:
         if isinstance(version, _VERSION) and str(version) in self._by_text:
@@ -288,6 +327,11 @@ class _Merged(Mapping[Version, list[DistFile]]):
 
     def __contains__(self, version: object) -> bool:
         return any(version in part for part in self._parts)
+
+
+def same_public(groups: Groups, wanted: Version) -> list[Version] | None:
+    """`MemoFiles.same_public` for a page from the memo; None for any other mapping."""
+    return groups.same_public(wanted) if isinstance(groups, MemoFiles) else None
 
 
 def merge_indexes(parts: Sequence[Groups]) -> Groups:

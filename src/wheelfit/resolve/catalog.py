@@ -25,6 +25,7 @@ from wheelfit.compat.select import Candidate, Policy, best_candidate, candidate_
 from wheelfit.compat.targets import marker_environment
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import CoreMetadata, PackageIndex
+from wheelfit.index.parsed import same_public
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
 from wheelfit.resolve.requirements import Cand, Req, is_pinned, requirement_line
@@ -200,16 +201,17 @@ class ProjectCatalog:
         """The versions a specifier can match, newest first: with an exact `==` clause only
         the versions equal to it once their local label is dropped (PEP 440), looked up
         instead of tested one by one; a 1,500-release project is scanned once per run."""
-        index = self._version_lists(name, groups)
         for clause in specifier:
             if clause.operator == "==" and not clause.version.endswith(".*"):
                 try:
                     wanted = Version(clause.version)
                 except InvalidVersion:
                     return []
-                found = index[1].get(Version(wanted.public), [])
+                found = same_public(groups, wanted)
+                if found is None:
+                    found = self._version_lists(name, groups)[1].get(Version(wanted.public), [])
                 return [v for v in found if wanted.local is None or v == wanted]
-        return index[0]
+        return self._version_lists(name, groups)[0]
 
     def _eager(self, name: str, versions: list[Version], specifier: SpecifierSet,
                policy: Policy) -> list[Candidate]:
