@@ -149,7 +149,7 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         self._fallback = fallback
         self._decoded: dict[Version, list[DistFile]] = {}
         self._replacement: Groups | None = None
-        self._by_key: dict[tuple[str, str, str], list[str]] | None = None
+        self._pins: dict[Version, list[Version]] = {}
         self._lock = threading.Lock()
 
     def _index(self) -> dict[Version, list[_Slice]]:
@@ -169,23 +169,25 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
 
     def same_public(self, wanted: Version) -> list[Version] | None:
         """The versions whose public part equals `wanted`'s, newest first, found from the
-        head's texts: an exact pin builds a `Version` for its matches only, not for every
-        release. None when the head cannot answer (the caller scans the versions)."""
+        head's texts (only those that start with its release are looked at closely): an
+        exact pin builds a `Version` for its matches only, not for every release. None when
+        the head cannot answer (the caller scans the versions)."""
+        public = Version(wanted.public)
         with self._lock:
-            keyed = self._by_key
-            if keyed is None:
-                keyed = {}
-                for text in self._by_text:
-                    key = public_key(text)
-                    if key is None:
-                        return None
-                    keyed.setdefault(key, []).append(text)
-                self._by_key = keyed
-        try:
-            found = [Version(t) for t in keyed.get(public_key(str(wanted)) or ("", "", ""), [])]
-        except InvalidVersion:
-            return None
-        return sorted(found, reverse=True)
+            found = self._pins.get(public)
+        if found is None:
+            key = public_key(str(public))
+            if key is None:
+                return None
+            start = key[1] if key[0] == "0" else f"{key[0]}!{key[1]}"
+            try:
+                found = sorted((Version(t) for t in self._by_text
+                                if t.startswith(start) and public_key(t) == key), reverse=True)
+            except InvalidVersion:
+                return None
+            with self._lock:
+                self._pins[public] = found
+        return list(found)
 
     def _slices(self, version: Version) -> list[_Slice]:
         found = self._by_text.get(str(version))

@@ -56,6 +56,7 @@ class ProjectCatalog:
         self._policies = policies
         self.pre = pre
         self._missing: dict[str, Verdict] = {}
+        self._groups: dict[str, Mapping[Version, list[DistFile]]] = {}
         self._candidates: dict[tuple[str, Version], Candidate | None] = {}
         self._applies_memo: dict[tuple[str, frozenset[str]], bool] = {}
         self._version_index: dict[str, tuple[list[Version], dict[Version, list[Version]]]] = {}
@@ -83,8 +84,11 @@ class ProjectCatalog:
         """The project's files by version, or a not-found / unknown verdict."""
         with self._lock:
             missing = self._missing.get(name)
+            known = self._groups.get(name)
         if missing is not None:
             return missing
+        if known is not None:
+            return known
         try:
             page = self.page(name)
         except IndexFault as fault:
@@ -95,6 +99,8 @@ class ProjectCatalog:
             elif not page.groups:
                 missing = Verdict(Status.NOT_FOUND, reason="the index lists no files for it")
             else:
+                with self._lock:
+                    self._groups[name] = page.groups
                 return page.groups
         with self._lock:
             self._missing[name] = missing
