@@ -10,16 +10,18 @@ layering uses without this parser).
 
 from __future__ import annotations
 
-import optparse
 import re
 import shlex
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from wheelfit.sources.format_control import OptionLineError as OptionLineError
 from wheelfit.sources.format_control import apply_format_control as apply_format_control
+
+if TYPE_CHECKING:
+    import optparse
 
 STRONG_HASHES = ("sha256", "sha384", "sha512")
 
@@ -49,16 +51,6 @@ FINDER_OPTIONS = (
 )
 
 
-class _Parser(optparse.OptionParser):
-    def error(self, msg: str) -> NoReturn:
-        """Raise instead of printing usage and exiting."""
-        raise OptionLineError(msg)
-
-    def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
-        """Raise instead of exiting the process."""
-        raise OptionLineError(msg or "invalid option")
-
-
 def _format_op(
     option: optparse.Option, opt_str: str, value: str, parser: optparse.OptionParser
 ) -> None:
@@ -84,7 +76,18 @@ _PARSER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _build_parser() -> _Parser:
+def _build_parser() -> optparse.OptionParser:
+    import optparse  # only files whose lines carry options pay for it
+
+    class _Parser(optparse.OptionParser):
+        def error(self, msg: str) -> NoReturn:
+            """Raise instead of printing usage and exiting."""
+            raise OptionLineError(msg)
+
+        def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
+            """Raise instead of exiting the process."""
+            raise OptionLineError(msg or "invalid option")
+
     parser = _Parser(add_help_option=False)
     add = parser.add_option
     add("-i", "--index-url", "--pypi-url", dest="index_url", default=None)
@@ -137,6 +140,8 @@ def parse_options(options: str) -> LineOptions:
         raise OptionLineError(f"could not split options: {exc}") from None
     if not words:
         return LineOptions(values={})
+    import optparse
+
     parser = _build_parser()
     # Fresh lists per line: optparse's own defaults would share the parser's `[]`.
     defaults = optparse.Values({dest: list(value) if isinstance(value, list) else value
