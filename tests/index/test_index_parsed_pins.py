@@ -56,3 +56,12 @@ def test_counting_the_releases_builds_no_version(tmp_path: Path) -> None:
     files = _memo(tmp_path)
     assert len(files) == 5
     assert files._by_version is None
+
+
+def test_a_page_just_written_keeps_no_version_objects(tmp_path: Path) -> None:
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    rows = {Version("1.0"): [("foo-1.0.tar.gz", "https://f.example/foo-1.0.tar.gz", (), None,
+                              False, None, None, None, None)]}
+    files = memo.put_rows("key", rows, "https://index.example/simple", _unused)
+    assert files is not None and files._by_version is None
+    assert files[Version("1.0")][0].filename == "foo-1.0.tar.gz"

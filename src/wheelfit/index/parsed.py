@@ -140,11 +140,10 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
     a lock against a 1,500-release page parses one version, not 1,500."""
 
     def __init__(self, path: Path, by_text: dict[str, list[_Slice]], index_url: str,
-                 fallback: Callable[[], Groups],
-                 by_version: dict[Version, list[_Slice]] | None = None) -> None:
+                 fallback: Callable[[], Groups]) -> None:
         self._path = path
         self._by_text = by_text
-        self._by_version = by_version
+        self._by_version: dict[Version, list[_Slice]] | None = None
         self._index_url = index_url
         self._fallback = fallback
         self._decoded: dict[Version, list[DistFile]] = {}
@@ -249,16 +248,16 @@ class PageMemo:
     def put_rows(self, key: str, groups: Mapping[Version, Sequence[Row]], index_url: str,
                  fallback: Callable[[], Groups]) -> MemoFiles | None:
         """Remember a page's rows and answer with the entry just written, as `open` would
-        (without reading it back); None when the disk refused."""
+        (without reading it back); None when the disk refused. The answer keeps the version
+        texts only: the parsed rows and their `Version`s go when the caller drops them, and
+        `Version`s come back only for a page that is iterated."""
         payload, blob_offset, index = _encode(groups)
         if not self._store.put(key, payload):
             return None
         base = ENVELOPE_SIZE + blob_offset
-        slices = {version: [(base + int(entry[1]), int(entry[2]), int(entry[3]))]
-                  for version, entry in zip(groups, index, strict=True)}
-        by_text = {str(entry[0]): found for entry, found in zip(index, slices.values(),
-                                                                strict=True)}
-        return MemoFiles(self._store.path_for(key), by_text, index_url, fallback, slices)
+        by_text = {str(entry[0]): [(base + int(entry[1]), int(entry[2]), int(entry[3]))]
+                   for entry in index}
+        return MemoFiles(self._store.path_for(key), by_text, index_url, fallback)
 
     def has(self, key: str) -> bool:
         """True when an entry exists under `key` (it may still turn out damaged)."""
