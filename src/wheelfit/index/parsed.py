@@ -287,9 +287,14 @@ def _open(handle: Any, path: Path, index_url: str,
         return None  # truncated or grown: not the entry that was written
     head = json.loads(handle.read(head_length))
     base = ENVELOPE_SIZE + _PREFIX.size + head_length
-    by_text: dict[str, list[_Slice]] = {}
-    for text, offset, size, part_crc in head["groups"]:
-        by_text.setdefault(str(text), []).append((base + int(offset), int(size), int(part_crc)))
+    groups = head["groups"]
+    by_text = {str(text): [(base + int(offset), int(size), int(part_crc))]
+               for text, offset, size, part_crc in groups}
+    if len(by_text) != len(groups):  # a text twice (not written by wheelfit): keep every slice
+        by_text = {}
+        for text, offset, size, part_crc in groups:
+            by_text.setdefault(str(text), []).append(
+                (base + int(offset), int(size), int(part_crc)))
     return MemoFiles(path, by_text, index_url, fallback)
 
 
