@@ -65,6 +65,16 @@ def test_requirements_file_loads_without_toml_yaml_or_other_parsers(tmp_path: Pa
     assert loaded(modules, heavy) == []
 
 
+def test_requirements_without_options_do_not_load_optparse(tmp_path: Path) -> None:
+    path = tmp_path / "requirements.txt"
+    path.write_text("idna==3.7\nrequests>=2.31\n", encoding="utf-8")
+    modules = imported_after(
+        "import os\nfrom pathlib import Path\nfrom wheelfit.sources import load_spec\n"
+        f"load_spec(Path({str(path)!r}), environ=os.environ)")
+    assert "wheelfit.sources.reqoptions" in modules
+    assert loaded(modules, {"optparse"}) == []
+
+
 def test_uv_lock_loads_only_its_own_parser() -> None:
     modules = imported_after(
         "import os\nfrom pathlib import Path\nfrom wheelfit.sources import load_spec\n"

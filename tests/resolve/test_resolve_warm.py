@@ -71,3 +71,15 @@ def test_a_closed_catalog_warms_nothing(server: IndexServer, catalog: ProjectCat
     catalog.warm([make_req(Requirement("foo"), "requirements.txt:1")])
     time.sleep(0.2)
     assert not server.hits_for("/simple/foo/")
+
+
+def test_a_catalog_without_warm_ahead_starts_no_fetch(server: IndexServer) -> None:
+    url = publish(server, "foo", {wheel_name("foo", "1.0"): wheel("foo", "1.0", metadata(
+        "foo", "1.0"))})
+    with IndexClient([url], no_cache=True, backoff=0.0) as client:
+        catalog = ProjectCatalog(client, default_targets(python="3.12")[1], {},
+                                 warm_ahead=False)  # offline: everything is on disk
+        catalog.warm([make_req(Requirement("foo"), "requirements.txt:1")])
+        time.sleep(0.2)
+        assert not server.hits_for("/simple/foo/")
+        catalog.close()

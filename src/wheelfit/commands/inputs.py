@@ -170,7 +170,7 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
         exclude_newer=exclude_newer, only_binary=merged.only_binary,
         no_binary=merged.no_binary, prefer_binary=merged.prefer_binary,
         index_urls=index_urls(merged), find_links=merged.find_links,
-        mapping_path=options.mapping_path, routes=_routes(spec),
+        mapping_path=options.mapping_path, routes=_routes(spec), offline=options.offline,
     )
 
 

@@ -159,34 +159,44 @@ class ParsedFile:
         return self.tags is not None
 
 
+_Parts = tuple[str, Version, frozenset[Tag] | None, tuple[int, str] | tuple[()]]
+
+
 def parse_file(file: DistFile, project: str) -> ParsedFile | None:
     """Parse a file name; None for names that are not a wheel or sdist of `project`."""
-    want = canonicalize_name(project)
+    parts = _parse_name(file.filename, canonicalize_name(project))
+    return None if parts is None else ParsedFile(file, *parts)
+
+
+# Both targets (and enrichment) ask about the same files: a name is parsed once while it is
+# in use. Bounded, so a run over many huge pages keeps only the recent names.
+@lru_cache(maxsize=16384)
+def _parse_name(filename: str, want: str) -> _Parts | None:
     try:
-        if file.filename.endswith(".whl"):
-            name, version, build, tags = parse_wheel_filename(file.filename)
+        if filename.endswith(".whl"):
+            name, version, build, tags = parse_wheel_filename(filename)
             build_key: tuple[int, str] | tuple[()] = ()
             if build:
                 match = _BUILD_TAG.match(f"{build[0]}{build[1]}")
                 build_key = (int(match.group(1)), match.group(2)) if match else ()
             if name != want:
                 return None
-            return ParsedFile(file, name, version, tags, build_key)
-        if file.filename.endswith(".tar.gz") or file.filename.endswith(".zip"):
-            name, version = parse_sdist_filename(file.filename)
-            return ParsedFile(file, name, version, None, ()) if name == want else None
-        return _parse_legacy_sdist(file, want)
+            return (name, version, tags, build_key)
+        if filename.endswith(".tar.gz") or filename.endswith(".zip"):
+            name, version = parse_sdist_filename(filename)
+            return (name, version, None, ()) if name == want else None
+        return _parse_legacy_sdist(filename, want)
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
         return None
 
 
-def _parse_legacy_sdist(file: DistFile, want: str) -> ParsedFile | None:
+def _parse_legacy_sdist(filename: str, want: str) -> _Parts | None:
     for suffix in SDIST_EXTENSIONS:
-        if file.filename.endswith(suffix):
-            stem = file.filename[: -len(suffix)]
+        if filename.endswith(suffix):
+            stem = filename[: -len(suffix)]
             name, sep, version = stem.rpartition("-")
             if sep and canonicalize_name(name) == want:
-                return ParsedFile(file, want, Version(version), None, ())
+                return (want, Version(version), None, ())
     return None
 
 

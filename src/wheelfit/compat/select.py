@@ -7,8 +7,10 @@ build tag), with the target's own tag list instead of the host's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
@@ -67,11 +69,38 @@ def python_allows(file: DistFile, target: Target) -> bool:
     """The file's Requires-Python admits the target's Python (pip ignores an invalid one)."""
     if not file.requires_python:
         return True
+    return _admits(file.requires_python, target.python_full)
+
+
+@lru_cache(maxsize=4096)
+def _admits(requires_python: str, python: str) -> bool:
+    """One Requires-Python text against one Python, decided once per run: a project's
+    releases repeat a handful of texts over thousands of files."""
     try:
-        spec = SpecifierSet(file.requires_python)
+        spec = SpecifierSet(requires_python)
     except InvalidSpecifier:
         return True
-    return spec.contains(target.python_full, prereleases=True)
+    return spec.contains(python, prereleases=True)
+
+
+def may_have_wheel(files: Iterable[DistFile], target: Target) -> bool:
+    """False when no wheel among the files names a platform the target accepts (read from
+    the names alone); True means "judge them" (`best_candidate` decides)."""
+    platforms = _platforms(target)
+    return any(f.filename.endswith(".whl") and _may_fit(f.filename, platforms) for f in files)
+
+
+def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
+    """An sdist, or a wheel whose platform field names one of `platforms`."""
+    if not filename.endswith(".whl"):
+        return True
+    field = filename[:-4].rpartition("-")[2].lower()
+    return any(p in platforms for p in field.split("."))
+
+
+@lru_cache(maxsize=64)
+def _platforms(target: Target) -> frozenset[str]:
+    return frozenset(t.platform for t in tag_priority(target))
 
 
 def best_tag(parsed: ParsedFile, target: Target) -> tuple[int, Tag] | None:
@@ -155,7 +184,18 @@ def best_candidate(
     version: Version, files: list[DistFile], project: str, target: Target, policy: Policy
 ) -> Candidate | None:
     """pip's choice among one version's files on the target, or an `unavailable` candidate;
-    None when no file of that version has a valid name."""
+    None when no file of that version has a valid name.
+
+    Only the files that can apply are parsed first (sdists, and wheels whose names carry a
+    platform of the target); the rest are parsed only to explain an `unavailable` verdict.
+    """
+    if not policy.exclude_newer:
+        platforms = _platforms(target)
+        likely = [p for f in files if _may_fit(f.filename, platforms)
+                  and (p := parse_file(f, project)) and p.version == version]
+        usable = [p for p in likely if applicable(p, target, policy)]
+        if usable:
+            return _chosen(version, usable, target, policy)
     parsed = [p for f in files if (p := parse_file(f, project)) and p.version == version]
     if policy.exclude_newer and not any(
         uploaded_before(p.file, policy.exclude_newer) for p in parsed
@@ -165,10 +205,16 @@ def best_candidate(
         return None
     usable = [p for p in parsed if applicable(p, target, policy)]
     if usable:
-        best = max(usable, key=lambda p: _sort_key(p, target, policy))
-        return Candidate(version, best, best.file.yanked, verdict_for_file(best, target, policy))
+        return _chosen(version, usable, target, policy)
     verdict = unavailable_verdict(version, parsed, target, policy)
     return Candidate(version, None, all(p.file.yanked for p in parsed), verdict)
+
+
+def _chosen(version: Version, usable: list[ParsedFile], target: Target,
+            policy: Policy) -> Candidate:
+    """pip's pick among the applicable files (the first of equals, as `max` keeps it)."""
+    best = max(usable, key=lambda p: _sort_key(p, target, policy))
+    return Candidate(version, best, best.file.yanked, verdict_for_file(best, target, policy))
 
 
 def candidate_order(candidate: Candidate, policy: Policy) -> tuple[int, int, Version]:

@@ -105,11 +105,12 @@ class Store:
     def __init__(self, root: Path, kind: str, max_payload: int | None = None) -> None:
         self.directory = root / kind
         self.max_payload = max_payload if max_payload is not None else _STORE_CAPS[kind]
+        self._prefix = os.path.join(self.directory, "")  # one Path per lookup, not three
 
     def path_for(self, key: str) -> Path:
         """Where the entry of `key` lives."""
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.directory / digest[:2] / digest
+        return Path(f"{self._prefix}{digest[:2]}{os.sep}{digest}")
 
     def get(self, key: str, max_payload: int | None = None) -> bytes | None:
         """The payload stored under `key`; None when missing, damaged or refused (bigger

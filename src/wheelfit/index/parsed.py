@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 import threading
 import zlib
@@ -115,6 +116,22 @@ _Slice = tuple[int, int, int]  # offset in the file, length, crc32
 _VERSION = Version
 
 
+_RELEASE = re.compile(r"(?:(\d+)!)?(\d+(?:\.\d+)*)(.*)")
+
+
+def public_key(text: str) -> tuple[str, str, str] | None:
+    """The key under which two normalised version texts (`str(Version)`) have equal public
+    versions: epoch, release without trailing zeros, the rest; the local label dropped."""
+    found = _RELEASE.fullmatch(text.partition("+")[0])
+    if found is None:
+        return None
+    epoch, release, rest = found.groups()
+    parts = release.split(".")
+    while len(parts) > 1 and parts[-1] == "0":  # normalised: no leading zeros
+        parts.pop()
+    return (epoch or "0", ".".join(parts), rest)
+
+
 class MemoFiles(Mapping[Version, list[DistFile]]):
     """A page's files by version, read from a memo entry one version at a time.
 
@@ -123,15 +140,15 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
     a lock against a 1,500-release page parses one version, not 1,500."""
 
     def __init__(self, path: Path, by_text: dict[str, list[_Slice]], index_url: str,
-                 fallback: Callable[[], Groups],
-                 by_version: dict[Version, list[_Slice]] | None = None) -> None:
+                 fallback: Callable[[], Groups]) -> None:
         self._path = path
         self._by_text = by_text
-        self._by_version = by_version
+        self._by_version: dict[Version, list[_Slice]] | None = None
         self._index_url = index_url
         self._fallback = fallback
         self._decoded: dict[Version, list[DistFile]] = {}
         self._replacement: Groups | None = None
+        self._pins: dict[Version, list[Version]] = {}
         self._lock = threading.Lock()
 
     def _index(self) -> dict[Version, list[_Slice]]:
@@ -148,6 +165,28 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
                 built = {version: [] for version in self._replacement}
             self._by_version = found = built
         return found
+
+    def same_public(self, wanted: Version) -> list[Version] | None:
+        """The versions whose public part equals `wanted`'s, newest first, found from the
+        head's texts (only those that start with its release are looked at closely): an
+        exact pin builds a `Version` for its matches only, not for every release. None when
+        the head cannot answer (the caller scans the versions)."""
+        public = Version(wanted.public)
+        with self._lock:
+            found = self._pins.get(public)
+        if found is None:
+            key = public_key(str(public))
+            if key is None:
+                return None
+            start = key[1] if key[0] == "0" else f"{key[0]}!{key[1]}"
+            try:
+                found = sorted((Version(t) for t in self._by_text
+                                if t.startswith(start) and public_key(t) == key), reverse=True)
+            except InvalidVersion:
+                return None
+            with self._lock:
+                self._pins[public] = found
+        return list(found)
 
     def _slices(self, version: Version) -> list[_Slice]:
         found = self._by_text.get(str(version))
@@ -187,7 +226,8 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         return iter(self._index())
 
     def __len__(self) -> int:
-        return len(self._by_version) if self._by_version is not None else len(self._index())
+        # The head's texts are distinct normalised versions: counting them builds no Version.
+        return len(self._by_version) if self._by_version is not None else len(self._by_text)
 
     def __contains__(self, version: object) -> bool:
         if isinstance(version, _VERSION) and str(version) in self._by_text:
@@ -208,16 +248,16 @@ class PageMemo:
     def put_rows(self, key: str, groups: Mapping[Version, Sequence[Row]], index_url: str,
                  fallback: Callable[[], Groups]) -> MemoFiles | None:
         """Remember a page's rows and answer with the entry just written, as `open` would
-        (without reading it back); None when the disk refused."""
+        (without reading it back); None when the disk refused. The answer keeps the version
+        texts only: the parsed rows and their `Version`s go when the caller drops them, and
+        `Version`s come back only for a page that is iterated."""
         payload, blob_offset, index = _encode(groups)
         if not self._store.put(key, payload):
             return None
         base = ENVELOPE_SIZE + blob_offset
-        slices = {version: [(base + int(entry[1]), int(entry[2]), int(entry[3]))]
-                  for version, entry in zip(groups, index, strict=True)}
-        by_text = {str(entry[0]): found for entry, found in zip(index, slices.values(),
-                                                                strict=True)}
-        return MemoFiles(self._store.path_for(key), by_text, index_url, fallback, slices)
+        by_text = {str(entry[0]): [(base + int(entry[1]), int(entry[2]), int(entry[3]))]
+                   for entry in index}
+        return MemoFiles(self._store.path_for(key), by_text, index_url, fallback)
 
     def has(self, key: str) -> bool:
         """True when an entry exists under `key` (it may still turn out damaged)."""
@@ -247,9 +287,14 @@ def _open(handle: Any, path: Path, index_url: str,
         return None  # truncated or grown: not the entry that was written
     head = json.loads(handle.read(head_length))
     base = ENVELOPE_SIZE + _PREFIX.size + head_length
-    by_text: dict[str, list[_Slice]] = {}
-    for text, offset, size, part_crc in head["groups"]:
-        by_text.setdefault(str(text), []).append((base + int(offset), int(size), int(part_crc)))
+    groups = head["groups"]
+    by_text = {str(text): [(base + int(offset), int(size), int(part_crc))]
+               for text, offset, size, part_crc in groups}
+    if len(by_text) != len(groups):  # a text twice (not written by wheelfit): keep every slice
+        by_text = {}
+        for text, offset, size, part_crc in groups:
+            by_text.setdefault(str(text), []).append(
+                (base + int(offset), int(size), int(part_crc)))
     return MemoFiles(path, by_text, index_url, fallback)
 
 
@@ -288,6 +333,11 @@ class _Merged(Mapping[Version, list[DistFile]]):
 
     def __contains__(self, version: object) -> bool:
         return any(version in part for part in self._parts)
+
+
+def same_public(groups: Groups, wanted: Version) -> list[Version] | None:
+    """`MemoFiles.same_public` for a page from the memo; None for any other mapping."""
+    return groups.same_public(wanted) if isinstance(groups, MemoFiles) else None
 
 
 def merge_indexes(parts: Sequence[Groups]) -> Groups:

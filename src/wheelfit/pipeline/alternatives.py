@@ -17,13 +17,15 @@ CPython, not Alpine's python3 (`buildneeds.builddeps.alternatives` leaves them o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.buildneeds.mapping import ApkMapping
 from wheelfit.buildneeds.native import libraries_from_wheel_entries, needs_from_sonames
+from wheelfit.compat.select import may_have_wheel
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import (
@@ -46,26 +48,27 @@ FileLookup = Callable[[str, str, str | None], DistFile | None]
 def version_alternatives(name: str, verdict: Verdict, catalog: ProjectCatalog, *,
                          locked: bool = False) -> tuple[Alternative, ...]:
     """Other releases of `name` with a wheel for the catalog's target (see the module
-    docstring for which and how they are worded)."""
-    found = _wheel_releases(name, verdict, catalog)
-    if found is None:
+    docstring for which and how they are worded). Releases are judged lazily, newest
+    first, so a long history costs only the releases looked at."""
+    releases = _WheelReleases.of(name, verdict, catalog)
+    if releases is None:
         return ()
-    current, wheels = found
-    newer = sorted(v for v in wheels if v > current)
-    family = catalog.target.libc.wheel_family
-    if newer:
-        best = newer[-1]
+    current = releases.current
+    best = releases.first(releases.newer[::-1])
+    if best is not None:
         picks = [(best, "the newest release")]
         if best.major > current.major:
-            same = [v for v in newer if v.major == current.major]
-            if same:
-                picks.append((same[-1], f"the newest {current.major}.x release"))
+            same = releases.first(v for v in reversed(releases.newer)
+                                  if v.major == current.major)
+            if same is not None:
+                picks.append((same, f"the newest {current.major}.x release"))
     else:
-        older = sorted(v for v in wheels if v < current)
-        picks = [(older[-1], "the closest older release")] if older else []
+        older = releases.first(reversed(releases.older))
+        picks = [(older, "the closest older release")] if older is not None else []
+    family = catalog.target.libc.wheel_family
     return tuple(
         Alternative("version", name, str(v),
-                    _note(name, current, v, what, wheels[v], family, locked))
+                    _note(name, current, v, what, releases.verdict(v), family, locked))
         for v, what in picks)
 
 
@@ -73,28 +76,50 @@ def first_newer_with_wheel(name: str, verdict: Verdict,
                            catalog: ProjectCatalog) -> str | None:
     """The oldest final release newer than the verdict's with a wheel for the catalog's
     target (the first one that serves it), or None."""
-    found = _wheel_releases(name, verdict, catalog)
-    if found is None:
-        return None
-    current, wheels = found
-    newer = [v for v in wheels if v > current]
-    return str(min(newer)) if newer else None
+    releases = _WheelReleases.of(name, verdict, catalog)
+    found = releases.first(releases.newer) if releases is not None else None
+    return str(found) if found is not None else None
 
 
-def _wheel_releases(name: str, verdict: Verdict, catalog: ProjectCatalog
-                    ) -> tuple[Version, dict[Version, Verdict]] | None:
-    """The verdict's version and every final, unyanked release with a wheel for the
-    target; None when the project or the version cannot be read."""
-    ranked = catalog.ranked(name)
-    if isinstance(ranked, Verdict) or verdict.version is None:
-        return None
-    try:
-        current = Version(verdict.version)
-    except InvalidVersion:
-        return None
-    return current, {c.version: c.verdict for c in ranked
-                     if c.verdict.status in _WHEELS and not c.yanked
-                     and not c.version.is_prerelease}
+class _WheelReleases:
+    """A project's final releases around the verdict's version, judged on demand."""
+
+    def __init__(self, name: str, current: Version, ordered: list[Version],
+                 catalog: ProjectCatalog) -> None:
+        self.name, self.current, self.catalog = name, current, catalog
+        oldest_first = ordered[::-1]
+        self.newer = oldest_first[bisect_right(oldest_first, current):]
+        self.older = oldest_first[:bisect_left(oldest_first, current)]
+        self._groups = catalog.versions(name)
+
+    @classmethod
+    def of(cls, name: str, verdict: Verdict, catalog: ProjectCatalog) -> _WheelReleases | None:
+        ordered = catalog.newest_first(name)
+        if ordered is None or verdict.version is None:
+            return None
+        try:
+            current = Version(verdict.version)
+        except InvalidVersion:
+            return None
+        return cls(name, current, ordered, catalog)
+
+    def verdict(self, version: Version) -> Verdict:
+        cand = self.catalog.candidate(self.name, version)
+        assert cand is not None  # only versions `first` accepted reach here
+        return cand.verdict
+
+    def first(self, versions: Iterable[Version]) -> Version | None:
+        """The first of `versions` that is final, not yanked and has a wheel."""
+        return next((v for v in versions if self._has_wheel(v)), None)
+
+    def _has_wheel(self, version: Version) -> bool:
+        if version.is_prerelease or isinstance(self._groups, Verdict):
+            return False
+        if not may_have_wheel(self._groups.get(version, ()), self.catalog.target):
+            return False  # Windows or macOS wheels only: no need to judge the release
+        cand = self.catalog.candidate(self.name, version)
+        return (cand is not None and not cand.yanked
+                and cand.verdict.status in _WHEELS)
 
 
 def _note(name: str, current: Version, offered: Version, what: str, verdict: Verdict,

@@ -53,6 +53,8 @@ class CheckRequest:
     find_links: tuple[str, ...] = ()
     # (project, index URL): packages a lock takes from an index of their own.
     routes: tuple[tuple[str, str], ...] = ()
+    # The index answers from the cache only: nothing to fetch ahead.
+    offline: bool = False
 
 
 def policies(request: CheckRequest) -> dict[str, Policy]:
@@ -73,7 +75,8 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     """Check one input against every target and build the report."""
     spec = request.spec
     catalogs = [
-        ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre)
+        ProjectCatalog(index, t, policies(request), pre=request.pre or spec.options.pre,
+                       warm_ahead=not request.offline)
         for t in request.targets
     ]
     names = _input_names(spec)
@@ -132,7 +135,8 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     from wheelfit.pipeline.enrich import enrich
 
     report = enrich(report, {c.target.name: c for c in catalogs},
-                    load_mapping(request.mapping_path), index)
+                    load_mapping(request.mapping_path), index,
+                    workers=1 if request.offline else 8)
     step("sizes and build needs")
     return replace(report, stats=index.stats())
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from wheelfit.buildneeds.builddeps import aggregate_commands, alternatives, build_needs
 from wheelfit.buildneeds.mapping import ApkMapping
@@ -69,9 +69,11 @@ def enrich(
     index: PackageIndex,
     *,
     sizes: bool = True,
+    workers: int = 8,
 ) -> Report:
     """Fill build needs, native evidence, alternatives, installed sizes, commands, and the
-    estimate with its recommendation."""
+    estimate with its recommendation. `workers` threads overlap the index's requests; with
+    one (an offline run: everything is on disk) the packages are enriched in this thread."""
     from wheelfit.sizing.estimate import estimate
     from wheelfit.sizing.recommend import recommend
 
@@ -80,12 +82,16 @@ def enrich(
     reads = SdistReads(index)
     locked = report.input_format in LOCK_FORMATS
     budget = ChainBudget()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        packages = list(pool.map(
-            lambda p: _enrich_package(p, targets, catalogs, mapping, (reads, budget), sizes,
-                                      vendored, locked),
-            report.packages,
-        ))
+
+    def one(pkg: PackageResult) -> PackageResult:
+        return _enrich_package(pkg, targets, catalogs, mapping, (reads, budget), sizes,
+                               vendored, locked)
+
+    if workers <= 1:
+        packages = [one(p) for p in report.packages]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            packages = list(pool.map(one, report.packages))
     packages = apply_binary_twins(packages, targets, mapping, index,
                                   lambda n, t, f: _file_of(catalogs[t], n, f))
     enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets))
@@ -162,6 +168,19 @@ def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFi
     if page is None or parsed is None or parsed.version not in page.groups:
         return None
     return next((f for f in page.groups[parsed.version] if f.filename == filename), None)
+
+
+def _release_files(catalog: ProjectCatalog, name: str, version: str | None
+                   ) -> list[DistFile]:
+    """The files of one release (only that version is decoded)."""
+    try:
+        page = catalog.page(name)
+        wanted = Version(version) if version is not None else None
+    except (IndexFault, InvalidVersion):
+        return []
+    if page is None or wanted is None or wanted not in page.groups:
+        return []
+    return page.groups[wanted]
 
 
 def _page(catalog: ProjectCatalog, name: str) -> tuple[DistFile, ...]:
@@ -313,13 +332,13 @@ def _detect(
 ) -> tuple[bool | None, list[str], BuildNeeds | None]:
     """Evidence for a project the mapping does not know, cheapest first; the plan is read
     from the sdist's build files when they name what compiles."""
-    files = _page(catalog, name)
-    same = [f for f in files if _version(f, name) == verdict.version]
+    same = [f for f in _release_files(catalog, name, verdict.version)
+            if _version(f, name) == verdict.version]
     native, why = native_from_wheels(f.filename for f in same)
     if native is not True:
         # Other releases' platform wheels are evidence of compiled code; their pure wheels
         # say nothing about this release (pyldap 2.4 compiles, its 3.0 wheel is pure).
-        other, other_why = native_from_wheels(f.filename for f in files)
+        other, other_why = native_from_wheels(f.filename for f in _page(catalog, name))
         if other is True:
             native, why = True, f"{other_why} (other releases)"
     evidence = [why] if why else []

@@ -25,6 +25,7 @@ from wheelfit.compat.select import Candidate, Policy, best_candidate, candidate_
 from wheelfit.compat.targets import marker_environment
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import CoreMetadata, PackageIndex
+from wheelfit.index.parsed import same_public
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
 from wheelfit.resolve.requirements import Cand, Req, is_pinned, requirement_line
@@ -46,12 +47,16 @@ class ProjectCatalog:
         target: Target,
         policies: Mapping[str, Policy] | Policy,
         pre: bool = False,
+        warm_ahead: bool = True,
     ) -> None:
         self.index = index
+        # Offline, everything is on disk: warming threads would only take turns at the GIL.
+        self._warm_ahead = warm_ahead
         self.target = target
         self._policies = policies
         self.pre = pre
         self._missing: dict[str, Verdict] = {}
+        self._groups: dict[str, Mapping[Version, list[DistFile]]] = {}
         self._candidates: dict[tuple[str, Version], Candidate | None] = {}
         self._applies_memo: dict[tuple[str, frozenset[str]], bool] = {}
         self._version_index: dict[str, tuple[list[Version], dict[Version, list[Version]]]] = {}
@@ -79,8 +84,11 @@ class ProjectCatalog:
         """The project's files by version, or a not-found / unknown verdict."""
         with self._lock:
             missing = self._missing.get(name)
+            known = self._groups.get(name)
         if missing is not None:
             return missing
+        if known is not None:
+            return known
         try:
             page = self.page(name)
         except IndexFault as fault:
@@ -91,6 +99,8 @@ class ProjectCatalog:
             elif not page.groups:
                 missing = Verdict(Status.NOT_FOUND, reason="the index lists no files for it")
             else:
+                with self._lock:
+                    self._groups[name] = page.groups
                 return page.groups
         with self._lock:
             self._missing[name] = missing
@@ -168,11 +178,17 @@ class ProjectCatalog:
                 if fallback is not None and fallback.file is None:
                     yield fallback
 
-    def _pool(self, name: str, groups: Mapping[Version, list[DistFile]],
-              specifier: SpecifierSet) -> list[Version]:
-        """The versions a specifier can match, newest first: with an exact `==` clause only
-        the versions equal to it once their local label is dropped (PEP 440), looked up
-        instead of tested one by one; a 1,500-release project is scanned once per run."""
+    def newest_first(self, name: str) -> list[Version] | None:
+        """The project's versions, newest first (sorted once per run; do not modify), or
+        None when the project is not found or failed."""
+        groups = self.versions(name)
+        if isinstance(groups, Verdict):
+            return None
+        return self._version_lists(name, groups)[0]
+
+    def _version_lists(self, name: str, groups: Mapping[Version, list[DistFile]]
+                       ) -> tuple[list[Version], dict[Version, list[Version]]]:
+        """(versions newest first, versions by their public part), built once per run."""
         with self._lock:
             index = self._version_index.get(name)
         if index is None:
@@ -184,15 +200,24 @@ class ProjectCatalog:
             index = (newest, by_public)
             with self._lock:
                 self._version_index[name] = index
+        return index
+
+    def _pool(self, name: str, groups: Mapping[Version, list[DistFile]],
+              specifier: SpecifierSet) -> list[Version]:
+        """The versions a specifier can match, newest first: with an exact `==` clause only
+        the versions equal to it once their local label is dropped (PEP 440), looked up
+        instead of tested one by one; a 1,500-release project is scanned once per run."""
         for clause in specifier:
             if clause.operator == "==" and not clause.version.endswith(".*"):
                 try:
                     wanted = Version(clause.version)
                 except InvalidVersion:
                     return []
-                found = index[1].get(Version(wanted.public), [])
+                found = same_public(groups, wanted)
+                if found is None:
+                    found = self._version_lists(name, groups)[1].get(Version(wanted.public), [])
                 return [v for v in found if wanted.local is None or v == wanted]
-        return index[0]
+        return self._version_lists(name, groups)[0]
 
     def _eager(self, name: str, versions: list[Version], specifier: SpecifierSet,
                policy: Policy) -> list[Candidate]:
@@ -293,6 +318,8 @@ class ProjectCatalog:
         `limits` (the input's own requirements and constraints) narrow every later
         requirement on the same project, as they narrow the resolver's choice: with a
         pinned file, a dependency's `>=` range warms the pinned version, not the newest."""
+        if not self._warm_ahead:
+            return
         todo = []
         with self._lock:
             if self._closed:

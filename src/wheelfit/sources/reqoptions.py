@@ -1,22 +1,27 @@
 """The options pip accepts inside requirements files, parsed the way pip parses them.
 
-pip builds an `optparse` parser per line from its own option definitions; this module does
-the same with the subset a requirements file may contain (long-option abbreviations,
-`--opt=value`, `-iURL` all behave as in pip). `--no-binary`/`--only-binary` follow pip's
+pip builds an `optparse` parser per line from its own option definitions; this module builds
+one parser per process from the subset a requirements file may contain and gives each line
+fresh values (long-option abbreviations, `--opt=value`, `-iURL` all behave as in pip); a
+line without options needs no parser. `--no-binary`/`--only-binary` follow pip's
 `FormatControl.handle_mutual_excludes` (in `format_control.py`, which pip's configuration
 layering uses without this parser).
 """
 
 from __future__ import annotations
 
-import optparse
 import re
 import shlex
+import threading
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from wheelfit.sources.format_control import OptionLineError as OptionLineError
 from wheelfit.sources.format_control import apply_format_control as apply_format_control
+
+if TYPE_CHECKING:
+    import optparse
 
 STRONG_HASHES = ("sha256", "sha384", "sha512")
 
@@ -46,16 +51,6 @@ FINDER_OPTIONS = (
 )
 
 
-class _Parser(optparse.OptionParser):
-    def error(self, msg: str) -> NoReturn:
-        """Raise instead of printing usage and exiting."""
-        raise OptionLineError(msg)
-
-    def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
-        """Raise instead of exiting the process."""
-        raise OptionLineError(msg or "invalid option")
-
-
 def _format_op(
     option: optparse.Option, opt_str: str, value: str, parser: optparse.OptionParser
 ) -> None:
@@ -77,7 +72,22 @@ def _hash(option: optparse.Option, opt_str: str, value: str, parser: optparse.Op
     parser.values.hashes.append(value)
 
 
-def _build_parser() -> _Parser:
+_PARSER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _build_parser() -> optparse.OptionParser:
+    import optparse  # only files whose lines carry options pay for it
+
+    class _Parser(optparse.OptionParser):
+        def error(self, msg: str) -> NoReturn:
+            """Raise instead of printing usage and exiting."""
+            raise OptionLineError(msg)
+
+        def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
+            """Raise instead of exiting the process."""
+            raise OptionLineError(msg or "invalid option")
+
     parser = _Parser(add_help_option=False)
     add = parser.add_option
     add("-i", "--index-url", "--pypi-url", dest="index_url", default=None)
@@ -128,11 +138,18 @@ def parse_options(options: str) -> LineOptions:
         words = shlex.split(options)
     except ValueError as exc:
         raise OptionLineError(f"could not split options: {exc}") from None
+    if not words:
+        return LineOptions(values={})
+    import optparse
+
     parser = _build_parser()
-    defaults = parser.get_default_values()
+    # Fresh lists per line: optparse's own defaults would share the parser's `[]`.
+    defaults = optparse.Values({dest: list(value) if isinstance(value, list) else value
+                                for dest, value in parser.defaults.items()})
     defaults.format_ops = []
     defaults.hashes = []
-    values, leftover = parser.parse_args(words, defaults)
+    with _PARSER_LOCK:  # the parser keeps per-call state on itself
+        values, leftover = parser.parse_args(words, defaults)
     found = LineOptions(values=vars(values), leftover=list(leftover))
     _check_urls(found)
     return found

@@ -1,0 +1,36 @@
+"""select.may_have_wheel: the name-only pre-check before judging a release's files."""
+
+from __future__ import annotations
+
+import pytest
+from packaging.version import Version
+
+from wheelfit.compat.select import Policy, best_candidate, may_have_wheel
+from wheelfit.compat.targets import default_targets
+from wheelfit.model import DistFile
+
+SLIM, ALPINE = default_targets(python="3.12")
+
+CASES = [
+    (["lib-1.0-cp312-cp312-win_amd64.whl"], False),
+    (["lib-1.0-cp312-cp312-macosx_11_0_arm64.whl", "lib-1.0.tar.gz"], False),
+    (["lib-1.0-py3-none-any.whl"], True),
+    (["lib-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"], True),
+    (["lib-1.0-cp312-cp312-MANYLINUX_2_17_X86_64.whl"], True),
+    (["lib-1.0-cp312-cp312-manylinux_2_17_aarch64.whl"], False),
+]
+
+
+@pytest.mark.parametrize(("names", "expected"), CASES, ids=[c[0][0] for c in CASES])
+def test_may_have_wheel_on_slim(names: list[str], expected: bool) -> None:
+    assert may_have_wheel([DistFile(n, "") for n in names], SLIM) is expected
+
+
+@pytest.mark.parametrize("names", [c[0] for c in CASES], ids=[c[0][0] for c in CASES])
+def test_the_pre_check_agrees_with_the_choice(names: list[str]) -> None:
+    files = [DistFile(n, "") for n in names]
+    for target in (SLIM, ALPINE):
+        found = best_candidate(Version("1.0"), files, "lib", target, Policy())
+        assert found is not None
+        chosen_wheel = found.file is not None and found.file.is_wheel
+        assert may_have_wheel(files, target) or not chosen_wheel
