@@ -1,5 +1,5 @@
-"""enrich's version alternatives: the closest newer and older final, unyanked releases with
-a wheel for the target, judged outward from the chosen version (issue 15, item 3)."""
+"""enrich's version alternatives on a loopback index: the newest final, unyanked release with
+a wheel for the target, else the closest older one; pre-releases are never offered."""
 
 from __future__ import annotations
 
@@ -33,15 +33,15 @@ def _sdist(version: str) -> tuple[str, bytes]:
     return f"{top}.tar.gz", sdist_tar(top, {"pyproject.toml": PYPROJECT})
 
 
-def test_the_closest_wheels_around_a_source_build_skip_pre_releases(
-    server: IndexServer, tmp_path: Path
-) -> None:
-    files = dict([_sdist("2.0"), _sdist("3.0")])
-    for version in ("1.0", "2.0rc1", "4.0", "5.0"):
+def _alpine_version_alternatives(server: IndexServer, tmp_path: Path, pin: str,
+                                 wheels: tuple[str, ...], sdists: tuple[str, ...]
+                                 ) -> list[str | None]:
+    files = dict(_sdist(v) for v in sdists)
+    for version in wheels:
         files[wheel_name("lib", version)] = wheel("lib", version, metadata("lib", version))
     url = publish(server, "lib", files)
     req = tmp_path / "requirements.txt"
-    req.write_text("lib==2.0\n")
+    req.write_text(f"lib=={pin}\n")
     options = RunOptions(python="3.12", index_url=url)
     specs, _ = load_inputs([req], options)
     request = build_request(specs[0], options)
@@ -49,5 +49,21 @@ def test_the_closest_wheels_around_a_source_build_skip_pre_releases(
         report = check(request, index)
     verdict = report.packages[0].verdicts["alpine"]
     assert verdict.status.value == "source-build"
-    assert [(a.kind, a.version) for a in verdict.alternatives if a.kind == "version"] == [
-        ("version", "4.0"), ("version", "1.0")]
+    return [a.version for a in verdict.alternatives if a.kind == "version"]
+
+
+def test_the_newest_final_release_with_a_wheel_is_offered(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    found = _alpine_version_alternatives(server, tmp_path, "2.0",
+                                         ("1.0", "2.0rc1", "4.0", "5.0", "6.0rc1"),
+                                         ("2.0", "3.0"))
+    assert found == ["5.0"]
+
+
+def test_the_closest_older_release_skips_pre_releases(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    found = _alpine_version_alternatives(server, tmp_path, "3.0",
+                                         ("1.0", "2.0rc1", "4.0rc1"), ("3.0",))
+    assert found == ["1.0"]
