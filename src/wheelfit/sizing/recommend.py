@@ -78,7 +78,7 @@ def _builds(v: VariantEstimate) -> str:
             "installs every package from a wheel"
     heavy = f", heavy: {', '.join(v.heavy_builds)}" if v.heavy_builds else ""
     also = f"; it also builds {pure}" if pure else ""
-    return f"compiles {v.source_builds} package(s) ({_minutes(v)}{heavy}){also}"
+    return f"compiles {v.source_builds} package(s) ({_minutes(v)}{heavy}{also})"
 
 
 def _lower(level: str) -> str:
