@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from index_server import IndexServer
 from loopback import (
     RECORDED,
     FileIndex,
@@ -89,3 +90,14 @@ def file_index(tmp_path_factory: pytest.TempPathFactory) -> FileIndex:
 def cases_dir() -> Path:
     """tests/cases/ (one YAML acceptance case per file)."""
     return CASES_DIR
+
+
+@pytest.fixture
+def server() -> Iterator[IndexServer]:
+    """A fresh loopback index server (tests/index_server.py) for one test."""
+    srv = IndexServer()
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()

@@ -5,10 +5,7 @@ sdist, no musllinux wheel; Cython, pybind11, setuptools and wheel are pure wheel
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from buildneeds.sdist_files import recorded_sdist
 from index_builders import metadata, publish, sdist_tar, sdist_zip, wheel
@@ -23,15 +20,6 @@ from wheelfit.pipeline.check import check
 C_SETUP = (b"from setuptools import setup, Extension\n"
            b"setup(ext_modules=[Extension('m', ['m.c'])])\n")
 
-
-@pytest.fixture
-def server() -> Iterator[IndexServer]:
-    srv = IndexServer()
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 def _pure(server: IndexServer, name: str, version: str, wheel_file: str) -> None:

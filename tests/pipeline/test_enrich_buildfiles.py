@@ -4,10 +4,7 @@ them: the recorded build files of real sdists, served as sdists by a loopback in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from buildneeds.sdist_files import recorded_sdist
 from index_builders import metadata, publish, sdist_tar, wheel
@@ -17,16 +14,6 @@ from wheelfit.commands.options import RunOptions
 from wheelfit.index.client import open_index
 from wheelfit.model import Report
 from wheelfit.pipeline.check import check
-
-
-@pytest.fixture
-def server() -> Iterator[IndexServer]:
-    srv = IndexServer()
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 def _serve(server: IndexServer, recorded: str, project: str, version: str) -> str:

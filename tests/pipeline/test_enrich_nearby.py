@@ -3,10 +3,7 @@ a wheel for the target, else the closest older one; pre-releases are never offer
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from index_builders import metadata, publish, sdist_tar, wheel, wheel_name
 from index_server import IndexServer
@@ -17,15 +14,6 @@ from wheelfit.pipeline.check import check
 
 PYPROJECT = b'[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
 
-
-@pytest.fixture
-def server() -> Iterator[IndexServer]:
-    srv = IndexServer()
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 def _sdist(version: str) -> tuple[str, bytes]:

@@ -3,10 +3,7 @@ pyproject.toml (for `[build-system] requires`), through a real loopback index.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from index_builders import publish, sdist_tar
 from index_server import IndexServer
@@ -15,15 +12,6 @@ from wheelfit.pipeline.sdistplan import SdistReads
 
 PYPROJECT = b"[build-system]\nrequires = ['setuptools']\n"
 
-
-@pytest.fixture
-def server() -> Iterator[IndexServer]:
-    srv = IndexServer()
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 def _read(server: IndexServer, tmp_path: Path, members: dict[str, bytes],
