@@ -181,9 +181,19 @@ def _built_first(target: Target, build: BuildNeeds) -> list[str]:
     return out
 
 
+def _alternatives(report: Report, pkg: PackageResult) -> list[str]:
+    """One line per alternative, naming its targets when not every target offers it."""
+    offered: dict[str, list[str]] = {}
+    for target in report.targets:
+        for alt in verdict_of(pkg, target.name).alternatives:
+            line = f"{alt.name} {alt.version or ''}".rstrip() + f" ({alt.kind}): {alt.note}"
+            offered.setdefault(line, []).append(target.name)
+    return [f"alternative{'' if len(where) == len(report.targets) else ' on ' + ', '.join(where)}"
+            f": {line}" for line, where in offered.items()]
+
+
 def _details(report: Report, pkg: PackageResult, view: View) -> list[str]:
     out = ["  " + view.paint(f"{pkg.name} {pkg.version or ''}".rstrip(), "bold")]
-    alternatives: list[str] = []
     for targets, verdict in _group(report, pkg):
         names = ", ".join(t.name for t in targets)
         text = LABELS[verdict.status]
@@ -207,19 +217,9 @@ def _details(report: Report, pkg: PackageResult, view: View) -> list[str]:
                 out.append(f"      build needs from {verdict.build.source}")
             if verdict.build and verdict.build.build_requires_note:
                 out.append(f"      {verdict.build.build_requires_note}")
-        offered: dict[str, list[str]] = {}
-        for target in targets:
-            for alt in verdict_of(pkg, target.name).alternatives:
-                line = f"alternative: {alt.name} {alt.version or ''}".rstrip()
-                offered.setdefault(line + f" ({alt.kind}): {alt.note}", []).append(target.name)
-        for line, where in offered.items():
-            if len(where) < len(targets):
-                line = line.replace("alternative:", f"alternative on {', '.join(where)}:", 1)
-            if line not in alternatives:
-                alternatives.append(line)
     if musl_gap(report, pkg):
         out.append("    musl only: installs from a wheel on glibc, not on Alpine")
-    out += [f"    {line}" for line in alternatives]
+    out += [f"    {line}" for line in _alternatives(report, pkg)]
     out += [f"    note: {note}" for note in pkg.notes]
     return out
 
