@@ -187,6 +187,24 @@ def test_range_read_metadata_leaves_the_entries_for_this_run(
     assert s.hits == []  # this run's read, not a cache hit
 
 
+def test_metadata_taken_from_a_read_is_not_held_any_longer(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    s = _setup(server, None, served_meta=None)
+    assert s.reader.metadata(s.file) is not None
+    assert not s.reader.holds_metadata(s.file)
+
+
+def test_metadata_asked_again_after_it_was_taken_comes_by_its_span(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    s = _setup(server, None, served_meta=None)
+    first = s.reader.metadata(s.file)
+    assert s.reader.metadata(s.file) == first
+    tail, span = s.ranges()
+    assert tail == TAIL and span.startswith("bytes=")
+
+
 def test_metadata_outside_the_tail_without_a_metadata_file_is_fetched_by_span(
     server: IndexServer, tmp_path: Path
 ) -> None:

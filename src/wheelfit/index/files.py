@@ -12,6 +12,7 @@ directory a caller has said it will want (`want_directory`), the PEP 658 file is
 when that read already holds METADATA *and* it matches the page's metadata hash, i.e. it
 is byte for byte the file the index would send; anything else (no usable hash, METADATA
 outside the fetched bytes, a mismatch, a failed read) falls back to the PEP 658 file.
+The directory itself is kept, here and in the store, only as its summary (`wheelsummary`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 
 from packaging.utils import canonicalize_name
 
@@ -126,6 +128,7 @@ class FileReader:
             except IndexFault:
                 read = None  # the metadata file may still be there; the entries ask again
             held = read.metadata if read is not None else None
+            self._drop_metadata(file)
             if held is not None and _same_hashes(held, file.metadata_hashes):
                 return held
         return self._download_pep658(file)
@@ -150,7 +153,9 @@ class FileReader:
     def _range_metadata(self, file: DistFile) -> bytes | None:
         read = self._wheel(file)
         source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
-        return rangefetch.wheel_metadata(source, read, self._limits)
+        data = rangefetch.wheel_metadata(source, read, self._limits)
+        self._drop_metadata(file)
+        return data
 
     def _download_pkg_info(self, file: DistFile) -> bytes | None:
         try:
@@ -204,6 +209,21 @@ class FileReader:
         if future is None or not future.done() or future.exception() is not None:
             return None
         return future.result()
+
+    def _drop_metadata(self, file: DistFile) -> None:
+        """METADATA has been taken from this run's read: keep the read without its bytes
+        (asked again, METADATA comes by its span)."""
+        key = _key(file)
+        with self._lock:
+            future = self._wheels.get(key)
+            if future is None or not future.done() or future.exception() is not None:
+                return
+            read = future.result()
+            if read.metadata is None:
+                return
+            lean: Future[WheelRead] = Future()
+            lean.set_result(replace(read, metadata=None))
+            self._wheels[key] = lean
 
     def _wheel(self, file: DistFile) -> WheelRead:
         """The wheel's directory (and METADATA when it came along), read once per run by

@@ -135,7 +135,7 @@ class WheelRead:
     """What one directory read of a wheel gave (`read_wheel`).
 
     `metadata` is the `.dist-info/METADATA` member when the bytes fetched for the directory
-    held it; otherwise `member` and `span` say what to fetch (`fetch_member`), or `problem`
+    held it; `member` and `span` say what to fetch (`fetch_member`) when not, or `problem`
     says why METADATA cannot be read from this wheel (raise it to whoever wants METADATA).
     """
 
@@ -169,7 +169,7 @@ def read_wheel(source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
         )
     except IndexResponseError as problem:
         return WheelRead(summary, problem=problem.with_traceback(None))  # keeps no bytes alive
-    return WheelRead(summary, metadata=data)
+    return WheelRead(summary, metadata=data, member=entry, span=(start, end))
 
 
 def wheel_metadata(source: ByteSource, read: WheelRead, limits: Limits = DEFAULT_LIMITS) -> bytes:
