@@ -345,7 +345,7 @@ def test_credentials_never_reach_cache_paths_or_contents(
     page = client.project("foo")
     assert page is not None
     client.core_metadata(page.files[0])
-    client.wheel_entries(page.files[0])
+    client.wheel_summary(page.files[0])
     files = _files(cache_dir)
     assert len(files) == 4  # page, parsed memo, metadata, directory
     for path in files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -211,29 +212,27 @@ def test_wheel_served_without_range_support_is_used_when_small(
     assert md is not None and md.name == "foo"
 
 
-def test_large_wheel_without_range_support_has_no_entries(
+def test_large_wheel_without_range_support_has_no_summary(
     client_for: type[IndexClient], server: IndexServer
 ) -> None:
     data = wheel("foo", "1.0", META, filler=300_000)
     index = publish(server, "foo", {WHEEL: data}, ranges=False)
     client = client_for([index], limits=Limits(full_wheel_bytes=100_000))
-    assert client.wheel_entries(_file(client, "foo", WHEEL)) is None
+    assert client.wheel_summary(_file(client, "foo", WHEEL)) is None
     assert client.stats().bytes_downloaded < 100_000 + 10_000
 
 
-def test_wheel_entries_lists_the_members(
+def test_wheel_summary_sums_the_members(
     client_for: type[IndexClient], server: IndexServer
 ) -> None:
-    index = publish(server, "foo", {WHEEL: wheel("foo", "1.0", META)})
+    data = wheel("foo", "1.0", META)
+    index = publish(server, "foo", {WHEEL: data})
     client = client_for([index])
-    entries = client.wheel_entries(_file(client, "foo", WHEEL))
-    assert entries is not None
-    assert [e.name for e in entries] == [
-        "foo/__init__.py",
-        "foo-1.0.dist-info/METADATA",
-        "foo-1.0.dist-info/WHEEL",
-        "foo-1.0.dist-info/RECORD",
-    ]
+    summary = client.wheel_summary(_file(client, "foo", WHEEL))
+    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert summary is not None
+    assert (summary.files, summary.installed_bytes) == (
+        len(members), sum(m.file_size for m in members))
 
 
 def test_static_sdist_pkg_info_is_used(client_for: type[IndexClient], server: IndexServer) -> None:
@@ -381,7 +380,7 @@ def test_prefetched_wheel_gives_metadata_and_entries_with_one_request(
     client.prefetch_wheels([file])
     md = client.core_metadata(file)
     assert md is not None and md.requires_dist == ("bar>=2", 'baz; extra == "x"')
-    assert client.wheel_entries(file) is not None
+    assert client.wheel_summary(file) is not None
     assert len(server.hits_for(f"/files/{WHEEL}")) == 1
     assert server.hits_for(f"/files/{WHEEL}.metadata") == []
 

@@ -16,16 +16,18 @@ import pytest
 from index_builders import metadata, sha256, wheel, wheel_name
 from index_server import IndexServer, Status
 from wheelfit.errors import IndexResponseError
-from wheelfit.index.cache import Store
+from wheelfit.index.cache import Store, immutable_key
 from wheelfit.index.files import FileReader
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
+from wheelfit.index.wheelsummary import WheelSummary, decode_summary
 from wheelfit.model import DistFile
 
 META = metadata("foo", "1.0", requires=["bar>=2"])
 OTHER_META = metadata("foo", "1.0", requires=["other"])
 WHEEL = wheel_name("foo", "1.0")
 SMALL_TAIL = Limits(tail_bytes=4096)
+MEMBERS = 4  # in every wheel `index_builders.wheel` makes
 
 
 @dataclass
@@ -79,9 +81,9 @@ def _setup(
     return Setup(server, reader, file, hits)
 
 
-def _names(entries: object) -> list[str]:
-    assert isinstance(entries, tuple)
-    return [e.name for e in entries]
+def _files(summary: WheelSummary | None) -> int:
+    assert summary is not None
+    return summary.files
 
 
 # --- which requests a wheel costs ---------------------------------------------------------------
@@ -130,9 +132,9 @@ def test_requests_for_metadata_then_entries(
     if wanted:
         s.reader.want_directory(s.file)
     md = s.reader.metadata(s.file)
-    entries = s.reader.entries(s.file)
+    summary = s.reader.summary(s.file)
     assert md is not None and md.requires_dist == want_requires
-    assert "foo-1.0.dist-info/METADATA" in _names(entries)
+    assert _files(summary) == (MEMBERS + 1 if data is FAR else MEMBERS)  # FAR has filler
     ranges = s.ranges()
     assert ranges == want_ranges
     assert s.metadata_hits() == want_meta_hits
@@ -143,7 +145,7 @@ def test_entries_first_then_wanted_metadata_costs_one_request(
 ) -> None:
     s = _setup(server, tmp_path)
     s.reader.want_directory(s.file)
-    assert s.reader.entries(s.file) is not None
+    assert s.reader.summary(s.file) is not None
     md = s.reader.metadata(s.file)
     assert md is not None and md.requires_dist == ("bar>=2",)
     assert s.ranges() == [TAIL] and s.metadata_hits() == 0
@@ -168,7 +170,7 @@ def test_a_sdist_is_never_wanted(server: IndexServer, tmp_path: Path) -> None:
     sdist = DistFile("foo-1.0.tar.gz", server.url("/files/foo-1.0.tar.gz"))
     s = _setup(server, tmp_path)
     s.reader.want_directory(sdist)
-    assert s.reader.entries(s.file) is not None  # unaffected
+    assert s.reader.summary(s.file) is not None  # unaffected
     assert s.reader.metadata(s.file) is not None
     assert s.metadata_hits() == 1
 
@@ -180,9 +182,27 @@ def test_range_read_metadata_leaves_the_entries_for_this_run(
     s = _setup(server, tmp_path if store else None, served_meta=None)
     md = s.reader.metadata(s.file)
     assert md is not None and md.requires_dist == ("bar>=2",)
-    assert "foo-1.0.dist-info/METADATA" in _names(s.reader.entries(s.file))
+    assert _files(s.reader.summary(s.file)) == MEMBERS
     assert s.ranges() == [TAIL]
     assert s.hits == []  # this run's read, not a cache hit
+
+
+def test_metadata_taken_from_a_read_is_not_held_any_longer(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    s = _setup(server, None, served_meta=None)
+    assert s.reader.metadata(s.file) is not None
+    assert not s.reader.holds_metadata(s.file)
+
+
+def test_metadata_asked_again_after_it_was_taken_comes_by_its_span(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    s = _setup(server, None, served_meta=None)
+    first = s.reader.metadata(s.file)
+    assert s.reader.metadata(s.file) == first
+    tail, span = s.ranges()
+    assert tail == TAIL and span.startswith("bytes=")
 
 
 def test_metadata_outside_the_tail_without_a_metadata_file_is_fetched_by_span(
@@ -191,7 +211,7 @@ def test_metadata_outside_the_tail_without_a_metadata_file_is_fetched_by_span(
     s = _setup(server, tmp_path, data=FAR, served_meta=None)
     md = s.reader.metadata(s.file)
     assert md is not None and md.requires_dist == ("bar>=2",)
-    assert s.reader.entries(s.file) is not None
+    assert s.reader.summary(s.file) is not None
     tail, span = s.ranges()  # the directory is in the tail; METADATA by its exact span
     assert tail == TAIL and span.startswith("bytes=0-")
 
@@ -200,13 +220,33 @@ def test_a_warm_store_answers_both_without_requests(server: IndexServer, tmp_pat
     first = _setup(server, tmp_path)
     first.reader.want_directory(first.file)
     assert first.reader.metadata(first.file) is not None
-    assert first.reader.entries(first.file) is not None
+    assert first.reader.summary(first.file) is not None
     again = _setup(server, tmp_path)
     again.reader.want_directory(again.file)
     before = len(server.hits)
     assert again.reader.metadata(again.file) == first.reader.metadata(first.file)
-    assert _names(again.reader.entries(again.file)) == _names(first.reader.entries(first.file))
+    assert _files(again.reader.summary(again.file)) == _files(first.reader.summary(first.file))
     assert len(server.hits) == before and len(again.hits) == 2
+
+
+def test_the_store_keeps_the_summary_not_the_file_list(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    first = _setup(server, tmp_path)
+    summary = first.reader.summary(first.file)
+    key = immutable_key("wheel-summary", first.file.url, first.file.hash())
+    stored = Store(tmp_path, "immutable").get(key)
+    assert stored is not None and decode_summary(stored) == summary
+
+
+def test_an_older_file_list_in_the_store_is_not_read(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    s = _setup(server, tmp_path)
+    old = immutable_key("wheel-entries", s.file.url, s.file.hash())
+    Store(tmp_path, "immutable").put(old, b'[["foo/__init__.py",10,10]]')
+    assert _files(s.reader.summary(s.file)) == MEMBERS
+    assert s.ranges() == [TAIL] and s.hits == []
 
 
 # --- failures -----------------------------------------------------------------------------------
@@ -221,7 +261,7 @@ def test_damaged_metadata_member_fails_metadata_but_not_the_entries(
     s = _setup(server, tmp_path, data=bytes(data), served_meta=None)
     with pytest.raises(IndexResponseError, match="CRC-32"):
         s.reader.metadata(s.file)
-    assert "foo-1.0.dist-info/METADATA" in _names(s.reader.entries(s.file))
+    assert _files(s.reader.summary(s.file)) == MEMBERS
     assert s.ranges() == [TAIL]
 
 
@@ -246,7 +286,7 @@ def test_failed_directory_read_falls_back_and_is_not_kept(
     md = s.reader.metadata(s.file)
     assert md is not None and md.requires_dist == ("bar>=2",)
     assert s.metadata_hits() == 1
-    assert s.reader.entries(s.file) is not None  # asked again, served this time
+    assert s.reader.summary(s.file) is not None  # asked again, served this time
     assert s.ranges() == [TAIL, TAIL]
 
 
@@ -264,7 +304,7 @@ def test_server_ignoring_ranges_on_a_large_wanted_wheel(
     s.reader.want_directory(s.file)
     md = s.reader.metadata(s.file)
     assert md is not None and md.requires_dist == ("bar>=2",)
-    assert s.reader.entries(s.file) is None
+    assert s.reader.summary(s.file) is None
     assert s.metadata_hits() == 1
     assert s.ranges() == [TAIL]  # the refusal is the server's answer to every range request
 
@@ -284,7 +324,7 @@ def test_concurrent_metadata_and_entries_share_one_read(server: IndexServer) -> 
             if i % 2:
                 assert s.reader.metadata(s.file) is not None
             else:
-                assert s.reader.entries(s.file) is not None
+                assert s.reader.summary(s.file) is not None
         except BaseException as exc:
             errors.append(exc)
 

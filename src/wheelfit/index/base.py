@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 
 
@@ -27,15 +28,6 @@ class CoreMetadata:
     dynamic: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ZipEntry:
-    """One member of a wheel, from the zip central directory."""
-
-    name: str
-    compressed_size: int
-    uncompressed_size: int
-
-
 class PackageIndex(Protocol):
     """What wheelfit needs from one or more PEP 503/691 indexes."""
 
@@ -49,8 +41,9 @@ class PackageIndex(Protocol):
         None when it cannot be had without running code."""
         ...
 
-    def wheel_entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
-        """A wheel's central directory by HTTP range reads; None when ranges are refused."""
+    def wheel_summary(self, file: DistFile) -> WheelSummary | None:
+        """The summary of a wheel's central directory (read by HTTP ranges, or cached);
+        None when ranges are refused."""
         ...
 
     def sdist_members(

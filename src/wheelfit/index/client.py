@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from packaging.utils import canonicalize_name
 
 from wheelfit.errors import UsageError
-from wheelfit.index.base import CoreMetadata, ZipEntry
+from wheelfit.index.base import CoreMetadata
 from wheelfit.index.cache import PageCache, Store, resolve_cache_dir
 from wheelfit.index.files import NOT_FOUND, FileReader
 from wheelfit.index.http import Transport
@@ -38,6 +38,7 @@ from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.parsed import Groups, PageMemo, merge_indexes
 from wheelfit.index.urls import project_url, split_credentials
+from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 
 if TYPE_CHECKING:
@@ -119,10 +120,11 @@ class IndexClient:
         key = ("metadata", file.url, file.hash() or "")
         return self._once(key, lambda: self._files.metadata(file))
 
-    def wheel_entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
-        """A wheel's central directory; None when the server refuses range requests."""
-        key = ("entries", file.url, file.hash() or "")
-        return self._once(key, lambda: self._files.entries(file))
+    def wheel_summary(self, file: DistFile) -> WheelSummary | None:
+        """The summary of a wheel's central directory; None when the server refuses range
+        requests."""
+        key = ("summary", file.url, file.hash() or "")
+        return self._once(key, lambda: self._files.summary(file))
 
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,
@@ -170,9 +172,9 @@ class IndexClient:
         then comes from the same read when it holds METADATA with the page's metadata hash
         (one request instead of two); call this before asking for their metadata."""
         for file in files:
-            if file.is_wheel and not self._files.stored(file, "entries"):
+            if file.is_wheel and not self._files.stored(file, "summary"):
                 self._files.want_directory(file)
-                self._submit(self.wheel_entries, file)
+                self._submit(self.wheel_summary, file)
 
     def stats(self) -> RequestStats:
         """Requests sent, answers served from the disk cache, body bytes received."""

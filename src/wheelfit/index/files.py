@@ -12,34 +12,39 @@ directory a caller has said it will want (`want_directory`), the PEP 658 file is
 when that read already holds METADATA *and* it matches the page's metadata hash, i.e. it
 is byte for byte the file the index would send; anything else (no usable hash, METADATA
 outside the fetched bytes, a mismatch, a failed read) falls back to the PEP 658 file.
+The directory itself is kept, here and in the store, only as its summary (`wheelsummary`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 
 from packaging.utils import canonicalize_name
 
 from wheelfit.compat.filenames import project_of
 from wheelfit.errors import IndexFault, IndexResponseError, OfflineMiss
 from wheelfit.index import rangefetch, sdist
-from wheelfit.index.base import CoreMetadata, ZipEntry
+from wheelfit.index.base import CoreMetadata
 from wheelfit.index.cache import OFFLINE_HINT, Store, immutable_key
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
+from wheelfit.index.wheelsummary import WheelSummary, decode_summary, encode_summary
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
 NOT_FOUND = frozenset({404, 410})
 _METADATA_HINT = "The index serves metadata that does not match the file; try again later."
 _PRESENT, _ABSENT = b"\x01", b"\x00"
+# A wheel's directory is stored as its summary; the older "wheel-entries" (the whole file
+# list) are never read again.
+_SUMMARY = "wheel-summary"
 
 
 class FileReader:
@@ -90,11 +95,11 @@ class FileReader:
         return _checked(parsed, file, project)
 
     def stored(self, file: DistFile, what: str) -> bool:
-        """True when the store already holds this file's `metadata` or `entries` (so
-        asking for them costs no request)."""
+        """True when the store already holds this file's `metadata` or (wheel) `summary`
+        (so asking for them costs no request)."""
         if self._store is None or self._refresh:
             return False
-        kind = "wheel-entries" if what == "entries" else _metadata_kind(file)
+        kind = _SUMMARY if what == "summary" else _metadata_kind(file)
         return self._store.path_for(immutable_key(kind, file.url, file.hash())).is_file()
 
     def _stored_bytes(
@@ -123,6 +128,7 @@ class FileReader:
             except IndexFault:
                 read = None  # the metadata file may still be there; the entries ask again
             held = read.metadata if read is not None else None
+            self._drop_metadata(file)
             if held is not None and _same_hashes(held, file.metadata_hashes):
                 return held
         return self._download_pep658(file)
@@ -147,7 +153,9 @@ class FileReader:
     def _range_metadata(self, file: DistFile) -> bytes | None:
         read = self._wheel(file)
         source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
-        return rangefetch.wheel_metadata(source, read, self._limits)
+        data = rangefetch.wheel_metadata(source, read, self._limits)
+        self._drop_metadata(file)
+        return data
 
     def _download_pkg_info(self, file: DistFile) -> bytes | None:
         try:
@@ -170,22 +178,22 @@ class FileReader:
             with self._lock:
                 self._wanted.add(_key(file))
 
-    def entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
-        """A wheel's members from its central directory; None when ranges are refused."""
+    def summary(self, file: DistFile) -> WheelSummary | None:
+        """The summary of a wheel's central directory; None when ranges are refused."""
         done = self._done_read(file)
         if done is not None:
-            return done.entries
-        key = immutable_key("wheel-entries", file.url, file.hash())
+            return done.summary
+        key = immutable_key(_SUMMARY, file.url, file.hash())
         if self._store is not None and not self._refresh:
             stored = self._store.get(key, self._limits.central_directory_bytes)
-            entries = _decode_entries(stored) if stored is not None else None
-            if entries is not None:
+            summary = decode_summary(stored) if stored is not None else None
+            if summary is not None:
                 self._hit()
                 log_hit(f"file list of {file.filename}")
-                return entries
+                return summary
         self._require_online(f"the file list of {file.filename}", file)
         try:
-            return self._wheel(file).entries
+            return self._wheel(file).summary
         except rangefetch.RangeNotSupported:
             return None
 
@@ -202,9 +210,24 @@ class FileReader:
             return None
         return future.result()
 
+    def _drop_metadata(self, file: DistFile) -> None:
+        """METADATA has been taken from this run's read: keep the read without its bytes
+        (asked again, METADATA comes by its span)."""
+        key = _key(file)
+        with self._lock:
+            future = self._wheels.get(key)
+            if future is None or not future.done() or future.exception() is not None:
+                return
+            read = future.result()
+            if read.metadata is None:
+                return
+            lean: Future[WheelRead] = Future()
+            lean.set_result(replace(read, metadata=None))
+            self._wheels[key] = lean
+
     def _wheel(self, file: DistFile) -> WheelRead:
         """The wheel's directory (and METADATA when it came along), read once per run by
-        whoever asks first; the entries go to the store. Failures are not kept (the next
+        whoever asks first; its summary goes to the store. Failures are not kept (the next
         caller tries again, as separate requests for metadata and entries would), except a
         server's refusal of range requests, which is its answer to every one of them."""
         key = _key(file)
@@ -219,8 +242,8 @@ class FileReader:
             source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
             read = rangefetch.read_wheel(source, project_of(file.filename) or "", self._limits)
             if self._store is not None:
-                entries_key = immutable_key("wheel-entries", file.url, file.hash())
-                self._store.put(entries_key, _encode_entries(read.entries))
+                summary_key = immutable_key(_SUMMARY, file.url, file.hash())
+                self._store.put(summary_key, encode_summary(read.summary))
         except BaseException as exc:
             if not isinstance(exc, rangefetch.RangeNotSupported):
                 with self._lock:
@@ -311,15 +334,3 @@ def _metadata_kind(file: DistFile) -> str:
         return "pep658"
     return "wheel-metadata" if file.is_wheel else "sdist-pkg-info"
 
-
-def _encode_entries(entries: Iterable[ZipEntry]) -> bytes:
-    rows = [[e.name, e.compressed_size, e.uncompressed_size] for e in entries]
-    return json.dumps(rows, separators=(",", ":")).encode()
-
-
-def _decode_entries(data: bytes) -> tuple[ZipEntry, ...] | None:
-    try:
-        rows = json.loads(data)
-        return tuple(ZipEntry(str(n), int(c), int(u)) for n, c, u in rows)
-    except (ValueError, TypeError):
-        return None

@@ -4,7 +4,8 @@
 whole central directory of most wheels, and fetches the rest of the directory only when it
 starts earlier; `read_member` reuses those bytes when the member lies in them (METADATA is
 usually written last) and otherwise asks for exactly the member's span. `read_wheel` does
-both for a wheel's METADATA but never asks for more: it returns the directory, and METADATA
+both for a wheel's METADATA but never asks for more: it returns the directory's summary
+(`wheelsummary`), and METADATA
 only when the directory's bytes held it (on PyPI: 9 wheels in 10), so that a caller with a
 PEP 658 file at hand can take that instead of a second range request. A server that
 ignores `Range` is tolerated while the whole file stays under `Limits.full_wheel_bytes`.
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from wheelfit.errors import IndexResponseError
-from wheelfit.index.base import ZipEntry
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.parse.rangezip import (
     CentralEntry,
@@ -30,6 +30,7 @@ from wheelfit.index.parse.rangezip import (
     parse_central_directory,
     zip_error,
 )
+from wheelfit.index.wheelsummary import WheelSummary, summarise
 from wheelfit.redact import redact_url
 
 if TYPE_CHECKING:
@@ -134,11 +135,11 @@ class WheelRead:
     """What one directory read of a wheel gave (`read_wheel`).
 
     `metadata` is the `.dist-info/METADATA` member when the bytes fetched for the directory
-    held it; otherwise `member` and `span` say what to fetch (`fetch_member`), or `problem`
+    held it; `member` and `span` say what to fetch (`fetch_member`) when not, or `problem`
     says why METADATA cannot be read from this wheel (raise it to whoever wants METADATA).
     """
 
-    entries: tuple[ZipEntry, ...]
+    summary: WheelSummary
     metadata: bytes | None = None
     member: CentralEntry | None = None
     span: tuple[int, int] | None = None
@@ -150,15 +151,15 @@ def read_wheel(source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
 
     Errors of the directory are raised; errors of METADATA (no or several `.dist-info`,
     declared sizes above the caps, a damaged member) are returned as `problem`, since the
-    directory is still good for its file list."""
+    directory is still good for its summary. The directory itself is not kept."""
     directory = read_directory(source, limits)
-    entries = tuple(e.as_zip_entry() for e in directory.entries)
+    summary = summarise((e.name, e.uncompressed_size) for e in directory.entries)
     try:
         entry = metadata_entry(directory.entries, project, source.url)
         check_declared(entry, limits.metadata_bytes, limits, source.url)
         start, end = member_span(directory, entry, source.url)
         if not directory.chunk.holds(start, end):
-            return WheelRead(entries, member=entry, span=(start, end))
+            return WheelRead(summary, member=entry, span=(start, end))
         data = extract_member(
             directory.chunk.slice(start, end),
             entry,
@@ -167,8 +168,8 @@ def read_wheel(source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
             url=source.url,
         )
     except IndexResponseError as problem:
-        return WheelRead(entries, problem=problem.with_traceback(None))  # keeps no bytes alive
-    return WheelRead(entries, metadata=data)
+        return WheelRead(summary, problem=problem.with_traceback(None))  # keeps no bytes alive
+    return WheelRead(summary, metadata=data, member=entry, span=(start, end))
 
 
 def wheel_metadata(source: ByteSource, read: WheelRead, limits: Limits = DEFAULT_LIMITS) -> bytes:

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from packaging.utils import canonicalize_name
 
 from wheelfit.errors import IndexFault, IndexUnreachable
-from wheelfit.index.base import CoreMetadata, PackageIndex, ZipEntry
+from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.index.urls import strip_credentials
+from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 from wheelfit.redact import redact_url
 
@@ -52,9 +53,9 @@ class RoutedIndex:
         """The file's metadata, through the client that listed it."""
         return self._client(file).core_metadata(file)
 
-    def wheel_entries(self, file: DistFile) -> tuple[ZipEntry, ...] | None:
-        """The wheel's central directory, through the client that listed it."""
-        return self._client(file).wheel_entries(file)
+    def wheel_summary(self, file: DistFile) -> WheelSummary | None:
+        """The summary of the wheel's directory, through the client that listed it."""
+        return self._client(file).wheel_summary(file)
 
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,

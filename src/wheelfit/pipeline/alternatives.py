@@ -167,10 +167,10 @@ def _bundled(index: PackageIndex, file: DistFile | None) -> tuple[str, ...]:
     if file is None:
         return ()
     try:
-        entries = index.wheel_entries(file)
+        summary = index.wheel_summary(file)
     except IndexFault:
         return ()
-    return libraries_from_wheel_entries(e.name for e in entries or ())
+    return libraries_from_wheel_entries(summary.libs if summary else ())
 
 
 def _with_twin(name: str, verdict: Verdict, twin: str, twin_version: str | None,

@@ -211,25 +211,12 @@ def _installed_bytes(index: PackageIndex,
     """Uncompressed size of a wheel's members, the bytes of the `.py` files pip compiles,
     and how much of it is under `*.libs/`."""
     try:
-        entries = index.wheel_entries(file)
+        summary = index.wheel_summary(file)
     except IndexFault:
         return None, None, 0
-    if entries is None:
+    if summary is None:
         return None, None, 0
-    libs = sum(e.uncompressed_size for e in entries if ".libs/" in e.name)
-    py = sum(e.uncompressed_size for e in entries if compiled_by_pip(e.name))
-    return sum(e.uncompressed_size for e in entries), py, libs
-
-
-def compiled_by_pip(member: str) -> bool:
-    """Whether pip byte-compiles this wheel member at install: a `.py` file of the library
-    part (the root, or `*.data/purelib|platlib/`), not scripts, headers or data."""
-    if not member.endswith(".py"):
-        return False
-    top, _, rest = member.partition("/")
-    if top.endswith(".data"):
-        return rest.startswith(("purelib/", "platlib/"))
-    return not top.endswith(".dist-info")
+    return summary.installed_bytes, summary.py_bytes, summary.libs_bytes
 
 
 def _build_verdict(
@@ -355,10 +342,10 @@ def _detect(
     wheel = min(wheels, key=lambda f: not reads.index.metadata_at_hand(f)) if wheels else None
     if wheel is not None:
         try:
-            entries = reads.index.wheel_entries(wheel)
+            summary = reads.index.wheel_summary(wheel)
         except IndexFault:
-            entries = None
-        sonames = libraries_from_wheel_entries(e.name for e in entries or ())
+            summary = None
+        sonames = libraries_from_wheel_entries(summary.libs if summary else ())
         if sonames:
             evidence.append(f"{wheel.filename} vendors {', '.join(sonames)}")
             libs = needs_from_sonames(mapping, sonames, debian_release=release)

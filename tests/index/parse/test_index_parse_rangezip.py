@@ -228,7 +228,7 @@ def test_read_wheel_never_asks_for_more_than_the_directory(
 ) -> None:
     source = BytesSource(data)
     read = read_wheel(source, project, SMALL)
-    assert [e.name for e in read.entries] == zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert read.summary.files == len(zipfile.ZipFile(io.BytesIO(data)).namelist())
     assert (read.metadata == META) is held
     assert [c[0] for c in source.calls] == calls
     if problem is None:

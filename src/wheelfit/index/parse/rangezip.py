@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_name
 
 from wheelfit.errors import IndexResponseError
-from wheelfit.index.base import ZipEntry
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.redact import redact_url
 
@@ -50,10 +49,6 @@ class CentralEntry:
     method: int
     crc32: int
     flags: int
-
-    def as_zip_entry(self) -> ZipEntry:
-        """The public view of this entry."""
-        return ZipEntry(self.name, self.compressed_size, self.uncompressed_size)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wheelfit.pipeline.enrich import compiled_by_pip
+from wheelfit.index.wheelsummary import compiled_by_pip
 
 
 @pytest.mark.parametrize(("member", "compiled"), [
