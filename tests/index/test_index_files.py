@@ -239,14 +239,37 @@ def test_the_store_keeps_the_summary_not_the_file_list(
     assert stored is not None and decode_summary(stored) == summary
 
 
-def test_an_older_file_list_in_the_store_is_not_read(
+def test_an_older_file_list_in_the_store_is_summarised_without_a_request(
     server: IndexServer, tmp_path: Path
 ) -> None:
     s = _setup(server, tmp_path)
     old = immutable_key("wheel-entries", s.file.url, s.file.hash())
-    Store(tmp_path, "immutable").put(old, b'[["foo/__init__.py",10,10]]')
+    Store(tmp_path, "immutable").put(old, b'[["foo/__init__.py",4,10],["foo.libs/x.so",5,7]]')
+    summary = s.reader.summary(s.file)
+    assert summary is not None and (summary.installed_bytes, summary.py_bytes) == (17, 10)
+    assert s.ranges() == [] and s.hits == [1]
+
+
+def test_an_older_file_list_is_stored_again_as_a_summary(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    s = _setup(server, tmp_path)
+    old = immutable_key("wheel-entries", s.file.url, s.file.hash())
+    Store(tmp_path, "immutable").put(old, b'[["foo/__init__.py",4,10]]')
+    s.reader.summary(s.file)
+    key = immutable_key("wheel-summary", s.file.url, s.file.hash())
+    stored = Store(tmp_path, "immutable").get(key)
+    assert stored is not None and decode_summary(stored) is not None
+
+
+def test_a_damaged_older_file_list_is_read_again_from_the_wheel(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    s = _setup(server, tmp_path)
+    old = immutable_key("wheel-entries", s.file.url, s.file.hash())
+    Store(tmp_path, "immutable").put(old, b'[["foo/__init__.py","ten"]]')
     assert _files(s.reader.summary(s.file)) == MEMBERS
-    assert s.ranges() == [TAIL] and s.hits == []
+    assert s.ranges() == [TAIL]
 
 
 # --- failures -----------------------------------------------------------------------------------

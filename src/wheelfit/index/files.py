@@ -18,6 +18,7 @@ The directory itself is kept, here and in the store, only as its summary (`wheel
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -35,16 +36,22 @@ from wheelfit.index.limits import Limits
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
-from wheelfit.index.wheelsummary import WheelSummary, decode_summary, encode_summary
+from wheelfit.index.wheelsummary import (
+    WheelSummary,
+    decode_summary,
+    encode_summary,
+    summarise,
+)
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
 NOT_FOUND = frozenset({404, 410})
 _METADATA_HINT = "The index serves metadata that does not match the file; try again later."
 _PRESENT, _ABSENT = b"\x01", b"\x00"
-# A wheel's directory is stored as its summary; the older "wheel-entries" (the whole file
-# list) are never read again.
+# A wheel's directory is stored as its summary; an older wheelfit's "wheel-entries" (the
+# whole file list, rows of name, compressed and uncompressed size) is summarised once.
 _SUMMARY = "wheel-summary"
+_OLD_LIST = "wheel-entries"
 
 
 class FileReader:
@@ -187,6 +194,8 @@ class FileReader:
         if self._store is not None and not self._refresh:
             stored = self._store.get(key, self._limits.central_directory_bytes)
             summary = decode_summary(stored) if stored is not None else None
+            if summary is None:
+                summary = self._from_old_list(file, key)
             if summary is not None:
                 self._hit()
                 log_hit(f"file list of {file.filename}")
@@ -196,6 +205,22 @@ class FileReader:
             return self._wheel(file).summary
         except rangefetch.RangeNotSupported:
             return None
+
+    def _from_old_list(self, file: DistFile, key: str) -> WheelSummary | None:
+        """A summary made from the whole file list an older wheelfit stored (the same
+        immutable directory), stored as a summary from now on; None when there is none."""
+        assert self._store is not None
+        old = immutable_key(_OLD_LIST, file.url, file.hash())
+        stored = self._store.get(old, self._limits.central_directory_bytes)
+        try:
+            rows = json.loads(stored) if stored is not None else None
+            summary = (summarise((str(n), int(u)) for n, _, u in rows)
+                       if isinstance(rows, list) else None)
+        except (ValueError, TypeError):
+            return None
+        if summary is not None:
+            self._store.put(key, encode_summary(summary))
+        return summary
 
     def holds_metadata(self, file: DistFile) -> bool:
         """True when this run's finished directory read of the wheel held its METADATA."""
