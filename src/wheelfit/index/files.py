@@ -34,12 +34,16 @@ from wheelfit.index.limits import Limits
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
+from wheelfit.index.sdistscan import SdistScan, decode_scan, encode_scan, scan_key
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
 NOT_FOUND = frozenset({404, 410})
 _METADATA_HINT = "The index serves metadata that does not match the file; try again later."
 _PRESENT, _ABSENT = b"\x01", b"\x00"
+# The per-member cap of a scan read together with PKG-INFO (`IndexClient.sdist_members`'s).
+SCAN_MEMBER_BYTES = 1 << 20
+_EARLY = 8 << 20
 
 
 class FileReader:
@@ -54,8 +58,12 @@ class FileReader:
         refresh: bool,
         offline: bool,
         on_cache_hit: Callable[[], None],
+        scan_selection: tuple[str, Callable[[str], bool]] | None = None,
     ) -> None:
         self._transport = transport
+        self._selection = scan_selection
+        self._scans: dict[str, SdistScan] = {}
+        self._scanning: dict[str, Future[None]] = {}  # PKG-INFO reads that may yield scans
         self._store = store
         self._limits = limits
         self._refresh = refresh
@@ -150,6 +158,9 @@ class FileReader:
         return rangefetch.wheel_metadata(source, read, self._limits)
 
     def _download_pkg_info(self, file: DistFile) -> bytes | None:
+        combined = self._pkg_info_with_scan(file)
+        if combined is not None:
+            return combined
         try:
             found = self.members(
                 file,
@@ -160,6 +171,43 @@ class FileReader:
         except rangefetch.RangeNotSupported:
             return None
         return next(iter((found or {}).values()), None)
+
+    def _pkg_info_with_scan(self, file: DistFile) -> bytes | None:
+        """PKG-INFO read together with the registered selection's members (`scan_selection`):
+        when the read reaches the end of the archive (PKG-INFO last, or past the first
+        `_EARLY` bytes), it is the whole scan, kept for the run and stored, so the sdist is
+        not streamed a second time. None when
+        no selection is registered or no PKG-INFO of at most `SCAN_MEMBER_BYTES` was found
+        (the caller reads it alone, with the metadata cap)."""
+        if self._selection is None or scan_key(file, self._selection[0], SCAN_MEMBER_BYTES) \
+                is None or sdist.is_zip_sdist(file.filename):
+            return None
+        cache_as, select = self._selection
+        key = scan_key(file, cache_as, SCAN_MEMBER_BYTES) or ""
+        running: Future[None] = Future()
+        with self._lock:
+            self._scanning[key] = running
+        try:
+            return self._read_pkg_info_with_scan(file, cache_as, select)
+        finally:
+            running.set_result(None)
+
+    def _read_pkg_info_with_scan(self, file: DistFile, cache_as: str,
+                                 select: Callable[[str], bool]) -> bytes | None:
+        names: list[str] = []
+
+        def wanted(path: str) -> bool:
+            names.append(path)
+            return select(path) or _is_pkg_info(path)
+
+        found = self.members(file, wanted, SCAN_MEMBER_BYTES, until=_early_pkg_info)
+        if found is None:
+            return None
+        if getattr(found, "complete", False):
+            kept = {k: v for k, v in found.items() if select(k)}
+            self._keep_scan(file, cache_as, SdistScan(tuple(names), kept,
+                                                      getattr(found, "hash_note", None)))
+        return next((v for k, v in found.items() if _is_pkg_info(k)), None)
 
     # --- wheel directories -----------------------------------------------------------------
 
@@ -239,9 +287,12 @@ class FileReader:
         max_member_bytes: int,
         *,
         stop_after: int | None = None,
+        until: Callable[[str, int], bool] | None = None,
     ) -> dict[str, bytes] | None:
         """Wanted members of an sdist (names as in the archive: `foo-1.0/setup.py`); None for
-        wheels, unknown file types, and zip sdists whose server refuses range requests."""
+        wheels, unknown file types, and zip sdists whose server refuses range requests.
+        `until(name, offset)`: stop once it accepts a member just read
+        (`SdistMembers.complete` says whether the read reached the end)."""
         if file.is_wheel or project_of(file.filename) is None:
             return None
         self._require_online(f"reading {file.filename}", file)
@@ -255,6 +306,7 @@ class FileReader:
                     limits=self._limits,
                     stop_after=stop_after,
                     hashes=file.hashes,
+                    until=until,
                 )
             except rangefetch.RangeNotSupported:
                 return None
@@ -269,7 +321,57 @@ class FileReader:
                 url=file.url,
                 stop_after=stop_after,
                 hashes=file.hashes,
+                until=until,
             )
+
+    def scan(
+        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int,
+        cache_as: str,
+    ) -> tuple[SdistScan | None, bool]:
+        """The whole sdist read once for the selection `cache_as` (`sdistscan.py`), from the
+        store when it holds it; and True when this call read it (so `wanted` has already
+        been called on every name), False when it came from the store."""
+        key = scan_key(file, cache_as, max_member_bytes)
+        with self._lock:
+            running = self._scanning.get(key or "")
+        if running is not None:
+            running.result()  # a PKG-INFO read of this sdist may be reading it all
+        with self._lock:
+            done = self._scans.get(key or "")
+        if done is not None:
+            return done, False
+        if key is not None and self._store is not None and not self._refresh:
+            stored = self._store.get(key)
+            kept = decode_scan(stored) if stored is not None else None
+            if kept is not None:
+                self._hit()
+                log_hit(f"{cache_as} of {file.filename}")
+                return kept, False
+        names: list[str] = []
+
+        def recording(name: str) -> bool:
+            names.append(name)
+            return wanted(name)
+
+        found = self.members(file, recording, max_member_bytes)
+        if found is None:
+            return None, True
+        read = SdistScan(tuple(names), dict(found), getattr(found, "hash_note", None))
+        self._keep_scan(file, cache_as, read, max_member_bytes)
+        return read, True
+
+    def _keep_scan(self, file: DistFile, cache_as: str, read: SdistScan,
+                   max_member_bytes: int = 1 << 20) -> None:
+        """Keep a whole read for this run and in the store (when the file has a sha256)."""
+        key = scan_key(file, cache_as, max_member_bytes)
+        if key is None:
+            return
+        with self._lock:
+            self._scans[key] = read
+        if self._store is not None:
+            payload = encode_scan(read)
+            if len(payload) <= self._store.max_payload:
+                self._store.put(key, payload)
 
     def _require_online(self, what: str, file: DistFile) -> None:
         if self._offline:
@@ -278,6 +380,16 @@ class FileReader:
                 url=redact_url(file.url),
                 hint=OFFLINE_HINT,
             )
+
+
+def _is_pkg_info(path: str) -> bool:
+    return sdist.is_top_level(path, "PKG-INFO")
+
+
+def _early_pkg_info(path: str, unpacked: int) -> bool:
+    """Stop at PKG-INFO when it came early; past `_EARLY` bytes, finish the scan instead
+    (its build files are read for every source build, and most of the sdist is behind)."""
+    return unpacked <= _EARLY and _is_pkg_info(path)
 
 
 def _checked(parsed: CoreMetadata, file: DistFile, project: str) -> CoreMetadata:
