@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index_builders import metadata, publish, sdist_tar
-from index_server import IndexServer
+from index_server import IndexServer, Slow
 from wheelfit.errors import OfflineMiss
 from wheelfit.index.cache import Store
 from wheelfit.index.client import IndexClient
@@ -211,3 +213,22 @@ def test_pkg_info_read_early_stops_there(
     key = scan_key(_sdist(client), SELECTION, 1 << 20)
     assert key is not None
     assert not Store(tmp_path / "c", "immutable").path_for(key).exists()
+
+
+def test_a_scan_asked_during_the_pkg_info_read_waits_for_it(
+    clients: list[IndexClient], server: IndexServer, tmp_path: Path
+) -> None:
+    last = {k: v for k, v in MEMBERS.items() if k != "PKG-INFO"}
+    last["PKG-INFO"] = metadata("foo", "1.0", metadata_version="2.2")
+    index = publish(server, "foo", {SDIST: sdist_tar("foo-1.0", last)})
+    server.fault(f"/files/{SDIST}", Slow(0.5))
+    client = _client(clients, index, tmp_path / "c", sdist_scan=(SELECTION, _top_level))
+    sdist = _sdist(client)
+    reader = threading.Thread(target=client.core_metadata, args=(sdist,))
+    reader.start()
+    deadline = time.monotonic() + 10
+    while not server.hits_for(f"/files/{SDIST}") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _scan(client) == {f"foo-1.0/{k}": v for k, v in last.items() if "/" not in k}
+    reader.join()
+    assert len(server.hits_for(f"/files/{SDIST}")) == 1
