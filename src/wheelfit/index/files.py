@@ -34,7 +34,7 @@ from wheelfit.index.limits import Limits
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
-from wheelfit.index.sdistscan import SdistScan, decode_scan, encode_scan, scan_key
+from wheelfit.index.sdistscan import ScanKeeper, SdistScan, scan_key
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
@@ -62,8 +62,7 @@ class FileReader:
     ) -> None:
         self._transport = transport
         self._selection = scan_selection
-        self._scans: dict[str, SdistScan] = {}
-        self._scanning: dict[str, Future[None]] = {}  # PKG-INFO reads that may yield scans
+        self._scans = ScanKeeper(store, refresh=refresh, on_hit=on_cache_hit)
         self._store = store
         self._limits = limits
         self._refresh = refresh
@@ -176,37 +175,29 @@ class FileReader:
         """PKG-INFO read together with the registered selection's members (`scan_selection`):
         when the read reaches the end of the archive (PKG-INFO last, or past the first
         `_EARLY` bytes), it is the whole scan, kept for the run and stored, so the sdist is
-        not streamed a second time. None when
-        no selection is registered or no PKG-INFO of at most `SCAN_MEMBER_BYTES` was found
-        (the caller reads it alone, with the metadata cap)."""
-        if self._selection is None or scan_key(file, self._selection[0], SCAN_MEMBER_BYTES) \
-                is None or sdist.is_zip_sdist(file.filename):
+        not streamed a second time. None when no selection is registered or no PKG-INFO of
+        at most `SCAN_MEMBER_BYTES` was found (the caller reads it alone, with its cap)."""
+        if self._selection is None or sdist.is_zip_sdist(file.filename):
             return None
         cache_as, select = self._selection
-        key = scan_key(file, cache_as, SCAN_MEMBER_BYTES) or ""
-        running: Future[None] = Future()
-        with self._lock:
-            self._scanning[key] = running
-        try:
-            return self._read_pkg_info_with_scan(file, cache_as, select)
-        finally:
-            running.set_result(None)
-
-    def _read_pkg_info_with_scan(self, file: DistFile, cache_as: str,
-                                 select: Callable[[str], bool]) -> bytes | None:
+        key = scan_key(file, cache_as, SCAN_MEMBER_BYTES)
+        if key is None:
+            return None
         names: list[str] = []
 
         def wanted(path: str) -> bool:
             names.append(path)
             return select(path) or _is_pkg_info(path)
 
-        found = self.members(file, wanted, SCAN_MEMBER_BYTES, until=_early_pkg_info)
-        if found is None:
-            return None
-        if getattr(found, "complete", False):
-            kept = {k: v for k, v in found.items() if select(k)}
-            self._keep_scan(file, cache_as, SdistScan(tuple(names), kept,
-                                                      getattr(found, "hash_note", None)))
+        with self._scans.reading(key):
+            found = self.members(file, wanted, SCAN_MEMBER_BYTES, until=_early_pkg_info)
+            if found is None:
+                return None
+            if getattr(found, "complete", False):
+                kept = {k: v for k, v in found.items() if select(k)}
+                note = getattr(found, "hash_note", None)
+                self._scans.keep(file, cache_as, SdistScan(tuple(names), kept, note),
+                                 SCAN_MEMBER_BYTES)
         return next((v for k, v in found.items() if _is_pkg_info(k)), None)
 
     # --- wheel directories -----------------------------------------------------------------
@@ -330,23 +321,10 @@ class FileReader:
     ) -> tuple[SdistScan | None, bool]:
         """The whole sdist read once for the selection `cache_as` (`sdistscan.py`), from the
         store when it holds it; and True when this call read it (so `wanted` has already
-        been called on every name), False when it came from the store."""
-        key = scan_key(file, cache_as, max_member_bytes)
-        with self._lock:
-            running = self._scanning.get(key or "")
-        if running is not None:
-            running.result()  # a PKG-INFO read of this sdist may be reading it all
-        with self._lock:
-            done = self._scans.get(key or "")
-        if done is not None:
-            return done, False
-        if key is not None and self._store is not None and not self._refresh:
-            stored = self._store.get(key)
-            kept = decode_scan(stored) if stored is not None else None
-            if kept is not None:
-                self._hit()
-                log_hit(f"{cache_as} of {file.filename}")
-                return kept, False
+        been called on every name), False when it was kept (this run, or in the store)."""
+        kept = self._scans.find(file, cache_as, max_member_bytes)
+        if kept is not None:
+            return kept, False
         names: list[str] = []
 
         def recording(name: str) -> bool:
@@ -357,21 +335,8 @@ class FileReader:
         if found is None:
             return None, True
         read = SdistScan(tuple(names), dict(found), getattr(found, "hash_note", None))
-        self._keep_scan(file, cache_as, read, max_member_bytes)
+        self._scans.keep(file, cache_as, read, max_member_bytes)
         return read, True
-
-    def _keep_scan(self, file: DistFile, cache_as: str, read: SdistScan,
-                   max_member_bytes: int = 1 << 20) -> None:
-        """Keep a whole read for this run and in the store (when the file has a sha256)."""
-        key = scan_key(file, cache_as, max_member_bytes)
-        if key is None:
-            return
-        with self._lock:
-            self._scans[key] = read
-        if self._store is not None:
-            payload = encode_scan(read)
-            if len(payload) <= self._store.max_payload:
-                self._store.put(key, payload)
 
     def _require_online(self, what: str, file: DistFile) -> None:
         if self._offline:

@@ -18,10 +18,14 @@ as a miss (and is rewritten by the next read).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from wheelfit.index.cache import immutable_key
+from wheelfit.index.cache import Store, immutable_key
+from wheelfit.index.reqlog import log_hit
 from wheelfit.model import DistFile
 
 SCAN_FORMAT = 1
@@ -87,3 +91,62 @@ def decode_scan(payload: bytes) -> SdistScan | None:
     if offset != len(body) or len(members) != len(rows):
         return None
     return SdistScan(tuple(names), members, note)
+
+
+class ScanKeeper:
+    """This run's whole reads by key, the reads under way that may yield one (a PKG-INFO
+    read), and the store's entries (skipped with `refresh`; none without a store)."""
+
+    def __init__(self, store: Store | None, *, refresh: bool,
+                 on_hit: Callable[[], None]) -> None:
+        self._store = store
+        self._refresh = refresh
+        self._hit = on_hit
+        self._lock = threading.Lock()
+        self._done: dict[str, SdistScan] = {}
+        self._running: dict[str, Future[None]] = {}
+
+    @contextmanager
+    def reading(self, key: str) -> Iterator[None]:
+        """Mark a read under way that may `keep` the scan of `key`: `find` waits for it."""
+        running: Future[None] = Future()
+        with self._lock:
+            self._running[key] = running
+        try:
+            yield
+        finally:
+            running.set_result(None)
+
+    def find(self, file: DistFile, cache_as: str, max_member_bytes: int) -> SdistScan | None:
+        """The scan kept this run (after any read under way) or stored; None when neither."""
+        key = scan_key(file, cache_as, max_member_bytes)
+        if key is None:
+            return None
+        with self._lock:
+            running = self._running.get(key)
+        if running is not None:
+            running.result()
+        with self._lock:
+            done = self._done.get(key)
+        if done is not None or self._store is None or self._refresh:
+            return done
+        stored = self._store.get(key)
+        kept = decode_scan(stored) if stored is not None else None
+        if kept is not None:
+            self._hit()
+            log_hit(f"{cache_as} of {file.filename}")
+        return kept
+
+    def keep(self, file: DistFile, cache_as: str, scan: SdistScan,
+             max_member_bytes: int) -> None:
+        """Keep a whole read for this run, and in the store when it fits its cap (only for
+        a file with a sha256)."""
+        key = scan_key(file, cache_as, max_member_bytes)
+        if key is None:
+            return
+        with self._lock:
+            self._done[key] = scan
+        if self._store is not None:
+            payload = encode_scan(scan)
+            if len(payload) <= self._store.max_payload:
+                self._store.put(key, payload)
