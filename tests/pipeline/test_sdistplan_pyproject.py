@@ -1,5 +1,5 @@
-"""`SdistReads.pyproject`: a mapped project's sdist is read only as far as its top-level
-pyproject.toml (for `[build-system] requires`), through a real loopback index."""
+"""`SdistReads.pyproject`: the build-requirement chain's top-level pyproject.toml comes from
+the sdist's one build-file read, whoever asks first, through a real loopback index."""
 
 from __future__ import annotations
 
@@ -26,17 +26,29 @@ def _read(server: IndexServer, tmp_path: Path, members: dict[str, bytes],
         return reads.pyproject(page.files[0]).members
 
 
-def test_only_the_top_level_pyproject_is_kept(server: IndexServer, tmp_path: Path) -> None:
-    members = _read(server, tmp_path, {"pyproject.toml": PYPROJECT, "setup.py": b"x",
-                                       "sub/pyproject.toml": b"[x]\n"})
-    assert members == {"p-1.0/pyproject.toml": PYPROJECT}
+def test_the_top_level_pyproject_is_among_the_members(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    members = _read(server, tmp_path, {"pyproject.toml": PYPROJECT, "setup.py": b"x"})
+    assert members is not None and members["p-1.0/pyproject.toml"] == PYPROJECT
 
 
-def test_no_pyproject_reads_as_no_members(server: IndexServer, tmp_path: Path) -> None:
-    assert _read(server, tmp_path, {"setup.py": b"x"}) == {}
+def test_no_pyproject_reads_as_no_top_level_pyproject(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    members = _read(server, tmp_path, {"setup.py": b"x"})
+    assert members is not None and "p-1.0/pyproject.toml" not in members
 
 
-def test_a_whole_read_of_the_same_sdist_is_reused(server: IndexServer, tmp_path: Path) -> None:
-    members = _read(server, tmp_path, {"pyproject.toml": PYPROJECT, "setup.py": b"x"},
-                    full_first=True)
-    assert members is not None and "p-1.0/setup.py" in members
+def test_the_chain_first_then_the_build_files_is_one_request(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    url = publish(server, "p", {"p-1.0.tar.gz": sdist_tar(
+        "p-1.0", {"pyproject.toml": PYPROJECT, "setup.py": b"x"})})
+    with open_index([url], cache_dir=tmp_path / "cache", retries=0) as index:
+        page = index.project("p")
+        assert page is not None
+        reads = SdistReads(index)
+        chain = reads.pyproject(page.files[0])
+        assert reads.read(page.files[0]).members == chain.members
+    assert len(server.hits_for("/files/p-1.0.tar.gz")) == 1

@@ -41,11 +41,13 @@ class IndexPool:
         """The client for these index URLs (opened on first use)."""
         if urls not in self.clients:
             from wheelfit.index.client import open_index
+            from wheelfit.pipeline.sdistplan import BUILD_FILES_SCAN
 
             o = self.options
             self.clients[urls] = open_index(
                 urls, cache_dir=o.cache_dir, no_cache=o.no_cache, refresh=o.refresh,
                 offline=o.offline, timeout=o.timeout, retries=o.retries,
+                sdist_scan=BUILD_FILES_SCAN,
             )
         return self.clients[urls]
 

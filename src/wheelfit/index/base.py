@@ -48,12 +48,14 @@ class PackageIndex(Protocol):
 
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,
-        *, stop_after: int | None = None,
+        *, stop_after: int | None = None, cache_as: str | None = None,
     ) -> dict[str, bytes] | None:
         """Selected members of an sdist, streamed and size-capped in memory; never extracted.
 
         `wanted` receives member names as stored in the archive (`foo-1.0/setup.py`), and
-        the result is keyed by them. `stop_after`: stop once that many were found."""
+        the result is keyed by them. `stop_after`: stop once that many were found.
+        `cache_as`: a fixed selection's name; the whole sdist is read once per run for it
+        and kept in the cache by its sha256 (`wanted` is replayed on every name)."""
         ...
 
     def metadata_at_hand(self, file: DistFile) -> bool:

@@ -5,7 +5,8 @@ Layout under the cache directory (default `platformdirs.user_cache_dir("wheelfit
     pages/ab/abcdef…      project page answers: status, validators (ETag, Last-Modified),
                           freshness (Cache-Control max-age / Expires, minus Age), body digest
     parsed/ab/abcdef…     parsed pages by body digest, grouped by version (`parsed.py`)
-    immutable/ab/abcdef…  metadata files, wheel directories, sdist PKG-INFO: never expire
+    immutable/ab/abcdef…  metadata files, wheel directories, sdist PKG-INFO, sdist build-file
+                          reads (`sdistscan.py`): never expire
 
 Every entry file is named by the SHA-256 of its key; keys are built from URLs *without*
 credentials, so neither file names nor contents ever hold a secret. An entry is

@@ -37,6 +37,8 @@ from wheelfit.index.http import Transport
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.parsed import Groups, PageMemo, merge_indexes
+from wheelfit.index.sdist import SdistMembers
+from wheelfit.index.sdistscan import SdistScan
 from wheelfit.index.urls import project_url, split_credentials
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
@@ -65,7 +67,10 @@ class IndexClient:
         session: requests.Session | None = None,
         backoff: float = 0.5,
         limits: Limits = DEFAULT_LIMITS,
+        sdist_scan: tuple[str, Callable[[str], bool]] | None = None,
     ) -> None:
+        """`sdist_scan`: a selection (`cache_as` name, `wanted`) callers will ask with; an
+        sdist's PKG-INFO is then read together with it, so the sdist is streamed once."""
         if isinstance(index_urls, str):
             index_urls = (index_urls,)
         if not index_urls:
@@ -99,6 +104,7 @@ class IndexClient:
             refresh=refresh,
             offline=offline,
             on_cache_hit=self._hit,
+            scan_selection=sdist_scan,
         )
         self._refresh = refresh
         self._offline = offline
@@ -128,7 +134,7 @@ class IndexClient:
 
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,
-        *, stop_after: int | None = None,
+        *, stop_after: int | None = None, cache_as: str | None = None,
     ) -> dict[str, bytes] | None:
         """Members of an sdist, in memory, capped; never extracted, never executed.
 
@@ -139,10 +145,35 @@ class IndexClient:
         Read once per run for the same file and the same `wanted` function (both targets
         ask for the same sdist's build files). `stop_after`: stop reading once that many
         members were found (the rest of the download is abandoned).
+
+        `cache_as` names a fixed selection (the same `wanted`, up to its side effects, for
+        the same name): the whole sdist is then read once per run for it, whoever asks,
+        kept in the immutable store by its sha256 (`sdistscan.py`), and replayed to each
+        caller (`wanted` called on every name, as a read would); `stop_after` is ignored.
         """
+        if cache_as is not None:
+            return self._scanned(file, wanted, max_member_bytes, cache_as)
         key = ("sdist", file.url, file.hash() or "", wanted, max_member_bytes, stop_after)
         return self._once(key, lambda: self._files.members(file, wanted, max_member_bytes,
                                                            stop_after=stop_after))
+
+    def _scanned(self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int,
+                 cache_as: str) -> SdistMembers | None:
+        fresh: list[bool] = []
+
+        def work() -> SdistScan | None:
+            scan, read_now = self._files.scan(file, wanted, max_member_bytes, cache_as)
+            fresh.append(read_now)
+            return scan
+
+        key = ("sdist-scan", file.url, file.hash() or "", cache_as, max_member_bytes)
+        scan = self._once(key, work)
+        if scan is None:
+            return None
+        # This call's own read has called `wanted` on every name already.
+        found = SdistMembers(scan.members if fresh == [True] else scan.replay(wanted))
+        found.hash_note = scan.hash_note
+        return found
 
     def metadata_at_hand(self, file: DistFile) -> bool:
         """True when this file's metadata costs no request: read this run (or its wheel's
@@ -278,6 +309,7 @@ def open_index(
     session: requests.Session | None = None,
     backoff: float = 0.5,
     limits: Limits = DEFAULT_LIMITS,
+    sdist_scan: tuple[str, Callable[[str], bool]] | None = None,
 ) -> IndexClient:
     """An `IndexClient`; `index_urls` may be one URL, and defaults to PyPI."""
     if index_urls is None:
@@ -298,4 +330,5 @@ def open_index(
         session=session,
         backoff=backoff,
         limits=limits,
+        sdist_scan=sdist_scan,
     )

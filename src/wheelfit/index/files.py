@@ -36,6 +36,7 @@ from wheelfit.index.limits import Limits
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
+from wheelfit.index.sdistscan import ScanKeeper, SdistScan, scan_key
 from wheelfit.index.wheelsummary import (
     WheelSummary,
     decode_summary,
@@ -52,6 +53,9 @@ _PRESENT, _ABSENT = b"\x01", b"\x00"
 # whole file list, rows of name, compressed and uncompressed size) is summarised once.
 _SUMMARY = "wheel-summary"
 _OLD_LIST = "wheel-entries"
+# The per-member cap of a scan read together with PKG-INFO (`IndexClient.sdist_members`'s).
+SCAN_MEMBER_BYTES = 1 << 20
+_EARLY = 8 << 20
 
 
 class FileReader:
@@ -66,8 +70,11 @@ class FileReader:
         refresh: bool,
         offline: bool,
         on_cache_hit: Callable[[], None],
+        scan_selection: tuple[str, Callable[[str], bool]] | None = None,
     ) -> None:
         self._transport = transport
+        self._selection = scan_selection
+        self._scans = ScanKeeper(store, refresh=refresh, on_hit=on_cache_hit)
         self._store = store
         self._limits = limits
         self._refresh = refresh
@@ -165,6 +172,9 @@ class FileReader:
         return data
 
     def _download_pkg_info(self, file: DistFile) -> bytes | None:
+        combined = self._pkg_info_with_scan(file)
+        if combined is not None:
+            return combined
         try:
             found = self.members(
                 file,
@@ -175,6 +185,35 @@ class FileReader:
         except rangefetch.RangeNotSupported:
             return None
         return next(iter((found or {}).values()), None)
+
+    def _pkg_info_with_scan(self, file: DistFile) -> bytes | None:
+        """PKG-INFO read together with the registered selection's members (`scan_selection`):
+        when the read reaches the end of the archive (PKG-INFO last, or past the first
+        `_EARLY` bytes), it is the whole scan, kept for the run and stored, so the sdist is
+        not streamed a second time. None when no selection is registered or no PKG-INFO of
+        at most `SCAN_MEMBER_BYTES` was found (the caller reads it alone, with its cap)."""
+        if self._selection is None or sdist.is_zip_sdist(file.filename):
+            return None
+        cache_as, select = self._selection
+        key = scan_key(file, cache_as, SCAN_MEMBER_BYTES)
+        if key is None:
+            return None
+        names: list[str] = []
+
+        def wanted(path: str) -> bool:
+            names.append(path)
+            return select(path) or _is_pkg_info(path)
+
+        with self._scans.reading(key):
+            found = self.members(file, wanted, SCAN_MEMBER_BYTES, until=_early_pkg_info)
+            if found is None:
+                return None
+            if getattr(found, "complete", False):
+                kept = {k: v for k, v in found.items() if select(k)}
+                note = getattr(found, "hash_note", None)
+                self._scans.keep(file, cache_as, SdistScan(tuple(names), kept, note),
+                                 SCAN_MEMBER_BYTES)
+        return next((v for k, v in found.items() if _is_pkg_info(k)), None)
 
     # --- wheel directories -----------------------------------------------------------------
 
@@ -287,9 +326,12 @@ class FileReader:
         max_member_bytes: int,
         *,
         stop_after: int | None = None,
+        until: Callable[[str, int], bool] | None = None,
     ) -> dict[str, bytes] | None:
         """Wanted members of an sdist (names as in the archive: `foo-1.0/setup.py`); None for
-        wheels, unknown file types, and zip sdists whose server refuses range requests."""
+        wheels, unknown file types, and zip sdists whose server refuses range requests.
+        `until(name, offset)`: stop once it accepts a member just read
+        (`SdistMembers.complete` says whether the read reached the end)."""
         if file.is_wheel or project_of(file.filename) is None:
             return None
         self._require_online(f"reading {file.filename}", file)
@@ -303,6 +345,7 @@ class FileReader:
                     limits=self._limits,
                     stop_after=stop_after,
                     hashes=file.hashes,
+                    until=until,
                 )
             except rangefetch.RangeNotSupported:
                 return None
@@ -317,7 +360,31 @@ class FileReader:
                 url=file.url,
                 stop_after=stop_after,
                 hashes=file.hashes,
+                until=until,
             )
+
+    def scan(
+        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int,
+        cache_as: str,
+    ) -> tuple[SdistScan | None, bool]:
+        """The whole sdist read once for the selection `cache_as` (`sdistscan.py`), from the
+        store when it holds it; and True when this call read it (so `wanted` has already
+        been called on every name), False when it was kept (this run, or in the store)."""
+        kept = self._scans.find(file, cache_as, max_member_bytes)
+        if kept is not None:
+            return kept, False
+        names: list[str] = []
+
+        def recording(name: str) -> bool:
+            names.append(name)
+            return wanted(name)
+
+        found = self.members(file, recording, max_member_bytes)
+        if found is None:
+            return None, True
+        read = SdistScan(tuple(names), dict(found), getattr(found, "hash_note", None))
+        self._scans.keep(file, cache_as, read, max_member_bytes)
+        return read, True
 
     def _require_online(self, what: str, file: DistFile) -> None:
         if self._offline:
@@ -326,6 +393,16 @@ class FileReader:
                 url=redact_url(file.url),
                 hint=OFFLINE_HINT,
             )
+
+
+def _is_pkg_info(path: str) -> bool:
+    return sdist.is_top_level(path, "PKG-INFO")
+
+
+def _early_pkg_info(path: str, unpacked: int) -> bool:
+    """Stop at PKG-INFO when it came early; past `_EARLY` bytes, finish the scan instead
+    (its build files are read for every source build, and most of the sdist is behind)."""
+    return unpacked <= _EARLY and _is_pkg_info(path)
 
 
 def _checked(parsed: CoreMetadata, file: DistFile, project: str) -> CoreMetadata:

@@ -59,11 +59,11 @@ class RoutedIndex:
 
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,
-        *, stop_after: int | None = None,
+        *, stop_after: int | None = None, cache_as: str | None = None,
     ) -> dict[str, bytes] | None:
         """Members of an sdist, through the client that listed it."""
         return self._client(file).sdist_members(file, wanted, max_member_bytes,
-                                                stop_after=stop_after)
+                                                stop_after=stop_after, cache_as=cache_as)
 
     def metadata_at_hand(self, file: DistFile) -> bool:
         """Whether the client that listed the file holds its metadata."""

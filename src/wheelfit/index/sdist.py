@@ -58,9 +58,11 @@ def is_top_level(path: str, filename: str) -> bool:
 
 class SdistMembers(dict[str, bytes]):
     """An sdist's members read, keyed by name, and `hash_note`: None when the index gave no
-    hash or the whole file was read and matched it, else why the check was partial."""
+    hash or the whole file was read and matched it, else why the check was partial.
+    `complete`: every member was offered to `wanted` (the read did not stop early)."""
 
     hash_note: str | None = None
+    complete: bool = False
 
 
 # Bytes after the end of the tar archive read to finish the hash (tar padding, the
@@ -193,13 +195,15 @@ def tar_members(
     url: str,
     stop_after: int | None = None,
     hashes: Iterable[tuple[str, str]] = (),
+    until: Callable[[str, int], bool] | None = None,
 ) -> SdistMembers:
     """Stream a (compressed) tarball and return the wanted members' bytes.
 
     `stop_after`: stop reading once that many members were found (the rest of the
-    download is abandoned). `hashes` (the index's, as `DistFile.hashes`): the download is
-    hashed as it streams; a whole file that does not match raises `IndexResponseError`, a
-    file read only in part gets a `hash_note`.
+    download is abandoned); `until(name, unpacked)`: stop once it accepts a member just
+    read (`unpacked`: the archive's bytes unpacked so far). `hashes` (the index's, as
+    `DistFile.hashes`): the download is hashed as it streams; a whole file that does not
+    match raises `IndexResponseError`, a file read only in part gets a `hash_note`.
     """
     hashing = _Hashing(chunks, hashes)
     raw = _ChunkReader(hashing)
@@ -216,8 +220,11 @@ def tar_members(
         else:
             unpacked = buffered
         guard = _Guard(unpacked, limits, url)
-        found = SdistMembers(_walk(guard, wanted, max_member_bytes, limits, url, stop_after))
-        if stop_after is None or len(found) < stop_after:
+        walked, complete = _walk(guard, wanted, max_member_bytes, limits, url,
+                                 (stop_after, until))
+        found = SdistMembers(walked)
+        found.complete = complete
+        if complete:
             hashing.drain(_TRAILER_BYTES)
         found.hash_note = hashing.verdict(url)
         return found
@@ -271,13 +278,18 @@ def _walk(
     max_member_bytes: int,
     limits: Limits,
     url: str,
-    stop_after: int | None,
-) -> dict[str, bytes]:
+    stops: tuple[int | None, Callable[[str, int], bool] | None],
+) -> tuple[dict[str, bytes], bool]:
+    """The wanted members, and True when the walk reached the end of the archive."""
+    stop_after, until = stops
     found: dict[str, bytes] = {}
     seen = 0
     info = _bounded_info(limits.sdist_extended_header_bytes, url)
     with tarfile.open(fileobj=guard, mode="r|", tarinfo=info) as archive:
+        stopping = False
         for member in archive:
+            if stopping:
+                return found, False
             # Stream mode keeps every TarInfo it has read; we never go back, so drop them.
             archive.members.clear()  # type: ignore[attr-defined]
             archive.wheelfit_extended = 0  # type: ignore[attr-defined]
@@ -294,8 +306,10 @@ def _walk(
                 continue
             found[path] = handle.read(max_member_bytes + 1)[:max_member_bytes]
             if stop_after is not None and len(found) >= stop_after:
-                break
-    return found
+                return found, False
+            # `until` stops at the next header, so a member that was last reads as complete.
+            stopping = until is not None and until(path, guard.unpacked)
+    return found, True
 
 
 def zip_members(
@@ -306,6 +320,7 @@ def zip_members(
     limits: Limits,
     stop_after: int | None = None,
     hashes: Iterable[tuple[str, str]] = (),
+    until: Callable[[str, int], bool] | None = None,
 ) -> SdistMembers:
     """Read the wanted members of a zip sdist with range requests (so the index's hash of
     the whole file, when there is one, is not checked: `hash_note` says so)."""
@@ -324,6 +339,8 @@ def zip_members(
         found[path] = read_member(
             source, directory, entry, max_bytes=max_member_bytes, limits=limits
         )
-        if stop_after is not None and len(found) >= stop_after:
-            break
+        if (stop_after is not None and len(found) >= stop_after) or (
+                until is not None and until(path, entry.local_header_offset)):
+            return found
+    found.complete = True
     return found

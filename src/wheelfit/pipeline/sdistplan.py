@@ -1,6 +1,7 @@
 """Build needs of a project the mapping does not know, read from its sdist's build files.
 
-The sdist is streamed once per run (`SdistRead`, shared by the targets of one package):
+The sdist is streamed once per run (`SdistRead`, shared by the targets of one package and
+the build-requirement chain) and what it selected is cached by the sdist's sha256:
 `buildmembers.is_build_file` picks the members, and every member name the archive holds
 is kept, so source-file suffixes count too. `buildplan.plan_build` turns the facts into an
 Alpine and a Debian plan; `plan_needs` folds both into one `BuildNeeds` with its basis.
@@ -31,6 +32,10 @@ from wheelfit.model import BuildNeeds, DistFile
 
 BASIS_UNKNOWN = "unknown"
 _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
+# The cache's name for the selection `is_build_file` makes: change it with that selection.
+BUILD_FILES = "build-files-1"
+# What the index client reads together with an sdist's PKG-INFO (`open_index(sdist_scan=)`).
+BUILD_FILES_SCAN = (BUILD_FILES, is_build_file)
 
 
 @dataclass
@@ -52,7 +57,6 @@ class SdistReads:
         self._lock = threading.Lock()
         self._reads: dict[str, SdistRead] = {}
         self._locks: dict[str, threading.Lock] = {}
-        self._pyprojects: dict[str, SdistRead] = {}
 
     def read(self, sdist: DistFile) -> SdistRead:
         """The sdist's build files and facts (read on the first call for its URL)."""
@@ -64,24 +68,9 @@ class SdistReads:
             return self._reads[sdist.url]
 
     def pyproject(self, sdist: DistFile) -> SdistRead:
-        """The sdist's top-level pyproject.toml only (`members` holds it, or nothing), for
-        its `[build-system]`: the whole read when there was one, else a read that stops at
-        that file (sdists list top-level files before the source tree, as a rule)."""
-        with self._lock:
-            lock = self._locks.setdefault(sdist.url, threading.Lock())
-        with lock:
-            if sdist.url in self._reads:
-                return self._reads[sdist.url]
-            if sdist.url not in self._pyprojects:
-                out = SdistRead()
-                try:
-                    found = self.index.sdist_members(sdist, _is_top_pyproject, stop_after=1)
-                except IndexFault as fault:
-                    out.error = f"sdist not readable: {fault.message}"
-                else:
-                    out.members = dict(found) if found is not None else None
-                self._pyprojects[sdist.url] = out
-            return self._pyprojects[sdist.url]
+        """The sdist's top-level pyproject.toml (in `members`), for its `[build-system]`:
+        the same read as `read`, so the sdist is streamed once whoever asks first."""
+        return self.read(sdist)
 
     def _read(self, sdist: DistFile) -> SdistRead:
         out = SdistRead()
@@ -91,7 +80,7 @@ class SdistReads:
             return is_build_file(member)
 
         try:
-            members = self.index.sdist_members(sdist, wanted)
+            members = self.index.sdist_members(sdist, wanted, cache_as=BUILD_FILES)
         except IndexFault as fault:
             out.error = f"sdist not readable: {fault.message}"
             return out
@@ -100,11 +89,6 @@ class SdistReads:
             out.members = dict(members)
             out.facts = read_build_files(out.members, out.names)
         return out
-
-
-def _is_top_pyproject(member: str) -> bool:
-    parts = PurePosixPath(member).parts
-    return len(parts) == 2 and parts[1] == "pyproject.toml"
 
 
 def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildPlan, BuildPlan]:
