@@ -161,7 +161,10 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
                 hint="Give YYYY-MM-DD or an RFC 3339 time such as 2020-02-15T00:00:00Z.",
             ) from None
     python, source = _python(spec, options, exclude_newer)
-    debian, alpine = _releases(python, options, spec.dockerfile)
+    debian, alpine, dated = _releases(python, options, spec.dockerfile,
+                                      exclude_newer.date() if exclude_newer else None)
+    if dated:
+        spec = replace(spec, notes=spec.notes + dated)
     targets = default_targets(options.target_names, python, options.arch or "x86_64",
                               debian, alpine)
     dockerfile = spec.dockerfile
@@ -235,11 +238,12 @@ def newest_image_python() -> tuple[str, str]:
     return newest.python, max(d for d in dates if d) if any(dates) else "an unknown date"
 
 
-def _releases(python: str, options: RunOptions,
-              dockerfile: DockerfileInfo | None = None) -> tuple[str, str]:
-    """--debian/--alpine, else the Dockerfile's release for its own variant, else the newest
-    release the images were published with for this Python (python:3.8 images stopped at
-    bookworm and alpine3.20), else trixie and 3.24."""
+def _releases(python: str, options: RunOptions, dockerfile: DockerfileInfo | None = None,
+              on: date | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """--debian/--alpine, else the Dockerfile's release for its own variant, else (with
+    --exclude-newer) the release the image used on that date, else the newest release the
+    images were published with for this Python (python:3.8 images stopped at bookworm and
+    alpine3.20), else trixie and 3.24; with a note for each release the date chose."""
     from wheelfit.compat.targets import DEFAULT_ALPINE, DEFAULT_DEBIAN, parse_python
     from wheelfit.sizing.sizes import newest_release
 
@@ -251,10 +255,19 @@ def _releases(python: str, options: RunOptions,
             _check_release(dockerfile, own)
     alpine_own = own if dockerfile is not None and dockerfile.variant == "alpine" else None
     debian_own = own if alpine_own is None else None
-    debian = options.debian or debian_own or newest_release(minor, "slim") or DEFAULT_DEBIAN
-    alpine = (options.alpine or alpine_own or newest_release(minor, "alpine")
-              or DEFAULT_ALPINE)
-    return debian, alpine
+    chosen = {"slim": options.debian or debian_own, "alpine": options.alpine or alpine_own}
+    notes: list[str] = []
+    for variant, release in chosen.items():
+        if release is None and on is not None:
+            from wheelfit.sizing.distrodate import release_on
+
+            dated = release_on(minor, variant, on)
+            chosen[variant] = dated.release
+            if variant in options.target_names:
+                notes.append(dated.note)
+    debian = chosen["slim"] or newest_release(minor, "slim") or DEFAULT_DEBIAN
+    alpine = chosen["alpine"] or newest_release(minor, "alpine") or DEFAULT_ALPINE
+    return debian, alpine, tuple(notes)
 
 
 def _check_release(dockerfile: DockerfileInfo, release: str) -> None:

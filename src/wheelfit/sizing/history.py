@@ -41,13 +41,14 @@ class ImageRow:
                 f"from {self.valid_from.isoformat()}; source {self.source}")
 
 
-def _table(name: str) -> list[dict[str, str]]:
+def read_table(name: str) -> list[dict[str, str]]:
+    """A shipped TSV table's rows (comment lines skipped)."""
     text = read_data(name)
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     return list(csv.DictReader(io.StringIO(body), delimiter="\t"))
 
 
-def _day(text: str) -> date:
+def to_day(text: str) -> date:
     """`2026-08` or `2026-08-05` → a date (the first of the month when no day is given)."""
     parts = [int(p) for p in text.split("-")]
     return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
@@ -62,16 +63,16 @@ def image_rows() -> tuple[ImageRow, ...]:
     """Every row of data/python-image-history.tsv, oldest first."""
     rows = [ImageRow(r["tag"], r["python_version"], r["variant"], r["distro"], r["arch"],
                      _bytes(r["compressed_bytes"]), _bytes(r["uncompressed_bytes"]),
-                     _day(r["valid_from"]), r["source"])
-            for r in _table("python-image-history.tsv")]
+                     to_day(r["valid_from"]), r["source"])
+            for r in read_table("python-image-history.tsv")]
     return tuple(sorted(rows, key=lambda r: r.valid_from))
 
 
 @lru_cache(maxsize=1)
 def releases() -> tuple[tuple[str, date, str], ...]:
     """(minor, first final release date, source), oldest first."""
-    rows = [(r["python"], _day(r["released"]), r["source"])
-            for r in _table("python-releases.tsv")]
+    rows = [(r["python"], to_day(r["released"]), r["source"])
+            for r in read_table("python-releases.tsv")]
     return tuple(sorted(rows, key=lambda r: r[1]))
 
 
