@@ -95,6 +95,10 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    if len(value) == 1:  # the usual row: one sha256, two texts; no generator for it
+        (a, b), = value
+        if type(a) is str and type(b) is str:
+            return ((a, b),)
     return tuple((str(a), str(b)) for a, b in value)
 
 
