@@ -121,3 +121,8 @@ def test_a_mutable_value_is_walked_every_time() -> None:
     assert redact_data(value) is value
     value.text = "https://user:token@host/simple"
     assert redact_data(value).text == "https://***@host/simple"
+
+
+def test_a_value_with_an_at_sign_but_no_credential_is_unchanged() -> None:
+    value = Problem("note", "aports:community/py3-lz4/APKBUILD@0e8f5b7e6a38")
+    assert redact_data(value) is value

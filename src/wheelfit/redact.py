@@ -91,7 +91,10 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 def _redact_any(value: Any) -> Any:
     if isinstance(value, str):
-        return value if "@" not in value or isinstance(value, Enum) else redact_text(value)
+        if "@" not in value or isinstance(value, Enum):
+            return value
+        new = redact_text(value)
+        return value if new == value else new  # equal text: the same object, nothing changed
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (tuple, list)):
