@@ -119,3 +119,10 @@ def test_a_check_the_cache_answers_imports_no_network_module(
     assert "requests" in imported_after(run)  # the first run fetched
     # email.parser still reads the cached METADATA files; nothing of the network loads.
     assert loaded(imported_after(run), NETWORK - {"email"}) == []
+
+
+def test_reports_without_a_dockerfile_import_no_image_model() -> None:
+    modules = imported_after(
+        "from wheelfit.commands.check import with_current\nwith_current([], [])")
+    assert loaded(modules, {"wheelfit.sizing.current", "wheelfit.sources.dockerinput",
+                            "wheelfit.sources.dockerfile"}) == []

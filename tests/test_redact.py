@@ -98,3 +98,31 @@ def test_redact_data_walks_dataclasses_tuples_and_mappings() -> None:
 def test_redact_data_returns_clean_values_unchanged() -> None:
     value = (Problem("note", "nothing to hide"), {"a": ["b", 1, None]})
     assert redact_data(value) is value
+
+
+@dataclass
+class Mutable:
+    text: str
+
+
+def test_a_clean_frozen_value_is_walked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wheelfit.redact as redact
+
+    value = Problem("note", "nothing to hide")
+    assert redact_data(value) is value
+    walks: list[object] = []
+    monkeypatch.setattr(redact, "_redact_any", lambda v: walks.append(v) or v)
+    assert redact_data(value) is value
+    assert walks == []
+
+
+def test_a_mutable_value_is_walked_every_time() -> None:
+    value = Mutable("nothing to hide")
+    assert redact_data(value) is value
+    value.text = "https://user:token@host/simple"
+    assert redact_data(value).text == "https://***@host/simple"
+
+
+def test_a_value_with_an_at_sign_but_no_credential_is_unchanged() -> None:
+    value = Problem("note", "aports:community/py3-lz4/APKBUILD@0e8f5b7e6a38")
+    assert redact_data(value) is value

@@ -20,6 +20,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
+from weakref import WeakValueDictionary
 
 T = TypeVar("T")
 
@@ -65,8 +66,23 @@ def _redact_word(match: re.Match[str]) -> str:
 def redact_data(value: T) -> T:
     """`value` with every string in it redacted: dataclasses, tuples, lists and mappings are
     walked; parts with nothing to redact are returned as they are (the same objects)."""
+    if _CLEAN.get(id(value)) is value:
+        return value
     result: T = _redact_any(value)
+    if result is value and _frozen(value):
+        # A report is redacted by the check and again by each renderer: walk it once.
+        _CLEAN[id(value)] = value
     return result
+
+
+def _frozen(value: object) -> bool:
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and bool(params.frozen) and hasattr(value, "__weakref__")
+
+
+# Frozen dataclasses already walked and found clean, by id; the weak value drops an entry
+# (and its id) with its object, so a later object with the same id is not taken for it.
+_CLEAN: WeakValueDictionary[int, Any] = WeakValueDictionary()
 
 
 _SCALARS = (bool, int, float, type(None), Enum)
@@ -75,7 +91,10 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 def _redact_any(value: Any) -> Any:
     if isinstance(value, str):
-        return value if "@" not in value or isinstance(value, Enum) else redact_text(value)
+        if "@" not in value or isinstance(value, Enum):
+            return value
+        new = redact_text(value)
+        return value if new == value else new  # equal text: the same object, nothing changed
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (tuple, list)):

@@ -62,6 +62,19 @@ def test_scrubbed_cleans_nested_strings_and_keeps_enums() -> None:
     assert pkg.verdicts["slim"].status is Status.UNAVAILABLE
 
 
+
+def test_scrubbed_returns_a_clean_report_as_it_is() -> None:
+    verdict = Verdict(Status.PURE_WHEEL, reason="fine")
+    pkg = PackageResult("name", "1", ("req",), {"slim": verdict})
+    assert scrubbed(pkg) is pkg
+
+
+def test_scrubbed_copies_only_the_parts_it_cleans() -> None:
+    clean = Verdict(Status.PURE_WHEEL, reason="fine")
+    pkg = scrubbed(PackageResult("n\x1b", "1", ("r",), {"slim": clean}))
+    assert pkg.name == "n\\x1b"
+    assert pkg.verdicts["slim"] is clean
+
 @pytest.mark.parametrize(("names", "limit", "expected"), [
     (["a", "b"], 5, "a, b"),
     (["a", "b", "c"], 2, "a, b and 1 more"),

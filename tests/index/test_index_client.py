@@ -385,6 +385,19 @@ def test_prefetched_wheel_gives_metadata_and_entries_with_one_request(
     assert server.hits_for(f"/files/{WHEEL}.metadata") == []
 
 
+
+def test_offline_prefetching_looks_nothing_up_and_starts_no_thread(
+    client_for: type[IndexClient], server: IndexServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = publish(server, "foo", {WHEEL: wheel("foo", "1.0", META)}, meta={WHEEL: META})
+    file = _file(client_for([index]), "foo", WHEEL)
+    offline = client_for([index], offline=True)
+    monkeypatch.setattr(offline._files, "stored", lambda *_: pytest.fail("looked up"))
+    offline.prefetch(["foo", "bar"])
+    offline.prefetch_wheels([file])
+    offline.prefetch_metadata([file])
+    assert offline._executor is None
+
 def test_failure_is_raised_again_without_a_new_request(
     client_for: type[IndexClient], server: IndexServer
 ) -> None:

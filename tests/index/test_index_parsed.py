@@ -75,6 +75,33 @@ def test_only_the_versions_asked_for_are_decoded(
     assert len(decoded) == 1 and b"foo-2.0" in decoded[0]
 
 
+
+def test_file_names_are_read_without_decoding_rows(
+    memo: PageMemo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wheelfit.index.parsed as parsed
+
+    decoded: list[bytes] = []
+    real = parsed.decode_rows
+    monkeypatch.setattr(parsed, "decode_rows",
+                        lambda chunk, url: decoded.append(chunk) or real(chunk, url))
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    assert files.filenames(V1) == ["foo-1.0.tar.gz", "foo-1.0-py3-none-any.whl"]
+    assert files.filenames(Version("3")) == [] and decoded == []
+
+
+def test_file_names_of_a_damaged_version_come_from_the_fallback(
+    memo: PageMemo, tmp_path: Path
+) -> None:
+    path = Store(tmp_path, "parsed").path_for("key")
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF  # inside the last version's chunk
+    path.write_bytes(bytes(data))
+    files = memo.open("key", "", lambda: {V2: [dist("foo-2.0.tar.gz")]})
+    assert files is not None
+    assert files.filenames(V2) == ["foo-2.0.tar.gz"]
+
 @pytest.mark.parametrize("cut", [1, 10, 60])
 def test_a_damaged_entry_reads_as_missing(memo: PageMemo, tmp_path: Path, cut: int) -> None:
     path = Store(tmp_path, "parsed").path_for("key")

@@ -55,17 +55,19 @@ def with_current(reports: Sequence[Report], specs: Sequence[DependencySpec]) -> 
     """The reports with today's image predicted from their Dockerfile. The inputs of one
     Dockerfile make one image: it is predicted once, with all their packages, and attached
     to the first of them."""
+    out = list(reports)
+    groups: dict[str, list[int]] = {}
+    for number, spec in enumerate(specs):
+        if spec.dockerfile is not None and reports[number].estimate is not None:
+            groups.setdefault(spec.dockerfile.path, []).append(number)
+    if not groups:
+        return out  # no Dockerfile: the image model and its parser are not imported
     from dataclasses import replace
     from pathlib import Path
 
     from wheelfit.sizing.current import predict_current
     from wheelfit.sources.dockerinput import parse_model
 
-    out = list(reports)
-    groups: dict[str, list[int]] = {}
-    for number, spec in enumerate(specs):
-        if spec.dockerfile is not None and reports[number].estimate is not None:
-            groups.setdefault(spec.dockerfile.path, []).append(number)
     for path, members in groups.items():
         first = reports[members[0]]
         packages = {p.name: p for n in reversed(members) for p in reports[n].packages}

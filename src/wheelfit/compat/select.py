@@ -83,11 +83,11 @@ def _admits(requires_python: str, python: str) -> bool:
     return spec.contains(python, prereleases=True)
 
 
-def may_have_wheel(files: Iterable[DistFile], target: Target) -> bool:
-    """False when no wheel among the files names a platform the target accepts (read from
-    the names alone); True means "judge them" (`best_candidate` decides)."""
+def may_have_wheel(filenames: Iterable[str], target: Target) -> bool:
+    """False when no wheel among the file names names a platform the target accepts; True
+    means "judge the files" (`best_candidate` decides)."""
     platforms = _platforms(target)
-    return any(f.filename.endswith(".whl") and _may_fit(f.filename, platforms) for f in files)
+    return any(name.endswith(".whl") and _may_fit(name, platforms) for name in filenames)
 
 
 def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
@@ -95,7 +95,7 @@ def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
     if not filename.endswith(".whl"):
         return True
     field = filename[:-4].rpartition("-")[2].lower()
-    return any(p in platforms for p in field.split("."))
+    return not platforms.isdisjoint(field.split("."))
 
 
 @lru_cache(maxsize=64)

@@ -51,18 +51,36 @@ def scrubbed(value: T) -> T:
     return cast(T, _scrub(value))
 
 
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _scrub(value: object) -> object:
+    """`value` scrubbed; a part with nothing to clean comes back as the same object, so a
+    clean report is walked but not copied."""
     if isinstance(value, Enum):
         return value
     if isinstance(value, str):
         return clean_text(value)
     if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: _scrub(getattr(value, f.name)) for f in fields(value)
-                                 if f.init})
+        names = _INIT_FIELDS.get(type(value))
+        if names is None:
+            names = _INIT_FIELDS.setdefault(type(value),
+                                            tuple(f.name for f in fields(value) if f.init))
+        changed = {}
+        for name in names:
+            old = getattr(value, name)
+            new = _scrub(old)
+            if new is not old:
+                changed[name] = new
+        return replace(value, **changed) if changed else value
     if isinstance(value, Mapping):
-        return {_scrub(k): _scrub(v) for k, v in value.items()}
+        pairs = [(k, _scrub(k), v, _scrub(v)) for k, v in value.items()]
+        if all(nk is k and nv is v for k, nk, v, nv in pairs):
+            return value
+        return {nk: nv for _, nk, _, nv in pairs}
     if isinstance(value, tuple):
-        return tuple(_scrub(v) for v in value)
+        items = tuple(_scrub(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     return value
 
 

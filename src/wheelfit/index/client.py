@@ -185,7 +185,9 @@ class IndexClient:
         return self._files.holds_metadata(file) or self._files.stored(file, "metadata")
 
     def prefetch(self, names: Iterable[str]) -> None:
-        """Start fetching these projects' pages in the background."""
+        """Start fetching these projects' pages in the background (not offline)."""
+        if self._offline:
+            return
         for name in names:
             canonical = canonicalize_name(name)
             if not all(self._pages.answers_from_cache(self._page_request(url, canonical))
@@ -193,7 +195,10 @@ class IndexClient:
                 self._submit(self.project, canonical)
 
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
-        """Start fetching these files' metadata in the background."""
+        """Start fetching these files' metadata in the background (not offline: the store
+        answers on demand, and looking ahead would only cost a `stat` per file)."""
+        if self._offline:
+            return
         for file in files:
             if not self._files.stored(file, "metadata"):
                 self._submit(self.core_metadata, file)
@@ -201,7 +206,10 @@ class IndexClient:
     def prefetch_wheels(self, files: Iterable[DistFile]) -> None:
         """Start reading these wheels' central directories in the background. Their metadata
         then comes from the same read when it holds METADATA with the page's metadata hash
-        (one request instead of two); call this before asking for their metadata."""
+        (one request instead of two); call this before asking for their metadata. Offline,
+        nothing to warm."""
+        if self._offline:
+            return
         for file in files:
             if file.is_wheel and not self._files.stored(file, "summary"):
                 self._files.want_directory(file)

@@ -95,6 +95,10 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    if len(value) == 1:  # the usual row: one sha256, two texts; no generator for it
+        (a, b), = value
+        if type(a) is str and type(b) is str:
+            return ((a, b),)
     return tuple((str(a), str(b)) for a, b in value)
 
 
@@ -208,8 +212,33 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
             self._decoded[version] = found
             return found
 
+    def filenames(self, version: Version) -> list[str]:
+        """The names of one version's files (none for a version the page does not list),
+        read without building its `DistFile`s: enough to tell whether a release can have a
+        wheel for a target, which is all most older releases are asked."""
+        if version not in self:
+            return []
+        with self._lock:
+            found = self._decoded.get(version)
+            damaged = self._replacement is not None
+        if found is None and not damaged:
+            try:
+                names = [row[0] for chunk in self._chunks(self._slices(version))
+                         for row in json.loads(chunk)]
+            except (OSError, ValueError, TypeError, IndexError, KeyError):
+                names = None
+            if names is not None and all(type(name) is str for name in names):
+                return names
+        return [file.filename for file in self[version]]
+
     def _read(self, slices: Sequence[_Slice]) -> list[DistFile]:
         files: list[DistFile] = []
+        for chunk in self._chunks(slices):
+            files += decode_rows(chunk, self._index_url)
+        return files
+
+    def _chunks(self, slices: Sequence[_Slice]) -> list[bytes]:
+        chunks = []
         handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes)
         if handle is None:
             raise ValueError("memo entry vanished or was replaced")
@@ -219,8 +248,8 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
                 chunk = handle.read(length)
                 if len(chunk) != length or zlib.crc32(chunk) != crc:
                     raise ValueError("memo entry changed")
-                files += decode_rows(chunk, self._index_url)
-        return files
+                chunks.append(chunk)
+        return chunks
 
     def __iter__(self) -> Iterator[Version]:
         return iter(self._index())

@@ -28,6 +28,7 @@ from wheelfit.buildneeds.native import libraries_from_wheel_entries, needs_from_
 from wheelfit.compat.select import may_have_wheel
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
+from wheelfit.index.parsed import MemoFiles
 from wheelfit.model import (
     Alternative,
     BuildNeeds,
@@ -115,11 +116,17 @@ class _WheelReleases:
     def _has_wheel(self, version: Version) -> bool:
         if version.is_prerelease or isinstance(self._groups, Verdict):
             return False
-        if not may_have_wheel(self._groups.get(version, ()), self.catalog.target):
+        if not may_have_wheel(_filenames(self._groups, version), self.catalog.target):
             return False  # Windows or macOS wheels only: no need to judge the release
         cand = self.catalog.candidate(self.name, version)
         return (cand is not None and not cand.yanked
                 and cand.verdict.status in _WHEELS)
+
+
+def _filenames(groups: Mapping[Version, list[DistFile]], version: Version) -> list[str]:
+    if isinstance(groups, MemoFiles):  # from the cache: names only, no `DistFile`s built
+        return groups.filenames(version)
+    return [file.filename for file in groups.get(version, ())]
 
 
 def _note(name: str, current: Version, offered: Version, what: str, verdict: Verdict,
