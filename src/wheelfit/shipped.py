@@ -6,6 +6,8 @@ built wheel carries that folder as wheelfit/data/ (hatch force-include, pyprojec
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 _PACKAGED = Path(__file__).with_name("data")
@@ -21,3 +23,10 @@ def data_path(name: str) -> Path:
 def read_data(name: str) -> str:
     """A shipped text file's contents."""
     return data_path(name).read_text(encoding="utf-8")
+
+
+def read_tsv(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of a shipped tab-separated table, its `#` comment lines left out."""
+    text = read_data(name)
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    return tuple(csv.DictReader(io.StringIO(body), delimiter="\t"))

@@ -10,8 +10,6 @@ Wheel tags are judged with `packaging.tags` for the target's Python, platform ig
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +19,7 @@ from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from wheelfit.model import DistFile
-from wheelfit.shipped import read_data
+from wheelfit.shipped import read_tsv
 
 _ANY = ["any"]
 
@@ -38,11 +36,9 @@ class PythonRelease:
 @lru_cache(maxsize=1)
 def python_releases() -> dict[str, PythonRelease]:
     """data/python-releases.tsv by version (`3.12`)."""
-    text = read_data("python-releases.tsv")
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     return {row["python"]: PythonRelease(row["python"], date.fromisoformat(row["released"]),
                                          row["source"])
-            for row in csv.DictReader(io.StringIO(body), delimiter="\t")}
+            for row in read_tsv("python-releases.tsv")}
 
 
 def _serving(python: str) -> frozenset[tuple[str, str]]:

@@ -9,7 +9,8 @@ from datetime import date
 from functools import lru_cache
 
 from wheelfit.compat.targets import ALPINE_MUSL, DEBIAN_GLIBC
-from wheelfit.sizing.history import read_table, to_day
+from wheelfit.shipped import read_tsv
+from wheelfit.sizing.history import to_day
 from wheelfit.sizing.sizes import newest_release
 
 
@@ -37,7 +38,7 @@ class DatedRelease:
 def distro_releases() -> tuple[DistroRelease, ...]:
     """Every row of data/distro-releases.tsv, oldest first."""
     rows = [DistroRelease(r["distro"], r["release"], to_day(r["released"]), r["source"])
-            for r in read_table("distro-releases.tsv")]
+            for r in read_tsv("distro-releases.tsv")]
     return tuple(sorted(rows, key=lambda r: r.released))
 
 

@@ -5,13 +5,11 @@ data/python-image-history.tsv a tag had on a date, and which Python an unversion
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from wheelfit.shipped import read_data
+from wheelfit.shipped import read_tsv
 
 
 @dataclass(frozen=True)
@@ -41,13 +39,6 @@ class ImageRow:
                 f"from {self.valid_from.isoformat()}; source {self.source}")
 
 
-def read_table(name: str) -> list[dict[str, str]]:
-    """A shipped TSV table's rows (comment lines skipped)."""
-    text = read_data(name)
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    return list(csv.DictReader(io.StringIO(body), delimiter="\t"))
-
-
 def to_day(text: str) -> date:
     """`2026-08` or `2026-08-05` → a date (the first of the month when no day is given)."""
     parts = [int(p) for p in text.split("-")]
@@ -64,7 +55,7 @@ def image_rows() -> tuple[ImageRow, ...]:
     rows = [ImageRow(r["tag"], r["python_version"], r["variant"], r["distro"], r["arch"],
                      _bytes(r["compressed_bytes"]), _bytes(r["uncompressed_bytes"]),
                      to_day(r["valid_from"]), r["source"])
-            for r in read_table("python-image-history.tsv")]
+            for r in read_tsv("python-image-history.tsv")]
     return tuple(sorted(rows, key=lambda r: r.valid_from))
 
 
@@ -72,7 +63,7 @@ def image_rows() -> tuple[ImageRow, ...]:
 def releases() -> tuple[tuple[str, date, str], ...]:
     """(minor, first final release date, source), oldest first."""
     rows = [(r["python"], to_day(r["released"]), r["source"])
-            for r in read_table("python-releases.tsv")]
+            for r in read_tsv("python-releases.tsv")]
     return tuple(sorted(rows, key=lambda r: r[1]))
 
 

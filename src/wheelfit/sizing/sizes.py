@@ -6,14 +6,12 @@ source and its date. docs/estimate.md explains every derivation. Nothing here to
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from wheelfit.model import Target, Variant
-from wheelfit.shipped import read_data
+from wheelfit.shipped import read_tsv
 
 MB = 1_000_000
 KIB = 1024
@@ -119,16 +117,9 @@ class BuildTime:
     date: str
 
 
-def _read_data(name: str) -> str:
-    """A shipped table (data/, see `wheelfit.shipped`)."""
-    return read_data(name)
-
-
 @lru_cache(maxsize=8)
 def _rows(name: str) -> tuple[dict[str, str], ...]:
-    text = _read_data(name)
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    return tuple(csv.DictReader(io.StringIO(body), delimiter="\t"))
+    return read_tsv(name)
 
 
 @lru_cache(maxsize=1)
