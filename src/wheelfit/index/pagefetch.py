@@ -208,9 +208,6 @@ class PageFetcher:
         if self._helper is not None:
             self._helper.close()
 
-    def _parse(self, request: PageRequest, answer: Fetched) -> Groups:
-        return dist_groups(self._parse_rows(request, answer), request.index_url)
-
     def _parse_rows(self, request: PageRequest, answer: Fetched) -> RowGroups:
         """The page's rows by version, URLs owned (see `own_file`); no `DistFile` is built
         for a file whose URL cannot hold credentials."""

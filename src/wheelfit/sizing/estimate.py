@@ -276,11 +276,6 @@ def _chained(parent: str, children: tuple[BuildRequirement, ...]) -> list[tuple[
     return out
 
 
-def is_pure_sdist(verdict: Verdict) -> bool:
-    """A source build with no compiled code: pip only runs its build backend."""
-    return verdict.status is Status.SOURCE_BUILD and verdict.native is False
-
-
 def _pure_lines(content: _Content) -> list[str]:
     """The pure-Python sdists, in seconds: they need no compiler and no build minutes."""
     return [f"{name} builds from its sdist; pure Python, no compiler: "
