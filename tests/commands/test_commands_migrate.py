@@ -107,3 +107,13 @@ def test_from_built_from_an_arg_names_the_line(fresh_index_server: LoopbackIndex
     result = run(fresh_index_server, tmp_path, str(path), "--diff", "--variant", "alpine")
     assert result.exit_code == 3
     assert f"{path}:2" in result.stderr
+
+
+def test_an_image_of_several_inputs_has_one_size_line_from_today(
+        fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
+    path = service(tmp_path / "svc", SERVICE.replace(
+        "RUN pip install -r requirements.txt\n",
+        "RUN pip install -r requirements.txt\nRUN pip install --no-cache-dir tomli==2.2.1\n"))
+    result = run(fresh_index_server, tmp_path, str(path), "--diff", "--variant", "alpine")
+    sizes = [line for line in result.stdout.split("\n") if line.startswith("# size")]
+    assert len(sizes) == 1 and re.match(r"# size: today \d+ MB → after \d+ MB", sizes[0]), sizes

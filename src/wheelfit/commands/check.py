@@ -65,15 +65,14 @@ def with_current(reports: Sequence[Report], specs: Sequence[DependencySpec]) -> 
     from dataclasses import replace
     from pathlib import Path
 
+    from wheelfit.sizing.combined import merged_report
     from wheelfit.sizing.current import predict_current
     from wheelfit.sources.dockerinput import parse_model
 
     for path, members in groups.items():
         first = reports[members[0]]
-        packages = {p.name: p for n in reversed(members) for p in reports[n].packages}
-        inputs = ", ".join(reports[n].input for n in members)
-        current = predict_current(parse_model(Path(path)), replace(
-            first, input=inputs, packages=tuple(packages.values())))
+        current = predict_current(parse_model(Path(path)),
+                                  merged_report([reports[n] for n in members]))
         if current is not None and len(members) > 1:
             current = _merged(current, [reports[n] for n in members])
         out[members[0]] = replace(first, current=current)

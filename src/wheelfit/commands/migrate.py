@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from wheelfit.commands.options import RunOptions
     from wheelfit.formats.migration import MigrationPlan
     from wheelfit.formats.migrationdiff import TodaySize
-    from wheelfit.model import Report
+    from wheelfit.model import Estimate, Report
     from wheelfit.sources.dockerfile.model import DockerfileModel
 
 
@@ -83,22 +83,21 @@ def _plan(reports: list[Report], variant: str) -> MigrationPlan:
 
 
 def _header(reports: list[Report], path: Path, variant: str, why: str,
-            today: TodaySize | None) -> list[str]:
+            today: TodaySize | None, after: Estimate | None) -> list[str]:
+    """The title line and one size line: today → `variant` of the image (for several
+    inputs, the estimate over all their packages, `sizing/combined.py`)."""
     from wheelfit.formats.migrationdiff import size_line
 
     inputs = ", ".join(r.input for r in reports)
     lines = [f"# wheelfit: {path} (installs {inputs}) → {variant} ({why})"]
-    for report in reports:
-        variants = {v.name: v for v in report.estimate.variants} if report.estimate else {}
-        # slim-multistage is estimated only when slim compiles: then it is slim's image
-        found = [variants[name] for name in (variant, variant.removesuffix("-multistage"))
-                 if name in variants][:1]
-        label = report.input if len(reports) > 1 else ""
-        if found:
-            lines.append(size_line(found[0], today if len(reports) == 1 else None,
-                                   label=label))
-        else:
-            lines.append(f"# size{f' ({label})' if label else ''}: no estimate for {variant}")
+    variants = {v.name: v for v in after.variants} if after else {}
+    # slim-multistage is estimated only when slim compiles: then it is slim's image
+    found = [variants[name] for name in (variant, variant.removesuffix("-multistage"))
+             if name in variants][:1]
+    if found:
+        lines.append(size_line(found[0], today))
+    else:
+        lines.append(f"# size: no estimate for {variant}")
     return lines
 
 
@@ -117,8 +116,11 @@ def run_migration(path: Path, options: RunOptions) -> str:
         reports = with_current(check_all(specs, options, pool), specs)
     finally:
         pool.close()
-    main = max(reports, key=lambda r: len(r.packages))  # the input with the most packages
-    recommended = main.recommendation
+    after, recommended = reports[0].estimate, reports[0].recommendation
+    if len(reports) > 1:  # one image from several inputs: judged over all their packages
+        from wheelfit.sizing.combined import combined
+
+        after, recommended = combined(reports)
     if options.variant:
         variant, why = options.variant, "--variant"
     elif recommended is not None:
@@ -126,7 +128,7 @@ def run_migration(path: Path, options: RunOptions) -> str:
     else:
         variant, why = "slim", "no recommendation: the report is incomplete; slim by default"
     migration = rewrite(text, model, _plan(reports, variant))
-    header = _header(reports, found, variant, why, today_size(reports))
+    header = _header(reports, found, variant, why, today_size(reports), after)
     diff = unified(text.lstrip("\ufeff").replace("\r\n", "\n"), migration.text,
                    str(found), variant)
     return migration_text(header, migration.notes, diff)
