@@ -43,10 +43,19 @@ def test_the_date_picks_the_release_of_that_day(fresh_index_server: LoopbackInde
 
 def test_a_release_older_than_the_tables_is_named_in_the_report(
         fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
+    doc = check(fresh_index_server, tmp_path, "--python", "3.10",
+                "--exclude-newer", "2022-06-01")
+    assert releases(doc) == {"slim": "bullseye", "alpine": "3.18"}
+    assert "python:3.10-alpine meant alpine3.16 on 2022-06-01" in notes(doc)
+
+
+def test_bullseye_and_alpine_3_18_are_targets_of_their_own(
+        fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
     doc = check(fresh_index_server, tmp_path, "--python", "3.11",
                 "--exclude-newer", "2023-06-01")
-    assert releases(doc) == {"slim": "bookworm", "alpine": "3.20"}
-    assert "python:3.11-alpine meant alpine3.18 on 2023-06-01" in notes(doc)
+    assert releases(doc) == {"slim": "bullseye", "alpine": "3.18"}
+    libc = {t["name"]: t["libc_version"] for t in doc["targets"]}
+    assert libc == {"slim": "2.31", "alpine": "1.2.4"}
 
 
 def test_a_release_flag_wins_over_the_date(fresh_index_server: LoopbackIndex,

@@ -55,3 +55,14 @@ def test_marker_environment_is_the_targets() -> None:
 def test_bad_python_version_is_a_usage_error(bad: str) -> None:
     with pytest.raises(UsageError):
         make_target(Variant.SLIM, bad)
+
+
+def test_bullseye_accepts_manylinux_up_to_glibc_2_31() -> None:
+    plats = platform_tags(make_target(Variant.SLIM, "3.11", "x86_64", debian="bullseye"))
+    assert plats[0] == "manylinux_2_31_x86_64" and "manylinux_2_34_x86_64" not in plats
+
+
+def test_alpine_3_18_and_3_19_have_musl_1_2() -> None:
+    for release in ("3.18", "3.19"):
+        plats = platform_tags(make_target(Variant.ALPINE, "3.11", "x86_64", alpine=release))
+        assert plats[0] == "musllinux_1_2_x86_64"

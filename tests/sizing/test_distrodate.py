@@ -36,9 +36,15 @@ def test_the_note_says_what_the_tag_meant_and_the_source() -> None:
 
 
 def test_an_older_release_than_the_tables_know_is_said_not_hidden() -> None:
-    note = release_on("3.11", "alpine", date(2023, 6, 1)).note
-    assert "python:3.11-alpine meant alpine3.18 on 2023-06-01" in note
-    assert "targets alpine3.20" in note
+    note = release_on("3.11", "alpine", date(2023, 1, 1)).note
+    assert "python:3.11-alpine meant alpine3.17 on 2023-01-01" in note
+    assert "targets alpine3.18" in note
+
+
+def test_alpine_3_19_is_a_release_of_its_own() -> None:
+    note = release_on("3.11", "alpine", date(2024, 3, 1)).note
+    assert "python:3.11-alpine meant alpine3.19 on 2024-03-01" in note
+    assert "pass --alpine to change" in note
 
 
 def test_a_minor_never_published_on_the_newer_release_keeps_its_last_one() -> None:

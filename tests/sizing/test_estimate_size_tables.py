@@ -33,7 +33,30 @@ def test_every_supported_release_has_rows_for_current_pythons_and_both_arches() 
             for debian in DEBIAN_GLIBC:
                 assert sizes.base_image(make_target(Variant.SLIM, python, arch, debian=debian))
             for alpine in ALPINE_MUSL:
+                if (python, alpine) == ("3.13", "3.18"):
+                    continue  # 3.13 (2024-10) came after alpine3.18 left the python images
                 assert sizes.base_image(make_target(Variant.ALPINE, python, arch, alpine=alpine))
+
+
+def test_older_releases_have_the_measured_python_3_11_images() -> None:
+    measured = {(r.variant, r.release): r.on_disk_mb for r in sizes.base_images().values()
+                if r.python == "3.11" and r.arch == "x86_64" and r.on_disk_basis == "measured"}
+    assert (measured[("slim", "bullseye")], measured[("alpine", "3.18")],
+            measured[("alpine", "3.19")]) == (127.34, 52.11, 58.03)
+
+
+def test_bullseye_takes_bookworms_package_row_and_says_so() -> None:
+    row = sizes.system_package("debian", "bullseye", "build-essential")
+    assert row is not None and row.release == "bookworm"
+    assert "no bullseye measurement" in row.basis
+    bookworm = sizes.system_package("debian", "bookworm", "build-essential")
+    assert bookworm is not None and row.lo_kib < bookworm.lo_kib
+
+
+def test_alpine_3_18_and_3_19_have_a_build_base_row() -> None:
+    for release in ("3.18", "3.19"):
+        row = sizes.system_package("alpine", release, "build-base")
+        assert row is not None and row.release == release
 
 
 def test_a_python_of_another_era_has_no_invented_size() -> None:

@@ -21,10 +21,15 @@ DEFAULT_DEBIAN = "trixie"
 DEFAULT_ALPINE = "3.24"
 ARCHES = ("x86_64", "aarch64")
 
-# Debian release → glibc version (Debian's libc6 package in that release).
-DEBIAN_GLIBC = {"bookworm": "2.36", "trixie": "2.41"}
-# Alpine release → musl version (../shared/data/alpine/releases.tsv, aports history).
+# Debian release → glibc version (Debian's libc6 package in that release; bullseye: glibc
+# 2.31 in bullseye's main Sources on deb.debian.org, read 2026-12-07). Oldest first.
+DEBIAN_GLIBC = {"bullseye": "2.31", "bookworm": "2.36", "trixie": "2.41"}
+# Alpine release → musl version (../shared/data/alpine/releases.tsv, aports history; 3.18 and
+# 3.19: musl-1.2.4-r1 / musl-1.2.4_git20230717-r4 in docker-library/repo-info's
+# repos/python/local/3.11-alpine3.18.md and 3.11-alpine3.19.md). Oldest first.
 ALPINE_MUSL = {
+    "3.18": "1.2.4",
+    "3.19": "1.2.4",
     "3.20": "1.2.5",
     "3.21": "1.2.5",
     "3.22": "1.2.5",

@@ -36,7 +36,8 @@ from wheelfit.sources.dockerfile.model import (
 # main amd64 Packages.gz plus the three InRelease files (HTTP HEAD on deb.debian.org,
 # 2026-12-07). The images keep the lists gzip-compressed (debuerreotype's docker-gzip-indexes);
 # the -updates and -security indexes are allowed for in the upper bound.
-APT_LISTS = {"bookworm": 12_084_798 + 241_248, "trixie": 13_335_627 + 231_169}
+APT_LISTS = {"bullseye": 11_089_833 + 75_123 + 44_029 + 27_111,
+             "bookworm": 12_084_798 + 241_248, "trixie": 13_335_627 + 231_169}
 APT_LISTS_HI = 1.2
 APT_LISTS_SOURCE = "Packages.gz + InRelease sizes on deb.debian.org, 2026-12-07"
 # apt-get install without --no-install-recommends: the table's closures leave Recommends out.

@@ -7,7 +7,7 @@ source and its date. docs/estimate.md explains every derivation. Nothing here to
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from wheelfit.model import Target, Variant
@@ -161,10 +161,26 @@ def distro_of(target: Target) -> str:
     return "debian" if target.variant is Variant.SLIM else "alpine"
 
 
+# A release without package measurements takes the next release's rows, with a wider low end
+# (bullseye's gcc 10 toolchain and older libraries are smaller than bookworm's gcc 12 ones).
+NEXT_RELEASE = {("debian", "bullseye"): "bookworm"}
+OLDER_RELEASE_LOW = 0.8
+
+
 def system_package(distro: str, release: str, package: str) -> SystemPackage | None:
-    """The size row of a package for a release (release-specific row first, then `*`)."""
+    """The size row of a package for a release (release-specific row first, then `*`; a
+    release without measurements: the next release's row, which says so)."""
     table = system_table()
-    return table.get((distro, release, package)) or table.get((distro, "*", package))
+    row = table.get((distro, release, package)) or table.get((distro, "*", package))
+    following = NEXT_RELEASE.get((distro, release))
+    if row is not None or following is None:
+        return row
+    found = table.get((distro, following, package))
+    if found is None:
+        return None
+    return replace(found, lo_kib=int(found.lo_kib * OLDER_RELEASE_LOW), basis=(
+        f"{found.basis} on {following}, no {release} measurement: {following}'s row, range "
+        f"down to {OLDER_RELEASE_LOW:g}x"))
 
 
 @dataclass(frozen=True)
@@ -237,6 +253,6 @@ def newest_release(python: str, variant: str) -> str | None:
     if not releases:
         return None
     if variant == "slim":
-        order = ("bookworm", "trixie")
+        order = ("bullseye", "bookworm", "trixie")
         return max(releases, key=lambda r: order.index(r) if r in order else -1)
     return max(releases, key=lambda r: tuple(int(x) for x in r.split(".")))
