@@ -28,6 +28,8 @@ _WORD = re.compile(r"[^\s/?#]+")
 # What may stand before a scheme-less credential and is not part of it: `'`, `(`, `--opt=`.
 _KEPT = re.compile(r"[\"'`<(\[{]*(?:--?[A-Za-z][\w-]*=)?")
 _MASK = "***"
+# `image:tag@sha256:<hex>` pins an image by digest: the part before `@` is no credential.
+_DIGEST = re.compile(r"(?:sha256|sha384|sha512):[0-9a-fA-F]+")
 
 
 def redact_url(url: str) -> str:
@@ -59,6 +61,8 @@ def _redact_word(match: re.Match[str]) -> str:
     kept = 0 if after_slashes else _KEPT.match(word, 0, at).end()  # type: ignore[union-attr]
     secret = word[kept:at]
     if not secret or (not after_slashes and ":" not in secret):
+        return word
+    if not after_slashes and _DIGEST.match(word, at + 1):
         return word
     return f"{word[:kept]}{_MASK}{word[at:]}"
 

@@ -190,7 +190,7 @@ def compiles(item: PythonInstall, stage: Stage) -> bool:
 
 def _local(item: PythonInstall) -> bool:
     """Installs from files already in the image (a wheel folder): nothing is downloaded."""
-    return "--no-index" in item.flags or (not item.requirements and all(
+    return "--no-index" in item.flags or (not item.requirements and bool(item.specs) and all(
         s.startswith(("/", ".")) or "*" in s for s in item.specs))
 
 
