@@ -102,7 +102,7 @@ def test_diff_of_a_requirements_file_is_a_usage_error(fresh_index_server: Loopba
 
 def test_from_built_from_an_arg_names_the_line(fresh_index_server: LoopbackIndex,
                                                tmp_path: Path) -> None:
-    path = service(tmp_path / "svc", "ARG PY=3.11\nFROM python:${PY}-slim\n"
+    path = service(tmp_path / "svc", "ARG V=slim\nFROM python:3.11-${V}\n"
                    "COPY requirements.txt .\nRUN pip install -r requirements.txt\n")
     result = run(fresh_index_server, tmp_path, str(path), "--diff", "--variant", "alpine")
     assert result.exit_code == 3
@@ -117,3 +117,12 @@ def test_an_image_of_several_inputs_has_one_size_line_from_today(
     result = run(fresh_index_server, tmp_path, str(path), "--diff", "--variant", "alpine")
     sizes = [line for line in result.stdout.split("\n") if line.startswith("# size")]
     assert len(sizes) == 1 and re.match(r"# size: today \d+ MB → after \d+ MB", sizes[0]), sizes
+
+
+def test_from_whose_python_version_is_an_arg_keeps_the_arg(
+        fresh_index_server: LoopbackIndex, tmp_path: Path) -> None:
+    path = service(tmp_path / "svc", "ARG PY=3.11\nFROM python:${PY}-slim\n"
+                   "COPY requirements.txt .\nRUN pip install -r requirements.txt\n")
+    result = run(fresh_index_server, tmp_path, str(path), "--diff", "--variant", "alpine")
+    assert result.exit_code == 0, result.output
+    assert "\n-FROM python:${PY}-slim\n+FROM python:${PY}-alpine" in result.stdout

@@ -144,9 +144,24 @@ def test_digest_is_dropped_with_a_note() -> None:
     assert "digest" in migration.notes[0]
 
 
-def test_from_built_from_args_is_an_error_naming_the_line() -> None:
+def test_an_arg_holding_the_python_version_is_kept_in_the_new_from() -> None:
+    migration = migrate(corpus("onnx-arg-from"), ALPINE)
+    assert "\nFROM python:${PYTHON_VERSION}-alpine3.24\n" in migration.text
+    assert migration.text.startswith("ARG PYTHON_VERSION=3.11\n")
+
+
+def test_an_arg_holding_the_python_version_keeps_its_digest_note() -> None:
+    text = ("ARG PY=3.11\nFROM python:$PY-slim-bookworm@sha256:" + "a" * 64 + " AS app\n"
+            "RUN pip install flask\n")
+    migration = migrate(text, ALPINE)
+    assert "\nFROM python:$PY-alpine3.24 AS app\n" in migration.text
+    assert "digest" in migration.notes[0]
+
+
+def test_from_whose_variant_is_an_arg_is_an_error_naming_the_line() -> None:
+    text = "ARG V=slim\nFROM python:3.12-${V}\nRUN pip install flask\n"
     with pytest.raises(InputFileError) as caught:
-        migrate(corpus("onnx-arg-from"), ALPINE)
+        migrate(text, ALPINE)
     assert caught.value.line == 2
     assert "ARG" in str(caught.value)
 

@@ -129,12 +129,38 @@ def new_reference(stage: Stage, plan: MigrationPlan) -> str:
     return f"{stage.base.name}:{version}-{plan.suffix}"
 
 
+# `python:${PY}-slim…` / `python:$PY-slim…`: an ARG in place of the Python version only.
+_ARG_VERSION = re.compile(r"(?P<name>[\w./:-]*?python):(?P<arg>\$\{\w+\}|\$\w+)"
+                          r"(?P<rest>[\w.-]*)(?P<digest>@[\w:]+)?(?=\s|$)")
+
+
+def _arg_version_swap(text: str, stage: Stage, plan: MigrationPlan) -> str | None:
+    """The FROM line with its variant swapped when an ARG stands for the Python version
+    alone (`python:${PY}-slim-bookworm` → `python:${PY}-alpine3.24`); None otherwise."""
+    base = stage.base
+    tag = base.python
+    if tag is None or tag.python is None or base.tag is None:
+        return None
+    for found in _ARG_VERSION.finditer(text):
+        rest = found.group("rest")
+        if rest and not base.tag.endswith(rest):
+            continue
+        if base.tag[:len(base.tag) - len(rest)] == tag.python:
+            new = f"{found.group('name')}:{found.group('arg')}-{plan.suffix}"
+            return text[:found.start()] + new + text[found.end():]
+    return None
+
+
 def _swap_from(doc: _Doc, index: int, stage: Stage) -> None:
     base = stage.base
     text = doc.original(index)
     if base.python is None:
         return
-    if base.python.variant is None or base.reference not in text:
+    swapped = None if base.reference in text or base.python.variant is None else \
+        _arg_version_swap(text, stage, doc.plan)
+    if swapped is not None:
+        doc.text_of[index] = swapped
+    elif base.python.variant is None or base.reference not in text:
         fresh = "or write a fresh Dockerfile with `wheelfit dockerfile requirements.txt`."
         if base.reference not in text:
             why, hint = "its tag is built from ARG values", f"Write the tag literally, {fresh}"
@@ -143,7 +169,8 @@ def _swap_from(doc: _Doc, index: int, stage: Stage) -> None:
             hint = f"Use e.g. python:3.12-slim-bookworm or python:3.12-alpine3.22, {fresh}"
         raise InputFileError(f"cannot rewrite FROM {base.reference}: {why}",
                              path=doc.model.path, line=base.line, hint=hint)
-    doc.text_of[index] = text.replace(base.reference, new_reference(stage, doc.plan), 1)
+    else:
+        doc.text_of[index] = text.replace(base.reference, new_reference(stage, doc.plan), 1)
     if base.digest:
         doc.notes.append(f"line {base.line}: the digest of {base.reference} is dropped; pin "
                          "the new image's digest after its first pull")
