@@ -56,3 +56,23 @@ def test_every_release_row_names_its_source() -> None:
     rows = distro_releases()
     assert {r.distro for r in rows} == {"debian", "alpine"}
     assert all(r.source for r in rows)
+
+
+def test_buster_says_which_wheels_bullseye_judges_too_kindly() -> None:
+    note = release_on("3.8", "slim", date(2020, 1, 1)).note
+    assert "targets bullseye" in note and "glibc 2.28" in note
+    assert "manylinux_2_29 to manylinux_2_31" in note
+
+
+def test_alpine_with_musl_1_2_judges_wheels_alike() -> None:
+    note = release_on("3.11", "alpine", date(2023, 1, 1)).note
+    assert "musl 1.2" in note and "same wheel judgement" in note
+
+
+def test_alpine_with_musl_1_1_says_musllinux_1_2_wheels_are_judged_too_kindly() -> None:
+    note = release_on("3.8", "alpine", date(2020, 6, 1)).note
+    assert "musl 1.1" in note and "musllinux_1_2" in note
+
+
+def test_every_release_row_names_its_libc() -> None:
+    assert all(r.libc.startswith(("glibc ", "musl ")) for r in distro_releases())

@@ -22,6 +22,7 @@ class DistroRelease:
     release: str
     released: date
     source: str
+    libc: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class DatedRelease:
 @lru_cache(maxsize=1)
 def distro_releases() -> tuple[DistroRelease, ...]:
     """Every row of data/distro-releases.tsv, oldest first."""
-    rows = [DistroRelease(r["distro"], r["release"], to_day(r["released"]), r["source"])
-            for r in read_tsv("distro-releases.tsv")]
+    rows = [DistroRelease(r["distro"], r["release"], to_day(r["released"]), r["source"],
+                          r["libc"]) for r in read_tsv("distro-releases.tsv")]
     return tuple(sorted(rows, key=lambda r: r.released))
 
 
@@ -77,5 +78,26 @@ def release_on(minor: str, variant: str, on: date) -> DatedRelease:
                             f"{'--alpine' if alpine else '--debian'} to change")
     oldest = known[0]
     return DatedRelease(oldest, meant.release, (
-        f"{why}; wheelfit has no {'musl' if alpine else 'glibc'} or size data for it, so the "
-        f"report targets {_shown(variant, oldest)}, the oldest release it knows"))
+        f"{why}; wheelfit has no size data for it, so the report targets "
+        f"{_shown(variant, oldest)}, the oldest release it knows: "
+        + _libc_gap(meant, alpine, oldest)))
+
+
+def _libc_gap(meant: DistroRelease, alpine: bool, used: str) -> str:
+    """What judging the wheels on `used` instead of `meant` gets wrong, from their libcs."""
+    libc = (f"musl {ALPINE_MUSL[used]}" if alpine else f"glibc {DEBIAN_GLIBC[used]}")
+    had = meant.libc or "an unknown libc"
+    sizes = f"sizes are {_shown('alpine' if alpine else 'slim', used)}'s"
+    if alpine:
+        if had.startswith("musl 1.2"):
+            return (f"{had} then, {libc} there: the same wheel judgement (musllinux_1_2 and "
+                    f"older); {sizes}")
+        return (f"{had} then, {libc} there: musllinux_1_2 wheels are judged installable though "
+                f"{had} rejects them; {sizes}")
+    then = had.removeprefix("glibc ")
+    low = int(then.split(".")[1]) + 1 if then.startswith("2.") else None
+    high = int(DEBIAN_GLIBC[used].split(".")[1])
+    if low is None or low > high:
+        return f"{had} then, {libc} there; {sizes}"
+    return (f"{had} then, {libc} there: wheels tagged manylinux_2_{low} to manylinux_2_{high} "
+            f"are judged installable though {had} rejects them; {sizes}")
