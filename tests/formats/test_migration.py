@@ -175,3 +175,32 @@ def test_crlf_and_a_missing_final_newline_keep_the_other_lines() -> None:
     text = "FROM python:3.12-slim\r\nRUN pip install flask\r\nCMD [\"flask\"]"
     after = migrate(text, SLIM).text
     assert after.endswith('CMD ["flask"]')
+
+
+STAGED = ("FROM python:3.12-slim AS build\n"
+          "RUN apt-get update && apt-get install -y build-essential libpq-dev\n"
+          "RUN pip wheel --wheel-dir /wheels -r requirements.txt\n"
+          "FROM python:3.12-slim\n"
+          "COPY --from=build /wheels /wheels\n"
+          "RUN pip install --no-index --find-links /wheels /wheels/*\n"
+          "RUN pip install --no-cache-dir gunicorn==22.0.0\n")
+
+
+def test_a_final_install_of_packages_that_do_not_build_gets_no_build_packages() -> None:
+    plan = MigrationPlan("alpine-multistage", "3.12", "alpine3.24", ("build-base", "libpq-dev"),
+                         ("libpq",), builds=("psycopg2",))
+    final = migrate(STAGED, plan).text.split("FROM python:3.12-alpine3.24\n")[-1]
+    assert "libpq" in final and "build-base" not in final
+
+
+def test_an_inline_install_of_a_package_that_builds_gets_the_build_packages() -> None:
+    plan = MigrationPlan("alpine", "3.12", "alpine3.24", ("build-base", "libpq-dev"),
+                         ("libpq",), builds=("gunicorn",))
+    final = migrate(STAGED, plan).text.split("FROM python:3.12-alpine3.24\n")[-1]
+    assert "build-base" in final
+
+
+def test_an_inline_install_of_a_local_project_counts_as_building() -> None:
+    plan = MigrationPlan("alpine", "3.12", "alpine3.24", ("build-base",), (), builds=("x",))
+    text = "FROM python:3.12-slim\nCOPY . /app\nRUN pip install --no-cache-dir /app\n"
+    assert "build-base" in migrate(text, plan).text

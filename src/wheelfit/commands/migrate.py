@@ -66,20 +66,25 @@ def _model(path: Path) -> tuple[str, DockerfileModel]:
 def _plan(reports: list[Report], variant: str) -> MigrationPlan:
     from wheelfit.formats.dockerfile import variant_target
     from wheelfit.formats.migration import MigrationPlan
-    from wheelfit.model import Variant
+    from wheelfit.model import Status, Variant
     from wheelfit.sizing.estimate import system_packages
 
     target = variant_target(reports[0], variant)
     build: set[str] = set()
     runtime: set[str] = set()
+    builds: set[str] = set()
     for report in reports:
-        system = system_packages(report, variant_target(report, variant))
+        own = variant_target(report, variant)
+        system = system_packages(report, own)
         build.update(system.build)
         runtime.update(system.runtime)
+        builds.update(p.name for p in report.packages
+                      if (v := p.verdicts.get(own.name)) is not None
+                      and v.status is Status.SOURCE_BUILD)
     suffix = (f"slim-{target.release}" if target.variant is Variant.SLIM
               else f"alpine{target.release}")
     return MigrationPlan(variant, target.python, suffix, tuple(sorted(build)),
-                         tuple(sorted(runtime)))
+                         tuple(sorted(runtime)), builds=tuple(sorted(builds)))
 
 
 def _header(reports: list[Report], path: Path, variant: str, why: str,

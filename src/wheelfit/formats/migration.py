@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from packaging.utils import canonicalize_name
+
 from wheelfit.errors import InputFileError
 from wheelfit.formats import runsegments as seg
 from wheelfit.formats.migrationbuilder import BUILDER, builder_lines, builds_here
@@ -23,6 +25,7 @@ from wheelfit.sources.dockerfile.lexer import Instruction, lex
 from wheelfit.sources.dockerfile.model import (
     Cache,
     DockerfileModel,
+    PythonInstall,
     Stage,
     Tool,
 )
@@ -39,6 +42,9 @@ class MigrationPlan:
     suffix: str
     build: tuple[str, ...] = ()
     runtime: tuple[str, ...] = ()
+    # The packages that build from source on the variant's target (None: not known, so
+    # every install that may build counts as building).
+    builds: tuple[str, ...] | None = None
 
     @property
     def alpine(self) -> bool:
@@ -180,10 +186,25 @@ def _system_lines(model: DockerfileModel) -> set[int]:
     return {p.line for p in model.system_packages}
 
 
-def _install_lines(model: DockerfileModel, stage: int, compiling: bool) -> list[int]:
+def _install_lines(model: DockerfileModel, stage: int, compiling: bool,
+                   plan: MigrationPlan | None = None) -> list[int]:
     return sorted({i.line for i in model.python_installs
                    if i.stage == stage and i.taken is not False
-                   and (not compiling or builds_here(i))})
+                   and (not compiling or (builds_here(i) and _may_build(i, plan)))})
+
+
+_NAMED = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[=<>!~;].*)?$")
+
+
+def _may_build(install: PythonInstall, plan: MigrationPlan | None) -> bool:
+    """False only for an install of inline specs none of which builds on the target."""
+    if plan is None or plan.builds is None or install.requirements or not install.specs:
+        return True
+    names = [_NAMED.match(spec) for spec in install.specs]
+    if not all(names):  # a local project, a URL or a file may build: count it as building
+        return True
+    builds = {canonicalize_name(n) for n in plan.builds}
+    return any(canonicalize_name(m.group(1)) in builds for m in names if m)
 
 
 def _commands(doc: _Doc, index: int) -> list[str] | None:
@@ -253,7 +274,7 @@ def _own(doc: _Doc, line: int) -> tuple[str, ...]:
 
 def _wrap_virtual(doc: _Doc, stage: int) -> None:
     """`alpine-cleanup`: build packages added and deleted around the first build."""
-    lines = _install_lines(doc.model, stage, compiling=True)
+    lines = _install_lines(doc.model, stage, compiling=True, plan=doc.plan)
     if not lines or not doc.plan.build_only:
         return
     index = next(i for i in doc.in_stage(stage) if doc.instructions[i].line == lines[0])
@@ -274,7 +295,7 @@ def _wrap_virtual(doc: _Doc, stage: int) -> None:
 def _stage_packages(doc: _Doc, stage: Stage, builder: bool) -> None:
     model, plan = doc.model, doc.plan
     final = stage.index in _final_chain(model)
-    compiles = bool(_install_lines(model, stage.index, compiling=True))
+    compiles = bool(_install_lines(model, stage.index, compiling=True, plan=plan))
     if builder and final:
         compiles = False
     if compiles:
@@ -302,7 +323,7 @@ def _use_builder(doc: _Doc) -> None:
     """Final-chain builds install from the builder's wheels, bind-mounted for the RUN."""
     model = doc.model
     for stage in _final_chain(model):
-        wanted = set(_install_lines(model, stage, compiling=True))
+        wanted = set(_install_lines(model, stage, compiling=True, plan=doc.plan))
         for index in doc.in_stage(stage):
             if doc.instructions[index].line in wanted:
                 text, _ = add_pip_option(doc.current(index), "--find-links /wheels",
