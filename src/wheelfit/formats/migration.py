@@ -14,18 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from packaging.utils import canonicalize_name
-
 from wheelfit.errors import InputFileError
 from wheelfit.formats import runsegments as seg
 from wheelfit.formats.migrationbuilder import BUILDER, builder_lines, builds_here
+from wheelfit.formats.migrationscope import arg_version_swap, may_build
 from wheelfit.formats.pipedits import add_pip_option, add_run_flag
 from wheelfit.formats.syspackages import check_names, manager_of, own_packages
 from wheelfit.sources.dockerfile.lexer import Instruction, lex
 from wheelfit.sources.dockerfile.model import (
     Cache,
     DockerfileModel,
-    PythonInstall,
     Stage,
     Tool,
 )
@@ -135,35 +133,13 @@ def new_reference(stage: Stage, plan: MigrationPlan) -> str:
     return f"{stage.base.name}:{version}-{plan.suffix}"
 
 
-# `python:${PY}-slim…` / `python:$PY-slim…`: an ARG in place of the Python version only.
-_ARG_VERSION = re.compile(r"(?P<name>[\w./:-]*?python):(?P<arg>\$\{\w+\}|\$\w+)"
-                          r"(?P<rest>[\w.-]*)(?P<digest>@[\w:]+)?(?=\s|$)")
-
-
-def _arg_version_swap(text: str, stage: Stage, plan: MigrationPlan) -> str | None:
-    """The FROM line with its variant swapped when an ARG stands for the Python version
-    alone (`python:${PY}-slim-bookworm` → `python:${PY}-alpine3.24`); None otherwise."""
-    base = stage.base
-    tag = base.python
-    if tag is None or tag.python is None or base.tag is None:
-        return None
-    for found in _ARG_VERSION.finditer(text):
-        rest = found.group("rest")
-        if rest and not base.tag.endswith(rest):
-            continue
-        if base.tag[:len(base.tag) - len(rest)] == tag.python:
-            new = f"{found.group('name')}:{found.group('arg')}-{plan.suffix}"
-            return text[:found.start()] + new + text[found.end():]
-    return None
-
-
 def _swap_from(doc: _Doc, index: int, stage: Stage) -> None:
     base = stage.base
     text = doc.original(index)
     if base.python is None:
         return
     swapped = None if base.reference in text or base.python.variant is None else \
-        _arg_version_swap(text, stage, doc.plan)
+        arg_version_swap(text, stage.base, doc.plan.suffix)
     if swapped is not None:
         doc.text_of[index] = swapped
     elif base.python.variant is None or base.reference not in text:
@@ -188,23 +164,10 @@ def _system_lines(model: DockerfileModel) -> set[int]:
 
 def _install_lines(model: DockerfileModel, stage: int, compiling: bool,
                    plan: MigrationPlan | None = None) -> list[int]:
+    builds = plan.builds if plan is not None else None
     return sorted({i.line for i in model.python_installs
                    if i.stage == stage and i.taken is not False
-                   and (not compiling or (builds_here(i) and _may_build(i, plan)))})
-
-
-_NAMED = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[=<>!~;].*)?$")
-
-
-def _may_build(install: PythonInstall, plan: MigrationPlan | None) -> bool:
-    """False only for an install of inline specs none of which builds on the target."""
-    if plan is None or plan.builds is None or install.requirements or not install.specs:
-        return True
-    names = [_NAMED.match(spec) for spec in install.specs]
-    if not all(names):  # a local project, a URL or a file may build: count it as building
-        return True
-    builds = {canonicalize_name(n) for n in plan.builds}
-    return any(canonicalize_name(m.group(1)) in builds for m in names if m)
+                   and (not compiling or (builds_here(i) and may_build(i, builds)))})
 
 
 def _commands(doc: _Doc, index: int) -> list[str] | None:
