@@ -2,13 +2,14 @@
 
 `read_directory` asks for the last `Limits.tail_bytes` (`Range: bytes=-N`), which holds the
 whole central directory of most wheels, and fetches the rest of the directory only when it
-starts earlier; `read_member` reuses those bytes when the member lies in them (METADATA is
-usually written last) and otherwise asks for exactly the member's span. `read_wheel` does
-both for a wheel's METADATA but never asks for more: it returns the directory's summary
-(`wheelsummary`), and METADATA
-only when the directory's bytes held it (on PyPI: 9 wheels in 10), so that a caller with a
-PEP 658 file at hand can take that instead of a second range request. A server that
-ignores `Range` is tolerated while the whole file stays under `Limits.full_wheel_bytes`.
+starts earlier (for a wheel, from METADATA on when the tail's part of the directory places
+it near: `metadata_reach`); `read_member` reuses those bytes when the member lies in them
+(METADATA is usually written last) and otherwise asks for exactly the member's span.
+`read_wheel` does both for a wheel's METADATA but never asks for more: it returns the
+directory's summary (`wheelsummary`), and METADATA only when the directory's bytes held it
+(on PyPI: 9 wheels in 10), so that a caller with a PEP 658 file at hand can take that
+instead of a second range request. A server that ignores `Range` is tolerated while the
+whole file stays under `Limits.full_wheel_bytes`.
 """
 
 from __future__ import annotations
