@@ -15,11 +15,13 @@ _GET = re.compile(r"GET (\S+)(?: \[bytes=([^\]]*)\])? → (\d+)(?:, (\d+) bytes)
 
 KINDS = {
     "page": "project page (PEP 691 JSON): one per project in the closure, per index",
-    "metadata": "PEP 658 `.metadata` file: only when the page advertises one",
+    "metadata": "PEP 658 `.metadata` file: only when the page advertises one and no read of "
+                "the wheel's directory held METADATA with the page's hash",
     "tail": "last 64 KiB of a chosen wheel: its central directory (installed size, vendored "
             "libraries) and, for ~9 wheels in 10, its METADATA (dependencies)",
-    "span": "a byte range of a wheel: METADATA (or the rest of a directory) that the tail "
-            "did not hold",
+    "span": "a byte range of a wheel: the rest of a directory longer than the tail (reaching "
+            "back to METADATA when the tail's entries place it near), or METADATA that the "
+            "tail did not hold on an index without PEP 658 files",
     "sdist": "a chosen sdist, streamed: its PKG-INFO (static metadata) and build files",
     "other": "anything else",
     "retry": "an attempt that failed (connection broken, timeout, 429/5xx) and was sent "

@@ -76,9 +76,11 @@ def _run_options(params: dict[str, Any]) -> RunOptions:
 
     from click.core import ParameterSource
 
+    from wheelfit.commands.arenas import cap_arenas
     from wheelfit.commands.config import load_config
     from wheelfit.commands.options import RunOptions
 
+    cap_arenas()  # before any thread starts
     ctx = click.get_current_context()
     from_env = frozenset(name for name in params
                          if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT)

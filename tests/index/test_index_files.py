@@ -7,7 +7,9 @@ the PEP 658 file. Requests are counted by the loopback server, per path.
 
 from __future__ import annotations
 
+import io
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -214,6 +216,34 @@ def test_metadata_outside_the_tail_without_a_metadata_file_is_fetched_by_span(
     assert s.reader.summary(s.file) is not None
     tail, span = s.ranges()  # the directory is in the tail; METADATA by its exact span
     assert tail == TAIL and span.startswith("bytes=0-")
+
+
+def _long_directory() -> bytes:
+    """foo 1.0 with 300 members: its directory (~25 KB) is longer than the 4 KiB tail, and
+    METADATA lies just before it, as wheel builders write it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i in range(300):
+            archive.writestr(f"foo/a_rather_long_module_name_number_{i:04}.py", b"X = 1\n")
+        archive.writestr("foo-1.0.dist-info/METADATA", META)
+        archive.writestr("foo-1.0.dist-info/RECORD", b"")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("served_meta", [META, None], ids=["metadata-file", "no-metadata-file"])
+def test_a_long_directory_and_its_metadata_cost_two_range_requests(
+    server: IndexServer, tmp_path: Path, served_meta: bytes | None
+) -> None:
+    """The directory's second request reaches back to METADATA: no third request, neither
+    the metadata file nor METADATA's own span."""
+    s = _setup(server, tmp_path, data=_long_directory(), served_meta=served_meta)
+    s.reader.want_directory(s.file)
+    md = s.reader.metadata(s.file)
+    assert md is not None and md.requires_dist == ("bar>=2",)
+    assert _files(s.reader.summary(s.file)) == 302
+    tail, span = s.ranges()
+    assert tail == TAIL and span.startswith("bytes=")
+    assert s.metadata_hits() == 0
 
 
 def test_a_warm_store_answers_both_without_requests(server: IndexServer, tmp_path: Path) -> None:

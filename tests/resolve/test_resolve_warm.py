@@ -14,6 +14,7 @@ from index_builders import metadata, publish, wheel, wheel_name
 from index_server import IndexServer
 from wheelfit.compat.targets import default_targets
 from wheelfit.index.client import IndexClient
+from wheelfit.model import DistFile
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.requirements import make_req
 
@@ -61,8 +62,9 @@ def test_the_inputs_pins_narrow_what_is_warmed(
     pin = make_req(Requirement("bar==1.0"), "requirements.txt:2")
     catalog.warm([make_req(Requirement("foo"), "requirements.txt:1")], limits=[pin])
     assert _wait_for(server, _metadata_path("baz", "1.0"))
-    assert server.hits_for(_metadata_path("bar", "1.0"))
+    assert server.hits_for(f"/files/{wheel_name('bar', '1.0')}")  # pinned: directory + METADATA
     assert not server.hits_for(_metadata_path("bar", "2.0"))
+    assert not server.hits_for(f"/files/{wheel_name('bar', '2.0')}")
     catalog.close()
 
 
@@ -83,3 +85,32 @@ def test_a_catalog_without_warm_ahead_starts_no_fetch(server: IndexServer) -> No
         time.sleep(0.2)
         assert not server.hits_for("/simple/foo/")
         catalog.close()
+
+
+def test_a_pinned_warm_reads_the_wheel_once_for_directory_and_metadata(
+    server: IndexServer, catalog: ProjectCatalog
+) -> None:
+    """A pinned requirement's first match is nearly always chosen, and a chosen wheel's
+    directory is read anyway (sizes): warming it reads the directory first, so METADATA
+    comes from that read (it has the page's hash) and the metadata file is not asked."""
+    catalog.warm([make_req(Requirement("baz==1.0"), "requirements.txt:1")])
+    assert _wait_for(server, f"/files/{wheel_name('baz', '1.0')}")
+    catalog.close()
+    assert catalog.index.core_metadata(_baz_file(catalog)) is not None
+    assert not server.hits_for(_metadata_path("baz", "1.0"))
+    assert len(server.hits_for(f"/files/{wheel_name('baz', '1.0')}")) == 1
+
+
+def test_an_unpinned_warm_reads_only_the_metadata_file(
+    server: IndexServer, catalog: ProjectCatalog
+) -> None:
+    catalog.warm([make_req(Requirement("baz"), "requirements.txt:1")])
+    assert _wait_for(server, _metadata_path("baz", "1.0"))
+    catalog.close()
+    assert not server.hits_for(f"/files/{wheel_name('baz', '1.0')}")
+
+
+def _baz_file(catalog: ProjectCatalog) -> DistFile:
+    page = catalog.index.project("baz")
+    assert page is not None
+    return page.files[0]

@@ -2,18 +2,21 @@
 
 `read_directory` asks for the last `Limits.tail_bytes` (`Range: bytes=-N`), which holds the
 whole central directory of most wheels, and fetches the rest of the directory only when it
-starts earlier; `read_member` reuses those bytes when the member lies in them (METADATA is
-usually written last) and otherwise asks for exactly the member's span. `read_wheel` does
-both for a wheel's METADATA but never asks for more: it returns the directory's summary
-(`wheelsummary`), and METADATA
-only when the directory's bytes held it (on PyPI: 9 wheels in 10), so that a caller with a
-PEP 658 file at hand can take that instead of a second range request. A server that
-ignores `Range` is tolerated while the whole file stays under `Limits.full_wheel_bytes`.
+starts earlier (for a wheel, from METADATA on when the tail's part of the directory places
+it near: `metadata_reach`); `read_member` reuses those bytes when the member lies in them
+(METADATA is usually written last) and otherwise asks for exactly the member's span.
+`read_wheel` does both for a wheel's METADATA but never asks for more: it returns the
+directory's summary (`wheelsummary`), and METADATA only when the directory's bytes held it
+(on PyPI: 9 wheels in 10), so that a caller with a PEP 658 file at hand can take that
+instead of a second range request. A server that ignores `Range` is tolerated while the
+whole file stays under `Limits.full_wheel_bytes`.
 """
 
 from __future__ import annotations
 
 import re
+import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -39,6 +42,15 @@ if TYPE_CHECKING:
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE | re.ASCII)
 _LOCAL_HEADER = 30
 _U16_MAX = 0xFFFF
+_U32_MAX = 0xFFFFFFFF
+# A central directory entry's fixed part: signature, then (after 24 bytes of versions, flags,
+# method, times, CRC and sizes) the name, extra and comment lengths, and (after disk number
+# and attributes) the local header's offset.
+_CENTRAL_HEAD = struct.Struct("<4s24xHHH8xI")
+_CENTRAL_SIG = b"PK\x01\x02"
+_WALK_TRIES = 64
+# (bytes ending the file, offset where the directory ends) -> an earlier offset to fetch from
+Reach = Callable[["Chunk", int], "int | None"]
 
 
 class RangeNotSupported(IndexResponseError):
@@ -68,8 +80,14 @@ class ByteSource(Protocol):
         ...
 
 
-def read_directory(source: ByteSource, limits: Limits = DEFAULT_LIMITS) -> Directory:
-    """Fetch and parse the central directory: one tail request, more only when needed."""
+def read_directory(
+    source: ByteSource, limits: Limits = DEFAULT_LIMITS, *, also_from: Reach | None = None
+) -> Directory:
+    """Fetch and parse the central directory: one tail request, more only when needed.
+
+    When the directory starts before the tail, one more request fetches the rest; `also_from`
+    may move that request's start back to a member the tail's part of the directory names
+    (`metadata_reach`), so that one request brings both, if that at most doubles it."""
     chunk = source.tail(limits.tail_bytes)
     try:
         location = locate_directory(chunk, limits, source.url)
@@ -79,10 +97,55 @@ def read_directory(source: ByteSource, limits: Limits = DEFAULT_LIMITS) -> Direc
         chunk = _merge(source.span(need.offset, chunk.start), chunk, source.url)
         location = locate_directory(chunk, limits, source.url)
     if location.cd_offset < chunk.start:
-        chunk = _merge(source.span(location.cd_offset, chunk.start), chunk, source.url)
+        start = location.cd_offset
+        wanted = also_from(chunk, location.cd_offset + location.cd_size) if also_from else None
+        bound = max(limits.tail_bytes, chunk.start - location.cd_offset)
+        if wanted is not None and 0 <= start - wanted <= bound:
+            start = wanted
+        chunk = _merge(source.span(start, chunk.start), chunk, source.url)
     raw = chunk.slice(location.cd_offset, location.cd_offset + location.cd_size)
     entries = parse_central_directory(raw, location.count, location.cd_offset, source.url)
     return Directory(entries, location.cd_offset, chunk)
+
+
+def held_entries(chunk: Chunk, cd_end: int) -> list[tuple[bytes, int]]:
+    """(raw name, local header offset) of the directory entries `chunk` holds whole, when it
+    holds only the directory's end: the walk from the first entry signature whose chain of
+    entries ends exactly at `cd_end`. Empty when none does. A hint for what to fetch, never
+    trusted: the full directory is parsed and checked once fetched."""
+    data, end = chunk.data, cd_end - chunk.start
+    if not 0 < end <= len(data):
+        return []
+    pos = data.find(_CENTRAL_SIG, 0, end)
+    for _ in range(_WALK_TRIES):
+        if pos < 0:
+            return []
+        found = _walk_entries(data, pos, end)
+        if found is not None:
+            return found
+        pos = data.find(_CENTRAL_SIG, pos + 1, end)
+    return []
+
+
+def _walk_entries(data: bytes, pos: int, end: int) -> list[tuple[bytes, int]] | None:
+    found = []
+    while pos < end:
+        if pos + _CENTRAL_HEAD.size > end or data[pos : pos + 4] != _CENTRAL_SIG:
+            return None
+        _sig, name_len, extra_len, comment_len, offset = _CENTRAL_HEAD.unpack_from(data, pos)
+        name_at = pos + _CENTRAL_HEAD.size
+        found.append((data[name_at : name_at + name_len], offset))
+        pos = name_at + name_len + extra_len + comment_len
+    return found if pos == end else None
+
+
+def metadata_reach(chunk: Chunk, cd_end: int) -> int | None:
+    """Where the one `<name>.dist-info/METADATA` among the entries `chunk` holds starts (its
+    local header), so that the directory's second request can bring it too; None when the
+    held entries name no such member, or several."""
+    found = [offset for name, offset in held_entries(chunk, cd_end)
+             if name.endswith(b".dist-info/METADATA") and name.count(b"/") == 1]
+    return found[0] if len(found) == 1 and found[0] != _U32_MAX else None
 
 
 def member_span(directory: Directory, entry: CentralEntry, url: str | None) -> tuple[int, int]:
@@ -152,7 +215,7 @@ def read_wheel(source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
     Errors of the directory are raised; errors of METADATA (no or several `.dist-info`,
     declared sizes above the caps, a damaged member) are returned as `problem`, since the
     directory is still good for its summary. The directory itself is not kept."""
-    directory = read_directory(source, limits)
+    directory = read_directory(source, limits, also_from=metadata_reach)
     summary = summarise((e.name, e.uncompressed_size) for e in directory.entries)
     try:
         entry = metadata_entry(directory.entries, project, source.url)
@@ -187,7 +250,7 @@ def read_wheel_metadata(
     source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Directory, bytes]:
     """The directory of a wheel and its `.dist-info/METADATA` bytes."""
-    directory = read_directory(source, limits)
+    directory = read_directory(source, limits, also_from=metadata_reach)
     entry = metadata_entry(directory.entries, project, source.url)
     data = read_member(source, directory, entry, max_bytes=limits.metadata_bytes, limits=limits)
     return directory, data

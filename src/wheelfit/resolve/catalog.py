@@ -351,6 +351,8 @@ class ProjectCatalog:
             first = next(self.iter_matches(req.name, req.specifier), None)
             if first is None or first.file is None:
                 return
+            if is_pinned(req.specifier):  # nearly always the final choice, as in resolver._lazy:
+                self.index.prefetch_wheels([first.file.file])  # one read for both
             cand = Cand(req.name, first.version, req.extras, first.verdict, first.file.file)
             metadata, _note = self.metadata(cand)
         except Exception:  # warming is a hint; the resolver asks again and sees any error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
 import zlib
@@ -13,8 +14,9 @@ import pytest
 from index_builders import BytesSource, metadata, to_zip64, wheel
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
-from wheelfit.index.parse.rangezip import entries_from_tail, metadata_entry
+from wheelfit.index.parse.rangezip import Chunk, entries_from_tail, metadata_entry
 from wheelfit.index.rangefetch import (
+    held_entries,
     read_directory,
     read_member,
     read_wheel,
@@ -268,3 +270,67 @@ def test_wheel_without_metadata_is_refused() -> None:
     ]
     with pytest.raises(IndexResponseError, match=r"no foo-1\.0\.dist-info/METADATA"):
         metadata_entry(entries, "foo")
+
+
+# --- a directory longer than the tail: its second request brings METADATA too -------------------
+
+
+def _many_members(metadata_first: bool = False, record: int = 0) -> bytes:
+    """A wheel whose directory (300 entries, ~25 KB) is longer than a 4 KiB tail; `record`:
+    bytes of incompressible RECORD between METADATA and the directory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if metadata_first:
+            archive.writestr(METADATA_NAME, META)
+        for i in range(300):
+            archive.writestr(f"foo/a_rather_long_module_name_number_{i:04}.py", b"X = 1\n")
+        if not metadata_first:
+            archive.writestr(METADATA_NAME, META)
+        archive.writestr("foo-1.0.dist-info/WHEEL", b"Wheel-Version: 1.0\n")
+        archive.writestr("foo-1.0.dist-info/RECORD", random.Random(0).randbytes(record))
+    return buffer.getvalue()
+
+
+def _cd_offset(data: bytes) -> int:
+    return struct.unpack_from("<I", data, data.rfind(b"PK\x05\x06") + 16)[0]
+
+
+def test_the_directorys_second_request_reaches_back_to_metadata() -> None:
+    data = _many_members()
+    source = BytesSource(data)
+    read = read_wheel(source, "foo", SMALL)
+    assert read.metadata == META and read.summary.files == 303
+    header = zipfile.ZipFile(io.BytesIO(data)).getinfo(METADATA_NAME).header_offset
+    assert [c[:2] for c in source.calls] == [("tail", 4096), ("span", header)]
+
+
+@pytest.mark.parametrize(
+    ("data", "files"),
+    [
+        (_many_members(record=200_000), 303),  # named in the tail, but 200 KB further back
+        (_many_members(metadata_first=True), 303),  # its entry is not among the tail's
+    ],
+    ids=["too-far-back", "not-named-in-the-tail"],
+)
+def test_the_second_request_is_the_directory_alone(data: bytes, files: int) -> None:
+    """Reaching back to METADATA would more than double the request, or the tail's part of
+    the directory does not say where METADATA is: the directory alone, as before."""
+    source = BytesSource(data)
+    read = read_wheel(source, "foo", SMALL)
+    assert read.metadata is None and read.span is not None and read.summary.files == files
+    assert [c[:2] for c in source.calls] == [("tail", 4096), ("span", _cd_offset(data))]
+
+
+def test_held_entries_are_the_directorys_last_entries() -> None:
+    data = _many_members()
+    cd_end = data.rfind(b"PK\x05\x06")
+    chunk = Chunk(len(data) - 4096, data[-4096:], len(data))
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    held = held_entries(chunk, cd_end)
+    assert 0 < len(held) < len(infos)
+    assert held == [(i.filename.encode(), i.header_offset) for i in infos[-len(held):]]
+
+
+def test_held_entries_of_bytes_that_are_no_directory_are_none() -> None:
+    junk = b"PK\x01\x02" + bytes(100)
+    assert held_entries(Chunk(0, junk * 40, len(junk) * 40), len(junk) * 40 - 7) == []
