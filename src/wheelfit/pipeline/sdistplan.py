@@ -19,7 +19,7 @@ from wheelfit.buildneeds.buildfile_types import BuildFileFacts
 from wheelfit.buildneeds.buildfiles import read_build_files
 from wheelfit.buildneeds.buildmembers import is_build_file
 from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
-from wheelfit.buildneeds.mapping_types import unique
+from wheelfit.buildneeds.mapping_types import ApkMapping, unique
 from wheelfit.buildneeds.native import native_from_pyproject, native_from_setup
 from wheelfit.buildneeds.systemlibs import (
     bundled_package_deps,
@@ -89,6 +89,13 @@ class SdistReads:
             out.members = dict(members)
             out.facts = read_build_files(out.members, out.names)
         return out
+
+
+def reads_build_files(mapping: ApkMapping, name: str, version: str) -> bool:
+    """True when enrichment reads this source build's sdist: every project but those the
+    mapping calls pure Python (their build needs come from the mapping alone)."""
+    entry = mapping.project(name)
+    return entry is None or bool(entry.for_version(version).native)
 
 
 def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildPlan, BuildPlan]:
