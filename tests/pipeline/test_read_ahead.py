@@ -80,11 +80,18 @@ def test_a_locked_source_builds_sdist_is_read_while_the_lock_is_looked_up(
         catalog.close()
 
 
-def test_the_sdists_enrichment_reads_are_those_read_ahead() -> None:
-    mapping = load_mapping()
-    assert reads_build_files(mapping, "tantivy", "0.26.0")  # not in the mapping: read
-    assert reads_build_files(mapping, "psycopg2", "2.9.10")  # compiles: its build-system
-    assert not reads_build_files(mapping, "aiodns", "3.2.0")  # pure Python per the mapping
+@pytest.mark.parametrize(("name", "files", "read"), [
+    ("tantivy", ["tantivy-0.26.0.tar.gz"], True),  # not in the mapping: its build files
+    ("tantivy", ["tantivy-0.26.0.tar.gz", "tantivy-0.26.0-cp39-cp39-win_amd64.whl"], True),
+    ("threadloop", ["threadloop-1.0.2.tar.gz", "threadloop-1.0.2-py2-none-any.whl"], False),
+    ("psycopg2", ["psycopg2-2.9.10.tar.gz"], True),  # compiles: its build requirements
+    ("aiodns", ["aiodns-3.2.0.tar.gz"], False),  # pure Python per the mapping
+])
+def test_the_sdists_read_ahead_are_those_enrichment_reads(
+    name: str, files: list[str], read: bool
+) -> None:
+    version = files[0].removesuffix(".tar.gz").rpartition("-")[2]
+    assert reads_build_files(load_mapping(), name, version, files) is read
 
 
 def test_an_sdist_read_whole_without_a_pkg_info_is_not_streamed_again(

@@ -196,7 +196,7 @@ def _check_target(spec: DependencySpec, catalog: ProjectCatalog,
     if spec.locked is not None:
         return _check_locked(spec.locked, catalog, mapping)
     reqs, constraints = target_requirements(spec, catalog)
-    sdists = _sdists_read(mapping) if mapping is not None else None
+    sdists = _sdists_read(mapping, catalog) if mapping is not None else None
     outcome = resolve_pinned(catalog, reqs, constraints, sdists=sdists)
     if outcome is None:  # not a consistent closure of `==` pins: resolve
         outcome = resolve(catalog, reqs, constraints, sdists=sdists)
@@ -259,24 +259,27 @@ def _prefetch_wheel(catalog: ProjectCatalog, name: str, verdict: Verdict) -> Non
         catalog.index.prefetch_wheels([chosen.file.file])
 
 
-def _sdists_read(mapping: ApkMapping) -> Callable[[str, str], bool]:
+def _sdists_read(mapping: ApkMapping, catalog: ProjectCatalog) -> Callable[[str, str], bool]:
     """Which source builds' sdists enrichment reads (`sdistplan.reads_build_files`)."""
     from wheelfit.pipeline.sdistplan import reads_build_files
 
-    return lambda name, version: reads_build_files(mapping, name, version)
+    def reads(name: str, version: str) -> bool:
+        groups = catalog.versions(name)
+        files = [] if isinstance(groups, Verdict) else groups.get(Version(version), [])
+        return reads_build_files(mapping, name, version, (f.filename for f in files))
+
+    return reads
 
 
 def _build_sdist(catalog: ProjectCatalog, mapping: ApkMapping, name: str,
                  verdict: Verdict) -> DistFile | None:
     """The sdist of a source build whose build files enrichment will read (all but the
     projects the mapping calls pure Python), or None."""
-    from wheelfit.pipeline.sdistplan import reads_build_files
-
     if verdict.status is not Status.SOURCE_BUILD or not verdict.version:
         return None
-    if not reads_build_files(mapping, name, verdict.version):
-        return None
     try:
+        if not _sdists_read(mapping, catalog)(name, verdict.version):
+            return None
         chosen = catalog.candidate(name, Version(verdict.version))
     except (IndexFault, InvalidVersion):
         return None
