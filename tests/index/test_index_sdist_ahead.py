@@ -202,3 +202,19 @@ def test_a_failed_read_leaves_the_next_caller_to_read() -> None:
     with pytest.raises(OSError):
         keeper.shared(_file(), SELECTION, 1 << 20, fails)
     assert keeper.shared(_file(), SELECTION, 1 << 20, works) == (scan, True)
+
+
+def test_a_stored_scan_is_not_read_ahead(tmp_path: Path) -> None:
+    store = Store(tmp_path, "immutable")
+    keeper = ScanKeeper(store, refresh=False, on_hit=lambda: None)
+    assert keeper.want(_file(), SELECTION, 1 << 20)  # not stored: worth reading ahead
+    keeper.keep(_file(), SELECTION, SdistScan(("foo-1.0/setup.py",), {}), 1 << 20)
+    fresh = ScanKeeper(store, refresh=False, on_hit=lambda: None)
+    assert not fresh.want(_file(), SELECTION, 1 << 20)
+    assert not fresh.wanted(_file(), SELECTION, 1 << 20)
+    assert ScanKeeper(store, refresh=True, on_hit=lambda: None).want(_file(), SELECTION, 1 << 20)
+
+
+def test_an_sdist_without_a_sha256_is_not_read_ahead() -> None:
+    keeper = ScanKeeper(None, refresh=False, on_hit=lambda: None)
+    assert not keeper.want(replace(_file(), hashes=()), SELECTION, 1 << 20)

@@ -222,8 +222,7 @@ class IndexClient:
         if self._offline:
             return
         for file in files:
-            if not file.is_wheel:
-                self._files.want_scan(file)
+            if self._files.want_scan(file):
                 self._submit(self._files.scan_ahead, file)
 
     def stats(self) -> RequestStats:

@@ -386,10 +386,10 @@ class FileReader:
 
         return self._scans.shared(file, cache_as, max_member_bytes, read)
 
-    def want_scan(self, file: DistFile) -> None:
-        """Say `scan_ahead` will read this sdist: a PKG-INFO read then waits for it."""
-        if self._selection is not None and not file.is_wheel:
-            self._scans.want(file, self._selection[0], SCAN_MEMBER_BYTES)
+    def want_scan(self, file: DistFile) -> bool:
+        """Mark it for `scan_ahead` (PKG-INFO reads wait for it); False: nothing to read."""
+        return (self._selection is not None and not file.is_wheel
+                and self._scans.want(file, self._selection[0], SCAN_MEMBER_BYTES))
 
     def scan_ahead(self, file: DistFile) -> SdistScan | None:
         """The registered selection's scan of this sdist, with its PKG-INFO."""

@@ -150,12 +150,16 @@ class ScanKeeper:
             log_hit(f"{cache_as} of {file.filename}")
         return kept
 
-    def want(self, file: DistFile, cache_as: str, max_member_bytes: int) -> None:
-        """Say that this sdist's scan will be read this run (`wanted` then says so)."""
+    def want(self, file: DistFile, cache_as: str, max_member_bytes: int) -> bool:
+        """Say that this sdist's scan will be read this run (`wanted` then says so); False,
+        and nothing marked, when the store holds it or it cannot be kept (no sha256)."""
         key = scan_key(file, cache_as, max_member_bytes)
-        if key is not None:
-            with self._lock:
-                self._wanted.add(key)
+        if key is None or (self._store is not None and not self._refresh
+                           and self._store.path_for(key).is_file()):
+            return False
+        with self._lock:
+            self._wanted.add(key)
+        return True
 
     def wanted(self, file: DistFile, cache_as: str, max_member_bytes: int) -> bool:
         """True when a caller said this scan will be read (`want`)."""
