@@ -65,7 +65,7 @@ def versions(outcome: Outcome) -> dict[str, str | None]:
 def report_without_fast_path(request: CheckRequest, index: PackageIndex,
                              monkeypatch: pytest.MonkeyPatch) -> Report:
     with monkeypatch.context() as m:
-        m.setattr(check_module, "resolve_pinned", lambda *args: None)
+        m.setattr(check_module, "resolve_pinned", lambda *args, **kwargs: None)
         return check(request, index)
 
 
@@ -103,8 +103,8 @@ def test_report_is_the_same_without_the_fast_path(
     with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0) as index:
         calls: list[bool] = []
 
-        def spy(*args: Any) -> Outcome | None:
-            found = resolve_pinned(*args)
+        def spy(*args: Any, **kwargs: Any) -> Outcome | None:
+            found = resolve_pinned(*args, **kwargs)
             calls.append(found is not None)
             return found
 

@@ -75,6 +75,11 @@ class PackageIndex(Protocol):
         metadata may then come from the same bytes)."""
         ...
 
+    def prefetch_sdists(self, files: Iterable[DistFile]) -> None:
+        """Start reading these sdists' build files in the background (source builds whose
+        sdist will be read); a PKG-INFO read of one of them shares that stream."""
+        ...
+
     def stats(self) -> RequestStats:
         """Requests made, requests served from cache, bytes downloaded."""
         ...

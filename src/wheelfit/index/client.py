@@ -215,6 +215,16 @@ class IndexClient:
                 self._files.want_directory(file)
                 self._submit(self.wheel_summary, file)
 
+    def prefetch_sdists(self, files: Iterable[DistFile]) -> None:
+        """Start reading these sdists' build files (the `sdist_scan` selection) in the
+        background; a PKG-INFO read of one of them then comes from the same stream. Only
+        for sdists that will surely be read (a source build's); offline, nothing to warm."""
+        if self._offline:
+            return
+        for file in files:
+            if self._files.want_scan(file):
+                self._submit(self._files.scan_ahead, file)
+
     def stats(self) -> RequestStats:
         """Requests sent, answers served from the disk cache, body bytes received."""
         from_cache = len(self._hits)

@@ -36,7 +36,7 @@ from wheelfit.index.limits import Limits
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
-from wheelfit.index.sdistscan import ScanKeeper, SdistScan, scan_key
+from wheelfit.index.sdistscan import ScanKeeper, SdistScan, pkg_info_of, scan_key
 from wheelfit.index.wheelsummary import (
     WheelSummary,
     decode_summary,
@@ -56,6 +56,7 @@ _OLD_LIST = "wheel-entries"
 # The per-member cap of a scan read together with PKG-INFO (`IndexClient.sdist_members`'s).
 SCAN_MEMBER_BYTES = 1 << 20
 _EARLY = 8 << 20
+_WHOLE = 1 << 20  # read to the end with PKG-INFO: a second stream would cost more
 
 
 class FileReader:
@@ -173,8 +174,8 @@ class FileReader:
 
     def _download_pkg_info(self, file: DistFile) -> bytes | None:
         combined = self._pkg_info_with_scan(file)
-        if combined is not None:
-            return combined
+        if combined is not None:  # b"": the whole sdist was read and has no PKG-INFO
+            return combined or None
         try:
             found = self.members(
                 file,
@@ -187,17 +188,18 @@ class FileReader:
         return next(iter((found or {}).values()), None)
 
     def _pkg_info_with_scan(self, file: DistFile) -> bytes | None:
-        """PKG-INFO read together with the registered selection's members (`scan_selection`):
-        when the read reaches the end of the archive (PKG-INFO last, or past the first
-        `_EARLY` bytes), it is the whole scan, kept for the run and stored, so the sdist is
-        not streamed a second time. None when no selection is registered or no PKG-INFO of
-        at most `SCAN_MEMBER_BYTES` was found (the caller reads it alone, with its cap)."""
+        """PKG-INFO read with the registered selection's members (`scan_selection`): a read
+        that reaches the end (an sdist of at most `_WHOLE` bytes, PKG-INFO last or past
+        `_EARLY`) is the whole scan, kept and stored: the sdist is not streamed again. None:
+        no selection, or no PKG-INFO within `SCAN_MEMBER_BYTES` (the caller reads it alone)."""
         if self._selection is None or sdist.is_zip_sdist(file.filename):
             return None
         cache_as, select = self._selection
         key = scan_key(file, cache_as, SCAN_MEMBER_BYTES)
         if key is None:
             return None
+        if self._scans.wanted(file, cache_as, SCAN_MEMBER_BYTES):  # `scan_ahead`'s read
+            return pkg_info_of(self.scan_ahead(file))
         names: list[str] = []
 
         def wanted(path: str) -> bool:
@@ -205,7 +207,8 @@ class FileReader:
             return select(path) or _is_pkg_info(path)
 
         with self._scans.reading(key):
-            found = self.members(file, wanted, SCAN_MEMBER_BYTES, until=_early_pkg_info)
+            whole = file.size is not None and file.size <= _WHOLE
+            found = self.members(file, wanted, SCAN_MEMBER_BYTES, until=_early(whole))
             if found is None:
                 return None
             if getattr(found, "complete", False):
@@ -328,10 +331,9 @@ class FileReader:
         stop_after: int | None = None,
         until: Callable[[str, int], bool] | None = None,
     ) -> dict[str, bytes] | None:
-        """Wanted members of an sdist (names as in the archive: `foo-1.0/setup.py`); None for
-        wheels, unknown file types, and zip sdists whose server refuses range requests.
-        `until(name, offset)`: stop once it accepts a member just read
-        (`SdistMembers.complete` says whether the read reached the end)."""
+        """Wanted members of an sdist (`foo-1.0/setup.py`); None for wheels, unknown file
+        types, and zip sdists whose server refuses range requests. `until(name, offset)`:
+        stop at a member it accepts (`SdistMembers.complete`: the read reached the end)."""
         if file.is_wheel or project_of(file.filename) is None:
             return None
         self._require_online(f"reading {file.filename}", file)
@@ -363,28 +365,39 @@ class FileReader:
                 until=until,
             )
 
-    def scan(
-        self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int,
-        cache_as: str,
-    ) -> tuple[SdistScan | None, bool]:
-        """The whole sdist read once for the selection `cache_as` (`sdistscan.py`), from the
-        store when it holds it; and True when this call read it (so `wanted` has already
-        been called on every name), False when it was kept (this run, or in the store)."""
-        kept = self._scans.find(file, cache_as, max_member_bytes)
-        if kept is not None:
-            return kept, False
+    def scan(self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int,
+             cache_as: str) -> tuple[SdistScan | None, bool]:
+        """The whole sdist read once per run for the selection `cache_as` (`sdistscan.py`;
+        concurrent callers share the read), or from the store; True when this call read it
+        (`wanted` was called on every name), False when it was kept."""
         names: list[str] = []
 
         def recording(name: str) -> bool:
             names.append(name)
             return wanted(name)
 
-        found = self.members(file, recording, max_member_bytes)
-        if found is None:
-            return None, True
-        read = SdistScan(tuple(names), dict(found), getattr(found, "hash_note", None))
-        self._scans.keep(file, cache_as, read, max_member_bytes)
-        return read, True
+        def read() -> SdistScan | None:
+            found = self.members(file, recording, max_member_bytes)
+            if found is None:
+                return None
+            done = SdistScan(tuple(names), dict(found), getattr(found, "hash_note", None))
+            self._scans.keep(file, cache_as, done, max_member_bytes)
+            return done
+
+        return self._scans.shared(file, cache_as, max_member_bytes, read)
+
+    def want_scan(self, file: DistFile) -> bool:
+        """Mark it for `scan_ahead` (PKG-INFO reads wait for it); False: nothing to read."""
+        return (self._selection is not None and not file.is_wheel
+                and self._scans.want(file, self._selection[0], SCAN_MEMBER_BYTES))
+
+    def scan_ahead(self, file: DistFile) -> SdistScan | None:
+        """The registered selection's scan of this sdist, with its PKG-INFO."""
+        if self._selection is None or file.is_wheel:
+            return None
+        cache_as, select = self._selection
+        return self.scan(file, lambda p: select(p) or _is_pkg_info(p), SCAN_MEMBER_BYTES,
+                         cache_as)[0]
 
     def _require_online(self, what: str, file: DistFile) -> None:
         if self._offline:
@@ -399,10 +412,9 @@ def _is_pkg_info(path: str) -> bool:
     return sdist.is_top_level(path, "PKG-INFO")
 
 
-def _early_pkg_info(path: str, unpacked: int) -> bool:
-    """Stop at PKG-INFO when it came early; past `_EARLY` bytes, finish the scan instead
-    (its build files are read for every source build, and most of the sdist is behind)."""
-    return unpacked <= _EARLY and _is_pkg_info(path)
+def _early(whole: bool) -> Callable[[str, int], bool]:
+    """Stop at an early PKG-INFO (unless `whole`); past `_EARLY` bytes, finish the scan."""
+    return lambda path, unpacked: not whole and unpacked <= _EARLY and _is_pkg_info(path)
 
 
 def _checked(parsed: CoreMetadata, file: DistFile, project: str) -> CoreMetadata:

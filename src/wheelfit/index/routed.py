@@ -90,6 +90,11 @@ class RoutedIndex:
         for file in files:
             self._client(file).prefetch_wheels([file])
 
+    def prefetch_sdists(self, files: Iterable[DistFile]) -> None:
+        """Start reading sdists' build files, each through the client that listed it."""
+        for file in files:
+            self._client(file).prefetch_sdists([file])
+
     def stats(self) -> RequestStats:
         """The requests of every client, added up."""
         clients = {id(c): c for c in (self.default, *(c for _, c in self.routes.values()))}

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from wheelfit.index.cache import Store, immutable_key
 from wheelfit.index.reqlog import log_hit
+from wheelfit.index.sdist import is_top_level
 from wheelfit.model import DistFile
 
 SCAN_FORMAT = 1
@@ -43,6 +44,17 @@ class SdistScan:
         """The members `wanted` selects, calling it on every name as a read would."""
         return {name: self.members[name] for name in self.names
                 if wanted(name) and name in self.members}
+
+
+def pkg_info_of(scan: SdistScan | None) -> bytes | None:
+    """The top-level PKG-INFO a scan kept (`FileReader.scan_ahead` keeps it); b"" when the
+    sdist has none; None when the scan did not keep it (not read, or over the cap)."""
+    if scan is None:
+        return None
+    found = next((v for k, v in scan.members.items() if is_top_level(k, "PKG-INFO")), None)
+    if found is None and not any(is_top_level(n, "PKG-INFO") for n in scan.names):
+        return b""
+    return found
 
 
 def scan_key(file: DistFile, cache_as: str, max_member_bytes: int) -> str | None:
@@ -105,6 +117,7 @@ class ScanKeeper:
         self._lock = threading.Lock()
         self._done: dict[str, SdistScan] = {}
         self._running: dict[str, Future[None]] = {}
+        self._wanted: set[str] = set()
 
     @contextmanager
     def reading(self, key: str) -> Iterator[None]:
@@ -136,6 +149,53 @@ class ScanKeeper:
             self._hit()
             log_hit(f"{cache_as} of {file.filename}")
         return kept
+
+    def want(self, file: DistFile, cache_as: str, max_member_bytes: int) -> bool:
+        """Say that this sdist's scan will be read this run (`wanted` then says so); False,
+        and nothing marked, when the store holds it or it cannot be kept (no sha256)."""
+        key = scan_key(file, cache_as, max_member_bytes)
+        if key is None or (self._store is not None and not self._refresh
+                           and self._store.path_for(key).is_file()):
+            return False
+        with self._lock:
+            self._wanted.add(key)
+        return True
+
+    def wanted(self, file: DistFile, cache_as: str, max_member_bytes: int) -> bool:
+        """True when a caller said this scan will be read (`want`)."""
+        key = scan_key(file, cache_as, max_member_bytes)
+        with self._lock:
+            return key is not None and key in self._wanted
+
+    def shared(self, file: DistFile, cache_as: str, max_member_bytes: int,
+               read: Callable[[], SdistScan | None]) -> tuple[SdistScan | None, bool]:
+        """The scan kept (after any read under way) or stored, else `read()` run by one
+        caller at a time per key, so concurrent callers share one stream; True when this
+        call ran `read`. `read` keeps what it reads (`keep`)."""
+        key = scan_key(file, cache_as, max_member_bytes)
+        while True:
+            kept = self.find(file, cache_as, max_member_bytes)
+            if kept is not None:
+                return kept, False
+            if key is None:
+                return read(), True
+            claim = self._claim(key)
+            if claim is not None:
+                break
+        try:
+            return read(), True
+        finally:
+            claim.set_result(None)
+
+    def _claim(self, key: str) -> Future[None] | None:
+        """Mark a read of `key` under way; None when one is already (or it is kept)."""
+        with self._lock:
+            running = self._running.get(key)
+            if key in self._done or (running is not None and not running.done()):
+                return None
+            claim: Future[None] = Future()
+            self._running[key] = claim
+            return claim
 
     def keep(self, file: DistFile, cache_as: str, scan: SdistScan,
              max_member_bytes: int) -> None:

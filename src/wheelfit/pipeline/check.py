@@ -6,16 +6,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.markers import Marker, UndefinedEnvironmentName
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.compat.select import Policy
-from wheelfit.errors import IndexUnreachable, InputFileError
+from wheelfit.errors import IndexFault, IndexUnreachable, InputFileError
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import (
     DependencySpec,
+    DistFile,
     LockedPackage,
     PackageResult,
     Problem,
@@ -30,6 +32,9 @@ from wheelfit.resolve.fallback import direct_pins
 from wheelfit.resolve.pinned import resolve_pinned
 from wheelfit.resolve.requirements import Req, make_req
 from wheelfit.resolve.resolver import Outcome, Resolved, resolve
+
+if TYPE_CHECKING:
+    from wheelfit.buildneeds.mapping_types import ApkMapping
 
 NOT_REQUIRED = Verdict(Status.NOT_REQUIRED, reason="not needed on this target (markers)")
 
@@ -81,13 +86,20 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     ]
     names = _input_names(spec)
     _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
+    from wheelfit.buildneeds.mapping import load_mapping
+
+    mapping = load_mapping(request.mapping_path) if request.details else None
     # A cold run waits on the network: every page the input names is asked for at once
     # (the index's pool), rather than as the resolution and its warmers reach each one.
     index.prefetch(names[1:])
     step = request.on_step or (lambda _label: None)
 
     def one_target(catalog: ProjectCatalog) -> Outcome:
-        outcome = _check_target(spec, catalog)
+        outcome = _check_target(spec, catalog, mapping)
+        if mapping is not None:  # the sdists enrich reads: streamed while the rest runs
+            sdists = (_build_sdist(catalog, mapping, r.name, r.verdict)
+                      for r in outcome.packages.values())
+            index.prefetch_sdists(f for f in sdists if f is not None)
         step(f"{catalog.target.name} resolved")
         return outcome
 
@@ -129,13 +141,11 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         stats=index.stats(),
         dockerfile=spec.dockerfile,
     )
-    if not request.details:
+    if mapping is None:
         return report
-    from wheelfit.buildneeds.mapping import load_mapping
     from wheelfit.pipeline.enrich import enrich
 
-    report = enrich(report, {c.target.name: c for c in catalogs},
-                    load_mapping(request.mapping_path), index,
+    report = enrich(report, {c.target.name: c for c in catalogs}, mapping, index,
                     workers=1 if request.offline else 8)
     step("sizes and build needs")
     return replace(report, stats=index.stats())
@@ -181,13 +191,15 @@ def _fail_fast_if_unreachable(names: list[str], catalog: ProjectCatalog | None) 
         return
 
 
-def _check_target(spec: DependencySpec, catalog: ProjectCatalog) -> Outcome:
+def _check_target(spec: DependencySpec, catalog: ProjectCatalog,
+                  mapping: ApkMapping | None) -> Outcome:
     if spec.locked is not None:
-        return _check_locked(spec.locked, catalog)
+        return _check_locked(spec.locked, catalog, mapping)
     reqs, constraints = target_requirements(spec, catalog)
-    outcome = resolve_pinned(catalog, reqs, constraints)
+    sdists = _sdists_read(mapping, catalog) if mapping is not None else None
+    outcome = resolve_pinned(catalog, reqs, constraints, sdists=sdists)
     if outcome is None:  # not a consistent closure of `==` pins: resolve
-        outcome = resolve(catalog, reqs, constraints)
+        outcome = resolve(catalog, reqs, constraints, sdists=sdists)
     if outcome.conflict:
         outcome.packages = direct_pins(catalog, reqs, constraints)
     return outcome
@@ -218,8 +230,11 @@ def _applies(catalog: ProjectCatalog, marker: Marker | None, origin: str) -> boo
         ) from None
 
 
-def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog) -> Outcome:
-    """A lock needs no resolution: look up each locked version on the index."""
+def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog,
+                  mapping: ApkMapping | None = None) -> Outcome:
+    """A lock needs no resolution: look up each locked version on the index. The chosen
+    wheel's directory and a source build's sdist (with `mapping`: enrich reads them) are
+    read ahead as soon as the version is looked up."""
     outcome = Outcome()
     catalog.index.prefetch(canonicalize_name(p.name) for p in locked)
     for pkg in locked:
@@ -228,6 +243,9 @@ def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog) -> O
             continue
         verdict, notes = _locked_verdict(catalog, name, pkg)
         _prefetch_wheel(catalog, name, verdict)
+        sdist = _build_sdist(catalog, mapping, name, verdict) if mapping is not None else None
+        if sdist is not None:
+            catalog.index.prefetch_sdists([sdist])
         outcome.packages[name] = Resolved(name, verdict, (pkg.origin,), True, False, notes)
     return outcome
 
@@ -239,6 +257,34 @@ def _prefetch_wheel(catalog: ProjectCatalog, name: str, verdict: Verdict) -> Non
     chosen = catalog.candidate(name, Version(verdict.version))
     if chosen is not None and chosen.file is not None:
         catalog.index.prefetch_wheels([chosen.file.file])
+
+
+def _sdists_read(mapping: ApkMapping, catalog: ProjectCatalog) -> Callable[[str, str], bool]:
+    """Which source builds' sdists enrichment reads (`sdistplan.reads_build_files`)."""
+    from wheelfit.pipeline.sdistplan import reads_build_files
+
+    def reads(name: str, version: str) -> bool:
+        groups = catalog.versions(name)
+        files = [] if isinstance(groups, Verdict) else groups.get(Version(version), [])
+        return reads_build_files(mapping, name, version, (f.filename for f in files))
+
+    return reads
+
+
+def _build_sdist(catalog: ProjectCatalog, mapping: ApkMapping, name: str,
+                 verdict: Verdict) -> DistFile | None:
+    """The sdist of a source build whose build files enrichment will read (all but the
+    projects the mapping calls pure Python), or None."""
+    if verdict.status is not Status.SOURCE_BUILD or not verdict.version:
+        return None
+    try:
+        if not _sdists_read(mapping, catalog)(name, verdict.version):
+            return None
+        chosen = catalog.candidate(name, Version(verdict.version))
+    except (IndexFault, InvalidVersion):
+        return None
+    file = chosen.file.file if chosen is not None and chosen.file is not None else None
+    return file if file is not None and not file.is_wheel else None
 
 
 def _locked_verdict(

@@ -11,7 +11,7 @@ Nothing is executed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -19,8 +19,12 @@ from wheelfit.buildneeds.buildfile_types import BuildFileFacts
 from wheelfit.buildneeds.buildfiles import read_build_files
 from wheelfit.buildneeds.buildmembers import is_build_file
 from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
-from wheelfit.buildneeds.mapping_types import unique
-from wheelfit.buildneeds.native import native_from_pyproject, native_from_setup
+from wheelfit.buildneeds.mapping_types import ApkMapping, unique
+from wheelfit.buildneeds.native import (
+    native_from_pyproject,
+    native_from_setup,
+    native_from_wheels,
+)
 from wheelfit.buildneeds.systemlibs import (
     bundled_package_deps,
     bundled_system_libraries,
@@ -89,6 +93,17 @@ class SdistReads:
             out.members = dict(members)
             out.facts = read_build_files(out.members, out.names)
         return out
+
+
+def reads_build_files(mapping: ApkMapping, name: str, version: str,
+                      release_files: Iterable[str]) -> bool:
+    """True when enrichment reads this source build's sdist: a project the mapping calls
+    compiled (for its build requirements), or one it does not know unless the release's
+    own wheels (`release_files`) show it is pure Python (as `enrich._detect` judges)."""
+    entry = mapping.project(name)
+    if entry is not None:
+        return bool(entry.for_version(version).native)
+    return native_from_wheels(release_files)[0] is not False
 
 
 def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildPlan, BuildPlan]:

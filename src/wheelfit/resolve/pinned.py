@@ -27,7 +27,13 @@ from packaging.specifiers import SpecifierSet
 from wheelfit.model import Verdict
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.requirements import Cand, Req, is_exact, is_pinned
-from wheelfit.resolve.resolver import MAX_ROUNDS, Outcome, iter_dependencies, record
+from wheelfit.resolve.resolver import (
+    MAX_ROUNDS,
+    Outcome,
+    ReadAhead,
+    iter_dependencies,
+    record,
+)
 
 # (requirement, the candidate that asked for it; None for the input's own requirements)
 _Info = tuple[Req, Cand | None]
@@ -39,17 +45,21 @@ class _GiveUp(Exception):
 
 
 def resolve_pinned(
-    catalog: ProjectCatalog, requirements: Sequence[Req], constraints: Sequence[Req] = ()
+    catalog: ProjectCatalog, requirements: Sequence[Req], constraints: Sequence[Req] = (),
+    *, sdists: ReadAhead | None = None,
 ) -> Outcome | None:
-    """`resolve()`'s outcome for a fully pinned, consistent input; None to use the resolver."""
+    """`resolve()`'s outcome for a fully pinned, consistent input; None to use the resolver.
+    `sdists(name, version)`: whether a pinned source build's sdist is read whole later (its
+    build files): then its PKG-INFO comes from that one read, started at once."""
     if not requirements or not all(is_exact(r.specifier) for r in requirements):
         return None
     limits: dict[str, SpecifierSet] = {}
     for c in constraints:
         limits[c.name] = limits.get(c.name, SpecifierSet()) & c.specifier
     saved = _save(catalog)
-    catalog.warm(requirements, limits=[*requirements, *constraints])  # as resolve() does
-    replay = _Replay(catalog, limits, {r.name for r in requirements})
+    # As resolve() warms, but each requirement once its pin's file is known (`_Replay.run`).
+    catalog.warm((), limits=[*requirements, *constraints])
+    replay = _Replay(catalog, limits, {r.name for r in requirements}, sdists)
     try:
         replay.run(requirements)
     except _GiveUp:
@@ -62,8 +72,9 @@ class _Replay:
     """resolvelib's rounds for one input, without backtracking (see the module docstring)."""
 
     def __init__(self, catalog: ProjectCatalog, limits: dict[str, SpecifierSet],
-                 names: set[str]) -> None:
+                 names: set[str], sdists: ReadAhead | None = None) -> None:
         self.catalog = catalog
+        self.sdists = sdists
         self.limits = limits
         self.names = names  # the projects the input pins
         self.criteria: dict[str, list[_Info]] = {}
@@ -87,6 +98,8 @@ class _Replay:
             if first is None:
                 raise _GiveUp
             self.anchors[identifier] = first
+            self._read_ahead(first)
+            self.catalog.warm(reqs)
         files = [c.file for c in self.anchors.values() if c.file is not None]
         self.catalog.index.prefetch_wheels(files)  # before the metadata: one read for both
         self.catalog.index.prefetch_metadata(files)
@@ -97,6 +110,13 @@ class _Replay:
             if rounds >= MAX_ROUNDS:
                 raise _GiveUp
             self._pin(turn)
+
+    def _read_ahead(self, pin: Cand) -> None:
+        """A pinned source build's sdist whose build files are read later: its read starts
+        now, before any warmer asks for its PKG-INFO, so one stream serves both."""
+        if (pin.file is not None and not pin.file.is_wheel and pin.version is not None
+                and self.sdists is not None and self.sdists(pin.name, str(pin.version))):
+            self.catalog.index.prefetch_sdists([pin.file])
 
     def _next(self) -> str | None:
         """`narrow_requirement_selection`: the first pinned one, else the smallest name."""

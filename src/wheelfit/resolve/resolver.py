@@ -22,9 +22,12 @@ from wheelfit.resolve.conflicts import describe_conflict, describe_too_deep
 from wheelfit.resolve.priority import ConflictScore, Preference, preference
 from wheelfit.resolve.requirements import Cand, Req, is_pinned, split_identifier
 
-__all__ = ["Outcome", "Resolved", "describe_conflict", "iter_dependencies", "record", "resolve"]
+__all__ = ["Outcome", "ReadAhead", "Resolved", "describe_conflict", "iter_dependencies", "record",
+           "resolve"]
 
 MAX_ROUNDS = 5000
+# (project, version) → True when that source build's sdist will be read whole (build files)
+ReadAhead = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,11 @@ class Outcome:
 
 
 class _Provider(AbstractProvider[Req, Cand, str]):
-    def __init__(self, catalog: ProjectCatalog, constraints: Mapping[str, SpecifierSet]) -> None:
+    def __init__(self, catalog: ProjectCatalog, constraints: Mapping[str, SpecifierSet],
+                 sdists: ReadAhead | None = None) -> None:
         self.catalog = catalog
         self.constraints = constraints
+        self.sdists = sdists
         self.score = ConflictScore()
 
     def identify(self, requirement_or_candidate: Req | Cand) -> str:
@@ -115,6 +120,8 @@ class _Provider(AbstractProvider[Req, Cand, str]):
             if first and c.file is not None:
                 if is_pinned(specifier):  # nearly always the final choice: read its directory
                     self.catalog.index.prefetch_wheels([c.file.file])
+                    if self.sdists is not None and self.sdists(name, str(c.version)):
+                        self.catalog.index.prefetch_sdists([c.file.file])  # or its sdist
                 self.catalog.index.prefetch_metadata([c.file.file])
             first = False
             yield Cand(name, c.version, extras, c.verdict, c.file.file if c.file else None)
@@ -161,13 +168,16 @@ class _Reporter(BaseReporter[Req, Cand, str]):
 
 
 def resolve(
-    catalog: ProjectCatalog, requirements: Sequence[Req], constraints: Sequence[Req] = ()
+    catalog: ProjectCatalog, requirements: Sequence[Req], constraints: Sequence[Req] = (),
+    *, sdists: ReadAhead | None = None,
 ) -> Outcome:
-    """Resolve requirements for the catalog's target; a conflict is returned, not raised."""
+    """Resolve requirements for the catalog's target; a conflict is returned, not raised.
+    `sdists(name, version)`: whether an exactly pinned source build's sdist is read whole
+    later; then that read starts at once and its PKG-INFO comes from it."""
     merged: dict[str, SpecifierSet] = {}
     for c in constraints:
         merged[c.name] = merged.get(c.name, SpecifierSet()) & c.specifier
-    provider = _Provider(catalog, merged)
+    provider = _Provider(catalog, merged, sdists)
     resolver: Resolver[Req, Cand, str] = Resolver(provider, _Reporter(provider.score))
     catalog.warm(requirements, limits=[*requirements, *constraints])
     try:
