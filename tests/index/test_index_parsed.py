@@ -3,6 +3,7 @@ modes (damage reads as missing; a vanished entry is parsed again from the networ
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -211,3 +212,33 @@ def test_a_lookup_by_version_does_not_parse_every_release(
     assert files is not None
     monkeypatch.setattr(parsed, "Version", None)  # any Version() call would now fail
     assert V2 in files and [f.filename for f in files[V2]] == ["foo-2.0-py3-none-any.whl"]
+
+
+def _with_head(memo_groups: dict[Version, list[DistFile]], edit: object) -> bytes:
+    """An entry for `memo_groups` whose head's group rows went through `edit`."""
+    payload = encode(memo_groups)
+    size = int.from_bytes(payload[4:8], "big")
+    head = json.loads(payload[8:8 + size])
+    head["groups"] = edit(head["groups"])  # type: ignore[operator]
+    raw = json.dumps(head).encode()
+    return payload[:4] + len(raw).to_bytes(4, "big") + raw + payload[8 + size:]
+
+
+def test_a_damaged_head_row_is_fetched_again_when_its_version_is_read(tmp_path: Path) -> None:
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    Store(tmp_path, "parsed").put("key", _with_head(
+        GROUPS, lambda rows: [rows[0], [rows[1][0], "not an offset", *rows[1][2:]]]))
+    files = memo.open("key", "", lambda: {V2: [dist("foo-2.0.tar.gz")]})
+    assert files is not None
+    assert [f.filename for f in files[V1]] == [f.filename for f in GROUPS[V1]]
+    assert [f.filename for f in files[V2]] == ["foo-2.0.tar.gz"]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda rows: [[1.0, *rows[0][1:]], rows[1]],   # a version that is not text
+    lambda rows: [rows[0][:3], rows[1]],            # a row one field short
+    lambda rows: {"1.0": rows[0]},                  # not a list of rows
+], ids=["number", "short", "object"])
+def test_a_head_of_the_wrong_shape_reads_as_missing(tmp_path: Path, edit: object) -> None:
+    Store(tmp_path, "parsed").put("key", _with_head(GROUPS, edit))
+    assert PageMemo(Store(tmp_path, "parsed")).open("key", "", _unused) is None
