@@ -92,6 +92,21 @@ def test_file_names_are_read_without_decoding_rows(
     assert files.filenames(Version("3")) == [] and decoded == []
 
 
+def test_file_names_are_read_once_for_every_target_that_asks(
+    memo: PageMemo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wheelfit.index.parsed as parsed
+
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    reads: list[object] = []
+    real = parsed.MemoFiles._chunks
+    monkeypatch.setattr(parsed.MemoFiles, "_chunks",
+                        lambda self, slices: reads.append(slices) or real(self, slices))
+    assert files.filenames(V1) == files.filenames(V1) == [f.filename for f in GROUPS[V1]]
+    assert len(reads) == 1
+
+
 def test_file_names_of_a_damaged_version_come_from_the_fallback(
     memo: PageMemo, tmp_path: Path
 ) -> None:

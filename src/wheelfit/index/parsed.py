@@ -162,6 +162,7 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         self._index_url = index_url
         self._fallback = fallback
         self._decoded: dict[Version, list[DistFile]] = {}
+        self._names: dict[Version, list[str]] = {}
         self._replacement: Groups | None = None
         self._pins: dict[Version, list[Version]] = {}
         self._lock = threading.Lock()
@@ -242,12 +243,16 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
     def filenames(self, version: Version) -> list[str]:
         """The names of one version's files (none for a version the page does not list),
         read without building its `DistFile`s: enough to tell whether a release can have a
-        wheel for a target, which is all most older releases are asked."""
+        wheel for a target, which is all most older releases are asked (by each target:
+        the names are kept)."""
         if version not in self:
             return []
         with self._lock:
             found = self._decoded.get(version)
             damaged = self._replacement is not None
+            names = self._names.get(version)
+        if names is not None:
+            return names
         if found is None and not damaged:
             try:
                 names = [row[0] for chunk in self._chunks(self._slices(version))
@@ -255,6 +260,8 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
             except (OSError, ValueError, TypeError, IndexError, KeyError):
                 names = None
             if names is not None and all(type(name) is str for name in names):
+                with self._lock:
+                    self._names[version] = names
                 return names
         return [file.filename for file in self[version]]
 
