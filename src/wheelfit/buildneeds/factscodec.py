@@ -11,7 +11,6 @@ answers None for anything that is not exactly what `encode_facts` writes.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from collections.abc import Callable
 from functools import cache
@@ -39,11 +38,11 @@ def scanner_version() -> str:
     """`SCANNER_VERSION` and the first 16 hex digits of the scanner modules' source digest
     (the number alone when a source file cannot be read, e.g. in a zip import)."""
     digest = hashlib.sha256()
+    here = Path(__file__).parent  # the scanner's modules sit beside this one; not imported
     try:
         for name in _SCANNER_MODULES:
-            module = importlib.import_module(f"wheelfit.buildneeds.{name}")
-            digest.update(Path(str(module.__file__)).read_bytes())
-    except (OSError, TypeError):
+            digest.update((here / f"{name}.py").read_bytes())
+    except OSError:
         return str(SCANNER_VERSION)
     return f"{SCANNER_VERSION}.{digest.hexdigest()[:16]}"
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from wheelfit.buildneeds.buildfile_types import BuildFileFacts
-from wheelfit.buildneeds.buildfiles import read_build_files
 from wheelfit.buildneeds.buildmembers import is_build_file
 from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
 from wheelfit.buildneeds.factscodec import decode_facts, encode_facts, scanner_version
@@ -101,6 +100,9 @@ class SdistReads:
         stored = self.index.derived(sdist, kind)
         facts = decode_facts(stored) if stored is not None else None
         if facts is None:
+            # The scanners (tokenize, tomllib, the grammars) load only when one runs.
+            from wheelfit.buildneeds.buildfiles import read_build_files
+
             facts = read_build_files(members, names)
             self.index.keep_derived(sdist, kind, encode_facts(facts))
         return facts
