@@ -87,7 +87,11 @@ def may_have_wheel(filenames: Iterable[str], target: Target) -> bool:
     """False when no wheel among the file names names a platform the target accepts; True
     means "judge the files" (`best_candidate` decides)."""
     platforms = _platforms(target)
-    return any(name.endswith(".whl") and _may_fit(name, platforms) for name in filenames)
+    for name in filenames:  # `_may_fit` inlined: older releases are asked by the thousand
+        if name.endswith(".whl") and not platforms.isdisjoint(
+                name[:-4].rpartition("-")[2].lower().split(".")):
+            return True
+    return False
 
 
 def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
