@@ -145,7 +145,7 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
     when something iterates the page. A lookup by version tries its text first, so checking
     a lock against a 1,500-release page parses one version, not 1,500."""
 
-    def __init__(self, path: Path, head: Sequence[Sequence[Any]], base: int, index_url: str,
+    def __init__(self, path: str | Path, head: Sequence[Sequence[Any]], base: int, index_url: str,
                  fallback: Callable[[], Groups]) -> None:
         self._path = path
         # The head's rows by version text; a row becomes a slice only when its version is
@@ -326,7 +326,7 @@ class PageMemo:
 
     def open(self, key: str, index_url: str, fallback: Callable[[], Groups]) -> MemoFiles | None:
         """The memoised page, files tagged with `index_url`; None when missing or damaged."""
-        path = self._store.path_for(key)
+        path = self._store.where(key)
         handle = open_entry(path, self._store.max_payload)
         if handle is None:
             return None
@@ -337,7 +337,7 @@ class PageMemo:
             return None
 
 
-def _open(handle: Any, path: Path, index_url: str,
+def _open(handle: Any, path: str | Path, index_url: str,
           fallback: Callable[[], Groups]) -> MemoFiles | None:
     length = envelope_length(handle.read(ENVELOPE_SIZE))
     prefix = handle.read(_PREFIX.size)
