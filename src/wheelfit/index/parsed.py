@@ -27,7 +27,9 @@ import re
 import struct
 import threading
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +166,8 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         self._decoded: dict[Version, list[DistFile]] = {}
         self._names: dict[Version, list[str]] = {}
         self._replacement: Groups | None = None
-        self._pins: dict[Version, list[Version]] = {}
+        self._pins: dict[Version, list[Version]] = {}  # by the version asked for
+        self._sorted: list[str] | None = None
         self._lock = threading.Lock()
 
     def _text_slices(self, text: str) -> list[_Slice] | None:
@@ -195,25 +198,37 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
 
     def same_public(self, wanted: Version) -> list[Version] | None:
         """The versions whose public part equals `wanted`'s, newest first, found from the
-        head's texts (only those that start with its release are looked at closely): an
-        exact pin builds a `Version` for its matches only, not for every release. None when
-        the head cannot answer (the caller scans the versions)."""
-        public = Version(wanted.public)
+        head's texts (only those that start with its release are looked at closely, found
+        by bisection in the sorted texts): an exact pin builds a `Version` for its matches
+        only, not for every release. None when the head cannot answer (the caller scans
+        the versions)."""
         with self._lock:
-            found = self._pins.get(public)
+            found = self._pins.get(wanted)
         if found is None:
-            key = public_key(str(public))
+            key = public_key(str(Version(wanted.public)))
             if key is None:
                 return None
             start = key[1] if key[0] == "0" else f"{key[0]}!{key[1]}"
+            texts = self._sorted_texts()
+            matching = []
+            for text in islice(texts, bisect_left(texts, start), None):
+                if not text.startswith(start):
+                    break
+                if public_key(text) == key:
+                    matching.append(text)
             try:
-                found = sorted((Version(t) for t in self._rows
-                                if t.startswith(start) and public_key(t) == key), reverse=True)
+                found = sorted((Version(t) for t in matching), reverse=True)
             except InvalidVersion:
                 return None
             with self._lock:
-                self._pins[public] = found
+                self._pins[wanted] = found
         return list(found)
+
+    def _sorted_texts(self) -> list[str]:
+        found = self._sorted
+        if found is None:
+            self._sorted = found = sorted(self._rows)
+        return found
 
     def _slices(self, version: Version) -> list[_Slice]:
         found = self._text_slices(str(version))
