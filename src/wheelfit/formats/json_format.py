@@ -18,11 +18,14 @@ from wheelfit.formats.summary import (
 from wheelfit.model import Report
 
 _SCALARS = (str, int, float, type(None))
+_EXACT = frozenset({str, int, float, bool, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def plain(value: Any) -> Any:
     """Dataclasses, enums, mappings and tuples → JSON-ready values, field order kept."""
+    if type(value) in _EXACT:  # most of a report: no Enum or subclass to look for
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, _SCALARS):  # bool is an int
