@@ -14,9 +14,10 @@ from functools import lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from wheelfit.compat.filenames import ParsedFile, group_files, parse_file
+from wheelfit.compat.filenames import ParsedFile, group_files, parse_file_of
 from wheelfit.compat.targets import tag_priority
 from wheelfit.model import DistFile, Status, Target, Verdict
 
@@ -193,14 +194,15 @@ def best_candidate(
     Only the files that can apply are parsed first (sdists, and wheels whose names carry a
     platform of the target); the rest are parsed only to explain an `unavailable` verdict.
     """
+    want = canonicalize_name(project)
     if not policy.exclude_newer:
         platforms = _platforms(target)
         likely = [p for f in files if _may_fit(f.filename, platforms)
-                  and (p := parse_file(f, project)) and p.version == version]
+                  and (p := parse_file_of(f, want)) and p.version == version]
         usable = [p for p in likely if applicable(p, target, policy)]
         if usable:
             return _chosen(version, usable, target, policy)
-    parsed = [p for f in files if (p := parse_file(f, project)) and p.version == version]
+    parsed = [p for f in files if (p := parse_file_of(f, want)) and p.version == version]
     if policy.exclude_newer and not any(
         uploaded_before(p.file, policy.exclude_newer) for p in parsed
     ) and any(p.file.upload_time for p in parsed):
