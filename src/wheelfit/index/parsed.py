@@ -235,6 +235,9 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         return found if found is not None else self._index()[version]
 
     def __getitem__(self, version: Version) -> list[DistFile]:
+        found = self._decoded.get(version)  # a read of a dict needs no lock
+        if found is not None:
+            return found
         try:
             slices: list[_Slice] | None = self._slices(version)  # KeyError when unknown
         except (ValueError, TypeError):
