@@ -126,3 +126,11 @@ def test_reports_without_a_dockerfile_import_no_image_model() -> None:
         "from wheelfit.commands.check import with_current\nwith_current([], [])")
     assert loaded(modules, {"wheelfit.sizing.current", "wheelfit.sources.dockerinput",
                             "wheelfit.sources.dockerfile"}) == []
+
+
+def test_the_check_path_loads_no_build_file_scanner() -> None:
+    # A scan's result comes from the cache on a rerun; the scanners load when one runs.
+    modules = imported_after("import wheelfit.commands.check, wheelfit.pipeline.enrich")
+    scanners = {"wheelfit.buildneeds.buildfiles", "wheelfit.buildneeds.setupscan",
+                "wheelfit.buildneeds.buildscan", "wheelfit.buildneeds.calls"}
+    assert loaded(modules, scanners) == []

@@ -82,3 +82,14 @@ def test_scrubbed_copies_only_the_parts_it_cleans() -> None:
 ])
 def test_short_list(names: list[str], limit: int, expected: str) -> None:
     assert short_list(names, limit) == expected
+
+
+# Every character below 0xa0, the bidi controls, and some that are left alone.
+_CHARS = [chr(c) for c in range(0xA0)] + ["\u200e", "\u200f", "\u202a", "\u202e", "\u2066",
+                                          "\u2069", "\u2028", "\u00e9", "\u4e2d"]
+
+
+@pytest.mark.parametrize("char", _CHARS, ids=[f"U+{ord(c):04X}" for c in _CHARS])
+def test_scrubbing_a_text_cleans_it_as_clean_text_does(char: str) -> None:
+    text = f"a{char}b"
+    assert scrubbed(text) == clean_text(text)

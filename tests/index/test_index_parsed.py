@@ -3,6 +3,7 @@ modes (damage reads as missing; a vanished entry is parsed again from the networ
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,21 @@ def test_file_names_are_read_without_decoding_rows(
     assert files is not None
     assert files.filenames(V1) == ["foo-1.0.tar.gz", "foo-1.0-py3-none-any.whl"]
     assert files.filenames(Version("3")) == [] and decoded == []
+
+
+def test_file_names_are_read_once_for_every_target_that_asks(
+    memo: PageMemo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wheelfit.index.parsed as parsed
+
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    reads: list[object] = []
+    real = parsed.MemoFiles._chunks
+    monkeypatch.setattr(parsed.MemoFiles, "_chunks",
+                        lambda self, slices: reads.append(slices) or real(self, slices))
+    assert files.filenames(V1) == files.filenames(V1) == [f.filename for f in GROUPS[V1]]
+    assert len(reads) == 1
 
 
 def test_file_names_of_a_damaged_version_come_from_the_fallback(
@@ -211,3 +227,33 @@ def test_a_lookup_by_version_does_not_parse_every_release(
     assert files is not None
     monkeypatch.setattr(parsed, "Version", None)  # any Version() call would now fail
     assert V2 in files and [f.filename for f in files[V2]] == ["foo-2.0-py3-none-any.whl"]
+
+
+def _with_head(memo_groups: dict[Version, list[DistFile]], edit: object) -> bytes:
+    """An entry for `memo_groups` whose head's group rows went through `edit`."""
+    payload = encode(memo_groups)
+    size = int.from_bytes(payload[4:8], "big")
+    head = json.loads(payload[8:8 + size])
+    head["groups"] = edit(head["groups"])  # type: ignore[operator]
+    raw = json.dumps(head).encode()
+    return payload[:4] + len(raw).to_bytes(4, "big") + raw + payload[8 + size:]
+
+
+def test_a_damaged_head_row_is_fetched_again_when_its_version_is_read(tmp_path: Path) -> None:
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    Store(tmp_path, "parsed").put("key", _with_head(
+        GROUPS, lambda rows: [rows[0], [rows[1][0], "not an offset", *rows[1][2:]]]))
+    files = memo.open("key", "", lambda: {V2: [dist("foo-2.0.tar.gz")]})
+    assert files is not None
+    assert [f.filename for f in files[V1]] == [f.filename for f in GROUPS[V1]]
+    assert [f.filename for f in files[V2]] == ["foo-2.0.tar.gz"]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda rows: [[1.0, *rows[0][1:]], rows[1]],   # a version that is not text
+    lambda rows: [rows[0][:3], rows[1]],            # a row one field short
+    lambda rows: {"1.0": rows[0]},                  # not a list of rows
+], ids=["number", "short", "object"])
+def test_a_head_of_the_wrong_shape_reads_as_missing(tmp_path: Path, edit: object) -> None:
+    Store(tmp_path, "parsed").put("key", _with_head(GROUPS, edit))
+    assert PageMemo(Store(tmp_path, "parsed")).open("key", "", _unused) is None

@@ -15,6 +15,8 @@ LIBRARY = "library"
 CMAKE = "cmake"
 INTERFACE = "interface"  # a BLAS/LAPACK the build links (numpy.distutils system_info)
 TOOL = "config-tool"  # a library's config script: pg_config, krb5-config
+# The `condition` of a pkg-config name setup.py tries among others (any one will do).
+CANDIDATE = "one of the pkg-config names setup.py tries"
 
 
 @dataclass(frozen=True, order=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.buildneeds.buildfile_types import (
+    CANDIDATE,
     INTERFACE,
     PKG_CONFIG,
     BuildFileFacts,
@@ -22,7 +23,6 @@ from wheelfit.buildneeds.buildfile_types import (
     SystemDep,
 )
 from wheelfit.buildneeds.mapping_types import unique
-from wheelfit.buildneeds.setupscan import CANDIDATE
 from wheelfit.buildneeds.systemlibs import (
     DEBIAN_NEWEST,
     LibraryRow,

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wheelfit.buildneeds.buildfile_types import (
+    CANDIDATE,
     INTERFACE,
     LIBRARY,
     PKG_CONFIG,
@@ -29,7 +30,6 @@ from wheelfit.buildneeds.buildscan import Scan, pkg_modules
 
 MAX_TOKENS = 200_000
 MAX_STRING = 400
-CANDIDATE = "one of the pkg-config names setup.py tries"
 CONFIG_TOOLS = frozenset({
     "pg_config", "mysql_config", "mariadb_config", "krb5-config", "xml2-config",
     "xslt-config", "curl-config", "gdal-config", "geos-config", "net-snmp-config",

@@ -164,7 +164,12 @@ _Parts = tuple[str, Version, frozenset[Tag] | None, tuple[int, str] | tuple[()]]
 
 def parse_file(file: DistFile, project: str) -> ParsedFile | None:
     """Parse a file name; None for names that are not a wheel or sdist of `project`."""
-    parts = _parse_name(file.filename, canonicalize_name(project))
+    return parse_file_of(file, canonicalize_name(project))
+
+
+def parse_file_of(file: DistFile, canonical: str) -> ParsedFile | None:
+    """`parse_file` for a project name already canonical (a release's files share it)."""
+    parts = _parse_name(file.filename, canonical)
     return None if parts is None else ParsedFile(file, *parts)
 
 

@@ -14,9 +14,10 @@ from functools import lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from wheelfit.compat.filenames import ParsedFile, group_files, parse_file
+from wheelfit.compat.filenames import ParsedFile, group_files, parse_file_of
 from wheelfit.compat.targets import tag_priority
 from wheelfit.model import DistFile, Status, Target, Verdict
 
@@ -87,7 +88,11 @@ def may_have_wheel(filenames: Iterable[str], target: Target) -> bool:
     """False when no wheel among the file names names a platform the target accepts; True
     means "judge the files" (`best_candidate` decides)."""
     platforms = _platforms(target)
-    return any(name.endswith(".whl") and _may_fit(name, platforms) for name in filenames)
+    for name in filenames:  # `_may_fit` inlined: older releases are asked by the thousand
+        if name.endswith(".whl") and not platforms.isdisjoint(
+                name[:-4].rpartition("-")[2].lower().split(".")):
+            return True
+    return False
 
 
 def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
@@ -189,14 +194,15 @@ def best_candidate(
     Only the files that can apply are parsed first (sdists, and wheels whose names carry a
     platform of the target); the rest are parsed only to explain an `unavailable` verdict.
     """
+    want = canonicalize_name(project)
     if not policy.exclude_newer:
         platforms = _platforms(target)
         likely = [p for f in files if _may_fit(f.filename, platforms)
-                  and (p := parse_file(f, project)) and p.version == version]
+                  and (p := parse_file_of(f, want)) and p.version == version]
         usable = [p for p in likely if applicable(p, target, policy)]
         if usable:
             return _chosen(version, usable, target, policy)
-    parsed = [p for f in files if (p := parse_file(f, project)) and p.version == version]
+    parsed = [p for f in files if (p := parse_file_of(f, want)) and p.version == version]
     if policy.exclude_newer and not any(
         uploaded_before(p.file, policy.exclude_newer) for p in parsed
     ) and any(p.file.upload_time for p in parsed):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
+from wheelfit.formats.jsontext import dumps_indented
 from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.summary import (
     counts,
@@ -18,11 +18,14 @@ from wheelfit.formats.summary import (
 from wheelfit.model import Report
 
 _SCALARS = (str, int, float, type(None))
+_EXACT = frozenset({str, int, float, bool, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def plain(value: Any) -> Any:
     """Dataclasses, enums, mappings and tuples → JSON-ready values, field order kept."""
+    if type(value) in _EXACT:  # most of a report: no Enum or subclass to look for
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, _SCALARS):  # bool is an int
@@ -61,4 +64,4 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, *, options: RenderOptions | None = None) -> str:
     """Deterministic, indented JSON."""
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(report_dict(report)) + "\n"

@@ -35,6 +35,9 @@ SEVERITY = {
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Anything `clean_text` changes: the control characters, newline and tab.
+_DIRTY = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PLAIN = (int, bool, float, type(None))
 T = TypeVar("T")
 
 
@@ -57,6 +60,12 @@ _INIT_FIELDS: dict[type, tuple[str, ...]] = {}
 def _scrub(value: object) -> object:
     """`value` scrubbed; a part with nothing to clean comes back as the same object, so a
     clean report is walked but not copied."""
+    kind = type(value)
+    if kind is str:  # most of a report: one scan tells a clean text
+        text = cast(str, value)
+        return text if _DIRTY.search(text) is None else clean_text(text)
+    if kind in _PLAIN:
+        return value
     if isinstance(value, Enum):
         return value
     if isinstance(value, str):

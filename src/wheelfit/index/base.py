@@ -58,6 +58,15 @@ class PackageIndex(Protocol):
         and kept in the cache by its sha256 (`wanted` is replayed on every name)."""
         ...
 
+    def derived(self, file: DistFile, kind: str) -> bytes | None:
+        """A value computed from the file's bytes alone (a build-file scan's result) and
+        kept under `kind` by its sha256; None when none is kept."""
+        ...
+
+    def keep_derived(self, file: DistFile, kind: str, payload: bytes) -> None:
+        """Keep a value computed from the file's bytes alone, for later runs (by sha256)."""
+        ...
+
     def metadata_at_hand(self, file: DistFile) -> bool:
         """True when this file's metadata costs no request (read this run, or stored)."""
         ...

@@ -70,7 +70,7 @@ def resolve_cache_dir(cache_dir: str | os.PathLike[str] | None) -> Path:
 # --- the checksummed, atomic store -------------------------------------------------------------
 
 
-def open_entry(path: Path, max_payload: int) -> BinaryIO | None:
+def open_entry(path: str | Path, max_payload: int) -> BinaryIO | None:
     """`path` opened for reading when it is a regular file (not a link, FIFO or device) no
     bigger than an entry of `max_payload` bytes; None otherwise (missing, or refused: a
     refusal is logged on `wheelfit.cache` at debug level and the entry counts as missing)."""
@@ -110,14 +110,18 @@ class Store:
 
     def path_for(self, key: str) -> Path:
         """Where the entry of `key` lives."""
+        return Path(self.where(key))
+
+    def where(self, key: str) -> str:
+        """`path_for` as text: what a read needs, without building a `Path`."""
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        return Path(f"{self._prefix}{digest[:2]}{os.sep}{digest}")
+        return f"{self._prefix}{digest[:2]}{os.sep}{digest}"
 
     def get(self, key: str, max_payload: int | None = None) -> bytes | None:
         """The payload stored under `key`; None when missing, damaged or refused (bigger
         than `max_payload`, default the store's, or not a regular file)."""
         cap = self.max_payload if max_payload is None else min(max_payload, self.max_payload)
-        handle = open_entry(self.path_for(key), cap)
+        handle = open_entry(self.where(key), cap)
         if handle is None:
             return None
         try:

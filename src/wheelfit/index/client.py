@@ -38,7 +38,7 @@ from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.parsed import Groups, PageMemo, merge_indexes
 from wheelfit.index.sdist import SdistMembers
-from wheelfit.index.sdistscan import SdistScan
+from wheelfit.index.sdistscan import DerivedStore, SdistScan
 from wheelfit.index.urls import project_url, split_credentials
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
@@ -97,9 +97,11 @@ class IndexClient:
             on_cache_hit=self._hit,
             memo_root=self.cache_dir if self.cache_dir and not offline else None,
         )
+        immutable = Store(self.cache_dir, "immutable") if self.cache_dir else None
+        self._derived = DerivedStore(immutable, refresh=refresh)
         self._files = FileReader(
             self._transport,
-            Store(self.cache_dir, "immutable") if self.cache_dir else None,
+            immutable,
             limits,
             refresh=refresh,
             offline=offline,
@@ -174,6 +176,15 @@ class IndexClient:
         found = SdistMembers(scan.members if fresh == [True] else scan.replay(wanted))
         found.hash_note = scan.hash_note
         return found
+
+    def derived(self, file: DistFile, kind: str) -> bytes | None:
+        """What was computed from this file's bytes and kept under `kind` (see
+        `sdistscan.DerivedStore`); None when nothing was (or the file has no sha256)."""
+        return self._derived.get(file, kind)
+
+    def keep_derived(self, file: DistFile, kind: str, payload: bytes) -> None:
+        """Keep what was computed from this file's bytes under `kind`, for later runs."""
+        self._derived.put(file, kind, payload)
 
     def metadata_at_hand(self, file: DistFile) -> bool:
         """True when this file's metadata costs no request: read this run (or its wheel's

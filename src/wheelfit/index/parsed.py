@@ -21,12 +21,15 @@ fetch and store the page again. The envelope's SHA-256 covers the whole entry fo
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
 import struct
 import threading
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +120,7 @@ def decode_rows(chunk: bytes, index_url: str) -> list[DistFile]:
 
 
 _Slice = tuple[int, int, int]  # offset in the file, length, crc32
+_FIRST = operator.itemgetter(0)
 _VERSION = Version
 
 
@@ -143,26 +147,48 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
     when something iterates the page. A lookup by version tries its text first, so checking
     a lock against a 1,500-release page parses one version, not 1,500."""
 
-    def __init__(self, path: Path, by_text: dict[str, list[_Slice]], index_url: str,
+    def __init__(self, path: str | Path, head: Sequence[Sequence[Any]], base: int, index_url: str,
                  fallback: Callable[[], Groups]) -> None:
         self._path = path
-        self._by_text = by_text
+        # The head's rows by version text; a row becomes a slice only when its version is
+        # read (most of a page's 1,500 releases never are).
+        self._rows: dict[str, Sequence[Any]] = dict(zip(map(_FIRST, head), head, strict=True))
+        self._base = base
+        self._repeated: dict[str, list[_Slice]] | None = None
+        if len(self._rows) != len(head):  # a text twice (not written by wheelfit): every slice
+            self._repeated = {}
+            for text, offset, size, part_crc in head:
+                self._repeated.setdefault(text, []).append(
+                    (base + int(offset), int(size), int(part_crc)))
         self._by_version: dict[Version, list[_Slice]] | None = None
         self._index_url = index_url
         self._fallback = fallback
         self._decoded: dict[Version, list[DistFile]] = {}
+        self._names: dict[Version, list[str]] = {}
         self._replacement: Groups | None = None
-        self._pins: dict[Version, list[Version]] = {}
+        self._pins: dict[Version, list[Version]] = {}  # by the version asked for
+        self._sorted: list[str] | None = None
         self._lock = threading.Lock()
+
+    def _text_slices(self, text: str) -> list[_Slice] | None:
+        """The slices of the version written as `text`; None when no row has that text
+        (ValueError or TypeError when the row is damaged)."""
+        if self._repeated is not None:
+            return self._repeated.get(text)
+        row = self._rows.get(text)
+        if row is None:
+            return None
+        _text, offset, size, part_crc = row
+        return [(self._base + int(offset), int(size), int(part_crc))]
 
     def _index(self) -> dict[Version, list[_Slice]]:
         found = self._by_version
         if found is None:
             built: dict[Version, list[_Slice]] = {}
             try:
-                for text, slices in self._by_text.items():
-                    built.setdefault(Version(text), []).extend(slices)
-            except InvalidVersion:  # a damaged head: take the page from the network
+                for text in self._rows:
+                    built.setdefault(Version(text), []).extend(self._text_slices(text) or [])
+            except (ValueError, TypeError):  # a damaged head: take the page from the network
                 with self._lock:
                     if self._replacement is None:
                         self._replacement = self._fallback()
@@ -172,38 +198,58 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
 
     def same_public(self, wanted: Version) -> list[Version] | None:
         """The versions whose public part equals `wanted`'s, newest first, found from the
-        head's texts (only those that start with its release are looked at closely): an
-        exact pin builds a `Version` for its matches only, not for every release. None when
-        the head cannot answer (the caller scans the versions)."""
-        public = Version(wanted.public)
+        head's texts (only those that start with its release are looked at closely, found
+        by bisection in the sorted texts): an exact pin builds a `Version` for its matches
+        only, not for every release. None when the head cannot answer (the caller scans
+        the versions)."""
         with self._lock:
-            found = self._pins.get(public)
+            found = self._pins.get(wanted)
         if found is None:
-            key = public_key(str(public))
+            key = public_key(str(Version(wanted.public)))
             if key is None:
                 return None
             start = key[1] if key[0] == "0" else f"{key[0]}!{key[1]}"
+            texts = self._sorted_texts()
+            matching = []
+            for text in islice(texts, bisect_left(texts, start), None):
+                if not text.startswith(start):
+                    break
+                if public_key(text) == key:
+                    matching.append(text)
             try:
-                found = sorted((Version(t) for t in self._by_text
-                                if t.startswith(start) and public_key(t) == key), reverse=True)
+                found = sorted((Version(t) for t in matching), reverse=True)
             except InvalidVersion:
                 return None
             with self._lock:
-                self._pins[public] = found
+                self._pins[wanted] = found
         return list(found)
 
+    def _sorted_texts(self) -> list[str]:
+        found = self._sorted
+        if found is None:
+            self._sorted = found = sorted(self._rows)
+        return found
+
     def _slices(self, version: Version) -> list[_Slice]:
-        found = self._by_text.get(str(version))
+        found = self._text_slices(str(version))
         return found if found is not None else self._index()[version]
 
     def __getitem__(self, version: Version) -> list[DistFile]:
-        slices = self._slices(version)
+        found = self._decoded.get(version)  # a read of a dict needs no lock
+        if found is not None:
+            return found
+        try:
+            slices: list[_Slice] | None = self._slices(version)  # KeyError when unknown
+        except (ValueError, TypeError):
+            slices = None  # a damaged row
         with self._lock:
             found = self._decoded.get(version)
             if found is not None:
                 return found
             if self._replacement is None:
                 try:
+                    if slices is None:
+                        raise ValueError("damaged memo head")
                     found = self._read(slices)
                 except (OSError, ValueError):
                     self._replacement = self._fallback()
@@ -215,12 +261,16 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
     def filenames(self, version: Version) -> list[str]:
         """The names of one version's files (none for a version the page does not list),
         read without building its `DistFile`s: enough to tell whether a release can have a
-        wheel for a target, which is all most older releases are asked."""
+        wheel for a target, which is all most older releases are asked (by each target:
+        the names are kept)."""
         if version not in self:
             return []
         with self._lock:
             found = self._decoded.get(version)
             damaged = self._replacement is not None
+            names = self._names.get(version)
+        if names is not None:
+            return names
         if found is None and not damaged:
             try:
                 names = [row[0] for chunk in self._chunks(self._slices(version))
@@ -228,6 +278,8 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
             except (OSError, ValueError, TypeError, IndexError, KeyError):
                 names = None
             if names is not None and all(type(name) is str for name in names):
+                with self._lock:
+                    self._names[version] = names
                 return names
         return [file.filename for file in self[version]]
 
@@ -256,10 +308,10 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
 
     def __len__(self) -> int:
         # The head's texts are distinct normalised versions: counting them builds no Version.
-        return len(self._by_version) if self._by_version is not None else len(self._by_text)
+        return len(self._by_version) if self._by_version is not None else len(self._rows)
 
     def __contains__(self, version: object) -> bool:
-        if isinstance(version, _VERSION) and str(version) in self._by_text:
+        if isinstance(version, _VERSION) and str(version) in self._rows:
             return True
         return version in self._index()
 
@@ -283,10 +335,8 @@ class PageMemo:
         payload, blob_offset, index = _encode(groups)
         if not self._store.put(key, payload):
             return None
-        base = ENVELOPE_SIZE + blob_offset
-        by_text = {str(entry[0]): [(base + int(entry[1]), int(entry[2]), int(entry[3]))]
-                   for entry in index}
-        return MemoFiles(self._store.path_for(key), by_text, index_url, fallback)
+        return MemoFiles(self._store.path_for(key), index, ENVELOPE_SIZE + blob_offset,
+                         index_url, fallback)
 
     def has(self, key: str) -> bool:
         """True when an entry exists under `key` (it may still turn out damaged)."""
@@ -294,7 +344,7 @@ class PageMemo:
 
     def open(self, key: str, index_url: str, fallback: Callable[[], Groups]) -> MemoFiles | None:
         """The memoised page, files tagged with `index_url`; None when missing or damaged."""
-        path = self._store.path_for(key)
+        path = self._store.where(key)
         handle = open_entry(path, self._store.max_payload)
         if handle is None:
             return None
@@ -305,7 +355,7 @@ class PageMemo:
             return None
 
 
-def _open(handle: Any, path: Path, index_url: str,
+def _open(handle: Any, path: str | Path, index_url: str,
           fallback: Callable[[], Groups]) -> MemoFiles | None:
     length = envelope_length(handle.read(ENVELOPE_SIZE))
     prefix = handle.read(_PREFIX.size)
@@ -315,16 +365,13 @@ def _open(handle: Any, path: Path, index_url: str,
     if os.fstat(handle.fileno()).st_size != ENVELOPE_SIZE + length:
         return None  # truncated or grown: not the entry that was written
     head = json.loads(handle.read(head_length))
-    base = ENVELOPE_SIZE + _PREFIX.size + head_length
     groups = head["groups"]
-    by_text = {str(text): [(base + int(offset), int(size), int(part_crc))]
-               for text, offset, size, part_crc in groups}
-    if len(by_text) != len(groups):  # a text twice (not written by wheelfit): keep every slice
-        by_text = {}
-        for text, offset, size, part_crc in groups:
-            by_text.setdefault(str(text), []).append(
-                (base + int(offset), int(size), int(part_crc)))
-    return MemoFiles(path, by_text, index_url, fallback)
+    # Checked here in C, not row by row: every row is [text, offset, size, crc].
+    if type(groups) is not list or set(map(type, groups)) - {list} \
+            or set(map(len, groups)) - {4} or set(map(type, map(_FIRST, groups))) - {str}:
+        return None
+    return MemoFiles(path, groups, ENVELOPE_SIZE + _PREFIX.size + head_length, index_url,
+                     fallback)
 
 
 class _Merged(Mapping[Version, list[DistFile]]):

@@ -65,6 +65,14 @@ class RoutedIndex:
         return self._client(file).sdist_members(file, wanted, max_member_bytes,
                                                 stop_after=stop_after, cache_as=cache_as)
 
+    def derived(self, file: DistFile, kind: str) -> bytes | None:
+        """What was kept for the file, from the client that listed it."""
+        return self._client(file).derived(file, kind)
+
+    def keep_derived(self, file: DistFile, kind: str, payload: bytes) -> None:
+        """Keep what was computed from the file, with the client that listed it."""
+        self._client(file).keep_derived(file, kind, payload)
+
     def metadata_at_hand(self, file: DistFile) -> bool:
         """Whether the client that listed the file holds its metadata."""
         return self._client(file).metadata_at_hand(file)

@@ -210,3 +210,32 @@ class ScanKeeper:
             payload = encode_scan(scan)
             if len(payload) <= self._store.max_payload:
                 self._store.put(key, payload)
+
+
+class DerivedStore:
+    """Values computed from an immutable file's bytes alone (a build-file scan's result),
+    kept in the immutable store by the file's URL and sha256 under a `kind` that names the
+    computation and its version. Nothing is kept for a file without a sha256; `refresh`
+    reads nothing (and rewrites); without a store nothing is kept. A hit is logged but not
+    counted in the run's request stats: it replaces computation, not a request."""
+
+    def __init__(self, store: Store | None, *, refresh: bool) -> None:
+        self._store = store
+        self._refresh = refresh
+
+    def get(self, file: DistFile, kind: str) -> bytes | None:
+        """The payload kept for `file` under `kind`; None when there is none."""
+        sha256 = file.hash("sha256")
+        if self._store is None or self._refresh or not sha256:
+            return None
+        found = self._store.get(immutable_key(f"derived-{kind}", file.url, sha256))
+        if found is not None:
+            log_hit(f"{kind} of {file.filename}")
+        return found
+
+    def put(self, file: DistFile, kind: str, payload: bytes) -> None:
+        """Keep `payload` for `file` under `kind` (when the file has a sha256 and it fits)."""
+        sha256 = file.hash("sha256")
+        if self._store is not None and sha256 and len(payload) <= self._store.max_payload:
+            self._store.put(immutable_key(f"derived-{kind}", file.url, sha256), payload)
+

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from wheelfit.buildneeds.buildfile_types import BuildFileFacts
-from wheelfit.buildneeds.buildfiles import read_build_files
 from wheelfit.buildneeds.buildmembers import is_build_file
 from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
+from wheelfit.buildneeds.factscodec import decode_facts, encode_facts, scanner_version
 from wheelfit.buildneeds.mapping_types import ApkMapping, unique
 from wheelfit.buildneeds.native import (
     native_from_pyproject,
@@ -40,6 +40,8 @@ _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
 BUILD_FILES = "build-files-1"
 # What the index client reads together with an sdist's PKG-INFO (`open_index(sdist_scan=)`).
 BUILD_FILES_SCAN = (BUILD_FILES, is_build_file)
+# The cache's name for a scan's result: the selection's name, then the scanner's version.
+FACTS = f"build-facts-{BUILD_FILES}"
 
 
 @dataclass
@@ -91,8 +93,23 @@ class SdistReads:
         out.hash_note = getattr(members, "hash_note", None)
         if members is not None:
             out.members = dict(members)
-            out.facts = read_build_files(out.members, out.names)
+            out.facts = self._facts(sdist, out.members, out.names)
         return out
+
+    def _facts(self, sdist: DistFile, members: dict[str, bytes],
+               names: list[str]) -> BuildFileFacts:
+        """The scan of the build files, from the cache when this sdist (by sha256) was
+        scanned by this scanner before; scanned and kept otherwise."""
+        kind = f"{FACTS}-{scanner_version()}"
+        stored = self.index.derived(sdist, kind)
+        facts = decode_facts(stored) if stored is not None else None
+        if facts is None:
+            # The scanners (tokenize, tomllib, the grammars) load only when one runs.
+            from wheelfit.buildneeds.buildfiles import read_build_files
+
+            facts = read_build_files(members, names)
+            self.index.keep_derived(sdist, kind, encode_facts(facts))
+        return facts
 
 
 def reads_build_files(mapping: ApkMapping, name: str, version: str,
