@@ -131,13 +131,18 @@ def _memoise(header: dict[str, str], body: bytes) -> bool:
     """Parse and store one page; False on any failure (the caller parses it again)."""
     from wheelfit.index.cache import Store
     from wheelfit.index.parse import pages
-    from wheelfit.index.parsed import encode_rows, storable_rows
+    from wheelfit.index.parsed import encode_chunks, encode_rows, storable_rows
 
     try:
-        rows = pages.parse_grouped(body, header["type"], header["url"], header["project"])
-        if not storable_rows(rows):
-            return False
-        return Store(Path(header["root"]), "parsed").put(header["key"], encode_rows(rows))
+        chunks = pages.parse_memo_chunks(body, header["type"], header["url"], header["project"])
+        if chunks is not None:
+            payload = encode_chunks(chunks)
+        else:
+            rows = pages.parse_grouped(body, header["type"], header["url"], header["project"])
+            if not storable_rows(rows):
+                return False
+            payload = encode_rows(rows)
+        return Store(Path(header["root"]), "parsed").put(header["key"], payload)
     except Exception:  # the caller's own parse raises the page's error, with its message
         return False
 

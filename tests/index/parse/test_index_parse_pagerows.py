@@ -160,6 +160,19 @@ def test_page_versions_judge_a_name_as_is_project_file_and_group_files(filename:
         assert str(version) == str(expected)
 
 
+@pytest.mark.parametrize("order", [1, -1], ids=["in order", "reversed"])
+def test_page_versions_judge_the_same_with_what_they_remember(order: int) -> None:
+    # One judge for the whole page shares a Version between a release's wheels and sdists
+    # and remembers name parts: each answer must be a fresh judge's answer.
+    names = FILENAMES + ["foo-bar-1.0.zip", "foo_bar-1.0.0.tar.gz", "Foo_Bar-1.0.tar.gz",
+                         "foo_bar-01.0.tar.gz", "foo_bar-v1.0.tar.gz", "foo_bar-1.0-2.tar.gz"]
+    judge = PageVersions(PROJECT)
+    for name in names[::order]:
+        fresh = PageVersions(PROJECT)(name)
+        remembered = judge(name)
+        assert remembered == fresh and str(remembered[1]) == str(fresh[1]), name
+
+
 def test_grouped_rows_are_the_grouped_files_and_the_same_memo() -> None:
     names = [n for n in FILENAMES if is_project_file(n, PROJECT)] + [
         "foo_bar-1.0.0-py3-none-any.whl", "foo_bar-1-py3-none-any.whl",  # 1.0 == 1.0.0 == 1
