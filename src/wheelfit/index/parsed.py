@@ -288,7 +288,17 @@ class PageMemo:
         (without reading it back); None when the disk refused. The answer keeps the version
         texts only: the parsed rows and their `Version`s go when the caller drops them, and
         `Version`s come back only for a page that is iterated."""
-        payload, blob_offset, index = _encode(groups)
+        return self._put(key, _encode(groups), index_url, fallback)
+
+    def put_chunks(self, key: str, chunks: Mapping[Version, bytes], index_url: str,
+                   fallback: Callable[[], Groups]) -> MemoFiles | None:
+        """`put_rows` for a page whose rows by version are already JSON lists
+        (`pages.parse_memo_chunks`)."""
+        return self._put(key, _assemble(chunks), index_url, fallback)
+
+    def _put(self, key: str, encoded: tuple[bytes, int, list[list[Any]]], index_url: str,
+             fallback: Callable[[], Groups]) -> MemoFiles | None:
+        payload, blob_offset, index = encoded
         if not self._store.put(key, payload):
             return None
         base = ENVELOPE_SIZE + blob_offset

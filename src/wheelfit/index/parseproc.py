@@ -131,10 +131,11 @@ def _memoise(header: dict[str, str], body: bytes) -> bool:
     """Parse and store one page; False on any failure (the caller parses it again)."""
     from wheelfit.index.cache import Store
     from wheelfit.index.parse import pages
+    from wheelfit.index.parse.memochunks import parse_memo_chunks
     from wheelfit.index.parsed import encode_chunks, encode_rows, storable_rows
 
     try:
-        chunks = pages.parse_memo_chunks(body, header["type"], header["url"], header["project"])
+        chunks = parse_memo_chunks(body, header["type"], header["url"], header["project"])
         if chunks is not None:
             payload = encode_chunks(chunks)
         else:

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_index_parse_pagerows import ENTRIES, HEX, PAGE, PROJECT, WHEEL, _entry
 
+from page_entries import ENTRIES, HEX, PAGE, PROJECT, WHEEL, _entry
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.parse import jsonscan, pages
+from wheelfit.index.parse.memochunks import parse_memo_chunks
 from wheelfit.index.parse.pagerows import dist_of, group_rows
 from wheelfit.index.parsed import decode_rows, encode_chunks, encode_rows
 
@@ -46,7 +47,7 @@ def _scanned(body: bytes, page: str = PAGE, project: str = PROJECT) -> object:
 
 def _chunks_agree(body: bytes, page: str = PAGE, project: str = PROJECT) -> bool:
     """The memo chunks, when the scan writes them, decode to the reference rows."""
-    chunks = pages.parse_memo_chunks(body, JSON, page, project)
+    chunks = parse_memo_chunks(body, JSON, page, project)
     if chunks is None:
         return True
     reference = group_rows(pages._json_rows(body, page, project))
@@ -147,13 +148,13 @@ def test_a_page_reads_as_the_decoder_path_reads_it(name: str) -> None:
 
 def test_a_page_off_the_web_is_left_to_the_decoder_path() -> None:
     body = _page([PYPI_ENTRY], "pypi")
-    assert pages.parse_memo_chunks(body, JSON, "file:///srv/simple/foo-bar/", PROJECT) is None
+    assert parse_memo_chunks(body, JSON, "file:///srv/simple/foo-bar/", PROJECT) is None
     assert _scanned(body, "file:///srv/simple/foo-bar/") == _reference(
         body, "file:///srv/simple/foo-bar/")
 
 
 def test_an_html_page_has_no_memo_chunks() -> None:
-    assert pages.parse_memo_chunks(b"<html></html>", "text/html", PAGE, PROJECT) is None
+    assert parse_memo_chunks(b"<html></html>", "text/html", PAGE, PROJECT) is None
 
 
 def _no_careful(entry: object, position: int) -> None:
@@ -194,7 +195,7 @@ def test_an_entry_of_another_shape_alone_goes_to_the_careful_reader() -> None:
 def test_a_page_with_credentials_in_a_url_has_no_memo_chunks() -> None:
     body = _page([PYPI_ENTRY, {**PYPI_ENTRY, "url": f"https://u:p@files.example/{WHEEL}"}],
                  "pypi")
-    assert pages.parse_memo_chunks(body, JSON, PAGE, PROJECT) is None
+    assert parse_memo_chunks(body, JSON, PAGE, PROJECT) is None
 
 
 def _recorded() -> list[Path]:
@@ -207,7 +208,7 @@ def test_recorded_pages_read_and_memoise_as_the_decoder_path(path: Path) -> None
     project = json.loads(body)["name"]
     page = f"https://pypi.org/simple/{project}/"
     assert _scanned(body, page, project) == _reference(body, page, project)
-    chunks = pages.parse_memo_chunks(body, JSON, page, project)
+    chunks = parse_memo_chunks(body, JSON, page, project)
     assert chunks is not None  # PyPI's own pages are read by the expression
     rows = pages.parse_grouped(body, JSON, page, project)
     payload: Callable[[], bytes] = lambda: encode_rows(rows)  # noqa: E731

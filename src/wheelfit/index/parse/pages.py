@@ -89,46 +89,23 @@ def parse_grouped(body: bytes, content_type: str, page_url: str, project: str,
     """`parse_page` and `verdict.group_files` in one pass: the rows of the page's files by
     version, in the order `group_files` gives (files it cannot place are left out). `own`
     sees each file whose URL holds an "@" (see `pagerows.group_rows`)."""
-    if _split_content_type(content_type)[0] == JSON_CONTENT_TYPE:
-        making = jsonscan.ROWS if own is None else jsonscan.Making(
-            jsonscan.row_of_fields, jsonscan.ROWS.slow, own)
-        scanned = _scanned(body, page_url, project, making)
-        if scanned is not None:
-            return scanned
-        return group_rows(_json_rows(body, page_url, project), own)
+    if is_json(content_type):
+        scanned = scan_json(body, page_url, project, jsonscan.Making(
+            jsonscan.row_of_fields, jsonscan.ROWS.slow, own))
+        return scanned if scanned is not None else group_rows(
+            _json_rows(body, page_url, project), own)
     versions = PageVersions(project)
     return group_rows([(versions(f.filename)[1], row_of(f))
                        for f in parse_page(body, content_type, page_url, project)], own)
 
 
-def parse_memo_chunks(body: bytes, content_type: str, page_url: str,
-                      project: str) -> dict[Version, bytes] | None:
-    """`parse_grouped` for the parsed memo: each version's rows as the JSON list
-    `parsed.encode_rows` would write, made without building the rows; None when the page
-    is not read this way (not PEP 691 JSON, or not of the usual shape) or a file URL holds
-    an "@": then `parse_grouped` reads it, and raises its errors."""
-    if _split_content_type(content_type)[0] != JSON_CONTENT_TYPE:
-        return None
-    credentials = [False]
-
-    def slow(row: Row) -> str:
-        credentials[0] = credentials[0] or "@" in row[1]
-        return _ROW_JSON(row)
-
-    groups = _scanned(body, page_url, project, jsonscan.Making(jsonscan.json_of_fields, slow))
-    if groups is None or credentials[0]:
-        return None
-    return {version: ("[" + ",".join(rows) + "]").encode() for version, rows in groups.items()}
-
-
-_ROW_JSON = json.JSONEncoder(separators=(",", ":")).encode
 _T = TypeVar("_T")
 
 
-def _scanned(body: bytes, page_url: str, project: str,
+def scan_json(body: bytes, page_url: str, project: str,
              making: jsonscan.Making[_T]) -> dict[Version, list[_T]] | None:
-    """A JSON page's project files by version, read by `jsonscan`; None for the careful
-    way."""
+    """A JSON page's project files by version, read by `jsonscan` (see `making`); None
+    when the page is for the careful way (`_json_rows`)."""
     if not page_url.startswith(_WEB):
         return None
     try:
@@ -143,14 +120,16 @@ def _scanned(body: bytes, page_url: str, project: str,
         return found[0][1] if found else None
 
     scanned = jsonscan.scan(text, project, careful, making)
-    if scanned is None:
-        return None
-    groups, meta = scanned
     try:
-        _check_json_meta(meta, page_url)
+        _check_json_meta(None if scanned is None else scanned[1], page_url)
     except IndexResponseError:
         return None
-    return groups
+    return None if scanned is None else scanned[0]
+
+
+def is_json(content_type: str) -> bool:
+    """True when a Content-Type names the PEP 691 JSON format."""
+    return _split_content_type(content_type)[0] == JSON_CONTENT_TYPE
 
 
 def _split_content_type(value: str) -> tuple[str, dict[str, str]]:
