@@ -213,3 +213,18 @@ def test_recorded_pages_read_and_memoise_as_the_decoder_path(path: Path) -> None
     rows = pages.parse_grouped(body, JSON, page, project)
     payload: Callable[[], bytes] = lambda: encode_rows(rows)  # noqa: E731
     assert encode_chunks(chunks) == payload()  # the same memo, byte for byte
+
+
+def test_long_strings_and_whitespace_read_in_one_pass() -> None:
+    # Texts the expression first takes and then gives back (trailing spaces, no closing
+    # quote) must not make it retry from every position: a hostile page of a few MB reads in
+    # well under a second; the bound here is generous for a loaded machine.
+    import time
+
+    spaced = {**PYPI_ENTRY, "requires-python": "x" + " " * 1_000_000 + " "}
+    body = _page([spaced] * 4, "pypi") + b" " * 1_000_000
+    started = time.monotonic()
+    assert _scanned(body) == _reference(body)
+    unterminated = b'{"files": [{"filename": "' + b"a" * 2_000_000
+    assert _scanned(unterminated) == _reference(unterminated)
+    assert time.monotonic() - started < 20
