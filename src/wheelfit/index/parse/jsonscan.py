@@ -76,7 +76,6 @@ _ENTRY = re.compile(
 _SPACE = re.compile(_WS)
 _DECODER = json.JSONDecoder()
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 Fields = tuple[str | None, ...]  # `_ENTRY`'s groups
 _T = TypeVar("_T")
