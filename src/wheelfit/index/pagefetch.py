@@ -31,6 +31,7 @@ from wheelfit.index.cache import (
 )
 from wheelfit.index.http import Fetched, Transport
 from wheelfit.index.parse import pages
+from wheelfit.index.parse.memochunks import parse_memo_chunks
 from wheelfit.index.parse.pagerows import RowGroups, dist_groups, dist_of, row_of
 from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
 from wheelfit.index.parseproc import ParseHelper
@@ -167,6 +168,12 @@ class PageFetcher:
         # Parsing holds a page's whole object tree; two at a time keep memory flat and lose
         # nothing, since parsing is CPU work that threads would only take turns at anyway.
         with self._parsing:
+            here = self._memoised_here(request, answer, kept) if keep else None
+            if here is not None:
+                self._cache.save(request.url, pages.ACCEPT,  # type: ignore[union-attr]
+                                 PageMeta(answer.url, answer.status, kept, now, lifetime,
+                                          here[1]))
+                return here[0]
             rows = self._parse_rows(request, answer)
             if not keep or self._cache is None or self._memo is None \
                     or (b"@" in answer.body and CREDENTIALS_IN_BODY.search(answer.body)) \
@@ -182,6 +189,23 @@ class PageFetcher:
         self._cache.save(request.url, pages.ACCEPT,
                          PageMeta(answer.url, answer.status, kept, now, lifetime, digest))
         return memoised
+
+    def _memoised_here(self, request: PageRequest, answer: Fetched,
+                       kept: dict[str, str]) -> tuple[Groups, str] | None:
+        """(the page memoised from its JSON text without building rows
+        (`pages.parse_memo_chunks`), its body digest); None when it is not read that way,
+        holds an "@", or the disk refused: then it is parsed into rows."""
+        if self._cache is None or self._memo is None or b"@" in answer.body:
+            return None
+        chunks = parse_memo_chunks(answer.body, answer.headers.get("Content-Type", ""),
+                                         answer.url, request.project)
+        if chunks is None:
+            return None
+        digest = hashlib.sha256(answer.body).hexdigest()
+        key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
+        memoised = self._memo.put_chunks(key, chunks, request.index_url,
+                                         lambda: self._refetch(request))
+        return None if memoised is None else (memoised, digest)
 
     def _memoised_elsewhere(self, request: PageRequest, answer: Fetched,
                             kept: dict[str, str], lifetime: float, now: float) -> Groups | None:

@@ -76,19 +76,27 @@ def encode_rows(groups: Mapping[Version, Sequence[Row]]) -> bytes:
     return _encode(groups)[0]
 
 
+def encode_chunks(groups: Mapping[Version, bytes]) -> bytes:
+    """The memo payload of a page whose rows by version are already JSON lists
+    (`pages.parse_memo_chunks`)."""
+    return _assemble(groups)[0]
+
+
 def _encode(groups: Mapping[Version, Sequence[Row]]) -> tuple[bytes, int, list[list[Any]]]:
     """(payload, offset of the blob in the payload, the index's groups)."""
     dumps = _ENCODER.encode
+    return _assemble({version: dumps(rows).encode() for version, rows in groups.items()})
+
+
+def _assemble(chunks: Mapping[Version, bytes]) -> tuple[bytes, int, list[list[Any]]]:
+    """`_encode` of groups already encoded one by one."""
     crc32 = zlib.crc32
-    parts: list[bytes] = []
     index: list[list[Any]] = []
     offset = 0
-    for version, rows in groups.items():
-        chunk = dumps(rows).encode()
+    for version, chunk in chunks.items():
         index.append([str(version), offset, len(chunk), crc32(chunk)])
-        parts.append(chunk)
         offset += len(chunk)
-    blob = b"".join(parts)
+    blob = b"".join(chunks.values())
     head = _ENCODER.encode({"crc": crc32(blob), "groups": index}).encode()
     return _PREFIX.pack(_MAGIC, len(head)) + head + blob, _PREFIX.size + len(head), index
 
@@ -332,7 +340,17 @@ class PageMemo:
         (without reading it back); None when the disk refused. The answer keeps the version
         texts only: the parsed rows and their `Version`s go when the caller drops them, and
         `Version`s come back only for a page that is iterated."""
-        payload, blob_offset, index = _encode(groups)
+        return self._put(key, _encode(groups), index_url, fallback)
+
+    def put_chunks(self, key: str, chunks: Mapping[Version, bytes], index_url: str,
+                   fallback: Callable[[], Groups]) -> MemoFiles | None:
+        """`put_rows` for a page whose rows by version are already JSON lists
+        (`pages.parse_memo_chunks`)."""
+        return self._put(key, _assemble(chunks), index_url, fallback)
+
+    def _put(self, key: str, encoded: tuple[bytes, int, list[list[Any]]], index_url: str,
+             fallback: Callable[[], Groups]) -> MemoFiles | None:
+        payload, blob_offset, index = encoded
         if not self._store.put(key, payload):
             return None
         return MemoFiles(self._store.path_for(key), index, ENVELOPE_SIZE + blob_offset,

@@ -1,11 +1,12 @@
 """New project pages parsed and memoised in a helper process, on the machine's other core.
 
-A cold check spends about 40% of its Python time turning page bodies into the parsed memo
-(`pages.parse_grouped`, then `parsed.encode_rows`): 170 MB of JSON for the 500 most-downloaded
-projects. That work needs nothing of the run but the bytes, so `ParseHelper.memoise` hands a
-body to one helper process (this module run with `-m`), which parses it with the very same
-code and caps, writes the memo entry and answers one byte; the run then opens the entry
-lazily, as it opens any memoised page, and decodes only the versions it looks at.
+A cold check turns 170 MB of page JSON into the parsed memo for the 500 most-downloaded
+projects (`memochunks.parse_memo_chunks`, else `pages.parse_grouped` and
+`parsed.encode_rows`). That work needs nothing of the run but the bytes, so
+`ParseHelper.memoise` hands a body to one helper process (this module run with `-m`), which
+parses it with the very same code and caps, writes the memo entry and answers one byte; the
+run then opens the entry lazily, as it opens any memoised page, and decodes only the
+versions it looks at.
 
 The helper is an optimisation, never a requirement: it starts at the first body worth it
 (`MIN_BODY_BYTES`; never with WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and
@@ -131,13 +132,19 @@ def _memoise(header: dict[str, str], body: bytes) -> bool:
     """Parse and store one page; False on any failure (the caller parses it again)."""
     from wheelfit.index.cache import Store
     from wheelfit.index.parse import pages
-    from wheelfit.index.parsed import encode_rows, storable_rows
+    from wheelfit.index.parse.memochunks import parse_memo_chunks
+    from wheelfit.index.parsed import encode_chunks, encode_rows, storable_rows
 
     try:
-        rows = pages.parse_grouped(body, header["type"], header["url"], header["project"])
-        if not storable_rows(rows):
-            return False
-        return Store(Path(header["root"]), "parsed").put(header["key"], encode_rows(rows))
+        chunks = parse_memo_chunks(body, header["type"], header["url"], header["project"])
+        if chunks is not None:
+            payload = encode_chunks(chunks)
+        else:
+            rows = pages.parse_grouped(body, header["type"], header["url"], header["project"])
+            if not storable_rows(rows):
+                return False
+            payload = encode_rows(rows)
+        return Store(Path(header["root"]), "parsed").put(header["key"], payload)
     except Exception:  # the caller's own parse raises the page's error, with its message
         return False
 

@@ -177,6 +177,10 @@ class PageVersions:
         self.project = project
         self._canonical = canonicalize_name(project)
         self._heads: dict[str, tuple[bool, Version | None]] = {}
+        # One Version per version text, shared by a release's wheels and sdists (building
+        # one is the costliest step here, and shared objects group without hashing).
+        self._versions: dict[str, Version] = {}
+        self._sdist_names: dict[str, bool] = {}
 
     def __call__(self, filename: str) -> tuple[bool, Version | None]:
         if filename.endswith(".whl"):
@@ -196,6 +200,13 @@ class PageVersions:
             tags = stem[cut + 1:]
             return found if tags_valid(tags) else _NOT_PROJECT
         if filename.endswith(".tar.gz") or filename.endswith(".zip"):
+            # `parse_sdist_filename`'s split; its answer is taken from the cache when this
+            # name part and version text were already judged.
+            stem = filename[:-7] if filename.endswith(".tar.gz") else filename[:-4]
+            name_part, _dash, version_part = stem.rpartition("-")
+            known = self._versions.get(version_part)
+            if known is not None and self._sdist_names.get(name_part):
+                return True, known
             try:
                 name, version = parse_sdist_filename(filename)
             except ValueError:
@@ -203,7 +214,8 @@ class PageVersions:
             else:
                 if name == self._canonical:
                     # `sdist_version` and `parse_file` both answer with this very call.
-                    return True, version
+                    self._sdist_names[name_part] = True
+                    return True, self._versions.setdefault(version_part, version)
         return self._careful(filename)
 
     def _wheel_head(self, head: str) -> tuple[bool, Version | None]:
@@ -219,10 +231,14 @@ class PageVersions:
             return _NOT_PROJECT
         if build and not wheel_head_project(f"x-0-{build[0]}"):
             return _NOT_PROJECT
+        known = self._versions.get(version_part)
+        if known is not None:
+            return True, known
         try:
-            return True, Version(version_part)
+            version = self._versions[version_part] = Version(version_part)
         except InvalidVersion:
             return _NOT_PROJECT
+        return True, version
 
     def _careful(self, filename: str) -> tuple[bool, Version | None]:
         if not is_project_file(filename, self.project):

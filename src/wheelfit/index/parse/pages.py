@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from wheelfit.compat.filenames import is_project_file
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
+from wheelfit.index.parse import jsonscan
 from wheelfit.index.parse.htmlscan import MarkupLimit, scan
 from wheelfit.index.parse.pagerows import (
     PageVersions,
@@ -39,6 +40,9 @@ from wheelfit.index.parse.pagerows import (
 from wheelfit.index.urls import is_ascii_digits
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_CONTENT_TYPES = ("application/vnd.pypi.simple.v1+html", "text/html")
@@ -85,11 +89,47 @@ def parse_grouped(body: bytes, content_type: str, page_url: str, project: str,
     """`parse_page` and `verdict.group_files` in one pass: the rows of the page's files by
     version, in the order `group_files` gives (files it cannot place are left out). `own`
     sees each file whose URL holds an "@" (see `pagerows.group_rows`)."""
-    if _split_content_type(content_type)[0] == JSON_CONTENT_TYPE:
-        return group_rows(_json_rows(body, page_url, project), own)
+    if is_json(content_type):
+        scanned = scan_json(body, page_url, project, jsonscan.Making(
+            jsonscan.row_of_fields, jsonscan.ROWS.slow, own))
+        return scanned if scanned is not None else group_rows(
+            _json_rows(body, page_url, project), own)
     versions = PageVersions(project)
     return group_rows([(versions(f.filename)[1], row_of(f))
                        for f in parse_page(body, content_type, page_url, project)], own)
+
+
+_T = TypeVar("_T")
+
+
+def scan_json(body: bytes, page_url: str, project: str,
+             making: jsonscan.Making[_T]) -> dict[Version, list[_T]] | None:
+    """A JSON page's project files by version, read by `jsonscan` (see `making`); None
+    when the page is for the careful way (`_json_rows`)."""
+    if not page_url.startswith(_WEB):
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    versions = PageVersions(project)
+
+    def careful(entry: object, position: int) -> Row | None:
+        found = json_rows([entry], versions, True,
+                          lambda one, _at: _json_file(one, position, page_url, project))
+        return found[0][1] if found else None
+
+    scanned = jsonscan.scan(text, project, careful, making)
+    try:
+        _check_json_meta(None if scanned is None else scanned[1], page_url)
+    except IndexResponseError:
+        return None
+    return None if scanned is None else scanned[0]
+
+
+def is_json(content_type: str) -> bool:
+    """True when a Content-Type names the PEP 691 JSON format."""
+    return _split_content_type(content_type)[0] == JSON_CONTENT_TYPE
 
 
 def _split_content_type(value: str) -> tuple[str, dict[str, str]]:

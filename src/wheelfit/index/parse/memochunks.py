@@ -1,0 +1,42 @@
+"""A new page's parsed memo made from its JSON text (pure: no I/O).
+
+The memo stores each version's rows as a JSON list (`parsed.py`). For a PEP 691 page read by
+`jsonscan`, each common entry's list is written straight from the page text, so a page
+goes to the memo without `json.loads`, without a row tuple per file and without the JSON
+encoder; entries of other shapes are rows encoded as `parsed.encode_rows` encodes them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from wheelfit.index.parse import jsonscan, pages
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+    from wheelfit.index.parse.pagerows import Row
+
+_ROW_JSON = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def parse_memo_chunks(body: bytes, content_type: str, page_url: str,
+                      project: str) -> dict[Version, bytes] | None:
+    """`pages.parse_grouped` for the parsed memo: each version's rows as the JSON list
+    `parsed.encode_rows` would write, made without building the rows; None when the page
+    is not read this way (not PEP 691 JSON, or not of the usual shape) or a file URL holds
+    an "@": then `parse_grouped` reads it, and raises its errors."""
+    if not pages.is_json(content_type):
+        return None
+    credentials = [False]
+
+    def slow(row: Row) -> str:
+        credentials[0] = credentials[0] or "@" in row[1]
+        return _ROW_JSON(row)
+
+    groups = pages.scan_json(body, page_url, project,
+                             jsonscan.Making(jsonscan.json_of_fields, slow))
+    if groups is None or credentials[0]:
+        return None
+    return {version: ("[" + ",".join(rows) + "]").encode() for version, rows in groups.items()}
