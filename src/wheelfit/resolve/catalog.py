@@ -317,13 +317,37 @@ class ProjectCatalog:
 
         `limits` (the input's own requirements and constraints) narrow every later
         requirement on the same project, as they narrow the resolver's choice: with a
-        pinned file, a dependency's `>=` range warms the pinned version, not the newest."""
+        pinned file, a dependency's `>=` range warms the pinned version, not the newest.
+
+        A requirement whose page is at hand (read, or fresh in the cache) is not warmed: the
+        store answers the resolver when it asks, and a thread would only take turns at the
+        GIL. So a run the cache answers starts no thread, and a stale page is fetched ahead
+        alone (its best candidate's requirements go on from there the same way)."""
         if not self._warm_ahead:
             return
-        todo = []
+        todo = self._not_warmed(reqs, limits)
+        todo = [req for req in todo if not self.index.page_at_hand(req.name)]
+        if not todo:
+            return
         with self._lock:
             if self._closed:
                 return
+            if self._warmer is None:
+                self._warmer = ThreadPoolExecutor(max_workers=WARM_WORKERS,
+                                                  thread_name_prefix="wheelfit-warm")
+            warmer = self._warmer
+        for req in todo:
+            try:
+                warmer.submit(self._warm_one, req)
+            except RuntimeError:  # closed meanwhile
+                return
+
+    def _not_warmed(self, reqs: Iterable[Req], limits: Iterable[Req]) -> list[Req]:
+        """The requirements not looked at before, narrowed by `limits` (see `warm`)."""
+        todo = []
+        with self._lock:
+            if self._closed:
+                return []
             for given in limits:
                 self._warm_limits[given.name] = (
                     self._warm_limits.get(given.name, SpecifierSet()) & given.specifier)
@@ -335,16 +359,7 @@ class ProjectCatalog:
                 if key not in self._warmed:
                     self._warmed.add(key)
                     todo.append(req)
-            if todo and self._warmer is None:
-                self._warmer = ThreadPoolExecutor(max_workers=WARM_WORKERS,
-                                                  thread_name_prefix="wheelfit-warm")
-            warmer = self._warmer
-        for req in todo:
-            assert warmer is not None
-            try:
-                warmer.submit(self._warm_one, req)
-            except RuntimeError:  # closed meanwhile
-                return
+        return todo
 
     def _warm_one(self, req: Req) -> None:
         try:
