@@ -17,6 +17,8 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
     """(the URL without `user:password@`, (user, password) or None)."""
+    if "@" not in url:  # no userinfo possible: the common case, without parsing
+        return url, None
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -67,6 +67,7 @@ class ProjectCatalog:
         self.environment = marker_environment(target)
         self._warmed: set[tuple[str, str, frozenset[str]]] = set()
         self._warm_limits: dict[str, SpecifierSet] = {}
+        self._limit_queue: list[Req] = []  # limits not yet combined into `_warm_limits`
         self._warmer: ThreadPoolExecutor | None = None
         self._closed = False
 
@@ -325,8 +326,8 @@ class ProjectCatalog:
         alone (its best candidate's requirements go on from there the same way)."""
         if not self._warm_ahead:
             return
-        todo = self._not_warmed(reqs, limits)
-        todo = [req for req in todo if not self.index.page_at_hand(req.name)]
+        todo = self._not_warmed([r for r in reqs if not self.index.page_at_hand(r.name)],
+                                limits)
         if not todo:
             return
         with self._lock:
@@ -342,15 +343,20 @@ class ProjectCatalog:
             except RuntimeError:  # closed meanwhile
                 return
 
-    def _not_warmed(self, reqs: Iterable[Req], limits: Iterable[Req]) -> list[Req]:
-        """The requirements not looked at before, narrowed by `limits` (see `warm`)."""
+    def _not_warmed(self, reqs: list[Req], limits: Iterable[Req]) -> list[Req]:
+        """The requirements not looked at before, narrowed by `limits` (see `warm`); the
+        limits are combined only once something is to be warmed."""
         todo = []
         with self._lock:
             if self._closed:
                 return []
-            for given in limits:
+            self._limit_queue.extend(limits)
+            if not reqs:
+                return []
+            for given in self._limit_queue:
                 self._warm_limits[given.name] = (
                     self._warm_limits.get(given.name, SpecifierSet()) & given.specifier)
+            self._limit_queue.clear()
             for req in reqs:
                 narrower = self._warm_limits.get(req.name)
                 if narrower is not None:
