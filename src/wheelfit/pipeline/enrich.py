@@ -40,6 +40,7 @@ from wheelfit.pipeline.alternatives import (
     first_newer_with_wheel,
     version_alternatives,
 )
+from wheelfit.pipeline.athand import all_at_hand
 from wheelfit.pipeline.buildchain import (
     MAX_DEPTH,
     ChainBudget,
@@ -87,7 +88,8 @@ def enrich(
         return _enrich_package(pkg, targets, catalogs, mapping, (reads, budget), sizes,
                                vendored, locked)
 
-    if workers <= 1 or _all_at_hand(report, catalogs, mapping, index):
+    if workers <= 1 or all_at_hand(report, mapping, index,
+                                   lambda n, t, f: _file_of(catalogs[t], n, f)):
         packages = [one(p) for p in report.packages]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -105,29 +107,6 @@ def enrich(
     unjudged = any(v.status is Status.UNKNOWN for p in packages for v in p.verdicts.values())
     return replace(enriched, estimate=est,
                    recommendation=None if unjudged else recommend(enriched, est))
-
-
-def _all_at_hand(report: Report, catalogs: Mapping[str, ProjectCatalog],
-                 mapping: ApkMapping, index: PackageIndex) -> bool:
-    """True when every chosen wheel's directory summary and every sdist read this pass
-    may make (all but those the mapping calls pure Python) cost no request: enrichment
-    then waits on nothing, and threads would only take turns at the GIL. The store is
-    listed once for it (`Store.has`), not asked with a `stat` per file."""
-    for pkg in report.packages:
-        for target, verdict in pkg.verdicts.items():
-            file = _file_of(catalogs[target], pkg.name, verdict.file)
-            if file is None or (not file.is_wheel and _pure_by_mapping(pkg.name, verdict,
-                                                                      mapping)):
-                continue
-            if not index.file_at_hand(file):
-                return False
-    return True
-
-
-def _pure_by_mapping(name: str, verdict: Verdict, mapping: ApkMapping) -> bool:
-    """The mapping knows this release and calls it pure Python: its sdist is not read."""
-    entry = mapping.project(name)
-    return entry is not None and not entry.for_version(verdict.version).native
 
 
 def _enrich_package(
