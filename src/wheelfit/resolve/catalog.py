@@ -320,10 +320,11 @@ class ProjectCatalog:
         requirement on the same project, as they narrow the resolver's choice: with a
         pinned file, a dependency's `>=` range warms the pinned version, not the newest.
 
-        A requirement whose page is at hand (read, or fresh in the cache) is not warmed: the
-        store answers the resolver when it asks, and a thread would only take turns at the
-        GIL. So a run the cache answers starts no thread, and a stale page is fetched ahead
-        alone (its best candidate's requirements go on from there the same way)."""
+        A requirement whose page is at hand (fresh in the cache when the run first looked)
+        is not warmed: the store answers the resolver when it asks, and a thread would only
+        take turns at the GIL. So a run the cache answers starts no thread, and a stale or
+        new page is fetched ahead alone (its best candidate's requirements go on from there
+        the same way)."""
         if not self._warm_ahead:
             return
         todo = self._not_warmed([r for r in reqs if not self.index.page_at_hand(r.name)],
