@@ -71,8 +71,18 @@ class PackageIndex(Protocol):
         """True when this file's metadata costs no request (read this run, or stored)."""
         ...
 
+    def file_at_hand(self, file: DistFile) -> bool:
+        """True when what a report reads of this file costs no request: a wheel's directory
+        summary, an sdist's build-file scan (read this run, or in the store)."""
+        ...
+
+    def page_at_hand(self, name: str) -> bool:
+        """True when the project's page costs no request: read this run, or fresh in the
+        cache (so fetching it ahead in a thread would only add contention)."""
+        ...
+
     def prefetch(self, names: Iterable[str]) -> None:
-        """Start fetching these projects' pages in the background."""
+        """Start fetching these projects' pages in the background (only those not at hand)."""
         ...
 
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:

@@ -107,6 +107,7 @@ class Store:
         self.directory = root / kind
         self.max_payload = max_payload if max_payload is not None else _STORE_CAPS[kind]
         self._prefix = os.path.join(self.directory, "")  # one Path per lookup, not three
+        self._listed: dict[str, set[str]] = {}  # entry names by shard, for `has`
 
     def path_for(self, key: str) -> Path:
         """Where the entry of `key` lives."""
@@ -116,6 +117,21 @@ class Store:
         """`path_for` as text: what a read needs, without building a `Path`."""
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         return f"{self._prefix}{digest[:2]}{os.sep}{digest}"
+
+    def has(self, key: str) -> bool:
+        """True when an entry of `key` is on disk (reading it may still find it damaged).
+        Each shard directory is listed once per `Store`, on its first question, instead of
+        a `stat` per entry; entries this `Store` writes are added. An entry another process
+        writes meanwhile may read as absent: callers only use this to skip work ahead."""
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        names = self._listed.get(digest[:2])
+        if names is None:
+            try:
+                found = set(os.listdir(f"{self._prefix}{digest[:2]}"))
+            except OSError:
+                found = set()
+            names = self._listed.setdefault(digest[:2], found)
+        return digest in names
 
     def get(self, key: str, max_payload: int | None = None) -> bytes | None:
         """The payload stored under `key`; None when missing, damaged or refused (bigger
@@ -154,6 +170,9 @@ class Store:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             return False
+        listed = self._listed.get(path.name[:2])
+        if listed is not None:
+            listed.add(path.name)
         return True
 
 

@@ -115,6 +115,7 @@ class IndexClient:
         self._closed = False
         self._futures: dict[tuple[object, ...], Future[object]] = {}
         self._hits: list[bool] = []
+        self._at_hand: dict[str, bool] = {}
 
     # --- PackageIndex --------------------------------------------------------------------------
 
@@ -195,15 +196,44 @@ class IndexClient:
             return True
         return self._files.holds_metadata(file) or self._files.stored(file, "metadata")
 
+    def file_at_hand(self, file: DistFile) -> bool:
+        """True when a wheel's directory summary or an sdist's build-file scan costs no
+        request: read this run, or in the store (offline: always; a miss is an error)."""
+        if self._offline:
+            return True
+        if not file.is_wheel:
+            return self._files.stored(file, "scan")
+        with self._lock:
+            future = self._futures.get(("summary", file.url, file.hash() or ""))
+        if future is not None and future.done() and future.exception() is None:
+            return True
+        return self._files.stored(file, "summary")
+
+    def page_at_hand(self, name: str) -> bool:
+        """True when the page costs no request: every index's answer was fresh in the cache
+        when this run first looked (a page fetched this run does not count: what follows
+        from it is likely not in the store either)."""
+        return self._offline or self._store_answers(canonicalize_name(name))
+
+    def _store_answers(self, canonical: str) -> bool:
+        """Whether the cache answers the page without the network, decided once per run."""
+        with self._lock:
+            known = self._at_hand.get(canonical)
+        if known is None:
+            known = all(self._pages.answers_from_cache(self._page_request(url, canonical))
+                        for url in self.index_urls)
+            with self._lock:
+                known = self._at_hand.setdefault(canonical, known)
+        return known
+
     def prefetch(self, names: Iterable[str]) -> None:
-        """Start fetching these projects' pages in the background (not offline)."""
+        """Start fetching these projects' pages in the background: only those not at hand
+        (a fresh stored page is read when asked for; a thread would only add contention)."""
         if self._offline:
             return
         for name in names:
-            canonical = canonicalize_name(name)
-            if not all(self._pages.answers_from_cache(self._page_request(url, canonical))
-                       for url in self.index_urls):
-                self._submit(self.project, canonical)
+            if not self.page_at_hand(name):
+                self._submit(self.project, canonicalize_name(name))
 
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
         """Start fetching these files' metadata in the background (not offline: the store
@@ -294,6 +324,8 @@ class IndexClient:
     # --- project pages -------------------------------------------------------------------------
 
     def _fetch_project(self, canonical: str) -> ProjectPage | None:
+        if not self._offline:
+            self._store_answers(canonical)  # before the fetch stores it; no extra read
         found: list[tuple[str, Groups]] = []
         for index_url in self.index_urls:
             groups = self._pages.fetch(self._page_request(index_url, canonical))

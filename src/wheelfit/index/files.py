@@ -110,12 +110,17 @@ class FileReader:
         return _checked(parsed, file, project)
 
     def stored(self, file: DistFile, what: str) -> bool:
-        """True when the store already holds this file's `metadata` or (wheel) `summary`
-        (so asking for them costs no request)."""
+        """True when the store already holds this file's `metadata`, (wheel) `summary` or
+        (sdist) `scan` of the selection callers ask with (so asking costs no request).
+        Looked up in the store's listing (`Store.has`), not with a `stat` per file."""
         if self._store is None or self._refresh:
             return False
+        if what == "scan":
+            key = scan_key(file, self._selection[0], SCAN_MEMBER_BYTES) \
+                if self._selection is not None else None
+            return key is not None and self._store.has(key)
         kind = _SUMMARY if what == "summary" else _metadata_kind(file)
-        return self._store.path_for(immutable_key(kind, file.url, file.hash())).is_file()
+        return self._store.has(immutable_key(kind, file.url, file.hash()))
 
     def _stored_bytes(
         self, kind: str, file: DistFile, download: Callable[[DistFile], bytes | None]

@@ -75,6 +75,7 @@ class PageFetcher:
         self._own_file = own_file
         self._hit = on_cache_hit
         self._parsing = threading.BoundedSemaphore(PARALLEL_PARSES)
+        self._peeked: dict[str, PageMeta] = {}  # answers read by `answers_from_cache`
 
     def fetch(self, request: PageRequest) -> Groups | None:
         """The page's files by version; None when the index does not know the project."""
@@ -122,6 +123,8 @@ class PageFetcher:
         if self._cache is None or request.refresh:
             return False
         meta = self._cache.load(request.url, pages.ACCEPT)
+        if meta is not None:
+            self._peeked[request.url] = meta  # `fetch` takes it instead of reading it again
         if meta is None or not (request.offline or meta.is_fresh(time.time())):
             return False
         if meta.status in request.not_found:
@@ -135,7 +138,7 @@ class PageFetcher:
         is missing or damaged, so the page is fetched whole again."""
         if self._cache is None:
             return None, None
-        meta = self._cache.load(request.url, pages.ACCEPT)
+        meta = self._peeked.pop(request.url, None) or self._cache.load(request.url, pages.ACCEPT)
         if meta is None or meta.status in request.not_found:
             return meta, None
         if meta.status != 200 or self._memo is None:

@@ -357,8 +357,9 @@ class PageMemo:
                          index_url, fallback)
 
     def has(self, key: str) -> bool:
-        """True when an entry exists under `key` (it may still turn out damaged)."""
-        return self._store.path_for(key).is_file()
+        """True when an entry exists under `key` (it may still turn out damaged); from the
+        store's listing, not a `stat` per page (`Store.has`)."""
+        return self._store.has(key)
 
     def open(self, key: str, index_url: str, fallback: Callable[[], Groups]) -> MemoFiles | None:
         """The memoised page, files tagged with `index_url`; None when missing or damaged."""

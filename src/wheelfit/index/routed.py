@@ -77,6 +77,15 @@ class RoutedIndex:
         """Whether the client that listed the file holds its metadata."""
         return self._client(file).metadata_at_hand(file)
 
+    def file_at_hand(self, file: DistFile) -> bool:
+        """Whether the client that listed the file holds what a report reads of it."""
+        return self._client(file).file_at_hand(file)
+
+    def page_at_hand(self, name: str) -> bool:
+        """Whether the project's own index (or the default) answers its page at no cost."""
+        route = self.routes.get(canonicalize_name(name))
+        return (self.default if route is None else route[1]).page_at_hand(name)
+
     def prefetch(self, names: Iterable[str]) -> None:
         """Start fetching pages, each from its project's index."""
         own = []

@@ -40,6 +40,7 @@ from wheelfit.pipeline.alternatives import (
     first_newer_with_wheel,
     version_alternatives,
 )
+from wheelfit.pipeline.athand import all_at_hand
 from wheelfit.pipeline.buildchain import (
     MAX_DEPTH,
     ChainBudget,
@@ -87,7 +88,8 @@ def enrich(
         return _enrich_package(pkg, targets, catalogs, mapping, (reads, budget), sizes,
                                vendored, locked)
 
-    if workers <= 1:
+    if workers <= 1 or all_at_hand(report, mapping, index,
+                                   lambda n, t, f: _file_of(catalogs[t], n, f)):
         packages = [one(p) for p in report.packages]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -67,6 +67,7 @@ class ProjectCatalog:
         self.environment = marker_environment(target)
         self._warmed: set[tuple[str, str, frozenset[str]]] = set()
         self._warm_limits: dict[str, SpecifierSet] = {}
+        self._limit_queue: list[Req] = []  # limits not yet combined into `_warm_limits`
         self._warmer: ThreadPoolExecutor | None = None
         self._closed = False
 
@@ -317,16 +318,46 @@ class ProjectCatalog:
 
         `limits` (the input's own requirements and constraints) narrow every later
         requirement on the same project, as they narrow the resolver's choice: with a
-        pinned file, a dependency's `>=` range warms the pinned version, not the newest."""
+        pinned file, a dependency's `>=` range warms the pinned version, not the newest.
+
+        A requirement whose page is at hand (fresh in the cache when the run first looked)
+        is not warmed: the store answers the resolver when it asks, and a thread would only
+        take turns at the GIL. So a run the cache answers starts no thread, and a stale or
+        new page is fetched ahead alone (its best candidate's requirements go on from there
+        the same way)."""
         if not self._warm_ahead:
             return
-        todo = []
+        todo = self._not_warmed([r for r in reqs if not self.index.page_at_hand(r.name)],
+                                limits)
+        if not todo:
+            return
         with self._lock:
             if self._closed:
                 return
-            for given in limits:
+            if self._warmer is None:
+                self._warmer = ThreadPoolExecutor(max_workers=WARM_WORKERS,
+                                                  thread_name_prefix="wheelfit-warm")
+            warmer = self._warmer
+        for req in todo:
+            try:
+                warmer.submit(self._warm_one, req)
+            except RuntimeError:  # closed meanwhile
+                return
+
+    def _not_warmed(self, reqs: list[Req], limits: Iterable[Req]) -> list[Req]:
+        """The requirements not looked at before, narrowed by `limits` (see `warm`); the
+        limits are combined only once something is to be warmed."""
+        todo = []
+        with self._lock:
+            if self._closed:
+                return []
+            self._limit_queue.extend(limits)
+            if not reqs:
+                return []
+            for given in self._limit_queue:
                 self._warm_limits[given.name] = (
                     self._warm_limits.get(given.name, SpecifierSet()) & given.specifier)
+            self._limit_queue.clear()
             for req in reqs:
                 narrower = self._warm_limits.get(req.name)
                 if narrower is not None:
@@ -335,16 +366,7 @@ class ProjectCatalog:
                 if key not in self._warmed:
                     self._warmed.add(key)
                     todo.append(req)
-            if todo and self._warmer is None:
-                self._warmer = ThreadPoolExecutor(max_workers=WARM_WORKERS,
-                                                  thread_name_prefix="wheelfit-warm")
-            warmer = self._warmer
-        for req in todo:
-            assert warmer is not None
-            try:
-                warmer.submit(self._warm_one, req)
-            except RuntimeError:  # closed meanwhile
-                return
+        return todo
 
     def _warm_one(self, req: Req) -> None:
         try:
