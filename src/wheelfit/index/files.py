@@ -33,6 +33,7 @@ from wheelfit.index.base import CoreMetadata
 from wheelfit.index.cache import OFFLINE_HINT, Store, immutable_key
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
+from wheelfit.index.parse import hashes
 from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
@@ -142,14 +143,14 @@ class FileReader:
     def _pep658_bytes(self, file: DistFile) -> bytes | None:
         """The PEP 658 file's bytes: METADATA from a wanted directory read when it has the
         very same hash, else the file itself."""
-        if _key(file) in self._wanted and _verifiable(file.metadata_hashes):
+        if _key(file) in self._wanted and hashes.verifiable(file.metadata_hashes):
             try:
                 read = self._wheel(file)
             except IndexFault:
                 read = None  # the metadata file may still be there; the entries ask again
             held = read.metadata if read is not None else None
             self._drop_metadata(file)
-            if held is not None and _same_hashes(held, file.metadata_hashes):
+            if held is not None and hashes.matches(held, file.metadata_hashes):
                 return held
         return self._download_pep658(file)
 
@@ -434,17 +435,6 @@ def _checked(parsed: CoreMetadata, file: DistFile, project: str) -> CoreMetadata
 
 def _key(file: DistFile) -> str:
     return f"{file.url}#{file.hash() or ''}"
-
-
-def _verifiable(hashes: tuple[tuple[str, str], ...] | None) -> bool:
-    """True when at least one of the metadata file's hashes can be checked here."""
-    return any(name in hashlib.algorithms_guaranteed for name, _ in hashes or ())
-
-
-def _same_hashes(data: bytes, hashes: tuple[tuple[str, str], ...] | None) -> bool:
-    """True when `data` matches every hash of the metadata file that can be checked."""
-    known = [(n, v) for n, v in hashes or () if n in hashlib.algorithms_guaranteed]
-    return bool(known) and all(hashlib.new(n, data).hexdigest() == v.lower() for n, v in known)
 
 
 def _metadata_kind(file: DistFile) -> str:
