@@ -272,6 +272,20 @@ class Alternative:
 
 
 @dataclass(frozen=True)
+class Bytecode:
+    """The `.pyc` bytes pip writes for one wheel, computed by compiling its `.py` files
+    (`--exact-bytecode`): `files` compiled by CPython `python`, `failed` of them did not
+    compile (pip writes no `.pyc` for those: 0 bytes); `exact` when `python` is the
+    target's minor version, else the host's bytecode stands in for it."""
+
+    pyc_bytes: int
+    files: int
+    failed: int
+    python: str
+    exact: bool
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What pip would do with one package on one target."""
 
@@ -291,6 +305,8 @@ class Verdict:
     # chosen file's download size (the index's listing); None when unknown.
     py_bytes: int | None = None
     download_bytes: int | None = None
+    # Only with --exact-bytecode (left out of the JSON when None).
+    bytecode: Bytecode | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True)
