@@ -273,11 +273,7 @@ class Alternative:
 
 @dataclass(frozen=True)
 class Bytecode:
-    """The `.pyc` bytes pip writes for one wheel, computed by compiling its `.py` files
-    (`--exact-bytecode`): `files` compiled by CPython `python`, `failed` of them did not
-    compile (pip writes no `.pyc` for those: 0 bytes); `exact` when `python` is the
-    target's minor version, else the host's bytecode stands in for it."""
-
+    """A wheel's `.pyc` bytes, computed (`--exact-bytecode`); `exact`: the target's minor."""
     pyc_bytes: int
     files: int
     failed: int
@@ -301,11 +297,9 @@ class Verdict:
     build: BuildNeeds | None = None
     alternatives: tuple[Alternative, ...] = ()
     installed_bytes: int | None = None
-    # Bytes of the `.py` files pip byte-compiles (the wheel's central directory), and the
-    # chosen file's download size (the index's listing); None when unknown.
+    # `.py` bytes pip compiles (central directory), download size (index); None: unknown.
     py_bytes: int | None = None
     download_bytes: int | None = None
-    # Only with --exact-bytecode (left out of the JSON when None).
     bytecode: Bytecode | None = field(default=None, metadata={"omit_none": True})
 
 
