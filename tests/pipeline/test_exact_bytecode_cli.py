@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from formats.schema_check import assert_valid_report
@@ -18,6 +19,7 @@ from wheelfit.index.wheelsummary import compiled_by_pip
 
 RECORDED = Path(__file__).resolve().parents[1] / "recorded" / "files"
 HOST = ".".join(str(n) for n in sys.version_info[:2])
+HOST_FULL = ".".join(str(n) for n in sys.version_info[:3])
 PINS = {"idna": "idna-3.7-py3-none-any.whl", "certifi": "certifi-2024.6.2-py3-none-any.whl"}
 
 
@@ -85,3 +87,19 @@ def test_offline_without_a_cached_size_the_ratio_stands_in_with_a_note(
     notes = [p["message"] for p in report["problems"] if "--exact-bytecode" in p["message"]]
     assert len(notes) == 2 and "estimated by the ratio" in notes[0]
     assert "calibrated on real CPython 3.11 installs" in bytecode_line(report)
+
+
+def test_another_minor_without_its_python_is_compiled_by_the_host_and_said_so(
+        fresh_index_server: LoopbackIndex, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no python3.9 anywhere
+    req = tmp_path / "requirements.txt"
+    req.write_text("idna==3.7\n")
+    result = CliRunner().invoke(cli, [
+        "check", str(req), "--format", "json", "--index-url", fresh_index_server.url,
+        "--python", "3.9", "--target", "slim", "--cache-dir", str(tmp_path / "cache"),
+        "--retries", "0", "--exact-bytecode"], catch_exceptions=False)
+    report = assert_valid_report(result.stdout)
+    bytecode = report["packages"][0]["verdicts"]["slim"]["bytecode"]
+    assert (bytecode["exact"], bytecode["python"]) == (False, HOST_FULL)
+    assert "not the target's minor version (none found on PATH)" in bytecode_line(report)
