@@ -36,7 +36,7 @@ _LENGTH = struct.Struct(">I")
 class BytecodeLimits:
     """Bounds on one worker: memory, CPU, and wall-clock seconds per file and per wheel."""
 
-    address_space: int = 768 * MIB
+    address_space: int = 512 * MIB
     cpu_seconds: int = 900
     start_seconds: float = 20.0
     file_seconds: float = 60.0
