@@ -33,6 +33,11 @@ Usage:
 
 `--sets` defaults to the calibration sets (SETS); the held-out sets (HELD_OUT) check a model
 fitted on them and run only when named.
+
+`--exact-bytecode` passes the flag to wheelfit (the `.pyc` bytes computed by compiling the
+wheels' `.py` files); wheelfit's bytecode is then the sum of its verdicts' `bytecode.pyc_bytes`.
+`--reuse FILE` skips pip: the installs measured in an earlier run's JSON (same pins) are
+compared with a fresh wheelfit run on their pins.
 """
 
 from __future__ import annotations
@@ -139,6 +144,8 @@ class Row:
     wf_bytecode: int | None = None
     wf_error: str = ""
     seconds: float = 0.0
+    wf_basis: str = ""
+    wf_seconds: float = 0.0
 
     @property
     def wf_layer(self) -> int | None:
@@ -291,11 +298,13 @@ def compiled_by_pip(member: str) -> bool:
 _BYTECODE = re.compile(r"^bytecode:.*\+(?P<mb>[0-9.]+) MB")
 
 
-def wheelfit_layer(wheelfit: str, pins_file: Path, target: str) -> tuple[int, int]:
-    """(Σ installed_bytes of the target's verdicts, bytecode bytes) from `wheelfit check`."""
+def wheelfit_layer(wheelfit: str, pins_file: Path, target: str,
+                   exact: bool = False) -> tuple[int, int, str]:
+    """(Σ installed_bytes of the target's verdicts, bytecode bytes, its basis line) from
+    `wheelfit check`; with `exact`, the bytecode is Σ of the verdicts' computed bytes."""
     cmd = [
         wheelfit, "check", str(pins_file), "--python", PYTHON, "--target", target,
-        "--format", "json",
+        "--format", "json", *(["--exact-bytecode"] if exact else []),
     ]
     proc = subprocess.run(
         cmd, capture_output=True, text=True, env=neutral_env(), timeout=600, check=False
@@ -303,18 +312,21 @@ def wheelfit_layer(wheelfit: str, pins_file: Path, target: str) -> tuple[int, in
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"wheelfit exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
     report = json.loads(proc.stdout)
-    wheels = 0
+    wheels = computed = 0
     for package in report["packages"]:
         verdict = package["verdicts"].get(target) or {}
         if verdict.get("installed_bytes") is None:
             raise RuntimeError(f"{package['name']}: no installed_bytes on {target}")
         wheels += int(verdict["installed_bytes"])
+        if exact and verdict.get("bytecode") is None:
+            raise RuntimeError(f"{package['name']}: no computed bytecode on {target}")
+        computed += int((verdict.get("bytecode") or {}).get("pyc_bytes", 0))
     variant = next(v for v in report["estimate"]["variants"] if v["name"] == target)
     for line in variant["basis"]:
         match = _BYTECODE.match(line)
         if match:
-            return wheels, round(float(match["mb"]) * 1e6)
-    return wheels, 0
+            return wheels, computed if exact else round(float(match["mb"]) * 1e6), line
+    return wheels, 0, ""
 
 
 def run_one(
@@ -339,17 +351,36 @@ def run_one(
         if key in row.per_dist:
             row.per_dist[key].py_deflated = deflated
             row.measure.py_deflated += deflated
-    pins_file = work / f"{set_name}-{platform.name}.txt"
-    pins_file.write_text("\n".join(row.pins) + "\n", encoding="utf-8")
-    try:
-        row.wf_wheels, row.wf_bytecode = wheelfit_layer(
-            args.wheelfit, pins_file, platform.wheelfit_target
-        )
-    except (RuntimeError, ValueError, KeyError, StopIteration) as exc:
-        row.wf_error = str(exc)
+    ask_wheelfit(row, platform, args, work)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(wheels, ignore_errors=True)
+    return row
+
+
+def ask_wheelfit(row: Row, platform: Platform, args: argparse.Namespace, work: Path) -> None:
+    """wheelfit's package layer for the row's pins, into the row."""
+    pins_file = work / f"{row.set_name}-{platform.name}.txt"
+    pins_file.write_text("\n".join(row.pins) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    try:
+        row.wf_wheels, row.wf_bytecode, row.wf_basis = wheelfit_layer(
+            args.wheelfit, pins_file, platform.wheelfit_target, args.exact_bytecode
+        )
+    except (RuntimeError, ValueError, KeyError, StopIteration) as exc:
+        row.wf_error = str(exc)
+    row.wf_seconds = round(time.monotonic() - started, 1)
+
+
+def reused(set_name: str, platform: Platform, args: argparse.Namespace, work: Path) -> Row:
+    """A row of an earlier run's JSON (its real install), with wheelfit asked again."""
+    rows = json.loads(args.reuse.read_text(encoding="utf-8"))["rows"]
+    old = next(r for r in rows if r["set_name"] == set_name and r["platform"] == platform.name)
+    row = Row(set_name, platform.name, old["specs"], old["ok"], old["error"], old["pins"],
+              {k: Measure(**v) for k, v in old["per_dist"].items()}, Measure(**old["measure"]),
+              seconds=old["seconds"])
+    if row.ok:
+        ask_wheelfit(row, platform, args, work)
     return row
 
 
@@ -401,6 +432,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wheelfit", default=str(DEFAULT_WHEELFIT))
     parser.add_argument("--index-url", default=DEFAULT_INDEX)
     parser.add_argument("--cache-dir", type=Path, help="pip's cache folder (private runs)")
+    parser.add_argument("--exact-bytecode", action="store_true",
+                        help="run wheelfit with --exact-bytecode")
+    parser.add_argument("--reuse", type=Path, metavar="JSON",
+                        help="take the installs from this earlier --json-out file (no pip)")
     args = parser.parse_args(argv)
     if f"{sys.version_info[0]}.{sys.version_info[1]}" != PYTHON:
         print(f"error: run this with CPython {PYTHON} (pip compiles with the running "
@@ -420,8 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for name in names:
             for platform in _platforms():
-                row = run_one(name, platform, args, work)
-                print(f"# {name} {platform.name}: ok={row.ok} {row.seconds}s {row.error}",
+                row = (reused if args.reuse else run_one)(name, platform, args, work)
+                print(f"# {name} {platform.name}: ok={row.ok} {row.seconds}s wheelfit "
+                      f"{row.wf_seconds}s {row.error}{row.wf_error}",
                       file=sys.stderr, flush=True)
                 rows.append(row)
     if args.json_out:
@@ -429,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
             "date": time.strftime("%Y-%m-%d", time.gmtime()),
             "python": sys.version.split()[0],
             "pip": pip_version,
+            "exact_bytecode": args.exact_bytecode,
+            "reused": str(args.reuse) if args.reuse else None,
             "rows": [asdict(r) | {"wf_layer": r.wf_layer} for r in rows],
         }
         args.json_out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")

@@ -170,6 +170,16 @@ def selection_options(func: F) -> F:
     ])
 
 
+def exact_bytecode_option(func: F) -> F:
+    """--exact-bytecode (check and dockerfile: wherever image sizes are reported)."""
+    return click.option(
+        "--exact-bytecode", is_flag=True, default=None,
+        help="Size the .pyc files pip writes exactly: fetch the chosen wheels' .py files "
+        "(HTTP ranges) and compile them with a CPython of the target's version "
+        "(pythonX.Y on PATH, else this one, said so) in a bounded helper process; "
+        "results are cached. Default: a calibrated ratio of the .py bytes.")(func)
+
+
 def input_options(func: F) -> F:
     """How to read the dependency files."""
     return _apply(func, [
@@ -210,6 +220,7 @@ def _fail_on_help() -> str:
 @index_options
 @selection_options
 @input_options
+@exact_bytecode_option
 @click.option("--format", "fmt", type=_FormatChoice(), default="text", show_default=True,
               envvar="WHEELFIT_FORMAT", help="Format on stdout (or of the -o file).")
 @click.option("--output", "outputs", metavar="FORMAT=PATH", multiple=True,
@@ -256,6 +267,7 @@ def check(inputs: tuple[Path, ...], **options: Any) -> None:
 @index_options
 @selection_options
 @input_options
+@exact_bytecode_option
 def dockerfile(input_path: Path, **options: Any) -> None:
     """Print a Dockerfile for the recommended (or chosen) variant (--diff: the service's
     own Dockerfile rewritten for it)."""

@@ -272,6 +272,16 @@ class Alternative:
 
 
 @dataclass(frozen=True)
+class Bytecode:
+    """A wheel's `.pyc` bytes, computed (`--exact-bytecode`); `exact`: the target's minor."""
+    pyc_bytes: int
+    files: int
+    failed: int
+    python: str
+    exact: bool
+
+
+@dataclass(frozen=True)
 class Verdict:
     """What pip would do with one package on one target."""
 
@@ -287,10 +297,10 @@ class Verdict:
     build: BuildNeeds | None = None
     alternatives: tuple[Alternative, ...] = ()
     installed_bytes: int | None = None
-    # Bytes of the `.py` files pip byte-compiles (the wheel's central directory), and the
-    # chosen file's download size (the index's listing); None when unknown.
+    # `.py` bytes pip compiles (central directory), download size (index); None: unknown.
     py_bytes: int | None = None
     download_bytes: int | None = None
+    bytecode: Bytecode | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,30 @@ def test_the_package_layer_is_within_five_percent_on_a_calibration_set(
     total = row["measure"]["total"]
     layer = row["wf_wheels"] + PYC_PER_PY[0] * row["measure"]["py"]
     assert abs(layer - total) / total <= 0.05
+
+
+# --exact-bytecode on the same installs (tools/calibrate_pyc.py --exact-bytecode --reuse):
+# docs/estimate.md, "Exact bytecode".
+EXACT_FILES = ("pyc-exact-calibration.json", "pyc-exact-heldout.json")
+EXACT = [row for name in EXACT_FILES for row in _rows(name)]
+
+
+@pytest.mark.parametrize("name", EXACT_FILES)
+def test_the_exact_runs_used_the_flag(name: str) -> None:
+    assert json.loads((DATA / name).read_text(encoding="utf-8"))["exact_bytecode"] is True
+
+
+@pytest.mark.parametrize("row", EXACT, ids=_id)
+def test_the_exact_package_layer_is_within_five_percent_of_the_install(
+    row: dict[str, Any],
+) -> None:
+    total = row["measure"]["total"]
+    assert abs(row["wf_layer"] - total) / total <= 0.05
+
+
+@pytest.mark.parametrize("row", EXACT, ids=_id)
+def test_the_computed_bytecode_is_within_one_percent_of_the_installed_pyc_files(
+    row: dict[str, Any],
+) -> None:
+    pyc = row["measure"]["pyc"]
+    assert abs(row["wf_bytecode"] - pyc) / pyc <= 0.01

@@ -176,7 +176,17 @@ def build_request(spec: DependencySpec, options: RunOptions) -> CheckRequest:
         no_binary=merged.no_binary, prefer_binary=merged.prefer_binary,
         index_urls=index_urls(merged), find_links=merged.find_links,
         mapping_path=options.mapping_path, routes=_routes(spec), offline=options.offline,
+        exact_bytecode=options.exact_bytecode, bytecode_cache=_bytecode_cache(options),
     )
+
+
+def _bytecode_cache(options: RunOptions) -> Path | None:
+    """Where `--exact-bytecode` keeps its results: the cache folder, unless --no-cache."""
+    if not options.exact_bytecode or options.no_cache:
+        return None
+    from wheelfit.index.cache import resolve_cache_dir
+
+    return resolve_cache_dir(options.cache_dir)
 
 
 def _routes(spec: DependencySpec) -> tuple[tuple[str, str], ...]:

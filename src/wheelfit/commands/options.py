@@ -25,6 +25,7 @@ class RunOptions:
     `keep_going`, `mapping_path`, `recursive`, `context` (a Dockerfile's build context).
     Output: `fmt`, `outputs` (`FORMAT=PATH`), `output` (`-o`, the file for `fmt`), `fail_on`,
     `show_all`, `no_color`, `verbose` (0, 1 = -v, 2 = -vv), `quiet`, `variant`, `diff` (dockerfile).
+    Sizing: `exact_bytecode` (compile the chosen wheels' `.py` files for the `.pyc` bytes).
     `python_source`: where `python` came from, as the report says it.
     """
 
@@ -65,6 +66,7 @@ class RunOptions:
     quiet: bool = False
     variant: str | None = None
     diff: bool = False
+    exact_bytecode: bool = False
     python_source: str = "--python"
 
     @property

@@ -20,6 +20,8 @@ from wheelfit.model import Report
 _SCALARS = (str, int, float, type(None))
 _EXACT = frozenset({str, int, float, bool, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields marked `omit_none` in their metadata: left out while None (options' extras).
+_OMIT: dict[type, frozenset[str]] = {}
 
 
 def plain(value: Any) -> Any:
@@ -35,8 +37,13 @@ def plain(value: Any) -> Any:
     kind = type(value)
     names = _FIELDS.get(kind)
     if names is None and is_dataclass(value) and not isinstance(value, type):
+        _OMIT[kind] = frozenset(f.name for f in fields(value) if f.metadata.get("omit_none"))
         names = _FIELDS.setdefault(kind, tuple(f.name for f in fields(value)))
     if names is not None:
+        omit = _OMIT.get(kind)
+        if omit:
+            return {name: plain(getattr(value, name)) for name in names
+                    if name not in omit or getattr(value, name) is not None}
         return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}

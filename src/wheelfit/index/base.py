@@ -7,12 +7,15 @@ raised as `wheelfit.errors.IndexFault` subclasses, never as requests/urllib3 exc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
+
+if TYPE_CHECKING:
+    from wheelfit.index.pyfetch import SourceCaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,13 @@ class PackageIndex(Protocol):
     def wheel_summary(self, file: DistFile) -> WheelSummary | None:
         """The summary of a wheel's central directory (read by HTTP ranges, or cached);
         None when ranges are refused."""
+        ...
+
+    def wheel_sources(self, file: DistFile, wanted: Callable[[str], bool],
+                      caps: SourceCaps | None = None) -> Iterator[tuple[str, bytes]]:
+        """(name, bytes) of the wanted members of a wheel, by range requests, inflated
+        under `caps` (`pyfetch.SourceCaps`); transport and archive errors are raised as
+        `IndexFault`s while iterating."""
         ...
 
     def sdist_members(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -37,14 +37,18 @@ from wheelfit.index.http import Transport
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.parsed import Groups, PageMemo, merge_indexes
+from wheelfit.index.rangefetch import HttpByteSource
 from wheelfit.index.sdist import SdistMembers
 from wheelfit.index.sdistscan import DerivedStore, SdistScan
 from wheelfit.index.urls import project_url, split_credentials
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
+from wheelfit.redact import redact_url
 
 if TYPE_CHECKING:
     import requests
+
+    from wheelfit.index.pyfetch import SourceCaps
 
 _T = TypeVar("_T")
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
@@ -134,6 +138,23 @@ class IndexClient:
         requests."""
         key = ("summary", file.url, file.hash() or "")
         return self._once(key, lambda: self._files.summary(file))
+
+    def wheel_sources(self, file: DistFile, wanted: Callable[[str], bool],
+                      caps: SourceCaps | None = None) -> Iterator[tuple[str, bytes]]:
+        """The wanted members of a wheel, one at a time, by range requests (`pyfetch.py`);
+        not cached (callers keep what they make of them). Offline: `OfflineMiss`."""
+        from wheelfit.index import pyfetch
+
+        if self._offline:
+            from wheelfit.errors import OfflineMiss
+            from wheelfit.index.cache import OFFLINE_HINT
+
+            raise OfflineMiss(f"the Python files of {file.filename} are not in the cache",
+                              url=redact_url(file.url), hint=OFFLINE_HINT)
+        caps = caps or pyfetch.DEFAULT_CAPS
+        source = HttpByteSource(self._transport, file.url,
+                                pyfetch.source_limits(self._limits, caps))
+        return pyfetch.iter_sources(source, wanted, caps, self._limits)
 
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,

@@ -9,7 +9,8 @@ that listed it. An index that cannot be reached makes its packages unknown (an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
@@ -19,6 +20,9 @@ from wheelfit.index.urls import strip_credentials
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 from wheelfit.redact import redact_url
+
+if TYPE_CHECKING:
+    from wheelfit.index.pyfetch import SourceCaps
 
 HINT_OTHER_INDEX = ("The lock takes this package from its own index. Check that index's URL "
                     "and credentials (UV_INDEX_<NAME>_USERNAME/PASSWORD, "
@@ -56,6 +60,11 @@ class RoutedIndex:
     def wheel_summary(self, file: DistFile) -> WheelSummary | None:
         """The summary of the wheel's directory, through the client that listed it."""
         return self._client(file).wheel_summary(file)
+
+    def wheel_sources(self, file: DistFile, wanted: Callable[[str], bool],
+                      caps: SourceCaps | None = None) -> Iterator[tuple[str, bytes]]:
+        """A wheel's wanted members, through the client that listed it."""
+        return self._client(file).wheel_sources(file, wanted, caps)
 
     def sdist_members(
         self, file: DistFile, wanted: Callable[[str], bool], max_member_bytes: int = 1 << 20,

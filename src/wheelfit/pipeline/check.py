@@ -60,6 +60,10 @@ class CheckRequest:
     routes: tuple[tuple[str, str], ...] = ()
     # The index answers from the cache only: nothing to fetch ahead.
     offline: bool = False
+    # --exact-bytecode: compile the chosen wheels' .py files; results kept in this folder
+    # (None: not kept).
+    exact_bytecode: bool = False
+    bytecode_cache: Path | None = None
 
 
 def policies(request: CheckRequest) -> dict[str, Policy]:
@@ -145,8 +149,13 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         return report
     from wheelfit.pipeline.enrich import enrich
 
+    exact = None
+    if request.exact_bytecode:
+        from wheelfit.pipeline.exactpyc import ExactBytecode
+
+        exact = ExactBytecode(request.bytecode_cache)
     report = enrich(report, {c.target.name: c for c in catalogs}, mapping, index,
-                    workers=1 if request.offline else 8)
+                    workers=1 if request.offline else 8, exact=exact)
     step("sizes and build needs")
     return replace(report, stats=index.stats())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
@@ -28,6 +29,7 @@ from wheelfit.model import (
     Commands,
     DistFile,
     PackageResult,
+    Problem,
     Report,
     Status,
     Target,
@@ -60,6 +62,9 @@ from wheelfit.pipeline.sdistplan import (
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.sizing.estimate import keeps_system_packages
 
+if TYPE_CHECKING:
+    from wheelfit.pipeline.exactpyc import ExactBytecode
+
 PURE_SDIST = "builds from its sdist; pure Python, no compiler"
 
 
@@ -71,10 +76,12 @@ def enrich(
     *,
     sizes: bool = True,
     workers: int = 8,
+    exact: ExactBytecode | None = None,
 ) -> Report:
     """Fill build needs, native evidence, alternatives, installed sizes, commands, and the
     estimate with its recommendation. `workers` threads overlap the index's requests; with
-    one (an offline run: everything is on disk) the packages are enriched in this thread."""
+    one (an offline run: everything is on disk) the packages are enriched in this thread.
+    `exact`: compute the wheels' bytecode (`--exact-bytecode`) before the estimate."""
     from wheelfit.sizing.estimate import estimate
     from wheelfit.sizing.recommend import recommend
 
@@ -96,7 +103,12 @@ def enrich(
             packages = list(pool.map(one, report.packages))
     packages = apply_binary_twins(packages, targets, mapping, index,
                                   lambda n, t, f: _file_of(catalogs[t], n, f))
-    enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets))
+    notes: list[str] = []
+    if exact is not None:
+        packages, notes = exact.apply(packages, targets,
+                                      lambda n, t, f: _file_of(catalogs[t], n, f), index)
+    enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets),
+                       problems=report.problems + tuple(Problem("note", n) for n in notes))
     downloads = {
         (p.name, t): f.size
         for p in packages for t, v in p.verdicts.items()

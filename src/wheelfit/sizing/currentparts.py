@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from wheelfit.model import CurrentLayer, Target
 from wheelfit.sizing.estimate import WHEEL_RATIO, PackageSize, pyc_span
+from wheelfit.sizing.exactterm import bytecode_term
 from wheelfit.sizing.sizes import (
     MB,
     TOOLCHAIN,
@@ -86,7 +87,7 @@ class ServicePackages:
 
     def bytecode(self) -> tuple[Span, str]:
         """The .pyc files pip writes for them."""
-        return pyc_span((p.py_bytes, p.size, p.kind) for p in self.sizes)
+        return bytecode_term(self.sizes, pyc_span)
 
     def wheels(self) -> tuple[Span, list[str]]:
         """The wheel files of them: downloaded ones as the index lists them, built ones

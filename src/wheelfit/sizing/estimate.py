@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from wheelfit.compat.targets import image_tag
 from wheelfit.model import (
     BuildRequirement,
+    Bytecode,
     Estimate,
     PackageResult,
     Report,
@@ -23,6 +24,7 @@ from wheelfit.model import (
     VariantEstimate,
     Verdict,
 )
+from wheelfit.sizing.exactterm import bytecode_term
 from wheelfit.sizing.sizes import (
     MB,
     TOOLCHAIN,
@@ -136,6 +138,7 @@ class PackageSize:
     py_bytes: int | None = None
     download_bytes: int | None = None
     built: bool = False
+    bytecode: Bytecode | None = None  # computed (--exact-bytecode)
 
 
 _Package = PackageSize
@@ -256,7 +259,7 @@ def _content(report: Report, target: Target, sizer: _Sizer) -> _Content:
         span, line = sizer.size(pkg.name, verdict, target, others)
         packages.append(_Package(pkg.name, span, "pure" if pure else "binary", line,
                                  py_bytes(pkg, target, others), verdict.download_bytes,
-                                 verdict.status is Status.SOURCE_BUILD))
+                                 verdict.status is Status.SOURCE_BUILD, verdict.bytecode))
     return _Content(target, tuple(packages), tuple(builds), tuple(pure_builds),
                     tuple(blockers), tuple(unknown), system_packages(report, target),
                     tuple(left_out), tuple(chained))
@@ -346,7 +349,7 @@ def pyc_span(packages: Iterable[tuple[int | None, Span | None, str]]) -> tuple[S
 
 
 def _pyc(packages: tuple[_Package, ...]) -> tuple[Span, str]:
-    return pyc_span((p.py_bytes, p.size, p.kind) for p in packages)
+    return bytecode_term(packages, pyc_span)
 
 
 def _variant(name: str, content: _Content) -> VariantEstimate:
