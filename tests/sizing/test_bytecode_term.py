@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wheelfit.sizing.estimate import PY_SHARE, PYC_PER_PY, pyc_span
+from wheelfit.sizing.estimate import PY_SHARE, PYC_MINOR_FACTOR, PYC_PER_PY, pyc_span
 from wheelfit.sizing.sizes import MB, Span
 
 
@@ -27,3 +27,15 @@ def test_the_line_keeps_the_form_the_calibration_script_reads() -> None:
 def test_nothing_to_compile_adds_nothing() -> None:
     span, _ = pyc_span([(None, None, "binary")])
     assert span == Span(0.0, 0.0, 0.0)
+
+
+def test_a_312_target_takes_the_measured_smaller_bytecode_of_its_minor() -> None:
+    span, line = pyc_span([(10 * MB, None, "pure")], python="3.12")
+    assert span.point == 10 * MB * round(PYC_PER_PY[0] * PYC_MINOR_FACTOR["3.12"], 2)
+    assert "CPython 3.12" in line
+
+
+def test_an_unmeasured_minor_keeps_the_311_ratio_and_says_so() -> None:
+    span, line = pyc_span([(10 * MB, None, "pure")], python="3.10")
+    assert span.point == 10 * MB * PYC_PER_PY[0]
+    assert "calibrated on real CPython 3.11 installs" in line

@@ -86,7 +86,8 @@ def predict_current(model: DockerfileModel, report: Report) -> CurrentImage | No
         return None
     chain = tuple(reversed(model.chain(model.final)))
     in_chain = {s.index for s in chain}
-    service = ServicePackages(package_sizes(report, target), report.input)
+    service = ServicePackages(package_sizes(report, target), report.input,
+                              python=target.python)
     gaps: list[str] = [f"{n.text} (line {n.line}; {n.gap.value})" for n in model.not_modelled]
     base, base_line = base_layer(model, target, variant)
     layers = [base_line]

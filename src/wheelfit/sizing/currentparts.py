@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import partial
 
 from wheelfit.model import CurrentLayer, Target
 from wheelfit.sizing.estimate import WHEEL_RATIO, PackageSize, pyc_span
@@ -65,6 +66,7 @@ class ServicePackages:
     input: str
     placed: int | None = None
     notes: list[str] = field(default_factory=list)
+    python: str | None = None
 
     def installed(self) -> tuple[Span, list[str]]:
         """Their installed bytes, with the largest packages' basis lines."""
@@ -87,7 +89,7 @@ class ServicePackages:
 
     def bytecode(self) -> tuple[Span, str]:
         """The .pyc files pip writes for them."""
-        return bytecode_term(self.sizes, pyc_span)
+        return bytecode_term(self.sizes, partial(pyc_span, python=self.python))
 
     def wheels(self) -> tuple[Span, list[str]]:
         """The wheel files of them: downloaded ones as the index lists them, built ones
