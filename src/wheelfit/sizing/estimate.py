@@ -333,7 +333,7 @@ def pyc_ratio(python: str | None) -> tuple[tuple[float, float, float], str]:
     if factor is None:
         return PYC_PER_PY, "calibrated on real CPython 3.11 installs"
     point, lo, hi = (round(r * factor, 2) for r in PYC_PER_PY)
-    return (point, lo, hi), (f"CPython 3.11's {PYC_PER_PY[0]} from real installs × {factor} "
+    return (point, lo, hi), (f"CPython 3.11's {PYC_PER_PY[0]} from real installs times {factor} "
                              f"for CPython {python}'s smaller bytecode")
 
 
