@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wheelfit.sizing.estimate import PY_SHARE, PYC_MINOR_FACTOR, PYC_PER_PY, pyc_span
+from wheelfit.sizing.pycratio import PY_SHARE, PYC_MINOR_FACTOR, PYC_PER_PY, pyc_span
 from wheelfit.sizing.sizes import MB, Span
 
 

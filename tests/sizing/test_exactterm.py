@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from wheelfit.model import Bytecode
-from wheelfit.sizing.estimate import PYC_PER_PY, pyc_span
 from wheelfit.sizing.exactterm import CROSS_MINOR, bytecode_term
+from wheelfit.sizing.pycratio import PYC_PER_PY, pyc_span
 from wheelfit.sizing.sizes import MB, Span
 
 EXACT = Bytecode(3_000_000, 120, 0, "3.12.1", True)

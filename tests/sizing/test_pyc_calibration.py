@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from wheelfit.sizing.estimate import PYC_PER_PY
+from wheelfit.sizing.pycratio import PYC_PER_PY
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "estimate"
 # Calibration sets whose package layer at 1.31 times the .py bytes misses by more than 5 %

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from wheelfit.model import CurrentLayer, Target
-from wheelfit.sizing.estimate import WHEEL_RATIO, PackageSize, pyc_span
+from wheelfit.sizing.estimate import WHEEL_RATIO, PackageSize
 from wheelfit.sizing.exactterm import bytecode_term
+from wheelfit.sizing.pycratio import pyc_span
 from wheelfit.sizing.sizes import (
     MB,
     TOOLCHAIN,

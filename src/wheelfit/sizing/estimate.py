@@ -8,7 +8,7 @@ basis line saying what it rests on; the model and its ratios are documented in d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,6 +26,7 @@ from wheelfit.model import (
     Verdict,
 )
 from wheelfit.sizing.exactterm import bytecode_term
+from wheelfit.sizing.pycratio import pyc_span
 from wheelfit.sizing.sizes import (
     MB,
     TOOLCHAIN,
@@ -45,18 +46,6 @@ KEEPS_BUILD_PACKAGES = frozenset({SLIM, ALPINE})
 
 # Installed bytes per downloaded wheel byte (79 wheels measured, docs/estimate.md): point, lo, hi.
 WHEEL_RATIO = {"pure": (3.4, 2.6, 4.3), "binary": (3.1, 2.5, 3.5)}
-# pip byte-compiles at install: .pyc bytes per .py byte from real `pip install --target` runs
-# (tools/calibrate_pyc.py, CPython 3.11; docs/estimate.md "Bytecode calibration"): 1.31 over
-# all bytes of the calibration sets; 0.71-1.83 per set with the held-out sets.
-PYC_PER_PY = (1.31, 0.70, 1.84)
-# CPython 3.12+ writes less bytecode than 3.11 for the same files: Σ .pyc of the 12 calibration
-# sets compiled by each, over 3.11's (docs/estimate.md "Exact bytecode"). 3.14 is taken as 3.13;
-# 3.10 and older were not measured (3.11's ratio stands).
-PYC_MINOR_FACTOR = {"3.12": 0.905, "3.13": 0.894, "3.14": 0.894}
-# When a wheel's file list is unknown: share of its bytes that are .py files (medians of 79
-# wheels) and the wider ratio range that guess carries.
-PY_SHARE = {"pure": 0.85, "binary": 0.12}
-PYC_GUESS_RANGE = (0.55, 1.5)
 # A source build's installed size relative to the other target's wheel.
 BUILT_MINUS_VENDORED = (1.0, 0.8, 1.1)
 BUILT_FROM_OTHER_WHEEL = (0.75, 0.4, 1.0)
@@ -325,44 +314,6 @@ def py_bytes(pkg: PackageResult, target: Target, others: tuple[Target, ...]) -> 
         if theirs is not None and theirs.py_bytes is not None and theirs.version == own.version:
             return theirs.py_bytes
     return None
-
-
-def pyc_ratio(python: str | None) -> tuple[tuple[float, float, float], str]:
-    """(point, lo, hi) .pyc bytes per .py byte for a target's CPython minor, and its basis."""
-    factor = PYC_MINOR_FACTOR.get(python or "")
-    if factor is None:
-        return PYC_PER_PY, "calibrated on real CPython 3.11 installs"
-    point, lo, hi = (round(r * factor, 2) for r in PYC_PER_PY)
-    return (point, lo, hi), (f"CPython 3.11's {PYC_PER_PY[0]} from real installs times {factor} "
-                             f"for CPython {python}'s smaller bytecode")
-
-
-def pyc_span(packages: Iterable[tuple[int | None, Span | None, str]],
-             python: str | None = None) -> tuple[Span, str]:
-    """The bytecode pip writes at install for (py bytes, installed size, kind) per package:
-    the calibrated ratio (for the target's `python` minor) times the wheels' own `.py` bytes;
-    a package whose file list is unknown is guessed from its size (the .py share of its
-    kind) with a wider range."""
-    listed, guessed, count, guesses = ZERO, ZERO, 0, 0
-    for py, size, kind in packages:
-        if py is not None:
-            listed = listed + Span(float(py), float(py), float(py))
-            count += 1
-        elif size is not None:
-            guessed = guessed + size.scaled(PY_SHARE[kind])
-            guesses += 1
-    (point, lo, hi), source = pyc_ratio(python)
-    span = Span(listed.point * point + guessed.point * point,
-                listed.lo * lo + guessed.lo * PYC_GUESS_RANGE[0],
-                listed.hi * hi + guessed.hi * PYC_GUESS_RANGE[1])
-    line = (f"bytecode: pip compiles .py files at install, +{_mb(span.point)} ({point} .pyc "
-            f"bytes per .py byte, {source}, docs/estimate.md; "
-            f".py bytes from the wheels' file lists: {_mb(listed.point)} in {count} "
-            f"package(s)")
-    if guesses:
-        line += (f"; {guesses} package(s) without a file list: .py share {PY_SHARE['pure']} "
-                 f"of pure, {PY_SHARE['binary']} of binary wheels assumed")
-    return span, line + ")"
 
 
 def _pyc(packages: tuple[_Package, ...], python: str) -> tuple[Span, str]:

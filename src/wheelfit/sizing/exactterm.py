@@ -1,7 +1,7 @@
 """The bytecode term of an estimate when `.pyc` bytes were computed (`--exact-bytecode`).
 
 Packages with a computed `Bytecode` count its bytes; the others keep the calibrated ratio
-(`estimate.pyc_span`, passed in). Bytes compiled by a CPython of another minor version than
+(`pycratio.pyc_span`, passed in). Bytes compiled by a CPython of another minor version than
 the target's (no such interpreter was found) carry a range of `CROSS_MINOR` either way, the
 largest difference measured between CPython 3.11, 3.12 and 3.13 bytecode of the same wheels
 (docs/estimate.md, "Exact bytecode").
