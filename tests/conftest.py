@@ -31,6 +31,7 @@ from loopback import (
     RecordedData,
     write_file_index,
 )
+from wheelfit.index.client import IndexClient
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
@@ -101,3 +102,12 @@ def server() -> Iterator[IndexServer]:
         yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture
+def clients() -> Iterator[list[IndexClient]]:
+    """IndexClients a test makes (append them), closed after it."""
+    made: list[IndexClient] = []
+    yield made
+    for client in made:
+        client.close()

@@ -5,7 +5,6 @@ to the rows path when the memo cannot be written that way."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,6 @@ from wheelfit.index.client import IndexClient
 from wheelfit.index.parsed import MemoFiles, PageMemo
 
 FILES = {wheel_name("foo", v): b"w" for v in ("1.0", "1.1", "2.0")} | {"foo-2.0.tar.gz": b"s"}
-
-
-@pytest.fixture
-def clients() -> Iterator[list[IndexClient]]:
-    made: list[IndexClient] = []
-    yield made
-    for client in made:
-        client.close()
 
 
 def _files(client: IndexClient) -> dict[str, list[str]]:

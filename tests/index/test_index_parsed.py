@@ -4,7 +4,6 @@ modes (damage reads as missing; a vanished entry is parsed again from the networ
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -173,14 +172,6 @@ def test_merged_indexes_keep_index_order_and_each_url_once() -> None:
 
 
 # --- through the client -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def clients() -> Iterator[list[IndexClient]]:
-    made: list[IndexClient] = []
-    yield made
-    for client in made:
-        client.close()
 
 
 def test_a_memo_removed_under_a_fresh_page_is_fetched_again(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,14 +29,6 @@ BUILD_FILES = {f"foo-1.0/{k}": v for k, v in MEMBERS.items()
 
 def _top_level(path: str) -> bool:
     return path.count("/") == 1 and not path.endswith("/PKG-INFO")
-
-
-@pytest.fixture
-def clients() -> Iterator[list[IndexClient]]:
-    made: list[IndexClient] = []
-    yield made
-    for client in made:
-        client.close()
 
 
 def _client(made: list[IndexClient], index: str, cache: Path, **kwargs: object) -> IndexClient:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,14 +22,6 @@ MEMBERS = {"PKG-INFO": b"Metadata-Version: 2.1\nName: foo\nVersion: 1.0\n",
            "setup.py": b"raise SystemExit('never run')\n", "src/foo/a.c": b"int a;"}
 # What a stored entry says when the scan did not run: only the cache can answer this.
 PLANTED = BuildFileFacts(backend="planted.backend", native=False, notes=("planted",))
-
-
-@pytest.fixture
-def clients() -> Iterator[list[IndexClient]]:
-    made: list[IndexClient] = []
-    yield made
-    for client in made:
-        client.close()
 
 
 def _client(made: list[IndexClient], index: str, cache: Path) -> IndexClient:
