@@ -141,10 +141,13 @@ WATCHDOG = Watchdog()
 
 def watched_adapter(**kwargs: Any) -> HTTPAdapter:
     """A requests `HTTPAdapter` whose connection pools (direct and through proxies) attach
-    each request's connection to the calling thread's deadline scope."""
+    each request's connection to the calling thread's deadline scope (and share one TLS
+    context per CA location: `tlscontext.py`)."""
     from requests.adapters import HTTPAdapter
 
-    class WatchedAdapter(HTTPAdapter):
+    from wheelfit.index.tlscontext import SharedContexts
+
+    class WatchedAdapter(SharedContexts, HTTPAdapter):  # type: ignore[misc]
         def init_poolmanager(self, *args: Any, **kw: Any) -> None:
             super().init_poolmanager(*args, **kw)
             _watch(self.poolmanager)
