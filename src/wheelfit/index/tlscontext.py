@@ -36,13 +36,16 @@ class SharedContexts:
         return host_params, pool_kwargs
 
     def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
-        """requests' settings, minus the CA path when the pool has the shared context (or
-        urllib3 would parse the bundle again for each connection)."""
-        super().cert_verify(conn, url, verify, cert)  # type: ignore[misc]
+        """requests' settings; without the CA path when the pool has the shared context (or
+        urllib3 would parse the bundle again for each connection). Set in one step: another
+        thread may be opening a connection of the same pool."""
         scheme = url.partition(":")[0].lower()
-        if self._shared_context(scheme, verify, cert) is not None:
-            conn.ca_certs = None
-            conn.ca_cert_dir = None
+        if self._shared_context(scheme, verify, cert) is None:
+            super().cert_verify(conn, url, verify, cert)  # type: ignore[misc]
+            return
+        conn.cert_reqs = "CERT_REQUIRED"
+        conn.ca_certs = None
+        conn.ca_cert_dir = None
 
     def _shared_context(self, scheme: object, verify: Any, cert: Any) -> ssl.SSLContext | None:
         location = _location(verify)
