@@ -88,26 +88,6 @@ def test_small_bodies_stay_here(tmp_path: Path) -> None:
     helper.close()
 
 
-def _page(count: int) -> bytes:
-    entries = [{"filename": f"big-1.{n}-py3-none-any.whl", "url": f"https://x.invalid/{n}.whl",
-                "hashes": {"sha256": sha256(str(n).encode())}} for n in range(count)]
-    return json.dumps({"meta": {"api-version": "1.1"}, "name": "big",
-                       "files": entries}).encode()
-
-
-def test_small_bodies_go_to_a_running_helper(tmp_path: Path) -> None:
-    big, small = _page(1000), _page(2)
-    assert len(big) >= MIN_BODY_BYTES > len(small)
-    kind = "application/vnd.pypi.simple.v1+json"
-    helper = ParseHelper()
-    try:
-        assert helper.memoise(tmp_path, "big", big, kind, "https://x.invalid/", "big")
-        assert helper.memoise(tmp_path, "small", small, kind, "https://x.invalid/", "big")
-    finally:
-        helper.close()
-    assert len([p for p in (tmp_path / "parsed").rglob("*") if p.is_file()]) == 2
-
-
 def test_the_switch_keeps_parsing_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WHEELFIT_NO_PARSE_HELPER", "1")
     helper = ParseHelper()

@@ -9,11 +9,10 @@ run then opens the entry lazily, as it opens any memoised page, and decodes only
 versions it looks at.
 
 The helper is an optimisation, never a requirement: it starts at the first body worth it
-(`MIN_BODY_BYTES`; smaller bodies go to it too once it runs; never with
-WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and any failure (it cannot
-start, dies, or the page does not parse or store) answers False, and the caller parses in
-its own process as before, raising the page's own errors. Bodies whose URLs may carry
-credentials never go to the helper.
+(`MIN_BODY_BYTES`; never with WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and
+any failure (it cannot start, dies, or the page does not parse or store) answers False, and
+the caller parses in its own process as before, raising the page's own errors. Bodies whose
+URLs may carry credentials never go to the helper.
 
 Frames on the helper's stdin: 4-byte big-endian length + JSON header (store root, key,
 content type, page URL, project), 8-byte length + body. Its answer: b"1" written, b"0" not.
@@ -48,9 +47,8 @@ class ParseHelper:
     def memoise(self, root: Path, key: str, body: bytes, content_type: str, url: str,
                 project: str) -> bool:
         """Parse `body` and store its memo entry under `key` in the `parsed` store at `root`;
-        False when the caller should parse it itself. A body under `MIN_BODY_BYTES` does not
-        start the helper, but goes to it once it runs: its parse is then off this process."""
-        if len(body) < MIN_BODY_BYTES and self._proc is None:
+        False when the caller should parse it itself."""
+        if len(body) < MIN_BODY_BYTES:
             return False
         header = json.dumps({"root": str(root), "key": key, "type": content_type,
                              "url": url, "project": project}).encode()
