@@ -70,7 +70,8 @@ def _timed_generator(owner, name, key):
 
 def _report(path):
     _add("thread MainThread", time.thread_time())
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = [f"process user {own.ru_utime:.2f} s sys {own.ru_stime:.2f} s; children (parse helper) "
              f"user {children.ru_utime:.2f} s sys {children.ru_stime:.2f} s; context switches "
              f"voluntary {own.ru_nvcsw} involuntary {own.ru_nivcsw}"]
