@@ -36,10 +36,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_resolution import uv_pins, wheelfit_pins  # sibling tool
 from compare_with_pip import (  # sibling tool
     DEFAULT_INDEX,
     VENV_BIN,
@@ -80,29 +78,7 @@ def uv_compile(uv: str, path: Path, python_full: str, platform: str, cutoff: str
                           timeout=1800)
     if proc.returncode != 0:
         return None, f"$ {' '.join(cmd)}\n{proc.stderr.strip()}"
-    versions: dict[str, str] = {}
-    for line in proc.stdout.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line or line.startswith("-"):
-            continue
-        try:
-            req = Requirement(line)
-        except InvalidRequirement:
-            continue
-        pins = [s.version for s in req.specifier if s.operator in ("==", "===")]
-        if pins:
-            versions[canonicalize_name(req.name)] = pins[0]
-    return versions, " ".join(cmd)
-
-
-def wheelfit_versions(report: dict, target: str) -> dict[str, str]:
-    """{name: version} of the target's resolution (verdicts with a version)."""
-    found = {}
-    for package in report["packages"]:
-        verdict = package["verdicts"].get(target)
-        if verdict and verdict.get("version"):
-            found[canonicalize_name(package["name"])] = verdict["version"]
-    return found
+    return uv_pins(proc.stdout), " ".join(cmd)
 
 
 def compare(wf: dict[str, str], uv: dict[str, str]) -> dict:
@@ -163,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: uv failed\n{detail}\n")
                 results["targets"][name] = {"uv_error": detail}
                 continue
-            result = compare(wheelfit_versions(report, name), uv_versions)
+            result = compare(wheelfit_pins(report, name), uv_versions)
             result["platform"] = platforms[name]
             result["command"] = detail
             results["targets"][name] = result
