@@ -90,7 +90,7 @@ class ServicePackages:
 
     def bytecode(self) -> tuple[Span, str]:
         """The .pyc files pip writes for them."""
-        return bytecode_term(self.sizes, partial(pyc_span, python=self.python))
+        return bytecode_term(self.sizes, partial(pyc_span, python=self.python), self.python)
 
     def wheels(self) -> tuple[Span, list[str]]:
         """The wheel files of them: downloaded ones as the index lists them, built ones

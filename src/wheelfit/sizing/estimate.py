@@ -317,7 +317,7 @@ def py_bytes(pkg: PackageResult, target: Target, others: tuple[Target, ...]) -> 
 
 
 def _pyc(packages: tuple[_Package, ...], python: str) -> tuple[Span, str]:
-    return bytecode_term(packages, partial(pyc_span, python=python))
+    return bytecode_term(packages, partial(pyc_span, python=python), python)
 
 
 def _variant(name: str, content: _Content) -> VariantEstimate:

@@ -1,10 +1,10 @@
 """The bytecode term of an estimate when `.pyc` bytes were computed (`--exact-bytecode`).
 
 Packages with a computed `Bytecode` count its bytes; the others keep the calibrated ratio
-(`pycratio.pyc_span`, passed in). Bytes compiled by a CPython of another minor version than
-the target's (no such interpreter was found) carry a range of `CROSS_MINOR` either way, the
-largest difference measured between CPython 3.11, 3.12 and 3.13 bytecode of the same wheels
-(docs/estimate.md, "Exact bytecode").
+(`pycratio.pyc_span`, passed in). Bytes compiled by the host's CPython because no interpreter
+of the target's minor version was found are scaled by the measured factor between the two
+minors and carry the band that factor was measured with (`pycratio.minor_scale`;
+docs/estimate.md, "Exact bytecode").
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from wheelfit.model import Bytecode
-from wheelfit.sizing.sizes import MB, Span
+from wheelfit.sizing.pycratio import minor_scale
+from wheelfit.sizing.sizes import MB, ZERO, Span
 
-# Largest |other minor / target minor - 1| of a calibration set's .pyc bytes (3.11, 3.12, 3.13).
-CROSS_MINOR = 0.15
 PREFIX = "bytecode: pip compiles .py files at install, +"
 
 RatioTerm = Callable[[Iterable[tuple[int | None, Span | None, str]]], tuple[Span, str]]
@@ -35,25 +34,44 @@ class Sized(Protocol):
     def bytecode(self) -> Bytecode | None: ...
 
 
-def bytecode_term(packages: Iterable[Sized], ratio: RatioTerm) -> tuple[Span, str]:
-    """The `.pyc` bytes of the packages and the basis line saying how each was had."""
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def stand_in(hosted: Iterable[Bytecode], target: str) -> tuple[Span, list[str]]:
+    """Bytecode compiled by another minor than `target`'s, scaled to the target, and a
+    phrase per compiling CPython saying by what."""
+    by_python: dict[str, int] = {}
+    for b in hosted:
+        by_python[b.python] = by_python.get(b.python, 0) + b.pyc_bytes
+    span, phrases = ZERO, []
+    for python, pyc in sorted(by_python.items()):
+        scale = minor_scale(_minor(python), target)
+        point = pyc * scale.factor
+        span = span + Span(point, point * (1 - scale.band), point * (1 + scale.band))
+        phrases.append(f"compiled by CPython {python} (host; no CPython {target} found on "
+                       f"PATH), {scale.basis}")
+    return span, phrases
+
+
+def bytecode_term(packages: Iterable[Sized], ratio: RatioTerm,
+                  target: str | None) -> tuple[Span, str]:
+    """The `.pyc` bytes of the packages on a target of CPython minor `target` (X.Y), and the
+    basis line saying how each was had."""
     rows = list(packages)
     exact = [p.bytecode for p in rows if p.bytecode is not None]
     rest = [(p.py_bytes, p.size, p.kind) for p in rows if p.bytecode is None]
     if not exact:
         return ratio(rest)
-    pyc = float(sum(b.pyc_bytes for b in exact))
-    margin = CROSS_MINOR * sum(b.pyc_bytes for b in exact if not b.exact)
-    span = Span(pyc, pyc - margin, pyc + margin)
+    own = float(sum(b.pyc_bytes for b in exact if b.exact))
+    hosted, phrases = stand_in((b for b in exact if not b.exact), target or "unknown")
+    span = Span(own, own, own) + hosted
     text = (f"exact: compiled {sum(b.files for b in exact)} .py files of {len(exact)} "
             f"package(s) with CPython {', '.join(sorted({b.python for b in exact}))}")
     failed = sum(b.failed for b in exact)
     if failed:
         text += f"; {failed} did not compile (pip writes no .pyc for them: 0 bytes)"
-    if margin:
-        text += (f"; not the target's minor version (none found on PATH): the host's "
-                 f"bytecode stands in, ±{CROSS_MINOR:.0%} (measured across 3.11-3.13, "
-                 "docs/estimate.md)")
+    text += "".join(f"; {phrase}" for phrase in phrases)
     if rest:
         part, line = ratio(rest)
         span = span + part

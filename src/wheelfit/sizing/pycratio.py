@@ -4,6 +4,7 @@ real installs (docs/estimate.md "Bytecode calibration"), per target CPython mino
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from wheelfit.sizing.sizes import MB, ZERO, Span
 
@@ -15,6 +16,16 @@ PYC_PER_PY = (1.31, 0.70, 1.84)
 # sets compiled by each, over 3.11's (docs/estimate.md "Exact bytecode"). 3.14 is taken as 3.13;
 # 3.10 and older were not measured (3.11's ratio stands).
 PYC_MINOR_FACTOR = {"3.12": 0.905, "3.13": 0.894, "3.14": 0.894}
+# The minors those factors were measured on, and how: the 12 calibration sets (109 wheels) each
+# compiled by 3.11, 3.12 and 3.13. 3.11's bytecode times the factor missed the other minor's by
+# at most 4.5 % a set (tests/data/estimate/pyc-cross-minor.json), hence the band.
+MEASURED_MINORS = frozenset({"3.11", "3.12", "3.13"})
+ASSUMED_AS = {"3.14": "3.13"}
+CROSS_MINOR_MEASURE = "12 package sets, 109 wheels"
+CROSS_MINOR_BAND = 0.05
+# Where a minor's factor is assumed or unknown: the largest difference measured between the
+# bytecode of 3.11 and 3.12/3.13 of one set (13.2 %), rounded up.
+UNMEASURED_BAND = 0.15
 # When a wheel's file list is unknown: share of its bytes that are .py files (medians of 79
 # wheels) and the wider ratio range that guess carries.
 PY_SHARE = {"pure": 0.85, "binary": 0.12}
@@ -23,6 +34,42 @@ PYC_GUESS_RANGE = (0.55, 1.5)
 
 def _mb(value: float) -> str:
     return f"{value / MB:.1f} MB"
+
+
+@dataclass(frozen=True)
+class MinorScale:
+    """How bytecode compiled by one CPython minor stands in for another's: the factor, the
+    band either side of the scaled size, and what they rest on."""
+
+    factor: float
+    band: float
+    basis: str
+
+
+def _factor(minor: str) -> float | None:
+    return 1.0 if minor == "3.11" else PYC_MINOR_FACTOR.get(minor)
+
+
+def minor_scale(host: str, target: str) -> MinorScale:
+    """The measured factor from `host`'s bytecode (a CPython minor, X.Y) to `target`'s."""
+    have, want = _factor(host), _factor(target)
+    if have is None or want is None:
+        missing = host if have is None else target
+        return MinorScale(1.0, UNMEASURED_BAND,
+                          f"not scaled: no factor measured for {missing}; "
+                          f"±{UNMEASURED_BAND:.0%}, the largest difference measured between "
+                          "3.11 and 3.12/3.13")
+    factor = want / have
+    if {host, target} <= MEASURED_MINORS:
+        return MinorScale(factor, CROSS_MINOR_BAND,
+                          f"scaled by {factor:.3f} to {target} (measured on "
+                          f"{CROSS_MINOR_MEASURE}: ±{CROSS_MINOR_BAND:.0%}, their largest "
+                          "error)")
+    assumed = "; ".join(f"{m} not measured: taken as {ASSUMED_AS.get(m, '3.11')}"
+                        for m in (host, target) if m not in MEASURED_MINORS)
+    return MinorScale(factor, UNMEASURED_BAND,
+                      f"scaled by {factor:.3f} to {target} ({assumed}; "
+                      f"±{UNMEASURED_BAND:.0%})")
 
 
 def pyc_ratio(python: str | None) -> tuple[tuple[float, float, float], str]:
