@@ -161,8 +161,9 @@ def distro_of(target: Target) -> str:
     return "debian" if target.variant is Variant.SLIM else "alpine"
 
 
-# A release without package measurements takes the next release's rows, with a wider low end
+# A package without a row of its release takes the next release's row, with a wider low end
 # (bullseye's gcc 10 toolchain and older libraries are smaller than bookworm's gcc 12 ones).
+# Every bookworm package has a bullseye row since 2026-12-07; this covers rows added later.
 NEXT_RELEASE = {("debian", "bullseye"): "bookworm"}
 OLDER_RELEASE_LOW = 0.8
 
