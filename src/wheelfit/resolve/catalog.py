@@ -60,6 +60,7 @@ class ProjectCatalog:
         self._candidates: dict[tuple[str, Version], Candidate | None] = {}
         self._applies_memo: dict[tuple[str, frozenset[str]], bool] = {}
         self._version_index: dict[str, tuple[list[Version], dict[Version, list[Version]]]] = {}
+        self._pins: dict[tuple[str, str, bool | None], list[Candidate]] = {}
         self._lock = threading.Lock()
         self.dependencies_unknown: set[str] = set()
         self.notes: dict[str, list[str]] = {}
@@ -147,10 +148,24 @@ class ProjectCatalog:
 
         When no installable file satisfies the specifier, the newest satisfying versions
         with no usable file follow, so the report can say `unavailable` instead of failing.
+        A pin's list is worked out once: the replay, resolvelib and the fallback ask again.
         """
         groups = self.versions(name)
         if isinstance(groups, Verdict):
             return
+        if not is_pinned(specifier):
+            yield from self._scan(name, groups, specifier)
+            return
+        key = (name, str(specifier), specifier.prereleases)
+        found = self._pins.get(key)
+        if found is None:
+            found = list(self._scan(name, groups, specifier))
+            with self._lock:
+                self._pins[key] = found
+        yield from found
+
+    def _scan(self, name: str, groups: Mapping[Version, list[DistFile]],
+              specifier: SpecifierSet) -> Iterator[Candidate]:
         newest_first = self._pool(name, groups, specifier)
         policy = self.policy(name)
         allow_pre = self.pre or bool(specifier.prereleases)

@@ -120,7 +120,8 @@ class _Provider(AbstractProvider[Req, Cand, str]):
             if first and c.file is not None:
                 if is_pinned(specifier):  # nearly always the final choice: read its directory
                     self.catalog.index.prefetch_wheels([c.file.file])
-                    if self.sdists is not None and self.sdists(name, str(c.version)):
+                    if (not c.file.file.is_wheel and self.sdists is not None
+                            and self.sdists(name, str(c.version))):
                         self.catalog.index.prefetch_sdists([c.file.file])  # or its sdist
                 self.catalog.index.prefetch_metadata([c.file.file])
             first = False
