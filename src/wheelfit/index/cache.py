@@ -177,11 +177,12 @@ class Store:
 
 
 # The largest payload each store reads: an entry of the "immutable" store holds one marker
-# byte and a metadata file, or a wheel's file list (about the size of its central directory).
+# byte and a metadata file, or a wheel's file list (about the size of its central directory),
+# or both (`wheelentries.py`).
 _STORE_CAPS = {
     "pages": DEFAULT_LIMITS.cache_page_answer_bytes,
     "parsed": DEFAULT_LIMITS.cache_memo_bytes,
-    "immutable": 1 + max(DEFAULT_LIMITS.metadata_bytes, DEFAULT_LIMITS.central_directory_bytes),
+    "immutable": 5 + DEFAULT_LIMITS.metadata_bytes + DEFAULT_LIMITS.central_directory_bytes,
 }
 
 
