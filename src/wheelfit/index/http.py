@@ -164,6 +164,8 @@ class Transport:
         return clean
 
     def _auth_for(self, url: str) -> tuple[str, str] | None:
+        if not self._credentials:  # read without the lock: only ever grows
+            return None
         key = origin(url)
         if key is None:
             return None
