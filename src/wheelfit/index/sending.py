@@ -69,10 +69,10 @@ class Sender:
         over netrc. Raises what requests raises."""
         import requests
 
-        route = self.route(url)
         prepared = requests.PreparedRequest()
         prepared.prepare_method("GET")
-        prepared.prepare_url(url, None)
+        prepared.prepare_url(url, None)  # first, as requests does: bad URLs fail here
+        route = self.route(url)
         merged = dict(self._headers)
         if headers:
             merged.update(headers)
