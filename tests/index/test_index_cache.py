@@ -353,3 +353,19 @@ def test_credentials_never_reach_cache_paths_or_contents(
         content = path.read_bytes()
         assert b"s3cret" not in content and b"user:" not in content
         assert b"dXNlcjpzM2NyZXQ" not in content  # base64 of user:s3cret
+
+
+def test_a_leftover_temporary_file_of_the_same_name_is_left_alone(tmp_path: Path) -> None:
+    """Temporary names are the process id and a counter: a crashed process that had the
+    same id may have left one behind; the write takes another name."""
+    import os
+
+    from wheelfit.index import cache
+
+    store = Store(tmp_path, "immutable")
+    shard = store.path_for("k").parent
+    shard.mkdir(parents=True)
+    leftover = shard / f".tmp-{os.getpid()}-{next(cache._TEMP_NAMES) + 1}"
+    leftover.write_bytes(b"a crashed run's")
+    assert store.put("k", b"payload") and store.get("k") == b"payload"
+    assert leftover.read_bytes() == b"a crashed run's"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-from pathlib import Path
 
 import pytest
 
@@ -256,40 +255,6 @@ def test_request_cap_refuses_requests_beyond_it(server: IndexServer) -> None:
     with pytest.raises(RequestCapReached, match="already sent 2 index requests"):
         transport.get(server.url("/p"), max_bytes=100)
     assert len(server.hits_for("/p")) == 2
-
-
-def test_ssl_cert_file_is_used_for_verification(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bundle = tmp_path / "ca.pem"
-    bundle.write_text("")
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
-    session = Transport().session
-    settings = session.merge_environment_settings("https://pypi.org/simple/", {}, None, None, None)
-    assert settings["verify"] == str(bundle)
-
-
-def test_requests_ca_bundle_wins_over_ssl_cert_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in ("a.pem", "b.pem"):
-        (tmp_path / name).write_text("")
-    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "a.pem"))
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "b.pem"))
-    session = Transport().session
-    settings = session.merge_environment_settings("https://pypi.org/simple/", {}, None, None, None)
-    assert settings["verify"] == str(tmp_path / "b.pem")
-
-
-def test_proxy_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    session = Transport().session
-    settings = session.merge_environment_settings("https://pypi.org/simple/", {}, None, None, None)
-    assert settings["proxies"]["https"] == "http://proxy.example:3128"
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -177,23 +178,31 @@ class Store:
 
 
 # The largest payload each store reads: an entry of the "immutable" store holds one marker
-# byte and a metadata file, or a wheel's file list (about the size of its central directory).
+# byte and a metadata file, or a wheel's file list (about the size of its central directory),
+# or both (`wheelentries.py`).
 _STORE_CAPS = {
     "pages": DEFAULT_LIMITS.cache_page_answer_bytes,
     "parsed": DEFAULT_LIMITS.cache_memo_bytes,
-    "immutable": 1 + max(DEFAULT_LIMITS.metadata_bytes, DEFAULT_LIMITS.central_directory_bytes),
+    "immutable": 5 + DEFAULT_LIMITS.metadata_bytes + DEFAULT_LIMITS.central_directory_bytes,
 }
 
 
+_JOIN_BELOW = 256 * 1024
 # `tempfile.mkstemp`'s flags, without its per-call overhead (name sequence, path checks).
 _TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
     | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+_TEMP_NAMES = itertools.count()
+
+
 def _create_temp(directory: Path) -> tuple[int, str]:
-    """A new private file next to the entry (so `os.replace` is atomic): (fd, path)."""
-    for _attempt in range(100):
-        temp = os.path.join(directory, f".tmp-{os.urandom(8).hex()}")
+    """A new private file next to the entry (so `os.replace` is atomic): (fd, path). The
+    name is this process's id and a counter (no `getrandom` per entry); after a clash
+    (a leftover of a process that had the same id), random names."""
+    for attempt in range(100):
+        unique = f"{os.getpid()}-{next(_TEMP_NAMES)}" if attempt == 0 else os.urandom(8).hex()
+        temp = os.path.join(directory, f".tmp-{unique}")
         try:
             return os.open(temp, _TEMP_FLAGS, 0o600), temp
         except FileExistsError:
@@ -201,8 +210,11 @@ def _create_temp(directory: Path) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary name in {directory}")
 
 
-def _write_all(fd: int, parts: tuple[bytes, ...]) -> None:
-    """Write every byte of `parts` (the payload is not copied into one buffer)."""
+def _write_all(fd: int, parts: tuple[bytes, bytes]) -> None:
+    """Write every byte of `parts`: one `write` for a small entry, and a big payload is
+    not copied into one buffer."""
+    if len(parts[1]) <= _JOIN_BELOW:
+        parts = (parts[0] + parts[1], b"")
     for part in parts:
         view = memoryview(part)
         while view:

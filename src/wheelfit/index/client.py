@@ -303,6 +303,7 @@ class IndexClient:
             self._closed = True
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+        self._files.flush()
         self._pages.close()
         self._transport.close()
 

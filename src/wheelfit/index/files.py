@@ -12,13 +12,14 @@ directory a caller has said it will want (`want_directory`), the PEP 658 file is
 when that read already holds METADATA *and* it matches the page's metadata hash, i.e. it
 is byte for byte the file the index would send; anything else (no usable hash, METADATA
 outside the fetched bytes, a mismatch, a failed read) falls back to the PEP 658 file.
-The directory itself is kept, here and in the store, only as its summary (`wheelsummary`).
+The directory itself is kept, here and in the store, only as its summary (`wheelsummary`);
+a wheel whose directory and metadata this run reads gets one store entry for both
+(`wheelentries`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -30,7 +31,7 @@ from wheelfit.compat.filenames import project_of
 from wheelfit.errors import IndexFault, IndexResponseError, OfflineMiss
 from wheelfit.index import rangefetch, sdist
 from wheelfit.index.base import CoreMetadata
-from wheelfit.index.cache import OFFLINE_HINT, Store, immutable_key
+from wheelfit.index.cache import OFFLINE_HINT, Store
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
 from wheelfit.index.parse import hashes
@@ -38,22 +39,13 @@ from wheelfit.index.parse import metadata as md
 from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
 from wheelfit.index.sdistscan import ScanKeeper, SdistScan, pkg_info_of, scan_key
-from wheelfit.index.wheelsummary import (
-    WheelSummary,
-    decode_summary,
-    encode_summary,
-    summarise,
-)
+from wheelfit.index.wheelentries import PRESENT, WheelEntries
+from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
 NOT_FOUND = frozenset({404, 410})
 _METADATA_HINT = "The index serves metadata that does not match the file; try again later."
-_PRESENT, _ABSENT = b"\x01", b"\x00"
-# A wheel's directory is stored as its summary; an older wheelfit's "wheel-entries" (the
-# whole file list, rows of name, compressed and uncompressed size) is summarised once.
-_SUMMARY = "wheel-summary"
-_OLD_LIST = "wheel-entries"
 # The per-member cap of a scan read together with PKG-INFO (`IndexClient.sdist_members`'s).
 SCAN_MEMBER_BYTES = 1 << 20
 _EARLY = 8 << 20
@@ -78,6 +70,7 @@ class FileReader:
         self._selection = scan_selection
         self._scans = ScanKeeper(store, refresh=refresh, on_hit=on_cache_hit)
         self._store = store
+        self._entries = WheelEntries(store, limits) if store is not None else None
         self._limits = limits
         self._refresh = refresh
         self._offline = offline
@@ -120,24 +113,25 @@ class FileReader:
             key = scan_key(file, self._selection[0], SCAN_MEMBER_BYTES) \
                 if self._selection is not None else None
             return key is not None and self._store.has(key)
-        kind = _SUMMARY if what == "summary" else _metadata_kind(file)
-        return self._store.has(immutable_key(kind, file.url, file.hash()))
+        assert self._entries is not None
+        if what == "summary":
+            return self._entries.has_summary(_metadata_kind(file), file)
+        return self._entries.has_metadata(_metadata_kind(file), file)
 
     def _stored_bytes(
         self, kind: str, file: DistFile, download: Callable[[DistFile], bytes | None]
     ) -> bytes | None:
         """Bytes from the store, else downloaded and stored (None = known to be absent)."""
-        key = immutable_key(kind, file.url, file.hash())
-        if self._store is not None and not self._refresh:
-            stored = self._store.get(key, 1 + self._limits.metadata_bytes)
-            if stored is not None and stored[:1] in (_PRESENT, _ABSENT):
+        if self._entries is not None and not self._refresh:
+            stored = self._entries.metadata(kind, file)
+            if stored is not None:
                 self._hit()
                 log_hit(f"{kind} of {file.filename}")
-                return stored[1:] if stored[:1] == _PRESENT else None
+                return stored[1:] if stored[:1] == PRESENT else None
         self._require_online(f"the metadata of {file.filename}", file)
         data = download(file)
-        if self._store is not None:
-            self._store.put(key, _ABSENT if data is None else _PRESENT + data)
+        if self._entries is not None:
+            self._entries.keep_metadata(kind, file, data)
         return data
 
     def _pep658_bytes(self, file: DistFile) -> bytes | None:
@@ -238,12 +232,8 @@ class FileReader:
         done = self._done_read(file)
         if done is not None:
             return done.summary
-        key = immutable_key(_SUMMARY, file.url, file.hash())
-        if self._store is not None and not self._refresh:
-            stored = self._store.get(key, self._limits.central_directory_bytes)
-            summary = decode_summary(stored) if stored is not None else None
-            if summary is None:
-                summary = self._from_old_list(file, key)
+        if self._entries is not None and not self._refresh:
+            summary = self._entries.summary(_metadata_kind(file), file)
             if summary is not None:
                 self._hit()
                 log_hit(f"file list of {file.filename}")
@@ -253,22 +243,6 @@ class FileReader:
             return self._wheel(file).summary
         except rangefetch.RangeNotSupported:
             return None
-
-    def _from_old_list(self, file: DistFile, key: str) -> WheelSummary | None:
-        """A summary made from the whole file list an older wheelfit stored (the same
-        immutable directory), stored as a summary from now on; None when there is none."""
-        assert self._store is not None
-        old = immutable_key(_OLD_LIST, file.url, file.hash())
-        stored = self._store.get(old, self._limits.central_directory_bytes)
-        try:
-            rows = json.loads(stored) if stored is not None else None
-            summary = (summarise((str(n), int(u)) for n, _, u in rows)
-                       if isinstance(rows, list) else None)
-        except (ValueError, TypeError):
-            return None
-        if summary is not None:
-            self._store.put(key, encode_summary(summary))
-        return summary
 
     def holds_metadata(self, file: DistFile) -> bool:
         """True when this run's finished directory read of the wheel held its METADATA."""
@@ -309,14 +283,15 @@ class FileReader:
             owner = future is None
             if future is None:
                 future = self._wheels[key] = Future()
+            wanted = key in self._wanted
         if not owner:
             return future.result()
         try:
             source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
             read = rangefetch.read_wheel(source, project_of(file.filename) or "", self._limits)
-            if self._store is not None:
-                summary_key = immutable_key(_SUMMARY, file.url, file.hash())
-                self._store.put(summary_key, encode_summary(read.summary))
+            if self._entries is not None:  # with the metadata when that is asked for next
+                self._entries.keep_summary(_metadata_kind(file), file, read.summary,
+                                           metadata_follows=wanted)
         except BaseException as exc:
             if not isinstance(exc, rangefetch.RangeNotSupported):
                 with self._lock:
@@ -325,6 +300,11 @@ class FileReader:
             raise
         future.set_result(read)
         return read
+
+    def flush(self) -> None:
+        """Store what waits for the end of the run (`wheelentries.WheelEntries.flush`)."""
+        if self._entries is not None:
+            self._entries.flush()
 
     # --- sdists ----------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ messages carry redacted URLs.
 a whole request must be complete within `Limits.request_deadline(timeout)`, enforced by a
 watchdog that shuts the socket (`deadline.py`), so a server that trickles its headers or
 body cannot hold a request longer. One run sends at most `Limits.max_requests` requests.
-TLS verification, proxies, CA bundles and netrc come from requests' `trust_env` handling.
+TLS verification, proxies, CA bundles and netrc are what requests' `trust_env` handling
+finds, looked up once per origin (`sending.py`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     import requests
 
     from wheelfit.index.deadline import Scope
+    from wheelfit.index.sending import Sender
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -97,6 +99,7 @@ class Transport:
         self._sleep = sleep
         self._owns_session = session is None
         self._session = session
+        self._sender: Sender | None = None
         self._pool_size = pool_size
         self._credentials: dict[tuple[str, int], tuple[str, str]] = {}
         self._lock = threading.Lock()
@@ -116,6 +119,19 @@ class Transport:
 
                 session.mount("file://", FileAdapter())
         return session
+
+    def _sending(self) -> Sender:
+        """The session's `Sender` (`sending.py`), made at the first request."""
+        sender = self._sender
+        if sender is None:
+            from wheelfit.index.sending import Sender
+
+            session = self.session
+            with self._lock:
+                if self._sender is None:
+                    self._sender = Sender(session)
+                sender = self._sender
+        return sender
 
     # --- accounting -----------------------------------------------------------------------
 
@@ -148,6 +164,8 @@ class Transport:
         return clean
 
     def _auth_for(self, url: str) -> tuple[str, str] | None:
+        if not self._credentials:  # read without the lock: only ever grows
+            return None
         key = origin(url)
         if key is None:
             return None
@@ -311,14 +329,7 @@ class Transport:
                 "dependencies fan out (its notes say so); split the input if it is real.",
             )
         try:
-            return self.session.get(
-                url,
-                headers=dict(headers or {}),
-                auth=self._auth_for(url),
-                timeout=self.timeout,
-                allow_redirects=False,
-                stream=True,
-            )
+            return self._sending().send(url, headers, self._auth_for(url), self.timeout)
         except requests.exceptions.SSLError as exc:
             raise unreachable(f"TLS error ({reason_of(exc)})", url) from None
         except (

@@ -25,10 +25,13 @@ class SharedContexts:
         self, request: Any, verify: Any, cert: Any = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """requests' pool attributes, with the shared context in place of the CA path."""
+        scheme = str(getattr(request, "url", "") or "").partition(":")[0].lower()
+        context = self._shared_context(scheme, verify, cert)
+        # With the shared context, requests' CA settings are replaced anyway: `True` spares
+        # its `os.path.isdir` of the bundle on every request.
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(  # type: ignore[misc]
-            request, verify, cert
+            request, True if context is not None else verify, cert
         )
-        context = self._shared_context(host_params.get("scheme"), verify, cert)
         if context is not None:
             pool_kwargs.pop("ca_certs", None)
             pool_kwargs.pop("ca_cert_dir", None)
@@ -48,15 +51,22 @@ class SharedContexts:
         conn.ca_cert_dir = None
 
     def _shared_context(self, scheme: object, verify: Any, cert: Any) -> ssl.SSLContext | None:
-        location = _location(verify)
-        if scheme != "https" or cert is not None or location is None:
+        """The context for `verify`, looked up (its location checked) once per value."""
+        if scheme != "https" or cert is not None or not isinstance(verify, (bool, str)):
             return None
         state = self.__dict__
         with state.setdefault("_contexts_lock", threading.Lock()):
+            by_verify: dict[bool | str, ssl.SSLContext | None] = state.setdefault("_by_verify", {})
+            if verify in by_verify:
+                return by_verify[verify]
+            location = _location(verify)
             contexts: dict[str, ssl.SSLContext] = state.setdefault("_contexts", {})
-            context = contexts.get(location)
-            if context is None:
-                context = contexts[location] = _context_for(location)
+            context = None
+            if location is not None:
+                context = contexts.get(location)
+                if context is None:
+                    context = contexts[location] = _context_for(location)
+            by_verify[verify] = context
             return context
 
 

@@ -46,12 +46,13 @@ def summarise(members: Iterable[tuple[str, int]]) -> WheelSummary:
     for name, size in members:
         files += 1
         installed += size
-        if compiled_by_pip(name):
+        if name.endswith(".py") and compiled_by_pip(name):
             py += size
             py_files += 1
-        if ".libs/" in name:
+        in_libs = ".libs/" in name
+        if in_libs:
             libs_bytes += size
-        if ".so" in name and ".libs/" in name.replace("\\", "/"):
+        if ".so" in name and (in_libs or ".libs/" in name.replace("\\", "/")):
             libs.append(name)
     return WheelSummary(files, installed, py, py_files, libs_bytes, tuple(libs))
 

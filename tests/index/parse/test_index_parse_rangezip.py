@@ -7,7 +7,6 @@ import random
 import struct
 import zipfile
 import zlib
-from dataclasses import replace
 
 import pytest
 
@@ -259,7 +258,7 @@ def test_dist_info_is_matched_by_canonical_name() -> None:
 
 def test_two_dist_info_directories_are_refused() -> None:
     base = entries_from_tail(wheel("foo", "1.0", META))
-    twin = replace(base[1], name="foo-2.0.dist-info/METADATA")
+    twin = base[1]._replace(name="foo-2.0.dist-info/METADATA")
     with pytest.raises(IndexResponseError, match=r"expected one \.dist-info"):
         metadata_entry((*base, twin), "foo")
 

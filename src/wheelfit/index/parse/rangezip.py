@@ -14,6 +14,7 @@ import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.utils import canonicalize_name
 
@@ -30,6 +31,7 @@ _EOCD64_SIG = b"PK\x06\x06"
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _CENTRAL_SIG = b"PK\x01\x02"
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_SIZE = _LOCAL.size
 _LOCAL_SIG = b"PK\x03\x04"
 _ZIP64_EXTRA_ID = 0x0001
 _U16_MAX = 0xFFFF
@@ -38,9 +40,10 @@ _STORED, _DEFLATED = 0, 8
 HINT = "The file on the index looks damaged or hostile; wheelfit will not read it."
 
 
-@dataclass(frozen=True, slots=True)
-class CentralEntry:
-    """A central directory entry, with what is needed to read the member."""
+class CentralEntry(NamedTuple):
+    """A central directory entry, with what is needed to read the member (a named tuple:
+    a wheel's directory can hold thousands, and a tuple is made 3-4 times faster than a
+    frozen dataclass)."""
 
     name: str
     compressed_size: int
@@ -174,28 +177,30 @@ def parse_central_directory(
 ) -> tuple[CentralEntry, ...]:
     """Parse `count` central directory entries from `data` (the whole directory)."""
     entries: list[CentralEntry] = []
+    append, unpack, head, total = entries.append, _CENTRAL.unpack_from, _CENTRAL.size, len(data)
     pos = 0
     for index in range(count):
-        if pos + _CENTRAL.size > len(data):
+        if pos + head > total:
             raise zip_error(f"central directory truncated at entry {index}", url)
-        fields = _CENTRAL.unpack_from(data, pos)
-        if fields[0] != _CENTRAL_SIG:
+        (sig, _, _, _, _, flags, method, _, _, crc, csize, usize, name_len, extra_len,
+         comment_len, _, _, _, offset) = unpack(data, pos)
+        if sig != _CENTRAL_SIG:
             raise zip_error(f"bad central directory entry signature at entry {index}", url)
-        flags, method, crc = fields[5], fields[6], fields[9]
-        csize, usize = fields[10], fields[11]
-        name_len, extra_len, comment_len = fields[12], fields[13], fields[14]
-        offset = fields[18]
-        start = pos + _CENTRAL.size
-        end = start + name_len + extra_len + comment_len
-        if end > len(data):
+        start = pos + head
+        name_end = start + name_len
+        end = name_end + extra_len + comment_len
+        if end > total:
             raise zip_error(f"central directory entry {index} runs past the directory", url)
-        raw_name = data[start : start + name_len]
-        extra = data[start + name_len : start + name_len + extra_len]
-        usize, csize, offset = _apply_zip64(extra, usize, csize, offset, index, url)
-        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
-        if offset + _LOCAL.size + csize > cd_offset:
+        if usize == _U32_MAX or csize == _U32_MAX or offset == _U32_MAX:
+            extra = data[name_end : name_end + extra_len]
+            usize, csize, offset = _apply_zip64(extra, usize, csize, offset, index, url)
+        raw_name = data[start:name_end]
+        # ASCII reads the same in UTF-8 and cp437 (whose Python codec is slow)
+        name = raw_name.decode("ascii") if raw_name.isascii() else \
+            raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+        if offset + _LOCAL_SIZE + csize > cd_offset:
             raise zip_error(f"entry {name[:100]!r} points outside the archive (wrong offset)", url)
-        entries.append(CentralEntry(name, csize, usize, offset, method, crc, flags))
+        append(CentralEntry(name, csize, usize, offset, method, crc, flags))
         pos = end
     return tuple(entries)
 
