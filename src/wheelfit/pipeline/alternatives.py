@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import replace
 
 from packaging.version import InvalidVersion, Version
 
 from wheelfit.buildneeds.mapping import ApkMapping
 from wheelfit.buildneeds.native import libraries_from_wheel_entries, needs_from_sonames
-from wheelfit.compat.select import may_have_wheel
+from wheelfit.compat.select import may_have_wheel, rows_may_have_wheel
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
 from wheelfit.index.parsed import MemoFiles
@@ -110,8 +111,19 @@ class _WheelReleases:
         return cand.verdict
 
     def first(self, versions: Iterable[Version]) -> Version | None:
-        """The first of `versions` that is final, not yanked and has a wheel."""
-        return next((v for v in versions if self._has_wheel(v)), None)
+        """The first of `versions` that is final, not yanked and has a wheel. From the
+        cache, each release's stored rows are looked at before they are parsed (one open
+        of the page for the scan): most older releases are ruled out there."""
+        if isinstance(self._groups, Verdict):
+            return None
+        finals = (v for v in versions if not v.is_prerelease)
+        if not isinstance(self._groups, MemoFiles):
+            return next((v for v in finals if self._has_wheel(v)), None)
+        target = self.catalog.target
+        with closing(self._groups.raw_files(finals)) as rows:
+            return next((v for v, raw in rows
+                         if (raw is None or rows_may_have_wheel(raw, target))
+                         and self._has_wheel(v)), None)
 
     def _has_wheel(self, version: Version) -> bool:
         if version.is_prerelease or isinstance(self._groups, Verdict):
