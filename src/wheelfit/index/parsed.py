@@ -28,10 +28,10 @@ import struct
 import threading
 import zlib
 from bisect import bisect_left
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
@@ -297,34 +297,25 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
             files += decode_rows(chunk, self._index_url)
         return files
 
-    def raw_files(self, versions: Iterable[Version]
-                  ) -> Generator[tuple[Version, bytes | None], None, None]:
-        """Each of `versions` with its rows as stored (JSON text, crc checked), all read
-        through one handle; None where they cannot be read that way (a version the head does
-        not name by its text, a damaged entry): the caller asks `filenames` then."""
-        handle: BinaryIO | None = None
-        try:
-            for version in versions:
-                raw = None
-                try:
-                    slices = None if self._replacement is not None \
-                        else self._text_slices(str(version))
-                    if slices is not None:
-                        handle = handle or open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes)
-                        raw = b"".join(_read_slices(handle, slices)) if handle else None
-                except (OSError, ValueError, TypeError):
-                    raw = None
-                yield version, raw
-        finally:
-            if handle is not None:
-                handle.close()
+    def stored_at(self, version: Version) -> tuple[str | Path, list[_Slice]] | None:
+        """The entry's path and where `version`'s rows lie in it (`memorows` reads them);
+        None when the head does not name it by its text or the page was fetched again."""
+        slices = None if self._replacement is not None else self._text_slices(str(version))
+        return None if slices is None else (self._path, slices)
 
     def _chunks(self, slices: Sequence[_Slice]) -> list[bytes]:
+        chunks = []
         handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes)
         if handle is None:
             raise ValueError("memo entry vanished or was replaced")
         with handle:
-            return _read_slices(handle, slices)
+            for offset, length, crc in slices:
+                handle.seek(offset)
+                chunk = handle.read(length)
+                if len(chunk) != length or zlib.crc32(chunk) != crc:
+                    raise ValueError("memo entry changed")
+                chunks.append(chunk)
+        return chunks
 
     def __iter__(self) -> Iterator[Version]:
         return iter(self._index())
@@ -337,17 +328,6 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         if isinstance(version, _VERSION) and str(version) in self._rows:
             return True
         return version in self._index()
-
-
-def _read_slices(handle: BinaryIO, slices: Sequence[_Slice]) -> list[bytes]:
-    chunks = []
-    for offset, length, crc in slices:
-        handle.seek(offset)
-        chunk = handle.read(length)
-        if len(chunk) != length or zlib.crc32(chunk) != crc:
-            raise ValueError("memo entry changed")
-        chunks.append(chunk)
-    return chunks
 
 
 class PageMemo:

@@ -29,6 +29,7 @@ from wheelfit.buildneeds.native import libraries_from_wheel_entries, needs_from_
 from wheelfit.compat.select import may_have_wheel, rows_may_have_wheel
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
+from wheelfit.index.memorows import stored_rows
 from wheelfit.index.parsed import MemoFiles
 from wheelfit.model import (
     Alternative,
@@ -120,7 +121,7 @@ class _WheelReleases:
         if not isinstance(self._groups, MemoFiles):
             return next((v for v in finals if self._has_wheel(v)), None)
         target = self.catalog.target
-        with closing(self._groups.raw_files(finals)) as rows:
+        with closing(stored_rows(self._groups, finals)) as rows:
             return next((v for v, raw in rows
                          if (raw is None or rows_may_have_wheel(raw, target))
                          and self._has_wheel(v)), None)

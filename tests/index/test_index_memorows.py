@@ -1,4 +1,4 @@
-"""MemoFiles.raw_files: many releases' stored rows through one open of the memo entry."""
+"""memorows.stored_rows: many releases' stored rows through one open of the memo entry."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from packaging.version import Version
 
 from wheelfit.index.cache import Store
+from wheelfit.index.memorows import stored_rows
 from wheelfit.index.parsed import MemoFiles, PageMemo
 from wheelfit.model import DistFile
 
@@ -34,13 +35,13 @@ def _open(tmp_path: Path,
 
 def test_rows_of_every_version_come_through_one_open(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import wheelfit.index.parsed as parsed
+    import wheelfit.index.memorows as memorows
 
     files = _open(tmp_path)
     opens: list[object] = []
-    real = parsed.open_entry
-    monkeypatch.setattr(parsed, "open_entry", lambda *a: opens.append(a) or real(*a))
-    found = list(files.raw_files(VERSIONS))
+    real = memorows.open_entry
+    monkeypatch.setattr(memorows, "open_entry", lambda *a: opens.append(a) or real(*a))
+    found = list(stored_rows(files, VERSIONS))
     assert len(opens) == 1
     assert [v for v, _ in found] == VERSIONS
     for version, raw in found:
@@ -50,7 +51,7 @@ def test_rows_of_every_version_come_through_one_open(
 
 def test_a_version_the_head_does_not_name_has_no_rows(tmp_path: Path) -> None:
     files = _open(tmp_path)
-    assert list(files.raw_files([Version("9.0"), Version("1.0.0")])) == [
+    assert list(stored_rows(files, [Version("9.0"), Version("1.0.0")])) == [
         (Version("9.0"), None), (Version("1.0.0"), None)]
 
 
@@ -60,7 +61,7 @@ def test_a_damaged_version_has_no_rows_and_the_others_are_read(tmp_path: Path) -
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF  # inside the last version's chunk
     path.write_bytes(bytes(data))
-    found = dict(files.raw_files(VERSIONS))
+    found = dict(stored_rows(files, VERSIONS))
     assert found[VERSIONS[-1]] is None
     assert all(found[v] is not None for v in VERSIONS[:-1])
 
@@ -68,18 +69,18 @@ def test_a_damaged_version_has_no_rows_and_the_others_are_read(tmp_path: Path) -
 def test_an_entry_that_vanished_has_no_rows(tmp_path: Path) -> None:
     files = _open(tmp_path)
     Store(tmp_path, "parsed").path_for("key").unlink()
-    assert dict(files.raw_files(VERSIONS[:2])) == {VERSIONS[0]: None, VERSIONS[1]: None}
+    assert dict(stored_rows(files, VERSIONS[:2])) == {VERSIONS[0]: None, VERSIONS[1]: None}
 
 
 def test_the_entry_is_closed_when_the_caller_stops_early(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import wheelfit.index.parsed as parsed
+    import wheelfit.index.memorows as memorows
 
     files = _open(tmp_path)
     handles = []
-    real = parsed.open_entry
-    monkeypatch.setattr(parsed, "open_entry", lambda *a: handles.append(real(*a)) or handles[-1])
-    rows = files.raw_files(VERSIONS)
+    real = memorows.open_entry
+    monkeypatch.setattr(memorows, "open_entry", lambda *a: handles.append(real(*a)) or handles[-1])
+    rows = stored_rows(files, VERSIONS)
     next(rows)
     rows.close()
     assert len(handles) == 1 and handles[0].closed
