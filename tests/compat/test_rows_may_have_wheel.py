@@ -28,6 +28,9 @@ CASES = [
     (["lib-1.0-py3-none-any.whl"], "alpine", True),
     (["any.whl"], "alpine", True),
     (["lib-1.0-cp312-cp312-manylinux_2_17_aarch64.whl"], "slim", False),
+    # a platform's text inside another word: found by the substring search, not a platform
+    (["lib-1.0-cp312-cp312-xany.whl", "lib-1.0-cp312-cp312-ymusllinux_1_2_x86_64.whl"],
+     "alpine", False),
     # escapes or non-ASCII: the names are always parsed
     (["lib-1.0-cp312-cp312-win_amd64.whl", "l\u00efb-1.0.tar.gz"], "slim", True),
     (['lib"1.0-cp312-cp312-win_amd64.whl'], "slim", True),

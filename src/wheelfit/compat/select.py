@@ -104,14 +104,17 @@ def rows_may_have_wheel(raw: bytes, target: Target) -> bool:
     opening quote and before a `.`; text with escapes or non-ASCII is always True."""
     if not raw.isascii() or b"\\" in raw:
         return True  # a name could be spelled with escapes, or lower-case differently
-    return _platform_probe(target).search(raw.lower()) is not None
+    needles, probe = _platform_probe(target)
+    text = raw.lower()
+    # Plain substring searches first (most releases have none of them), then the exact test.
+    return any(needle in text for needle in needles) and probe.search(text) is not None
 
 
 @lru_cache(maxsize=64)
-def _platform_probe(target: Target) -> re.Pattern[bytes]:
-    names = sorted(_platforms(target), key=len, reverse=True)
-    alternatives = b"|".join(re.escape(name.encode("ascii")) for name in names)
-    return re.compile(rb'[-."](?:' + alternatives + rb")\.")
+def _platform_probe(target: Target) -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
+    names = sorted((name.encode("ascii") for name in _platforms(target)), key=len, reverse=True)
+    pattern = re.compile(rb'[-."](?:' + b"|".join(map(re.escape, names)) + rb")\.")
+    return tuple(name + b"." for name in names), pattern
 
 
 def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
