@@ -10,7 +10,7 @@ import pytest
 from packaging.version import Version
 
 from wheelfit.index.cache import Store
-from wheelfit.index.memorows import stored_rows
+from wheelfit.index.memorows import stored_names, stored_rows
 from wheelfit.index.parsed import MemoFiles, PageMemo
 from wheelfit.model import DistFile
 
@@ -84,3 +84,17 @@ def test_the_entry_is_closed_when_the_caller_stops_early(
     next(rows)
     rows.close()
     assert len(handles) == 1 and handles[0].closed
+
+
+def test_file_names_of_every_version_are_those_the_page_gives(tmp_path: Path) -> None:
+    files = _open(tmp_path)
+    found = dict(stored_names(files, VERSIONS))
+    assert found == {v: [f.filename for f in GROUPS[v]] for v in VERSIONS}
+
+
+@pytest.mark.parametrize("chunk", [b"[[1, 2]]", b"not json", b"[[]]"])
+def test_rows_that_are_not_names_have_no_names(tmp_path: Path, chunk: bytes) -> None:
+    files = PageMemo(Store(tmp_path, "parsed")).put_chunks("key", {VERSIONS[0]: chunk}, "",
+                                                           _unused)
+    assert files is not None
+    assert dict(stored_names(files, VERSIONS[:1])) == {VERSIONS[0]: None}

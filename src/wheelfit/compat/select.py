@@ -7,7 +7,6 @@ build tag), with the target's own tag list instead of the host's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -94,27 +93,6 @@ def may_have_wheel(filenames: Iterable[str], target: Target) -> bool:
                 name[:-4].rpartition("-")[2].lower().split(".")):
             return True
     return False
-
-
-def rows_may_have_wheel(raw: bytes, target: Target) -> bool:
-    """`may_have_wheel` asked of a release's stored rows (JSON text with the file names)
-    before they are parsed: False only when no name in them can be a wheel whose platform
-    field names a platform the target accepts; True means "parse them and ask
-    `may_have_wheel`". A platform of a wheel's field sits after `-`, `.` or the name's
-    opening quote and before a `.`; text with escapes or non-ASCII is always True."""
-    if not raw.isascii() or b"\\" in raw:
-        return True  # a name could be spelled with escapes, or lower-case differently
-    needles, probe = _platform_probe(target)
-    text = raw.lower()
-    # Plain substring searches first (most releases have none of them), then the exact test.
-    return any(needle in text for needle in needles) and probe.search(text) is not None
-
-
-@lru_cache(maxsize=64)
-def _platform_probe(target: Target) -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
-    names = sorted((name.encode("ascii") for name in _platforms(target)), key=len, reverse=True)
-    pattern = re.compile(rb'[-."](?:' + b"|".join(map(re.escape, names)) + rb")\.")
-    return tuple(name + b"." for name in names), pattern
 
 
 def _may_fit(filename: str, platforms: frozenset[str]) -> bool:

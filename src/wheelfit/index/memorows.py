@@ -1,12 +1,13 @@
 """Many releases' rows, as a memo entry stores them, read through one open of the entry.
 
 The alternatives scan asks of hundreds of older releases whether any of their files can be a
-wheel for a target; it looks at the stored JSON text first (`compat.select`) and parses
-only what could be one. Each slice is checked against its crc32, as `MemoFiles` does.
+wheel for a target: their file names are read here without opening the entry for each
+(`MemoFiles.filenames` does). Each slice is checked against its crc32, as `MemoFiles` does.
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Generator, Iterable
 from typing import BinaryIO
@@ -49,3 +50,23 @@ def _read(handle: BinaryIO, slices: Iterable[tuple[int, int, int]]) -> bytes | N
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def stored_names(files: MemoFiles, versions: Iterable[Version]
+                 ) -> Generator[tuple[Version, list[str] | None], None, None]:
+    """`stored_rows`, each release's file names parsed from its rows; None where they
+    cannot be read that way (ask `files.filenames` then)."""
+    rows = stored_rows(files, versions)
+    try:
+        for version, raw in rows:
+            yield version, None if raw is None else _names(raw)
+    finally:
+        rows.close()
+
+
+def _names(raw: bytes) -> list[str] | None:
+    try:
+        names = [row[0] for row in json.loads(raw)]
+    except (ValueError, TypeError, IndexError, KeyError):
+        return None
+    return names if all(type(name) is str for name in names) else None
