@@ -297,6 +297,12 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
             files += decode_rows(chunk, self._index_url)
         return files
 
+    def stored_at(self, version: Version) -> tuple[str | Path, list[_Slice]] | None:
+        """The entry's path and where `version`'s rows lie in it (`memorows` reads them);
+        None when the head does not name it by its text or the page was fetched again."""
+        slices = None if self._replacement is not None else self._text_slices(str(version))
+        return None if slices is None else (self._path, slices)
+
     def _chunks(self, slices: Sequence[_Slice]) -> list[bytes]:
         chunks = []
         handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes)

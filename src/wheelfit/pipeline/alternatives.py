@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import replace
 
 from packaging.version import InvalidVersion, Version
@@ -28,6 +29,7 @@ from wheelfit.buildneeds.native import libraries_from_wheel_entries, needs_from_
 from wheelfit.compat.select import may_have_wheel
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
+from wheelfit.index.memorows import stored_names
 from wheelfit.index.parsed import MemoFiles
 from wheelfit.model import (
     Alternative,
@@ -110,13 +112,23 @@ class _WheelReleases:
         return cand.verdict
 
     def first(self, versions: Iterable[Version]) -> Version | None:
-        """The first of `versions` that is final, not yanked and has a wheel."""
-        return next((v for v in versions if self._has_wheel(v)), None)
+        """The first of `versions` that is final, not yanked and has a wheel. From the
+        cache, the releases' file names are read through one open of the page."""
+        if isinstance(self._groups, Verdict):
+            return None
+        finals = (v for v in versions if not v.is_prerelease)
+        if not isinstance(self._groups, MemoFiles):
+            return next((v for v in finals if self._has_wheel(v)), None)
+        with closing(stored_names(self._groups, finals)) as names:
+            return next((v for v, found in names if self._has_wheel(v, found)), None)
 
-    def _has_wheel(self, version: Version) -> bool:
+    def _has_wheel(self, version: Version, names: list[str] | None = None) -> bool:
+        """`names`: the release's file names when already read."""
         if version.is_prerelease or isinstance(self._groups, Verdict):
             return False
-        if not may_have_wheel(_filenames(self._groups, version), self.catalog.target):
+        if names is None:
+            names = _filenames(self._groups, version)
+        if not may_have_wheel(names, self.catalog.target):
             return False  # Windows or macOS wheels only: no need to judge the release
         cand = self.catalog.candidate(self.name, version)
         return (cand is not None and not cand.yanked
