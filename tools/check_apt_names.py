@@ -140,7 +140,7 @@ def suggest(missing: list[str], release: str, others: list[str], folder: Path) -
 
 def write(release: str, used: set[str], known: set[str], folder: Path) -> None:
     path = OUT / f"apt-names-{release}.txt"
-    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     index = "main" if release in ("trixie", "bookworm") else \
         f"main + {release}-updates + {release}-security"
     head = (f"# Debian {release} ({index}, amd64) package names that wheelfit's data prints\n"
