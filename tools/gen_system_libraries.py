@@ -4,10 +4,11 @@ from tools/mapping-src/system-libraries.seed.tsv and the distributions' own inde
 
     .venv/bin/python tools/gen_system_libraries.py --debian DIR [--alpine DIR]
 
-DIR (Debian) holds, per suite (trixie = python:slim today, bookworm), the archive's
+DIR (Debian) holds, per suite (trixie = python:slim today, bookworm, bullseye), the archive's
 ``Contents-amd64-<suite>.gz``, ``Contents-all-<suite>.gz`` and ``Packages-<suite>.xz`` as
 published under http://deb.debian.org/debian/dists/<suite>/main/ (what apt-file and apt
-download).
+download); for bullseye, ``Packages-bullseye.xz`` is main + bullseye-updates +
+bullseye-security concatenated (security.debian.org's index), as tools/check_apt_names.py reads.
 The Alpine side comes from ../shared/data/alpine (aports 0e8f5b7e6a38, 2025-03-18).
 
 For every seed row, each of its keys (pkg-config names, -l library names, CMake package
@@ -39,15 +40,20 @@ SEED = ROOT / "tools" / "mapping-src" / "system-libraries.seed.tsv"
 ALPINE = next((p / "shared" / "data" / "alpine" for p in ROOT.parents
                if (p / "shared" / "data" / "alpine").is_dir()), Path("shared/data/alpine"))
 APORTS = "aports 0e8f5b7e6a38 (2025-03-18)"
-SUITES = ("trixie", "bookworm")
+SUITES = ("trixie", "bookworm", "bullseye")
 ARCH_LIB = "usr/lib/x86_64-linux-gnu/"
-OLD_LIB = "lib/x86_64-linux-gnu/"  # bookworm, before the /usr merge of file lists
+OLD_LIB = "lib/x86_64-linux-gnu/"  # bookworm/bullseye, before the /usr merge of file lists
 PC_DIRS = (ARCH_LIB + "pkgconfig/", "usr/share/pkgconfig/", "usr/lib/pkgconfig/")
 SEED_COLUMNS = ("family", "pkgconfig", "libs", "cmake", "tools", "pep725", "apk_build",
                 "apk_runtime", "apt_runtime_extra", "pypi", "apt_override")
 HEADER = ("kind", "key", "apk_build", "apk_runtime", "apt_build", "apt_runtime",
-          "apt_build_bookworm", "apt_runtime_bookworm", "pypi", "source")
-_SONAME = re.compile(r"lib(.+)\.so\.\d+$")
+          "apt_build_bookworm", "apt_runtime_bookworm", "apt_build_bullseye",
+          "apt_runtime_bullseye", "pypi", "source")
+# Where each older suite's (build, runtime) cells sit in a row; trixie's are 4 and 5.
+OLDER = {"bookworm": (6, 7), "bullseye": (8, 9)}
+# libssl.so.1.1, libldap-2.4.so.2, libSDL2-2.0.so.0: the name, with and without its version.
+_SONAME = re.compile(r"lib(.+?)\.so\.\d+(?:\.\d+)*$")
+_NAME_VERSION = re.compile(r"-\d+(?:\.\d+)+$")
 
 
 class Debian:
@@ -91,6 +97,10 @@ class Debian:
                 self.devlib.setdefault(name[3:-3], package)
             elif m := _SONAME.match(name):
                 self.soname[m.group(1)].add(package)
+                self.soname[_NAME_VERSION.sub("", m.group(1))].add(package)
+        elif path.startswith("usr/lib/") and "/" not in path[8:] and (m := _SONAME.match(
+                path[8:])):  # bullseye's gdal sits in usr/lib itself
+            self.soname[m.group(1)].add(package)
         if path.startswith("usr/bin/"):
             self.tool.setdefault(path[8:], package)
 
@@ -147,14 +157,15 @@ def build_rows(seed: list[dict[str, str]], deb: dict[str, Debian], apk: dict[str
             if name not in apk:
                 problems.append(f"{family['family']}: apk {name} is not in Alpine's recipes")
         recipes = sorted({apk[n] for n in family["apk_build"].split() if n in apk})
-        first = _first_build(family, deb["trixie"])
-        first_old = _first_build(family, deb["bookworm"])
+        firsts = {suite: _first_build(family, deb[suite]) for suite in SUITES}
         for kind, key in keys:
             cells = [kind, key, family["apk_build"] or "-", family["apk_runtime"] or "-"]
-            for suite, fallback in (("trixie", first), ("bookworm", first_old)):
-                d = deb[suite]
+            for suite in SUITES:
+                d, fallback = deb[suite], firsts[suite]
                 build = _build(kind, key, d) or fallback
                 runtime = d.runtime(_libs_for(kind, key, libs))
+                if build and (linked := [p for p in runtime if p in _closure(build, d)]):
+                    runtime = linked  # the version the -dev package links (boost 1.74 of 2)
                 if family["apt_override"]:
                     # Libraries kept in an alternatives folder (openblas-pthread/): the
                     # seed names the packages; they must exist in this suite.
@@ -168,8 +179,9 @@ def build_rows(seed: list[dict[str, str]], deb: dict[str, Debian], apk: dict[str
                 cells += [build or "-", " ".join(runtime) or "-"]
                 if not build and not family["pypi"]:
                     problems.append(f"{kind} {key}: no Debian {suite} package ships it")
-            if cells[6:8] == cells[4:6]:
-                cells[6:8] = ["=", "="]
+            for b, r in OLDER.values():
+                if cells[b:r + 1] == cells[4:6]:
+                    cells[b:r + 1] = ["=", "="]
             source = f"debian {'+'.join(SUITES)} main amd64 Contents/Packages"
             if recipes:
                 source += f"; alpine {', '.join(recipes)} @ {APORTS}"
@@ -228,12 +240,14 @@ TABLE_HEAD = """\
 #   apk_build / apk_runtime        Alpine (python:alpine) -dev and run-time packages
 #   apt_build / apt_runtime        Debian trixie (python:slim) -dev and run-time packages
 #   apt_build_bookworm / apt_runtime_bookworm   Debian bookworm; "=" = same as trixie
+#   apt_build_bullseye / apt_runtime_bullseye   Debian bullseye (main + -updates + -security);
+#               "=" = same as trixie
 #   pypi        a PyPI project that provides it instead (then no system package)
 #   source      where each side was read
 # "-" = none. Debian: which package ships <key>.pc / lib<key>.so / usr/bin/<tool> (build) and
 # lib<lib>.so.<N> (run time), from the suites' Contents-amd64 and Packages indexes
-# (deb.debian.org, fetched 2026-12-07). Alpine: names checked against all recipes and their
-# subpackages (../shared/data/alpine/all-recipes.tsv).
+# (deb.debian.org, fetched 2026-12-07; bullseye's with -updates and -security). Alpine: names
+# checked against all recipes and their subpackages (../shared/data/alpine/all-recipes.tsv).
 """
 TOOL_HEADER = ("distro", "release", "tool", "version", "packages", "source")
 TOOL_HEAD = """\
@@ -255,13 +269,13 @@ DEPS_HEAD = """\
 
 def package_deps(rows: list[list[str]], deb: dict[str, Debian]) -> list[list[str]]:
     out = []
-    for index, (suite, d) in enumerate(deb.items()):
-        build_col, run_col = (4, 5) if index == 0 else (6, 7)
+    for suite, d in deb.items():
+        build_col, run_col = OLDER.get(suite, (4, 5))
         named = {p for r in rows for c in (build_col, run_col) for p in r[c].split()
                  if p not in ("-", "=")}
-        if index:
-            named |= {p for r in rows if r[6] == "=" for c in (4, 5) for p in r[c].split()
-                      if p != "-"}
+        if suite in OLDER:
+            named |= {p for r in rows if r[build_col] == "=" for c in (4, 5)
+                      for p in r[c].split() if p != "-"}
         for package in sorted(named):
             pulled = sorted(_closure(package, d) & (named - {package}))
             if pulled:
@@ -283,7 +297,8 @@ def _closure(package: str, d: Debian, limit: int = 5000) -> set[str]:
 def toolchains(deb: dict[str, Debian], apk: dict[str, str]) -> list[list[str]]:
     rows = []
     for suite, d in deb.items():
-        src = f"debian {suite} main amd64 Packages (deb.debian.org, 2026-12-07)"
+        index = "main" if suite != "bullseye" else "main+updates+security"
+        src = f"debian {suite} {index} amd64 Packages (deb.debian.org, 2026-12-07)"
         rustc = d.version.get("rustc", "").split("+")[0]
         rows.append(["debian", suite, "rust", rustc, "cargo rustc", src])
         llvm = sorted(int(m.group(1)) for p in d.version
@@ -322,8 +337,9 @@ def write_names(rows: list[list[str]], deb: dict[str, Debian], apk: dict[str, st
     found: set[tuple[str, str, str]] = set()
     for row in rows:
         found |= {("alpine", "aports", p) for c in (2, 3) for p in row[c].split() if p in apk}
-        for suite, columns in (("trixie", (4, 5)), ("bookworm", (6, 7))):
-            cells = (4, 5) if row[6] == "=" and suite == "bookworm" else columns
+        for suite in SUITES:
+            columns = OLDER.get(suite, (4, 5))
+            cells = (4, 5) if row[columns[0]] == "=" else columns
             found |= {("debian", suite, p) for c in cells for p in row[c].split()
                       if p in deb[suite].version}
     found |= {("alpine", "aports", p) for p in TOOLCHAIN_APK if p in apk}
@@ -332,7 +348,7 @@ def write_names(rows: list[list[str]], deb: dict[str, Debian], apk: dict[str, st
         found |= {("debian", suite, p) for p in d.version
                   if p in TOOLCHAIN_APT or re.fullmatch(r"llvm-\d+-dev", p)}
     text = ("# Package names data/system-libraries.tsv uses, each found in its index (aports "
-            "0e8f5b7e6a38;\n# Debian trixie/bookworm Packages). GENERATED by "
+            "0e8f5b7e6a38;\n# Debian trixie/bookworm/bullseye Packages). GENERATED by "
             "tools/gen_system_libraries.py.\n")
     text += "".join(f"{d}\t{s}\t{p}\n" for d, s, p in sorted(found))
     NAMES.write_text(text, encoding="utf-8")

@@ -100,8 +100,27 @@ def test_per_release_apt_names() -> None:
     assert spec.apt_runtime.for_release("bookworm") == ("libssl3",)
     assert spec.apt_runtime.for_release("trixie") == ("libssl3t64",)
     assert spec.apt_runtime.for_release(None) == ("libssl3t64",)
-    assert spec.apt_runtime.for_release("forky") == ("libssl3t64",)
     assert spec.apt_runtime.all_names() == {"libssl3", "libssl3t64"}
+
+
+def test_a_release_the_mapping_does_not_list_is_an_error_not_the_newest_names() -> None:
+    doc = broken("projects.psycopg2.apt_runtime",
+                 {"bookworm": ["libssl3"], "trixie": ["libssl3t64"]})
+    spec = parse(doc).projects["psycopg2"].spec
+    with pytest.raises(MappingError, match="no Debian bullseye package names"):
+        spec.apt_runtime.for_release("bullseye")
+
+
+def test_a_plain_list_holds_for_every_release() -> None:
+    spec = parse(MINIMAL).projects["psycopg2"].spec
+    assert spec.apt_runtime.for_release("bullseye") == ("libpq5",)
+
+
+def test_an_overlay_must_keep_the_bundled_releases() -> None:
+    base = parse(MINIMAL)
+    overlay = {"schema_version": 1, "debian_releases": ["trixie"]}
+    with pytest.raises(MappingError, match="debian_releases: an overlay must list"):
+        parse_document(overlay, "mine.yaml", base)
 
 
 def test_version_overrides_first_match_wins() -> None:

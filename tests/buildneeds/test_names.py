@@ -1,9 +1,10 @@
 """Every package name in the mapping exists: apk names in Alpine's aports, apt names in
-Debian bookworm AND trixie; and no name pip's isolated build provides is asked for.
+Debian bullseye, bookworm AND trixie; and no name pip's isolated build provides is asked for.
 
 Hermetic copies: tests/data/builddeps/apk-names.txt (tools/gen_mapping.py) and
-apt-names-{bookworm,trixie}.txt (tools/record_apt_names.sh). With ../shared/data beside
-the clone, apk names are also checked against all-recipes.tsv itself.
+apt-names-{bullseye,bookworm,trixie}.txt (tools/check_apt_names.py --write: the names the
+data prints for each release that the release's Packages index really has). With
+../shared/data beside the clone, apk names are also checked against all-recipes.tsv itself.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def test_apk_names_exist_in_aports(mapping: ApkMapping) -> None:
     assert not unknown
 
 
-@pytest.mark.parametrize("release", ["bookworm", "trixie"])
+@pytest.mark.parametrize("release", ["bullseye", "bookworm", "trixie"])
 def test_apt_names_exist(mapping: ApkMapping, release: str) -> None:
     assert release in mapping.debian_releases
     known = names_file(f"apt-names-{release}.txt")
@@ -93,10 +94,13 @@ def test_apt_names_exist(mapping: ApkMapping, release: str) -> None:
 
 
 def test_recorded_name_lists_are_dated() -> None:
-    for name in ("apk-names.txt", "apt-names-bookworm.txt", "apt-names-trixie.txt"):
+    for name in ("apk-names.txt", "apt-names-bullseye.txt", "apt-names-bookworm.txt",
+                 "apt-names-trixie.txt"):
         header = (DATA / name).read_text(encoding="utf-8").splitlines()[:3]
         assert any(line.startswith("#") for line in header), name
-    assert "Recorded 20" in (DATA / "apt-names-trixie.txt").read_text(encoding="utf-8")
+    for release in ("bullseye", "bookworm", "trixie"):
+        text = (DATA / f"apt-names-{release}.txt").read_text(encoding="utf-8")
+        assert "Recorded 20" in text and "deb.debian.org" in text
 
 
 def test_no_build_driver_is_asked_for(mapping: ApkMapping) -> None:

@@ -146,8 +146,8 @@ def test_every_entry_says_where_it_was_read(mapping: ApkMapping) -> None:
 def test_a_new_table_row_becomes_an_entry(mapping: ApkMapping) -> None:
     table = parse_table(
         "kind\tkey\tapk_build\tapk_runtime\tapt_build\tapt_runtime\tapt_build_bookworm\t"
-        "apt_runtime_bookworm\tpypi\tsource\n"
-        "pep725\tdep:generic/libfoo\tfoo-dev\tfoo\tlibfoo-dev\tlibfoo1\t=\t=\t-\ttest\n")
+        "apt_runtime_bookworm\tapt_build_bullseye\tapt_runtime_bullseye\tpypi\tsource\n"
+        "pep725\tdep:generic/libfoo\tfoo-dev\tfoo\tlibfoo-dev\tlibfoo1\t=\t=\t=\t=\t-\ttest\n")
     doc = export_document("debian", table, mapping, bundled_toolchains())
     assert _entry(doc, "dep:generic/libfoo")["specs"] == {
         "build": [], "host": ["libfoo-dev", "libfoo1"], "run": ["libfoo1"]}

@@ -9,6 +9,8 @@ import pytest
 from wheelfit.buildneeds.buildplan import TOOLS
 from wheelfit.buildneeds.systemlibs import (
     COLUMNS,
+    DEBIAN_RELEASES,
+    AptSide,
     bundled_package_deps,
     bundled_system_libraries,
     bundled_toolchains,
@@ -19,7 +21,7 @@ from wheelfit.buildneeds.systemlibs import (
 from wheelfit.errors import MappingError
 
 HEADER = "\t".join(COLUMNS) + "\n"
-GOOD = "pkg-config\tzlib\tzlib-dev\tzlib\tzlib1g-dev\tzlib1g\t=\t=\t-\tdebian Contents\n"
+GOOD = "pkg-config\tzlib\tzlib-dev\tzlib\tzlib1g-dev\tzlib1g\t=\t=\t=\t=\t-\tdebian Contents\n"
 
 
 def test_the_shipped_table_has_the_rows_issue_13_needs() -> None:
@@ -42,12 +44,26 @@ def test_the_shipped_table_has_the_rows_issue_13_needs() -> None:
         assert row.source
 
 
-def test_lookup_answers_alpine_and_both_debian_releases() -> None:
+def test_lookup_answers_alpine_and_every_debian_release() -> None:
     row = bundled_system_libraries().lookup("pkg-config", "glib-2.0")
     assert row is not None
     assert (row.apk_build, row.apk_runtime) == (("glib-dev",), ("glib",))
     assert row.apt_for("trixie").runtime == ("libglib2.0-0t64",)
     assert row.apt_for("bookworm").runtime == ("libglib2.0-0",)
+    assert row.apt_for("bullseye").runtime == ("libglib2.0-0",)
+
+
+def test_bullseye_gets_its_own_names_not_trixies() -> None:
+    row = bundled_system_libraries().lookup("pkg-config", "openssl")
+    assert row is not None
+    assert row.apt_for("bullseye") == AptSide(("libssl-dev",), ("libssl1.1",))
+    assert row.apt_for(None) == row.apt_for("trixie")
+
+
+def test_a_release_the_table_has_no_columns_for_gets_no_names() -> None:
+    row = bundled_system_libraries().lookup("pkg-config", "openssl")
+    assert row is not None
+    assert row.apt_for("buster") == AptSide((), (), available=False)
 
 
 def test_a_release_without_the_library_says_so() -> None:
@@ -55,6 +71,7 @@ def test_a_release_without_the_library_says_so() -> None:
     assert row is not None
     assert row.apt_for("trixie").available
     assert not row.apt_for("bookworm").available
+    assert not row.apt_for("bullseye").available
 
 
 def test_the_other_direction_package_to_names() -> None:
@@ -73,7 +90,7 @@ def test_a_good_row_loads() -> None:
     (GOOD.replace("zlib-dev", "Zlib Dev"), "pkg-config 'zlib': apk_build: 'Zlib'"),
     (GOOD.replace("\tdebian Contents", "\t "), "pkg-config 'zlib': source"),
     (GOOD.replace("\t-\t", "\tzlib-py\t"), "pkg-config 'zlib': a row provided by PyPI"),
-    (GOOD.rsplit("\t", 1)[0] + "\n", "9 columns, expected 10"),
+    (GOOD.rsplit("\t", 1)[0] + "\n", "11 columns, expected 12"),
 ])
 def test_a_bad_row_names_its_line_and_key(row: str, message: str) -> None:
     with pytest.raises(MappingError) as caught:
@@ -94,6 +111,8 @@ def test_toolchain_versions_per_release() -> None:
     assert trixie is not None and bookworm is not None
     assert trixie.versions[0].startswith("1.85")
     assert bookworm.versions[0].startswith("1.63")
+    bullseye = toolchain(chains, "debian", "bullseye", "rust")
+    assert bullseye is not None and bullseye.versions[0].startswith("1.48")
     assert toolchain(chains, "debian", None, "rust") == trixie
     llvm = toolchain(chains, "alpine", None, "llvm")
     assert llvm is not None and llvm.packages == ("llvm{N}-dev",)
@@ -124,7 +143,7 @@ def test_every_package_in_the_table_exists_in_its_index() -> None:
     for row in bundled_system_libraries().rows.values():
         missing += [("alpine", p) for p in row.apk_build + row.apk_runtime
                     if ("alpine", "aports", p) not in known]
-        for release in ("trixie", "bookworm"):
+        for release in DEBIAN_RELEASES:
             side = row.apt_for(release)
             missing += [(release, p) for p in side.build + side.runtime
                         if ("debian", release, p) not in known]
@@ -135,5 +154,5 @@ def test_every_toolchain_package_of_the_plans_exists() -> None:
     known = known_names()
     for apk_build, apk_run, apt_build, apt_run in TOOLS.values():
         assert {("alpine", "aports", p) for p in apk_build + apk_run} <= known
-        for release in ("trixie", "bookworm"):
+        for release in DEBIAN_RELEASES:
             assert {("debian", release, p) for p in apt_build + apt_run} <= known

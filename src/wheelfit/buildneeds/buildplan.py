@@ -25,6 +25,7 @@ from wheelfit.buildneeds.buildfile_types import (
 from wheelfit.buildneeds.mapping_types import unique
 from wheelfit.buildneeds.systemlibs import (
     DEBIAN_NEWEST,
+    DEBIAN_RELEASES,
     LibraryRow,
     PackageDeps,
     SystemLibraries,
@@ -58,7 +59,7 @@ _VIRTUAL = {"dep:virtual/compiler/c": "c", "dep:virtual/compiler/cxx": "c++",
 @dataclass(frozen=True)
 class Target:
     """A distribution release: `alpine` (release as in data/toolchains.tsv) or `debian`
-    (`trixie`, `bookworm`; None = the python:slim default)."""
+    (`trixie`, `bookworm`, `bullseye`; None = the python:slim default)."""
 
     distro: str
     release: str | None = None
@@ -133,8 +134,11 @@ class _Builder:
             build, runtime, ok = side.build, side.runtime, side.available
         if not ok:
             release = self.target.release or "newest"
-            self.unknown.append(Unknown(label, f"no {self.target.distro} ({release}) "
-                                        "package provides it", origin))
+            why = f"no {self.target.distro} ({release}) package provides it"
+            if self.target.distro == DEBIAN and release not in (*DEBIAN_RELEASES, "newest"):
+                why = (f"wheelfit records no Debian {release} package names (it knows "
+                       f"{', '.join(DEBIAN_RELEASES)})")
+            self.unknown.append(Unknown(label, why, origin))
             return
         if not runtime_only:
             self.build += build

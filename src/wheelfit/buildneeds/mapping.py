@@ -3,9 +3,11 @@
 Schema (schema_version 1; the YAML file's header comment says the same at more length):
 
 - ``schema_version: 1``
-- ``debian_releases: [bookworm, trixie]`` -- oldest first. Any apt list may instead be a
-  per-release mapping ``{bookworm: [...], trixie: [...]}`` naming every listed release; a
-  release not listed uses the newest one's names, and so does "no release given".
+- ``debian_releases: [bullseye, bookworm, trixie]`` -- oldest first. Any apt list may
+  instead be a per-release mapping ``{bullseye: [...], bookworm: [...], trixie: [...]}``
+  naming every listed release; "no release given" means the newest one. A release not
+  listed has no names: `AptNames.for_release` raises `MappingError` rather than answer
+  with another release's. An overlay's ``debian_releases`` must equal the bundled list.
 - ``kinds: {kind: [shared names]}`` -- what each kind of compiled code implies
   (``c -> [c-toolchain]``, ``rust -> [c-toolchain, rust]``).
 - ``shared: {name: ENTRY}`` -- ENTRY keys ``apk``, ``apk_runtime``, ``apt``, ``apt_runtime``
@@ -234,6 +236,10 @@ def parse_document(doc: Any, where: str, base: ApkMapping | None = None) -> ApkM
                      f"{doc.get('schema_version')!r}")
     if "debian_releases" in doc or base is None:
         p.releases = p.strings(doc.get("debian_releases"), "debian_releases")
+    if base is not None and p.releases != base.debian_releases:
+        raise p.fail("debian_releases", f"an overlay must list the bundled releases "
+                     f"{list(base.debian_releases)} (or leave the key out), got "
+                     f"{list(p.releases)}")
     kinds = {k: p.strings(v, f"kinds.{k}") for k, v in p.mapping(doc.get("kinds") or {},
                                                                  "kinds").items()}
     shared = p.section(doc, "shared", lambda n, v, path: SharedEntry(

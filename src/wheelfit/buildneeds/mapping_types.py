@@ -15,6 +15,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from wheelfit.errors import MappingError
 from wheelfit.model import Alternative
 
 
@@ -35,10 +36,21 @@ class AptNames:
     per_release: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def for_release(self, release: str | None = None) -> tuple[str, ...]:
-        """The names for a release; an unknown or absent release gets the newest one's."""
+        """The names for a release (None: the newest one's, the python:slim default). A plain
+        list holds for every release; a per-release list not naming `release` raises
+        `MappingError`, never answering with another release's names."""
         if not self.per_release:
             return self.names
-        return dict(self.per_release).get(release or "", self.per_release[-1][1])
+        if release is None:
+            return self.per_release[-1][1]
+        names = dict(self.per_release).get(release)
+        if names is None:
+            known = ", ".join(r for r, _ in self.per_release)
+            raise MappingError(f"the apk/apt mapping has no Debian {release} package names "
+                               f"(it lists {known})",
+                               hint=f"Add {release} to debian_releases and to each "
+                                    "per-release apt list, or choose a listed release.")
+        return names
 
     def all_names(self) -> frozenset[str]:
         """Every name in every release."""

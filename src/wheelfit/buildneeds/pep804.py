@@ -21,7 +21,7 @@ from wheelfit.errors import UsageError
 ECOSYSTEMS = ("alpine", "debian")
 SCHEMA_URL = ("https://raw.githubusercontent.com/jaimergp/external-metadata-mappings/main/"
               "schemas/external-mapping.schema.json")
-DEBIAN_RELEASES = ("bookworm", "trixie")
+DEBIAN_RELEASES = ("bullseye", "bookworm", "trixie")
 # DepURLs naming a tool that runs on the build machine (PEP 804 `build`), not a library.
 _TOOLS = frozenset({"dep:generic/pkg-config", "dep:generic/pkgconf", "dep:generic/make"})
 # Compilers wheelfit installs, and the shared entries of apk-mapping.yaml behind each.

@@ -23,11 +23,15 @@ TABLE = "system-libraries.tsv"
 TOOLCHAINS = "toolchains.tsv"
 KINDS = frozenset({"pkg-config", "library", "cmake", "config-tool", "pep725"})
 COLUMNS = ("kind", "key", "apk_build", "apk_runtime", "apt_build", "apt_runtime",
-           "apt_build_bookworm", "apt_runtime_bookworm", "pypi", "source")
+           "apt_build_bookworm", "apt_runtime_bookworm", "apt_build_bullseye",
+           "apt_runtime_bullseye", "pypi", "source")
 TOOL_COLUMNS = ("distro", "release", "tool", "version", "packages", "source")
 PACKAGE_DEPS = "system-package-deps.tsv"
 DEPS_COLUMNS = ("distro", "release", "package", "pulls")
 DEBIAN_NEWEST = "trixie"
+# The Debian releases the table has columns for, oldest first (the newest's are apt_build /
+# apt_runtime; each older one's are apt_build_<release> / apt_runtime_<release>).
+DEBIAN_RELEASES = ("bullseye", "bookworm", DEBIAN_NEWEST)
 _PACKAGE = re.compile(r"[a-z0-9][a-z0-9.+_-]*")
 _MAX_ROWS = 20_000
 
@@ -41,6 +45,9 @@ class AptSide:
     available: bool = True
 
 
+_NO_NAMES = AptSide((), (), available=False)
+
+
 @dataclass(frozen=True)
 class LibraryRow:
     """One name a build may ask for, and the packages behind it."""
@@ -50,14 +57,22 @@ class LibraryRow:
     apk_build: tuple[str, ...]
     apk_runtime: tuple[str, ...]
     apt: AptSide
-    apt_bookworm: AptSide
+    apt_older: tuple[tuple[str, AptSide], ...]
     pypi: str | None
     source: str
     line: int
 
     def apt_for(self, release: str | None) -> AptSide:
-        """The Debian side for `release` (trixie, the python:slim default, when None)."""
-        return self.apt_bookworm if release == "bookworm" else self.apt
+        """The Debian side for `release` (trixie, the python:slim default, when None). A
+        release the table has no columns for gets no packages (`available` False), never
+        another release's names."""
+        if release is None or release == DEBIAN_NEWEST:
+            return self.apt
+        return dict(self.apt_older).get(release, _NO_NAMES)
+
+    def apt_sides(self) -> tuple[AptSide, ...]:
+        """The Debian side of every release in the table."""
+        return (self.apt, *(side for _, side in self.apt_older))
 
     @property
     def apk_available(self) -> bool:
@@ -77,12 +92,11 @@ class SystemLibraries:
 
     def provided_by(self, distro: str, package: str) -> tuple[LibraryRow, ...]:
         """The other direction: every row whose build or runtime list names `package`
-        (`distro` is alpine or debian; both Debian releases are searched)."""
+        (`distro` is alpine or debian; every Debian release is searched)."""
         def names(row: LibraryRow) -> tuple[str, ...]:
             if distro == "alpine":
                 return row.apk_build + row.apk_runtime
-            return (row.apt.build + row.apt.runtime + row.apt_bookworm.build
-                    + row.apt_bookworm.runtime)
+            return tuple(p for side in row.apt_sides() for p in side.build + side.runtime)
         return tuple(row for row in self.rows.values() if package in names(row))
 
 
@@ -144,22 +158,29 @@ def _row(cells: list[str], at: str, number: int) -> LibraryRow:
         raise MappingError(f"{at}: unknown kind {kind!r} (known: {', '.join(sorted(KINDS))})")
     if not key or key != key.strip() or " " in key:
         raise MappingError(f"{at}: the key {key!r} must be one word")
-    packages = {c: _packages(values[c], f"{where}: {c}") for c in COLUMNS[2:8]}
+    packages = {c: _packages(values[c], f"{where}: {c}") for c in COLUMNS[2:10]}
     apt = AptSide(packages["apt_build"], packages["apt_runtime"], bool(packages["apt_build"]))
-    if values["apt_build_bookworm"] == "=" and values["apt_runtime_bookworm"] == "=":
-        old = apt
-    else:
-        old = AptSide(packages["apt_build_bookworm"], packages["apt_runtime_bookworm"],
-                      bool(packages["apt_build_bookworm"]))
+    older = tuple((release, _older_side(values, packages, release, apt))
+                  for release in DEBIAN_RELEASES[:-1])
     pypi = None if values["pypi"] == "-" else values["pypi"]
     if pypi is not None and (apt.available or packages["apk_build"]):
         raise MappingError(f"{where}: a row provided by PyPI ({pypi}) names no packages")
-    if pypi is None and not (apt.available or old.available or packages["apk_build"]):
+    if pypi is None and not (any(s.available for _, s in older) or apt.available
+                             or packages["apk_build"]):
         raise MappingError(f"{where}: names no package on any distribution")
     if not values["source"].strip():
         raise MappingError(f"{where}: source: say where the packages were read")
-    return LibraryRow(kind, key, packages["apk_build"], packages["apk_runtime"], apt, old,
+    return LibraryRow(kind, key, packages["apk_build"], packages["apk_runtime"], apt, older,
                       pypi, values["source"], number)
+
+
+def _older_side(values: dict[str, str], packages: dict[str, tuple[str, ...]], release: str,
+                newest: AptSide) -> AptSide:
+    """An older release's columns; "=" in both means the newest release's packages."""
+    build, runtime = f"apt_build_{release}", f"apt_runtime_{release}"
+    if values[build] == "=" and values[runtime] == "=":
+        return newest
+    return AptSide(packages[build], packages[runtime], bool(packages[build]))
 
 
 def _packages(cell: str, where: str) -> tuple[str, ...]:
