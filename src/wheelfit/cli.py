@@ -114,9 +114,9 @@ def target_options(func: F) -> F:
         click.option("--arch", type=click.Choice(["x86_64", "aarch64"]), default="x86_64",
                      show_default=True, envvar="WHEELFIT_ARCH",
                      help="Target CPU architecture."),
-        click.option("--debian", type=click.Choice(["bookworm", "trixie"]),
+        click.option("--debian", type=click.Choice(["bullseye", "bookworm", "trixie"]),
                      envvar="WHEELFIT_DEBIAN",
-                     help="Debian release of the slim image (glibc 2.36 / 2.41) [default: "
+                     help="Debian release of the slim image (glibc 2.31 / 2.36 / 2.41) [default: "
                      "trixie, or the last one published for an older Python]."),
         click.option("--alpine", type=click.Choice(["3.20", "3.21", "3.22", "3.23", "3.24"]),
                      envvar="WHEELFIT_ALPINE",

@@ -64,3 +64,10 @@ def test_a_release_flag_wins_over_the_date(fresh_index_server: LoopbackIndex,
                 "--exclude-newer", "2025-06-01")
     assert releases(doc)["slim"] == "trixie"
     assert "python:3.13-slim meant" not in notes(doc)
+
+
+def test_bullseye_can_be_named_by_the_flag(fresh_index_server: LoopbackIndex,
+                                           tmp_path: Path) -> None:
+    doc = check(fresh_index_server, tmp_path, "--python", "3.11", "--debian", "bullseye")
+    assert releases(doc)["slim"] == "bullseye"
+    assert {t["name"]: t["libc_version"] for t in doc["targets"]}["slim"] == "2.31"

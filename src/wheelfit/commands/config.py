@@ -139,7 +139,7 @@ def _outputs(value: Any) -> tuple[str, ...]:
 KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "python": ("python", _python),
     "arch": ("arch", _choice("x86_64", "aarch64")),
-    "debian": ("debian", _choice("bookworm", "trixie")),
+    "debian": ("debian", _choice("bullseye", "bookworm", "trixie")),
     "alpine": ("alpine", _choice("3.20", "3.21", "3.22", "3.23", "3.24")),
     "targets": ("targets", _targets),
     "fail-on": ("fail_on", _fail_on),
