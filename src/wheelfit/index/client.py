@@ -30,13 +30,14 @@ from typing import TYPE_CHECKING, TypeVar
 from packaging.utils import canonicalize_name
 
 from wheelfit.errors import UsageError
+from wheelfit.index.ahead import AheadSlots, page_into, page_of
 from wheelfit.index.base import CoreMetadata
 from wheelfit.index.cache import PageCache, Store, resolve_cache_dir
 from wheelfit.index.files import NOT_FOUND, FileReader
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
-from wheelfit.index.parsed import Groups, PageMemo, merge_indexes
+from wheelfit.index.parsed import PageMemo
 from wheelfit.index.rangefetch import HttpByteSource
 from wheelfit.index.sdist import SdistMembers
 from wheelfit.index.sdistscan import DerivedStore, SdistScan
@@ -120,13 +121,16 @@ class IndexClient:
         self._futures: dict[tuple[object, ...], Future[object]] = {}
         self._hits: list[bool] = []
         self._at_hand: dict[str, bool] = {}
+        self._ahead = AheadSlots()  # pages fetched ahead at a time (`_start_project`)
 
     # --- PackageIndex --------------------------------------------------------------------------
 
     def project(self, name: str) -> ProjectPage | None:
         """All files of a project across the indexes; None when no index knows it."""
         canonical = canonicalize_name(name)
-        return self._once(("page", canonical), lambda: self._fetch_project(canonical))
+        return self._once(("page", canonical), lambda: self._fetch_project(canonical),
+                          waiting=lambda: self._pages.hurry(  # to the parse helper first
+                              [project_url(u, canonical) for u in self.index_urls]))
 
     def core_metadata(self, file: DistFile) -> CoreMetadata | None:
         """PEP 658 file, else wheel METADATA by range reads, else static sdist PKG-INFO."""
@@ -253,8 +257,9 @@ class IndexClient:
         if self._offline:
             return
         for name in names:
-            if not self.page_at_hand(name):
-                self._submit(self.project, canonicalize_name(name))
+            if not self.page_at_hand(name):  # several indexes: their pages in turn
+                self._submit(self._start_project if len(self.index_urls) == 1
+                             else self.project, canonicalize_name(name))
 
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
         """Start fetching these files' metadata in the background (not offline: the store
@@ -315,7 +320,10 @@ class IndexClient:
 
     # --- once-per-run futures ------------------------------------------------------------------
 
-    def _once(self, key: tuple[object, ...], work: Callable[[], _T]) -> _T:
+    def _once(self, key: tuple[object, ...], work: Callable[[], _T],
+              waiting: Callable[[], None] | None = None) -> _T:
+        """`work()`'s result, computed once per run for `key`; `waiting` is called when
+        this caller is about to wait for another's work."""
         with self._lock:
             future = self._futures.get(key)
             owner = future is None
@@ -327,6 +335,8 @@ class IndexClient:
                 future.set_result(work())
             except BaseException as exc:
                 future.set_exception(exc)
+        elif waiting is not None and not future.done():
+            waiting()
         return future.result()  # type: ignore[return-value]
 
     def _submit(self, fn: Callable[[_T], object], arg: _T) -> None:
@@ -348,15 +358,39 @@ class IndexClient:
     def _fetch_project(self, canonical: str) -> ProjectPage | None:
         if not self._offline:
             self._store_answers(canonical)  # before the fetch stores it; no extra read
-        found: list[tuple[str, Groups]] = []
-        for index_url in self.index_urls:
-            groups = self._pages.fetch(self._page_request(index_url, canonical))
-            if groups is not None:
-                found.append((index_url, groups))
-        if not found:
-            return None
-        return ProjectPage(name=canonical, groups=merge_indexes([g for _, g in found]),
-                           index_urls=tuple(u for u, _ in found))
+        return page_of(canonical, [(index_url, self._pages.fetch(
+            self._page_request(index_url, canonical))) for index_url in self.index_urls])
+
+    def _start_project(self, canonical: str) -> None:
+        """A page fetched ahead (see `ahead.py`), in a pool thread that does not wait for
+        the parse helper: the page's future is settled when the helper answers."""
+        key = ("page", canonical)
+        future: Future[object] = Future()
+        with self._lock:
+            known = key in self._futures  # asked for meanwhile: a free slot goes on
+            spare = self._ahead.spare() if known else None
+            if not known and self._ahead.take(canonical):
+                self._futures[key] = future
+        if self._futures.get(key) is not future:
+            if spare is not None:
+                self._submit(self._start_project, spare)
+            return
+        index_url = self.index_urls[0]
+        try:
+            self._store_answers(canonical)
+            pending = self._pages.fetch_later(self._page_request(index_url, canonical))
+        except BaseException as exc:
+            future.set_exception(exc)
+            self._next_ahead()
+            return
+        pending.add_done_callback(
+            lambda done: page_into(future, canonical, index_url, done, self._next_ahead))
+
+    def _next_ahead(self) -> None:
+        """A page fetched ahead is settled: its slot goes to the first page parked."""
+        parked = self._ahead.give_back()
+        if parked is not None:
+            self._submit(self._start_project, parked)
 
     def _page_request(self, index_url: str, canonical: str) -> PageRequest:
         return PageRequest(

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Collection
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,30 @@ from wheelfit.redact import redact_url
 
 LOG = logging.getLogger("wheelfit.cache")
 PARALLEL_PARSES = 2
+
+
+@dataclass
+class _Answer:
+    """A new 200 answer on its way to the memo: what storing it needs."""
+
+    request: PageRequest
+    answer: Fetched
+    kept: dict[str, str]
+    lifetime: float
+    now: float
+    digest: str = ""
+
+
+def _done(value: Groups | None) -> Future[Groups | None]:
+    future: Future[Groups | None] = Future()
+    future.set_result(value)
+    return future
+
+
+def _failed(exc: BaseException) -> Future[Groups | None]:
+    future: Future[Groups | None] = Future()
+    future.set_exception(exc)
+    return future
 
 
 @dataclass(frozen=True)
@@ -76,9 +101,31 @@ class PageFetcher:
         self._hit = on_cache_hit
         self._parsing = threading.BoundedSemaphore(PARALLEL_PARSES)
         self._peeked: dict[str, PageMeta] = {}  # answers read by `answers_from_cache`
+        self._closed = False
 
     def fetch(self, request: PageRequest) -> Groups | None:
         """The page's files by version; None when the index does not know the project."""
+        found = self._fetch(request, later=False)
+        assert not isinstance(found, Future)
+        return found
+
+    def fetch_later(self, request: PageRequest) -> Future[Groups | None]:
+        """`fetch`, except that a new body the helper process parses is not waited for:
+        the future is settled when the helper answers (or, when it cannot, once the page
+        is parsed in a thread of this process), so the calling thread goes on meanwhile."""
+        try:
+            found = self._fetch(request, later=True)
+        except BaseException as exc:
+            return _failed(exc)
+        return found if isinstance(found, Future) else _done(found)
+
+    def hurry(self, urls: Collection[str]) -> None:
+        """Someone waits for these pages: bodies of them waiting for the helper go first."""
+        if self._helper is not None:
+            for url in urls:
+                self._helper.hurry(url)
+
+    def _fetch(self, request: PageRequest, later: bool) -> Groups | Future[Groups | None] | None:
         meta, groups = self._cached(request)
         if request.offline:
             if meta is None:
@@ -115,7 +162,7 @@ class PageFetcher:
                     meta.url, meta.status, merged, now, lifetime, meta.digest))
             self._hit()
             return groups
-        return self._fresh_answer(request, answer, now)
+        return self._fresh_answer(request, answer, now, later)
 
     def answers_from_cache(self, request: PageRequest) -> bool:
         """True when `fetch` would answer without the network (a fresh stored answer whose
@@ -154,9 +201,15 @@ class PageFetcher:
         answer = self._transport.get(request.url, headers={"Accept": pages.ACCEPT},
                                      max_bytes=request.max_bytes,
                                      accept={200, *request.not_found})
-        return self._fresh_answer(request, answer, time.time()) or {}
+        found = self._fresh_answer(request, answer, time.time())
+        assert not isinstance(found, Future)
+        return found or {}
 
-    def _fresh_answer(self, request: PageRequest, answer: Fetched, now: float) -> Groups | None:
+    def _fresh_answer(self, request: PageRequest, answer: Fetched, now: float,
+                      later: bool = False, helper: bool = True
+                      ) -> Groups | Future[Groups | None] | None:
+        """A new answer stored and parsed; with `later`, a future when the helper parses
+        it; with `helper` False, parsed here whatever its size."""
         kept = kept_headers(answer.headers, keep_type=True)
         keep, lifetime = freshness({**kept, "age": answer.headers.get("age", "")})
         if answer.status in request.not_found:
@@ -164,8 +217,8 @@ class PageFetcher:
                 self._cache.save(request.url, pages.ACCEPT,
                                  PageMeta(answer.url, answer.status, kept, now, lifetime))
             return None
-        elsewhere = self._memoised_elsewhere(request, answer, kept, lifetime, now) \
-            if keep else None
+        elsewhere = self._memoised_elsewhere(_Answer(request, answer, kept, lifetime, now),
+                                             later) if keep and helper else None
         if elsewhere is not None:
             return elsewhere
         # Parsing holds a page's whole object tree; two at a time keep memory flat and lose
@@ -210,28 +263,73 @@ class PageFetcher:
                                          lambda: self._refetch(request))
         return None if memoised is None else (memoised, digest)
 
-    def _memoised_elsewhere(self, request: PageRequest, answer: Fetched,
-                            kept: dict[str, str], lifetime: float, now: float) -> Groups | None:
-        """The page parsed and memoised by the helper process, opened from its entry; None
-        when the helper is not for this body (or failed): then it is parsed here."""
+    def _memoised_elsewhere(self, fresh: _Answer, later: bool
+                            ) -> Groups | Future[Groups | None] | None:
+        """The page parsed and memoised by the helper process, opened from its entry (with
+        `later`, a future of it); None when the helper is not for this body: then it is
+        parsed here."""
+        request, answer = fresh.request, fresh.answer
         if self._helper is None or self._memo_root is None or self._cache is None \
                 or self._memo is None or b"@" in answer.body:
             return None
-        digest = hashlib.sha256(answer.body).hexdigest()
-        key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
-        if not self._helper.memoise(self._memo_root, key, answer.body,
-                                    answer.headers.get("Content-Type", ""), answer.url,
-                                    request.project):
+        fresh.digest = hashlib.sha256(answer.body).hexdigest()
+        key = memo_key(fresh.digest, fresh.kept.get("content-type", ""), request.url,
+                       request.project)
+        written = self._helper.submit(self._memo_root, key, answer.body,
+                                      answer.headers.get("Content-Type", ""), answer.url,
+                                      request.project, urgent=not later, tag=request.url)
+        if written is None:
             return None
+        if not later:
+            return self._open_written(fresh, key) if written.result() else None
+        out: Future[Groups | None] = Future()
+        written.add_done_callback(lambda done: self._settle(out, done.result(), fresh, key))
+        return out
+
+    def _open_written(self, fresh: _Answer, key: str) -> Groups | None:
+        """The entry the helper wrote, opened, and the answer stored; None when it cannot
+        be opened."""
+        assert self._memo is not None and self._cache is not None
+        request, answer = fresh.request, fresh.answer
         groups = self._memo.open(key, request.index_url, lambda: self._refetch(request))
         if groups is None:
             return None
         self._cache.save(request.url, pages.ACCEPT,
-                         PageMeta(answer.url, answer.status, kept, now, lifetime, digest))
+                         PageMeta(answer.url, answer.status, fresh.kept, fresh.now,
+                                  fresh.lifetime, fresh.digest))
         return groups
+
+    def _settle(self, out: Future[Groups | None], written: bool, fresh: _Answer,
+                key: str) -> None:
+        """The helper answered a page fetched with `fetch_later` (run on the helper's
+        reader thread): open its entry, or parse the page in a thread of its own."""
+        try:
+            groups = self._open_written(fresh, key) if written else None
+        except BaseException as exc:
+            out.set_exception(exc)
+            return
+        if groups is not None:
+            out.set_result(groups)
+        elif self._closed:
+            out.set_exception(RuntimeError("the index client is closed"))
+        else:
+            threading.Thread(target=self._parse_into, args=(out, fresh), daemon=True,
+                             name="wheelfit-parse-here").start()
+
+    def _parse_into(self, out: Future[Groups | None], fresh: _Answer) -> None:
+        """Parse a page the helper did not memoise in this process, raising its errors to
+        whoever waits for it."""
+        try:
+            found = self._fresh_answer(fresh.request, fresh.answer, fresh.now, helper=False)
+        except BaseException as exc:
+            out.set_exception(exc)
+            return
+        assert not isinstance(found, Future)
+        out.set_result(found)
 
     def close(self) -> None:
         """Stop the parsing helper, if one was started."""
+        self._closed = True
         if self._helper is not None:
             self._helper.close()
 
