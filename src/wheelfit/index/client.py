@@ -318,7 +318,6 @@ class IndexClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- once-per-run futures ------------------------------------------------------------------
 
     def _once(self, key: tuple[object, ...], work: Callable[[], _T],
               waiting: Callable[[], None] | None = None) -> _T:
