@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
+# Streams of sdists read ahead at once (they share the GIL: more only take turns).
+_SDIST_WORKERS = 8
 
 
 class IndexClient:
@@ -116,6 +118,9 @@ class IndexClient:
         self._offline = offline
         self._max_workers = max(1, max_workers)
         self._executor: ThreadPoolExecutor | None = None
+        # sdist streams run in a pool of their own: queued behind a lock's hundred pages,
+        # its biggest sdists (the run's longest requests) would start last.
+        self._sdist_executor: ThreadPoolExecutor | None = None
         self._closed = False
         self._futures: dict[tuple[object, ...], Future[object]] = {}
         self._hits: list[bool] = []
@@ -285,7 +290,7 @@ class IndexClient:
             return
         for file in files:
             if self._files.want_scan(file):
-                self._submit(self._files.scan_ahead, file)
+                self._submit(self._files.scan_ahead, file, sdists=True)
 
     def stats(self) -> RequestStats:
         """Requests sent, answers served from the disk cache, body bytes received."""
@@ -299,10 +304,12 @@ class IndexClient:
     def close(self) -> None:
         """Stop the workers and release the pooled session."""
         with self._lock:
-            executor, self._executor = self._executor, None
+            executors = (self._executor, self._sdist_executor)
+            self._executor = self._sdist_executor = None
             self._closed = True
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        for executor in executors:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
         self._pages.close()
         self._transport.close()
 
@@ -328,15 +335,21 @@ class IndexClient:
                 future.set_exception(exc)
         return future.result()  # type: ignore[return-value]
 
-    def _submit(self, fn: Callable[[_T], object], arg: _T) -> None:
+    def _submit(self, fn: Callable[[_T], object], arg: _T, *, sdists: bool = False) -> None:
         with self._lock:
             if self._closed:
                 return  # prefetching is a hint; after close() there is nothing to warm
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    max_workers=self._max_workers, thread_name_prefix="wheelfit-index"
-                )
-            future = self._executor.submit(fn, arg)
+            if sdists:
+                if self._sdist_executor is None:
+                    self._sdist_executor = ThreadPoolExecutor(
+                        max_workers=_SDIST_WORKERS, thread_name_prefix="wheelfit-sdist")
+                future = self._sdist_executor.submit(fn, arg)
+            else:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(
+                        max_workers=self._max_workers, thread_name_prefix="wheelfit-index"
+                    )
+                future = self._executor.submit(fn, arg)
         future.add_done_callback(_swallow)  # errors are raised again to whoever asks
 
     def _hit(self) -> None:

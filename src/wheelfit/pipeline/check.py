@@ -89,13 +89,14 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         for t in request.targets
     ]
     names = _input_names(spec)
+    # A cold run waits on the network: every page the input names is asked for at once
+    # (the index's pool), rather than as the resolution and its warmers reach each one;
+    # the others while the first one tells whether the index answers at all.
+    index.prefetch(names[1:])
     _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
     from wheelfit.buildneeds.mapping import load_mapping
 
     mapping = load_mapping(request.mapping_path) if request.details else None
-    # A cold run waits on the network: every page the input names is asked for at once
-    # (the index's pool), rather than as the resolution and its warmers reach each one.
-    index.prefetch(names[1:])
     step = request.on_step or (lambda _label: None)
 
     def one_target(catalog: ProjectCatalog) -> Outcome:
@@ -244,18 +245,30 @@ def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog,
     """A lock needs no resolution: look up each locked version on the index. The chosen
     wheel's directory and a source build's sdist (with `mapping`: enrich reads them) are
     read ahead as soon as the version is looked up."""
-    outcome = Outcome()
-    catalog.index.prefetch(canonicalize_name(p.name) for p in locked)
+    from wheelfit.pipeline.lockorder import sdists_first
+
+    # Input errors first, in the lock's order; then likely source builds first (their
+    # sdist streams are the run's longest).
+    applicable = []
     for pkg in locked:
+        if _applies(catalog, pkg.marker, pkg.origin):
+            _locked_version(pkg)
+            applicable.append(pkg)
+    ordered = sdists_first(applicable, catalog.target)
+    catalog.index.prefetch(canonicalize_name(p.name) for p in ordered)
+    found: dict[int, Resolved] = {}
+    for pkg in ordered:
         name = canonicalize_name(pkg.name)
-        if not _applies(catalog, pkg.marker, pkg.origin):
-            continue
         verdict, notes = _locked_verdict(catalog, name, pkg)
         _prefetch_wheel(catalog, name, verdict)
         sdist = _build_sdist(catalog, mapping, name, verdict) if mapping is not None else None
         if sdist is not None:
             catalog.index.prefetch_sdists([sdist])
-        outcome.packages[name] = Resolved(name, verdict, (pkg.origin,), True, False, notes)
+        found[id(pkg)] = Resolved(name, verdict, (pkg.origin,), True, False, notes)
+    outcome = Outcome()
+    for pkg in locked:  # in the lock's order, as before
+        if id(pkg) in found:
+            outcome.packages[canonicalize_name(pkg.name)] = found[id(pkg)]
     return outcome
 
 
@@ -296,11 +309,10 @@ def _build_sdist(catalog: ProjectCatalog, mapping: ApkMapping, name: str,
     return file if file is not None and not file.is_wheel else None
 
 
-def _locked_verdict(
-    catalog: ProjectCatalog, name: str, pkg: LockedPackage
-) -> tuple[Verdict, tuple[str, ...]]:
+def _locked_version(pkg: LockedPackage) -> Version:
+    """The locked version; an input error naming the lock's line when it is not PEP 440."""
     try:
-        version = Version(pkg.version)
+        return Version(pkg.version)
     except InvalidVersion:
         path, _, line = pkg.origin.rpartition(":")
         raise InputFileError(
@@ -309,6 +321,12 @@ def _locked_verdict(
             line=int(line) if line.isdigit() else None,
             hint="Regenerate the lock file with the tool that wrote it.",
         ) from None
+
+
+def _locked_verdict(
+    catalog: ProjectCatalog, name: str, pkg: LockedPackage
+) -> tuple[Verdict, tuple[str, ...]]:
+    version = _locked_version(pkg)
     groups = catalog.versions(name)
     if isinstance(groups, Verdict):
         return replace(groups, version=pkg.version), ()

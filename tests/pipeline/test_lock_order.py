@@ -1,0 +1,121 @@
+"""Scheduling of a cold run (issue 15, held-out runs): a lock's likely source builds are
+looked up first (their sdist streams are the run's longest), the outcome and the input
+errors keep the lock's order, and the pages an input names are asked for while the first
+one is still on its way. Real servers on 127.0.0.1; asserts request order, never speed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from index_builders import metadata, publish, sdist_tar, wheel
+from index_server import IndexServer, Slow
+from wheelfit.buildneeds.mapping import load_mapping
+from wheelfit.commands.inputs import build_request, load_inputs
+from wheelfit.commands.options import RunOptions
+from wheelfit.compat.targets import default_targets
+from wheelfit.errors import InputFileError
+from wheelfit.index.client import open_index
+from wheelfit.model import LockedPackage, Status
+from wheelfit.pipeline.check import _check_locked, check
+from wheelfit.pipeline.lockorder import likely_source_build, sdists_first
+from wheelfit.pipeline.sdistplan import BUILD_FILES_SCAN
+from wheelfit.resolve.catalog import ProjectCatalog
+
+SLIM, ALPINE = default_targets(python="3.12")
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ((), False),  # the lock does not list files: keep its place
+    (("foo-1.0.tar.gz",), True),
+    (("foo-1.0.tar.gz", "foo-1.0-py3-none-any.whl"), False),
+    (("foo-1.0-cp39-cp39-manylinux2014_x86_64.whl", "foo-1.0.tar.gz"), True),
+    (("foo-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",), False),
+    (("foo-1.0-cp312-cp312-musllinux_1_1_x86_64.whl", "foo-1.0.tar.gz"), True),  # slim
+    (("foo-1.0-cp38-abi3-manylinux2014_x86_64.whl",), False),
+    (("foo-1.0-not-a-wheel.whl", "foo-1.0.zip"), True),
+])
+def test_a_likely_source_build_is_judged_with_the_targets_tags(
+    files: tuple[str, ...], expected: bool
+) -> None:
+    assert likely_source_build(files, SLIM) is expected
+
+
+def test_musllinux_wheels_fit_alpine() -> None:
+    assert not likely_source_build(("foo-1.0-cp312-cp312-musllinux_1_1_x86_64.whl",), ALPINE)
+
+
+def test_likely_source_builds_come_first_in_a_stable_order() -> None:
+    def pkg(name: str, *files: str) -> LockedPackage:
+        return LockedPackage(name, "1.0", f"poetry.lock:{name}", files=files)
+
+    locked = [pkg("a", "a-1.0-py3-none-any.whl"), pkg("b", "b-1.0.tar.gz"), pkg("c"),
+              pkg("d", "d-1.0.tar.gz")]
+    assert [p.name for p in sdists_first(locked, SLIM)] == ["b", "d", "a", "c"]
+
+
+def _lock_index(server: IndexServer) -> str:
+    publish(server, "aaa", {"aaa-1.0-py3-none-any.whl": wheel("aaa", "1.0",
+                                                              metadata("aaa", "1.0"))})
+    return publish(server, "zzz", {"zzz-1.0.tar.gz": sdist_tar("zzz-1.0", {
+        "PKG-INFO": metadata("zzz", "1.0"), "setup.py": b"raise SystemExit('never run')\n",
+        "zzz.c": b"int zzz;"})})
+
+
+def _locked() -> list[LockedPackage]:
+    return [LockedPackage("aaa", "1.0", "poetry.lock:1", files=("aaa-1.0-py3-none-any.whl",)),
+            LockedPackage("zzz", "1.0", "poetry.lock:9", files=("zzz-1.0.tar.gz",))]
+
+
+def test_a_locks_source_build_is_looked_up_first_and_the_outcome_keeps_the_locks_order(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    url = _lock_index(server)
+    with open_index([url], cache_dir=tmp_path / "cache", retries=0, max_workers=1,
+                    sdist_scan=BUILD_FILES_SCAN) as index:
+        catalog = ProjectCatalog(index, SLIM, {})
+        outcome = _check_locked(_locked(), catalog, load_mapping())
+        catalog.close()
+    pages = [h.path for h in server.hits if h.path.startswith("/simple/")]
+    assert pages[:2] == ["/simple/zzz/", "/simple/aaa/"]  # one worker: in asking order
+    assert list(outcome.packages) == ["aaa", "zzz"]
+    assert outcome.packages["zzz"].verdict.status is Status.SOURCE_BUILD
+
+
+def test_the_first_invalid_version_in_the_locks_order_is_the_error(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    url = _lock_index(server)
+    locked = [LockedPackage("aaa", "one", "poetry.lock:3", files=("aaa-1.0-py3-none-any.whl",)),
+              LockedPackage("zzz", "two", "poetry.lock:9", files=("zzz-1.0.tar.gz",))]
+    with open_index([url], cache_dir=tmp_path / "cache", retries=0) as index:
+        catalog = ProjectCatalog(index, SLIM, {})
+        with pytest.raises(InputFileError, match="aaa: 'one'") as raised:
+            _check_locked(locked, catalog, None)
+        catalog.close()
+    assert raised.value.line == 3
+
+
+def test_the_other_pages_are_asked_for_while_the_first_one_is_on_its_way(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    url = _lock_index(server)
+    server.fault("/simple/aaa/", Slow(5))
+    req = tmp_path / "requirements.txt"
+    req.write_text("aaa==1.0\nzzz==1.0\n")
+    options = RunOptions(python="3.12", index_url=url)
+    specs, _ = load_inputs([req], options)
+    request = build_request(specs[0], options)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0,
+                    sdist_scan=BUILD_FILES_SCAN) as index:
+        run = threading.Thread(target=check, args=(request, index), daemon=True)
+        run.start()
+        deadline = time.monotonic() + 4  # the first page answers after 5 s
+        while not server.hits_for("/simple/zzz/") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        asked_early = bool(server.hits_for("/simple/zzz/"))
+        run.join(60)
+    assert asked_early
