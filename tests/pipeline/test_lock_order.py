@@ -119,3 +119,61 @@ def test_the_other_pages_are_asked_for_while_the_first_one_is_on_its_way(
         asked_early = bool(server.hits_for("/simple/zzz/"))
         run.join(60)
     assert asked_early
+
+
+POETRY_LOCK = """\
+[[package]]
+name = "aaa"
+version = "1.0"
+description = ""
+category = "main"
+optional = false
+python-versions = "*"
+
+[[package]]
+name = "bbb"
+version = "1.0"
+description = ""
+category = "main"
+optional = false
+python-versions = "*"
+
+[[package]]
+name = "zzz"
+version = "1.0"
+description = ""
+category = "main"
+optional = false
+python-versions = "*"
+
+[metadata]
+lock-version = "1.1"
+python-versions = "^3.8"
+content-hash = "0"
+
+[metadata.files]
+aaa = [{file = "aaa-1.0-py3-none-any.whl", hash = "sha256:00"}]
+bbb = [{file = "bbb-1.0-py3-none-any.whl", hash = "sha256:00"}]
+zzz = [{file = "zzz-1.0.tar.gz", hash = "sha256:00"}]
+"""
+
+
+def test_a_whole_run_asks_for_a_locks_likely_source_builds_pages_first(
+    server: IndexServer, tmp_path: Path
+) -> None:
+    url = _lock_index(server)
+    publish(server, "bbb", {"bbb-1.0-py3-none-any.whl": wheel("bbb", "1.0",
+                                                              metadata("bbb", "1.0"))})
+    server.fault("/simple/aaa/", Slow(2))  # holds the one worker: the next page waits
+    lock = tmp_path / "poetry.lock"
+    lock.write_text(POETRY_LOCK)
+    options = RunOptions(python="3.12", index_url=url)
+    specs, _ = load_inputs([lock], options)
+    request = build_request(specs[0], options)
+    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0,
+                    max_workers=1, sdist_scan=BUILD_FILES_SCAN) as index:
+        report = check(request, index)
+    pages = [h.path for h in server.hits if h.path.startswith("/simple/")]
+    # In the lock's order zzz would wait behind aaa and bbb; first, it is asked at once.
+    assert pages.index("/simple/zzz/") < pages.index("/simple/bbb/")
+    assert [p.name for p in report.packages] == ["aaa", "bbb", "zzz"]

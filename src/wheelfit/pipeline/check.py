@@ -88,7 +88,7 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
                        warm_ahead=not request.offline)
         for t in request.targets
     ]
-    names = _input_names(spec)
+    names = _input_names(spec, request.targets[0] if request.targets else None)
     # A cold run waits on the network: every page the input names is asked for at once
     # (the index's pool), rather than as the resolution and its warmers reach each one;
     # the others while the first one tells whether the index answers at all.
@@ -182,10 +182,14 @@ def _excluded_everywhere(
     return tuple(result.values())
 
 
-def _input_names(spec: DependencySpec) -> list[str]:
-    """The projects the input names (requirements, then locked packages), first seen first."""
+def _input_names(spec: DependencySpec, target: Target | None = None) -> list[str]:
+    """The projects the input names (requirements, then locked packages), first seen first;
+    a lock's likely source builds on `target` first (their sdists are read the longest)."""
+    from wheelfit.pipeline.lockorder import sdists_first
+
     names = [canonicalize_name(e.requirement.name) for e in spec.requirements]
-    names += [canonicalize_name(p.name) for p in spec.locked or ()]
+    locked = sdists_first(spec.locked or (), target) if target is not None else spec.locked
+    names += [canonicalize_name(p.name) for p in locked or ()]
     return list(dict.fromkeys(names))
 
 
