@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
-# Streams of sdists read ahead at once (they share the GIL: more only take turns).
-_SDIST_WORKERS = 8
+# Streams of sdists read ahead at once (as many as the index pool had for them before).
+_SDIST_WORKERS = 16
 
 
 class IndexClient:
