@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
-# Streams of sdists read ahead at once (as many as the index pool had for them before).
-_SDIST_WORKERS = 16
+# Streams of sdists read ahead at once: their zlib work takes the second core, and each
+# stream beyond the transport's pool of connections would open a connection of its own.
+_SDIST_WORKERS = 4
 
 
 class IndexClient:
