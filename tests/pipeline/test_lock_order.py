@@ -1,12 +1,10 @@
 """Scheduling of a cold run (issue 15, held-out runs): a lock's likely source builds are
-looked up first (their sdist streams are the run's longest), the outcome and the input
-errors keep the lock's order, and the pages an input names are asked for while the first
-one is still on its way. Real servers on 127.0.0.1; asserts request order, never speed."""
+looked up first (their sdist streams are the run's longest), and the outcome and the input
+errors keep the lock's order. Real servers on 127.0.0.1; asserts request order, never
+speed."""
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -97,28 +95,6 @@ def test_the_first_invalid_version_in_the_locks_order_is_the_error(
             _check_locked(locked, catalog, None)
         catalog.close()
     assert raised.value.line == 3
-
-
-def test_the_other_pages_are_asked_for_while_the_first_one_is_on_its_way(
-    server: IndexServer, tmp_path: Path
-) -> None:
-    url = _lock_index(server)
-    server.fault("/simple/aaa/", Slow(5))
-    req = tmp_path / "requirements.txt"
-    req.write_text("aaa==1.0\nzzz==1.0\n")
-    options = RunOptions(python="3.12", index_url=url)
-    specs, _ = load_inputs([req], options)
-    request = build_request(specs[0], options)
-    with open_index(request.index_urls, cache_dir=tmp_path / "cache", retries=0,
-                    sdist_scan=BUILD_FILES_SCAN) as index:
-        run = threading.Thread(target=check, args=(request, index), daemon=True)
-        run.start()
-        deadline = time.monotonic() + 4  # the first page answers after 5 s
-        while not server.hits_for("/simple/zzz/") and time.monotonic() < deadline:
-            time.sleep(0.01)
-        asked_early = bool(server.hits_for("/simple/zzz/"))
-        run.join(60)
-    assert asked_early
 
 
 POETRY_LOCK = """\

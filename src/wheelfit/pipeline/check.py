@@ -89,14 +89,15 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         for t in request.targets
     ]
     names = _input_names(spec, request.targets[0] if request.targets else None)
-    # A cold run waits on the network: every page the input names is asked for at once
-    # (the index's pool), rather than as the resolution and its warmers reach each one;
-    # the others while the first one tells whether the index answers at all.
-    index.prefetch(names[1:])
+    # The first page alone: does the index answer (and its host name is looked up once:
+    # with the rest at once, a burst of lookups met 5 s resolver timeouts; docs/benchmarks.md).
     _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
     from wheelfit.buildneeds.mapping import load_mapping
 
     mapping = load_mapping(request.mapping_path) if request.details else None
+    # A cold run waits on the network: every page the input names is asked for at once
+    # (the index's pool), rather than as the resolution and its warmers reach each one.
+    index.prefetch(names[1:])
     step = request.on_step or (lambda _label: None)
 
     def one_target(catalog: ProjectCatalog) -> Outcome:
