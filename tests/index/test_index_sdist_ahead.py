@@ -209,21 +209,3 @@ def test_a_stored_scan_is_not_read_ahead(tmp_path: Path) -> None:
 def test_an_sdist_without_a_sha256_is_not_read_ahead() -> None:
     keeper = ScanKeeper(None, refresh=False, on_hit=lambda: None)
     assert not keeper.want(replace(_file(), hashes=()), SELECTION, 1 << 20)
-
-
-def test_an_sdist_read_ahead_does_not_wait_behind_the_page_queue(
-    clients: list[IndexClient], server: IndexServer, tmp_path: Path
-) -> None:
-    """A lock asks for a hundred pages at once: the sdists it then reads ahead stream at
-    once in their own pool, not after the pages (one index worker here, held by a page)."""
-    index = publish(server, "foo", {SDIST: sdist_tar("foo-1.0", MEMBERS)})
-    publish(server, "bar", {"bar-1.0.tar.gz": sdist_tar("bar-1.0", MEMBERS)})
-    client = _client(clients, index, tmp_path / "c", max_workers=1)
-    sdist = _sdist(client)
-    server.fault("/simple/bar/", Slow(5))
-    client.prefetch(["bar"])
-    client.prefetch_sdists([sdist])
-    deadline = time.monotonic() + 4  # before the page's answer
-    while not _hits(server) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert _hits(server) == 1

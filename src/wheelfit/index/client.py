@@ -52,9 +52,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
-# Streams of sdists read ahead at once: their zlib work takes the second core, and each
-# stream beyond the transport's pool of connections would open a connection of its own.
-_SDIST_WORKERS = 4
 
 
 class IndexClient:
@@ -119,9 +116,6 @@ class IndexClient:
         self._offline = offline
         self._max_workers = max(1, max_workers)
         self._executor: ThreadPoolExecutor | None = None
-        # sdist streams run in a pool of their own: queued behind a lock's hundred pages,
-        # its biggest sdists (the run's longest requests) would start last.
-        self._sdist_executor: ThreadPoolExecutor | None = None
         self._closed = False
         self._futures: dict[tuple[object, ...], Future[object]] = {}
         self._hits: list[bool] = []
@@ -291,7 +285,7 @@ class IndexClient:
             return
         for file in files:
             if self._files.want_scan(file):
-                self._submit(self._files.scan_ahead, file, sdists=True)
+                self._submit(self._files.scan_ahead, file)
 
     def stats(self) -> RequestStats:
         """Requests sent, answers served from the disk cache, body bytes received."""
@@ -305,12 +299,10 @@ class IndexClient:
     def close(self) -> None:
         """Stop the workers and release the pooled session."""
         with self._lock:
-            executors = (self._executor, self._sdist_executor)
-            self._executor = self._sdist_executor = None
+            executor, self._executor = self._executor, None
             self._closed = True
-        for executor in executors:
-            if executor is not None:
-                executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
         self._pages.close()
         self._transport.close()
 
@@ -336,21 +328,15 @@ class IndexClient:
                 future.set_exception(exc)
         return future.result()  # type: ignore[return-value]
 
-    def _submit(self, fn: Callable[[_T], object], arg: _T, *, sdists: bool = False) -> None:
+    def _submit(self, fn: Callable[[_T], object], arg: _T) -> None:
         with self._lock:
             if self._closed:
                 return  # prefetching is a hint; after close() there is nothing to warm
-            if sdists:
-                if self._sdist_executor is None:
-                    self._sdist_executor = ThreadPoolExecutor(
-                        max_workers=_SDIST_WORKERS, thread_name_prefix="wheelfit-sdist")
-                future = self._sdist_executor.submit(fn, arg)
-            else:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(
-                        max_workers=self._max_workers, thread_name_prefix="wheelfit-index"
-                    )
-                future = self._executor.submit(fn, arg)
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self._max_workers, thread_name_prefix="wheelfit-index"
+                )
+            future = self._executor.submit(fn, arg)
         future.add_done_callback(_swallow)  # errors are raised again to whoever asks
 
     def _hit(self) -> None:

@@ -88,9 +88,7 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
                        warm_ahead=not request.offline)
         for t in request.targets
     ]
-    names = _input_names(spec, request.targets[0] if request.targets else None)
-    # The first page alone: does the index answer (and its host name is looked up once:
-    # with the rest at once, a burst of lookups met 5 s resolver timeouts; docs/benchmarks.md).
+    names = _input_names(spec)
     _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
     from wheelfit.buildneeds.mapping import load_mapping
 
@@ -183,14 +181,10 @@ def _excluded_everywhere(
     return tuple(result.values())
 
 
-def _input_names(spec: DependencySpec, target: Target | None = None) -> list[str]:
-    """The projects the input names (requirements, then locked packages), first seen first;
-    a lock's likely source builds on `target` first (their sdists are read the longest)."""
-    from wheelfit.pipeline.lockorder import sdists_first
-
+def _input_names(spec: DependencySpec) -> list[str]:
+    """The projects the input names (requirements, then locked packages), first seen first."""
     names = [canonicalize_name(e.requirement.name) for e in spec.requirements]
-    locked = sdists_first(spec.locked or (), target) if target is not None else spec.locked
-    names += [canonicalize_name(p.name) for p in locked or ()]
+    names += [canonicalize_name(p.name) for p in spec.locked or ()]
     return list(dict.fromkeys(names))
 
 
@@ -250,30 +244,18 @@ def _check_locked(locked: Sequence[LockedPackage], catalog: ProjectCatalog,
     """A lock needs no resolution: look up each locked version on the index. The chosen
     wheel's directory and a source build's sdist (with `mapping`: enrich reads them) are
     read ahead as soon as the version is looked up."""
-    from wheelfit.pipeline.lockorder import sdists_first
-
-    # Input errors first, in the lock's order; then likely source builds first (their
-    # sdist streams are the run's longest).
-    applicable = []
+    outcome = Outcome()
+    catalog.index.prefetch(canonicalize_name(p.name) for p in locked)
     for pkg in locked:
-        if _applies(catalog, pkg.marker, pkg.origin):
-            _locked_version(pkg)
-            applicable.append(pkg)
-    ordered = sdists_first(applicable, catalog.target)
-    catalog.index.prefetch(canonicalize_name(p.name) for p in ordered)
-    found: dict[int, Resolved] = {}
-    for pkg in ordered:
         name = canonicalize_name(pkg.name)
+        if not _applies(catalog, pkg.marker, pkg.origin):
+            continue
         verdict, notes = _locked_verdict(catalog, name, pkg)
         _prefetch_wheel(catalog, name, verdict)
         sdist = _build_sdist(catalog, mapping, name, verdict) if mapping is not None else None
         if sdist is not None:
             catalog.index.prefetch_sdists([sdist])
-        found[id(pkg)] = Resolved(name, verdict, (pkg.origin,), True, False, notes)
-    outcome = Outcome()
-    for pkg in locked:  # in the lock's order, as before
-        if id(pkg) in found:
-            outcome.packages[canonicalize_name(pkg.name)] = found[id(pkg)]
+        outcome.packages[name] = Resolved(name, verdict, (pkg.origin,), True, False, notes)
     return outcome
 
 
@@ -314,10 +296,11 @@ def _build_sdist(catalog: ProjectCatalog, mapping: ApkMapping, name: str,
     return file if file is not None and not file.is_wheel else None
 
 
-def _locked_version(pkg: LockedPackage) -> Version:
-    """The locked version; an input error naming the lock's line when it is not PEP 440."""
+def _locked_verdict(
+    catalog: ProjectCatalog, name: str, pkg: LockedPackage
+) -> tuple[Verdict, tuple[str, ...]]:
     try:
-        return Version(pkg.version)
+        version = Version(pkg.version)
     except InvalidVersion:
         path, _, line = pkg.origin.rpartition(":")
         raise InputFileError(
@@ -326,12 +309,6 @@ def _locked_version(pkg: LockedPackage) -> Version:
             line=int(line) if line.isdigit() else None,
             hint="Regenerate the lock file with the tool that wrote it.",
         ) from None
-
-
-def _locked_verdict(
-    catalog: ProjectCatalog, name: str, pkg: LockedPackage
-) -> tuple[Verdict, tuple[str, ...]]:
-    version = _locked_version(pkg)
     groups = catalog.versions(name)
     if isinstance(groups, Verdict):
         return replace(groups, version=pkg.version), ()
