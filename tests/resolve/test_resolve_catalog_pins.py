@@ -7,26 +7,18 @@ from __future__ import annotations
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from wheelfit.compat.filenames import project_page
+from one_project import OneProjectIndex
 from wheelfit.compat.targets import default_targets
-from wheelfit.model import DistFile, ProjectPage
 from wheelfit.resolve.catalog import ProjectCatalog
 
 VERSIONS = ["0.9", "1.0", "1.0+cpu", "1.0rc1", "2.0", "2.0.dev3"]
 
 
-class _Index:
-    """Just enough of a PackageIndex: one project page."""
-
-    def project(self, name: str) -> ProjectPage:
-        files = tuple(DistFile(f"foo-{v}.tar.gz", f"https://f/foo-{v}.tar.gz") for v in VERSIONS)
-        return project_page("foo", files)
-
 
 @pytest.fixture
 def catalog() -> ProjectCatalog:
     target = default_targets(python="3.12")[0]
-    return ProjectCatalog(_Index(), target, {})  # type: ignore[arg-type]
+    return ProjectCatalog(OneProjectIndex(VERSIONS), target, {})  # type: ignore[arg-type]
 
 
 def _count_pools(catalog: ProjectCatalog, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -67,7 +59,8 @@ def test_the_pre_release_flag_is_part_of_the_pin(catalog: ProjectCatalog) -> Non
     allowed = [str(c.version) for c in catalog.iter_matches("foo", SpecifierSet("==2.0.dev3"))]
     denied = [str(c.version) for c in catalog.iter_matches(
         "foo", SpecifierSet("==2.0.dev3", prereleases=False))]
-    fresh = ProjectCatalog(_Index(), default_targets(python="3.12")[0], {})  # type: ignore[arg-type]
+    target = default_targets(python="3.12")[0]
+    fresh = ProjectCatalog(OneProjectIndex(VERSIONS), target, {})  # type: ignore[arg-type]
     assert denied == [str(c.version) for c in fresh.iter_matches(
         "foo", SpecifierSet("==2.0.dev3", prereleases=False))]
     assert allowed == ["2.0.dev3"]

@@ -7,27 +7,19 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from wheelfit.compat.filenames import project_page
+from one_project import OneProjectIndex
 from wheelfit.compat.targets import default_targets
-from wheelfit.model import DistFile, ProjectPage
 from wheelfit.resolve.catalog import ProjectCatalog
 
 VERSIONS = ["0.9", "1.0", "1.0.0", "1.0+cpu", "1.0+gpu", "1.0.1", "1.0rc1", "1.0.post1",
             "1!1.0", "1!1.0+a", "2.0", "2.0.dev3", "10.0"]
 
 
-class _Index:
-    """Just enough of a PackageIndex: one project page."""
-
-    def project(self, name: str) -> ProjectPage:
-        files = tuple(DistFile(f"foo-{v}.tar.gz", f"https://f/foo-{v}.tar.gz") for v in VERSIONS)
-        return project_page("foo", files)
-
 
 @pytest.fixture
 def catalog() -> ProjectCatalog:
     target = default_targets(python="3.12")[0]
-    return ProjectCatalog(_Index(), target, {}, pre=True)  # type: ignore[arg-type]
+    return ProjectCatalog(OneProjectIndex(VERSIONS), target, {}, pre=True)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("spec", [
