@@ -13,7 +13,8 @@ from index_builders import publish, wheel_name
 from index_server import IndexServer
 from wheelfit.index.cache import Store
 from wheelfit.index.client import IndexClient
-from wheelfit.index.parsed import PageMemo, encode, merge_indexes
+from wheelfit.index.mergedpages import merge_indexes
+from wheelfit.index.parsed import PageMemo, encode
 from wheelfit.model import DistFile
 
 V1, V2 = Version("1.0"), Version("2.0")

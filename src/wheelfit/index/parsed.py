@@ -399,48 +399,6 @@ def _open(handle: Any, path: str | Path, index_url: str,
                      fallback)
 
 
-class _Merged(Mapping[Version, list[DistFile]]):
-    """Several indexes' files by version, in index order, each URL once (pip's
-    `--extra-index-url` semantics)."""
-
-    def __init__(self, parts: Sequence[Groups]) -> None:
-        self._parts = parts
-        self._keys = list(dict.fromkeys(v for part in parts for v in part))
-        self._merged: dict[Version, list[DistFile]] = {}
-        self._lock = threading.Lock()
-
-    def __getitem__(self, version: Version) -> list[DistFile]:
-        with self._lock:
-            found = self._merged.get(version)
-        if found is None:
-            seen: set[str] = set()
-            found = []
-            for part in self._parts:
-                for file in part.get(version, []):
-                    if file.url not in seen:
-                        seen.add(file.url)
-                        found.append(file)
-            if not found:
-                raise KeyError(version)
-            with self._lock:
-                self._merged[version] = found
-        return found
-
-    def __iter__(self) -> Iterator[Version]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, version: object) -> bool:
-        return any(version in part for part in self._parts)
-
-
 def same_public(groups: Groups, wanted: Version) -> list[Version] | None:
     """`MemoFiles.same_public` for a page from the memo; None for any other mapping."""
     return groups.same_public(wanted) if isinstance(groups, MemoFiles) else None
-
-
-def merge_indexes(parts: Sequence[Groups]) -> Groups:
-    """One mapping over the pages of every index that knows a project."""
-    return parts[0] if len(parts) == 1 else _Merged(parts)
