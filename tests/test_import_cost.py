@@ -121,6 +121,26 @@ def test_a_check_the_cache_answers_imports_no_network_module(
     assert loaded(imported_after(run), NETWORK - {"email"}) == []
 
 
+def test_a_check_the_cache_answers_loads_no_page_parser_or_archive_reader(
+    index_server: object, tmp_path: Path
+) -> None:
+    """Pages come from the memo and file lists from the cache: the page scanners, the
+    range reader and the sdist readers (tarfile) load only when something is fetched."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("numpy==1.26.4\npsycopg2-binary==2.9.10\n", encoding="utf-8")
+    url = index_server.url  # type: ignore[attr-defined]
+    run = (
+        "from wheelfit.cli import main\n"
+        f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
+        f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
+        "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
+    readers = {"wheelfit.index.parse.jsonscan", "wheelfit.index.parse.htmlscan",
+               "wheelfit.index.parse.memochunks", "wheelfit.index.rangefetch",
+               "wheelfit.index.parse.rangezip", "wheelfit.index.sdist", "tarfile"}
+    assert loaded(imported_after(run), readers)  # the first run fetched and parsed
+    assert loaded(imported_after(run), readers) == []
+
+
 def test_reports_without_a_dockerfile_import_no_image_model() -> None:
     modules = imported_after(
         "from wheelfit.commands.check import with_current\nwith_current([], [])")

@@ -13,7 +13,8 @@ from index_builders import publish, wheel_name
 from index_server import IndexServer
 from wheelfit.index.cache import Store
 from wheelfit.index.client import IndexClient
-from wheelfit.index.parsed import PageMemo, encode, merge_indexes
+from wheelfit.index.mergedpages import merge_indexes
+from wheelfit.index.parsed import PageMemo, encode
 from wheelfit.model import DistFile
 
 V1, V2 = Version("1.0"), Version("2.0")
@@ -149,11 +150,21 @@ def test_a_truncated_entry_reads_as_missing(memo: PageMemo, tmp_path: Path) -> N
     assert memo.open("key", "", _unused) is None
 
 
-def test_an_entry_that_vanishes_during_a_run_falls_back(memo: PageMemo, tmp_path: Path) -> None:
-    files = memo.open("key", "", lambda: {V1: [dist("foo-1.0-py3-none-any.whl")]})
+def test_a_small_entry_s_first_version_is_read_with_its_head(
+    memo: PageMemo, tmp_path: Path
+) -> None:
+    files = memo.open("key", "", _unused)
     assert files is not None
+    Store(tmp_path, "parsed").path_for("key").unlink()  # no second open for the first read
+    assert [f.filename for f in files[V1]] == [f.filename for f in GROUPS[V1]]
+
+
+def test_an_entry_that_vanishes_during_a_run_falls_back(memo: PageMemo, tmp_path: Path) -> None:
+    files = memo.open("key", "", lambda: {V2: [dist("foo-2.0.tar.gz")]})
+    assert files is not None
+    assert len(files[V1]) == 2  # the rows read with the head are used once
     Store(tmp_path, "parsed").path_for("key").unlink()
-    assert [f.filename for f in files[V1]] == ["foo-1.0-py3-none-any.whl"]
+    assert [f.filename for f in files[V2]] == ["foo-2.0.tar.gz"]
 
 
 def test_encoded_entries_carry_no_index_url() -> None:

@@ -12,7 +12,8 @@ import pytest
 from index_builders import BytesSource, metadata, sdist_tar, sdist_zip
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
-from wheelfit.index.sdist import is_top_level, member_path, tar_members, zip_members
+from wheelfit.index.sdist import member_path, tar_members, zip_members
+from wheelfit.index.sdistnames import is_top_level
 
 LIMITS = Limits()
 URL = "https://files.example/foo-1.0.tar.gz"

@@ -15,7 +15,8 @@ from hostile_bytes import Counted, extended_header, extended_header_tar_gz
 from index_builders import BytesSource, sdist_tar, sdist_zip
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
-from wheelfit.index.sdist import SdistMembers, tar_members, zip_members
+from wheelfit.index.sdist import tar_members, zip_members
+from wheelfit.index.sdistnames import SdistMembers
 
 LIMITS = Limits()
 CAP = LIMITS.sdist_extended_header_bytes

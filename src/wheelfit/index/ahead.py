@@ -15,7 +15,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 
-from wheelfit.index.parsed import Groups, merge_indexes
+from wheelfit.index.mergedpages import merge_indexes
+from wheelfit.index.parsed import Groups
 from wheelfit.model import ProjectPage
 
 AHEAD_PAGES = 8

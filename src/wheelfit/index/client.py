@@ -38,8 +38,7 @@ from wheelfit.index.http import Transport
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.parsed import PageMemo
-from wheelfit.index.rangefetch import HttpByteSource
-from wheelfit.index.sdist import SdistMembers
+from wheelfit.index.sdistnames import SdistMembers
 from wheelfit.index.sdistscan import DerivedStore, SdistScan
 from wheelfit.index.urls import project_url, split_credentials
 from wheelfit.index.wheelsummary import WheelSummary
@@ -148,6 +147,7 @@ class IndexClient:
         """The wanted members of a wheel, one at a time, by range requests (`pyfetch.py`);
         not cached (callers keep what they make of them). Offline: `OfflineMiss`."""
         from wheelfit.index import pyfetch
+        from wheelfit.index.rangefetch import HttpByteSource
 
         if self._offline:
             from wheelfit.errors import OfflineMiss

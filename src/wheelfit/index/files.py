@@ -24,25 +24,28 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
 from wheelfit.compat.filenames import project_of
 from wheelfit.errors import IndexFault, IndexResponseError, OfflineMiss
-from wheelfit.index import rangefetch, sdist
 from wheelfit.index.base import CoreMetadata
 from wheelfit.index.cache import OFFLINE_HINT, Store
 from wheelfit.index.http import Transport
 from wheelfit.index.limits import Limits
 from wheelfit.index.parse import hashes
 from wheelfit.index.parse import metadata as md
-from wheelfit.index.rangefetch import WheelRead
 from wheelfit.index.reqlog import log_hit
+from wheelfit.index.sdistnames import is_top_level, is_zip_sdist
 from wheelfit.index.sdistscan import ScanKeeper, SdistScan, pkg_info_of, scan_key
 from wheelfit.index.wheelentries import PRESENT, WheelEntries
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
+
+if TYPE_CHECKING:  # the range and sdist readers load with the first read (not offline)
+    from wheelfit.index.rangefetch import WheelRead
 
 NOT_FOUND = frozenset({404, 410})
 _METADATA_HINT = "The index serves metadata that does not match the file; try again later."
@@ -166,6 +169,8 @@ class FileReader:
         return answer.body
 
     def _range_metadata(self, file: DistFile) -> bytes | None:
+        from wheelfit.index import rangefetch
+
         read = self._wheel(file)
         source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
         data = rangefetch.wheel_metadata(source, read, self._limits)
@@ -176,10 +181,12 @@ class FileReader:
         combined = self._pkg_info_with_scan(file)
         if combined is not None:  # b"": the whole sdist was read and has no PKG-INFO
             return combined or None
+        from wheelfit.index import rangefetch
+
         try:
             found = self.members(
                 file,
-                lambda path: sdist.is_top_level(path, "PKG-INFO"),
+                lambda path: is_top_level(path, "PKG-INFO"),
                 self._limits.metadata_bytes,
                 stop_after=1,
             )
@@ -192,7 +199,7 @@ class FileReader:
         that reaches the end (an sdist of at most `_WHOLE` bytes, PKG-INFO last or past
         `_EARLY`) is the whole scan, kept and stored: the sdist is not streamed again. None:
         no selection, or no PKG-INFO within `SCAN_MEMBER_BYTES` (the caller reads it alone)."""
-        if self._selection is None or sdist.is_zip_sdist(file.filename):
+        if self._selection is None or is_zip_sdist(file.filename):
             return None
         cache_as, select = self._selection
         key = scan_key(file, cache_as, SCAN_MEMBER_BYTES)
@@ -239,6 +246,8 @@ class FileReader:
                 log_hit(f"file list of {file.filename}")
                 return summary
         self._require_online(f"the file list of {file.filename}", file)
+        from wheelfit.index import rangefetch
+
         try:
             return self._wheel(file).summary
         except rangefetch.RangeNotSupported:
@@ -286,6 +295,8 @@ class FileReader:
             wanted = key in self._wanted
         if not owner:
             return future.result()
+        from wheelfit.index import rangefetch
+
         try:
             source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
             read = rangefetch.read_wheel(source, project_of(file.filename) or "", self._limits)
@@ -323,7 +334,9 @@ class FileReader:
         if file.is_wheel or project_of(file.filename) is None:
             return None
         self._require_online(f"reading {file.filename}", file)
-        if sdist.is_zip_sdist(file.filename):
+        from wheelfit.index import rangefetch, sdist  # the readers: loaded for a real read
+
+        if is_zip_sdist(file.filename):
             source = rangefetch.HttpByteSource(self._transport, file.url, self._limits)
             try:
                 return sdist.zip_members(
@@ -395,7 +408,7 @@ class FileReader:
 
 
 def _is_pkg_info(path: str) -> bool:
-    return sdist.is_top_level(path, "PKG-INFO")
+    return is_top_level(path, "PKG-INFO")
 
 
 def _early(whole: bool) -> Callable[[str, int], bool]:

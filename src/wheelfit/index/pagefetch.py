@@ -32,7 +32,6 @@ from wheelfit.index.cache import (
 )
 from wheelfit.index.http import Fetched, Transport
 from wheelfit.index.parse import pages
-from wheelfit.index.parse.memochunks import parse_memo_chunks
 from wheelfit.index.parse.pagerows import RowGroups, dist_groups, dist_of, row_of
 from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
 from wheelfit.index.parseproc import ParseHelper
@@ -249,10 +248,12 @@ class PageFetcher:
     def _memoised_here(self, request: PageRequest, answer: Fetched,
                        kept: dict[str, str]) -> tuple[Groups, str] | None:
         """(the page memoised from its JSON text without building rows
-        (`pages.parse_memo_chunks`), its body digest); None when it is not read that way,
+        (`memochunks.parse_memo_chunks`), its body digest); None when it is not read that way,
         holds an "@", or the disk refused: then it is parsed into rows."""
         if self._cache is None or self._memo is None or b"@" in answer.body:
             return None
+        from wheelfit.index.parse.memochunks import parse_memo_chunks  # not needed offline
+
         chunks = parse_memo_chunks(answer.body, answer.headers.get("Content-Type", ""),
                                          answer.url, request.project)
         if chunks is None:

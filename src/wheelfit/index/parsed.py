@@ -12,14 +12,17 @@ Entry payload (inside the cache's checksummed envelope, see `cache.Store`)::
 `index` is ``{"crc": crc32(blob), "groups": [[version, offset, length, crc32], ...]}``; each
 group is a JSON list of rows. Opening an entry reads only its head (a wrong size, magic or
 index reads as missing and the page is fetched again); a version's rows are read from the
-file when first asked for and checked against their CRC. A damaged chunk, or a file that
-vanished or changed during a run (a concurrent `wheelfit cache clear`), makes `fallback`
-fetch and store the page again. The envelope's SHA-256 covers the whole entry for
-`decode_entry`, but a run never reads a 5 MB entry to use one version of it.
+file when first asked for and checked against their CRC (an entry of at most `_KEPT_BYTES`
+is read whole when opened and its rows kept for the first read: one open, not two). A
+damaged chunk, or a file that vanished or changed during a run (a concurrent `wheelfit
+cache clear`), makes `fallback` fetch and store the page again. The envelope's SHA-256
+covers the whole entry for `decode_entry`, but a run never reads a 5 MB entry to use one
+version of it.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import operator
 import os
@@ -44,6 +47,7 @@ from wheelfit.model import DistFile
 FORMAT = 2
 _MAGIC = b"WFP2"
 _PREFIX = struct.Struct(">4sI")
+_KEPT_BYTES = 64 << 10
 
 Groups = Mapping[Version, list[DistFile]]
 
@@ -156,7 +160,8 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
     a lock against a 1,500-release page parses one version, not 1,500."""
 
     def __init__(self, path: str | Path, head: Sequence[Sequence[Any]], base: int, index_url: str,
-                 fallback: Callable[[], Groups]) -> None:
+                 fallback: Callable[[], Groups], kept: bytes | None = None) -> None:
+        """`kept`: the entry's bytes from `base` on, when they were read with the head."""
         self._path = path
         # The head's rows by version text; a row becomes a slice only when its version is
         # read (most of a page's 1,500 releases never are).
@@ -177,6 +182,7 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         self._pins: dict[Version, list[Version]] = {}  # by the version asked for
         self._sorted: list[str] | None = None
         self._lock = threading.Lock()
+        self._kept = kept
 
     def _text_slices(self, text: str) -> list[_Slice] | None:
         """The slices of the version written as `text`; None when no row has that text
@@ -305,7 +311,11 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
 
     def _chunks(self, slices: Sequence[_Slice]) -> list[bytes]:
         chunks = []
-        handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes)
+        kept, self._kept = self._kept, None  # used once: most pages decode one version
+        if kept is not None:
+            slices = [(offset - self._base, length, crc) for offset, length, crc in slices]
+        handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes) if kept is None \
+            else io.BytesIO(kept)
         if handle is None:
             raise ValueError("memo entry vanished or was replaced")
         with handle:
@@ -387,7 +397,8 @@ def _open(handle: Any, path: str | Path, index_url: str,
     magic, head_length = _PREFIX.unpack(prefix)
     if magic != _MAGIC or length is None:
         return None
-    if os.fstat(handle.fileno()).st_size != ENVELOPE_SIZE + length:
+    size = os.fstat(handle.fileno()).st_size
+    if size != ENVELOPE_SIZE + length:
         return None  # truncated or grown: not the entry that was written
     head = json.loads(handle.read(head_length))
     groups = head["groups"]
@@ -396,51 +407,9 @@ def _open(handle: Any, path: str | Path, index_url: str,
             or set(map(len, groups)) - {4} or set(map(type, map(_FIRST, groups))) - {str}:
         return None
     return MemoFiles(path, groups, ENVELOPE_SIZE + _PREFIX.size + head_length, index_url,
-                     fallback)
-
-
-class _Merged(Mapping[Version, list[DistFile]]):
-    """Several indexes' files by version, in index order, each URL once (pip's
-    `--extra-index-url` semantics)."""
-
-    def __init__(self, parts: Sequence[Groups]) -> None:
-        self._parts = parts
-        self._keys = list(dict.fromkeys(v for part in parts for v in part))
-        self._merged: dict[Version, list[DistFile]] = {}
-        self._lock = threading.Lock()
-
-    def __getitem__(self, version: Version) -> list[DistFile]:
-        with self._lock:
-            found = self._merged.get(version)
-        if found is None:
-            seen: set[str] = set()
-            found = []
-            for part in self._parts:
-                for file in part.get(version, []):
-                    if file.url not in seen:
-                        seen.add(file.url)
-                        found.append(file)
-            if not found:
-                raise KeyError(version)
-            with self._lock:
-                self._merged[version] = found
-        return found
-
-    def __iter__(self) -> Iterator[Version]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, version: object) -> bool:
-        return any(version in part for part in self._parts)
+                     fallback, handle.read() if size <= _KEPT_BYTES else None)
 
 
 def same_public(groups: Groups, wanted: Version) -> list[Version] | None:
     """`MemoFiles.same_public` for a page from the memo; None for any other mapping."""
     return groups.same_public(wanted) if isinstance(groups, MemoFiles) else None
-
-
-def merge_indexes(parts: Sequence[Groups]) -> Groups:
-    """One mapping over the pages of every index that knows a project."""
-    return parts[0] if len(parts) == 1 else _Merged(parts)

@@ -26,15 +26,11 @@ from collections.abc import Callable, Iterable, Iterator
 from wheelfit.errors import IndexFault, IndexResponseError
 from wheelfit.index.limits import Limits
 from wheelfit.index.rangefetch import ByteSource, read_directory, read_member
+from wheelfit.index.sdistnames import SdistMembers
 from wheelfit.redact import redact_url
 
 _HINT = "The sdist on the index looks damaged, or is too large to inspect."
 _GZIP, _BZIP2, _XZ = b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"
-
-
-def is_zip_sdist(filename: str) -> bool:
-    """True for `.zip` sdists (read by range requests rather than streamed)."""
-    return filename.lower().endswith(".zip")
 
 
 def member_path(name: str) -> str | None:
@@ -48,21 +44,6 @@ def member_path(name: str) -> str | None:
     if any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
         return None
     return name
-
-
-def is_top_level(path: str, filename: str) -> bool:
-    """True for `<top-directory>/<filename>` (PKG-INFO, setup.py, ... of an sdist)."""
-    top, sep, rest = path.partition("/")
-    return bool(top) and sep == "/" and rest == filename
-
-
-class SdistMembers(dict[str, bytes]):
-    """An sdist's members read, keyed by name, and `hash_note`: None when the index gave no
-    hash or the whole file was read and matched it, else why the check was partial.
-    `complete`: every member was offered to `wanted` (the read did not stop early)."""
-
-    hash_note: str | None = None
-    complete: bool = False
 
 
 # Bytes after the end of the tar archive read to finish the hash (tar padding, the

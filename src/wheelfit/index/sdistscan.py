@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from wheelfit.index.cache import Store, immutable_key
 from wheelfit.index.reqlog import log_hit
-from wheelfit.index.sdist import is_top_level
+from wheelfit.index.sdistnames import is_top_level
 from wheelfit.model import DistFile
 
 SCAN_FORMAT = 1

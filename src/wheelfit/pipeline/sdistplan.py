@@ -169,7 +169,7 @@ def from_sdist(read: SdistRead) -> tuple[bool | None, list[str]]:
     if native is None and read.facts is not None and read.facts.native is not None:
         native = read.facts.native
         evidence.append("build files: " + ("compiled sources" if native else "nothing compiles"))
-    # `index.sdist.SdistMembers.hash_note`: why the index's hash was checked only in part.
+    # `index.sdistnames.SdistMembers.hash_note`: why the index's hash was checked only in part.
     return native, [*evidence, read.hash_note] if read.hash_note else evidence
 
 

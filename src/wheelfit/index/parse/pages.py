@@ -12,21 +12,28 @@ Relative URLs are resolved against the page URL. Files whose name is not a wheel
 of the project are dropped, as pip drops them. A body that cannot be a project page raises
 `IndexResponseError` (with the redacted page URL) and nothing else. JSON entries of the
 common shape take `pagerows.py`'s fast path; `parse_grouped` also groups them by version.
+The scanners (`jsonscan`, `htmlscan`) load with the first page parsed: a run that the memo
+answers needs neither. URLs, hashes and the page error are `pagelinks.py`'s.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from wheelfit.compat.filenames import is_project_file
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
-from wheelfit.index.parse import jsonscan
-from wheelfit.index.parse.htmlscan import MarkupLimit, scan
+from wheelfit.index.parse.pagelinks import (
+    WEB,
+    check_api_version,
+    filename_of,
+    hash_dict,
+    page_error,
+    parse_hash_pair,
+    resolve,
+)
 from wheelfit.index.parse.pagerows import (
     PageVersions,
     Row,
@@ -37,12 +44,12 @@ from wheelfit.index.parse.pagerows import (
     json_rows,
     row_of,
 )
-from wheelfit.index.urls import is_ascii_digits
 from wheelfit.model import DistFile
-from wheelfit.redact import redact_url
 
 if TYPE_CHECKING:
     from packaging.version import Version
+
+    from wheelfit.index.parse import jsonscan
 
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_CONTENT_TYPES = ("application/vnd.pypi.simple.v1+html", "text/html")
@@ -51,22 +58,6 @@ ACCEPT = (
     "application/vnd.pypi.simple.v1+html;q=0.2, "
     "text/html;q=0.01"
 )
-
-# Hash names pip accepts in a URL fragment / data-core-metadata value.
-HASH_NAMES = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
-_SUPPORTED_MAJOR = 1
-_HINT = (
-    "Check that --index-url points at a PEP 503/691 simple index "
-    "(e.g. https://pypi.org/simple); if the index is having trouble, try again later "
-    "or use --offline to rely on the cache."
-)
-
-
-def page_error(reason: str, page_url: str) -> IndexResponseError:
-    """An `IndexResponseError` about a project page, with the URL redacted."""
-    safe = redact_url(page_url)
-    return IndexResponseError(f"{safe}: {reason}", url=safe, hint=_HINT)
 
 
 def parse_page(body: bytes, content_type: str, page_url: str, project: str) -> tuple[DistFile, ...]:
@@ -90,6 +81,8 @@ def parse_grouped(body: bytes, content_type: str, page_url: str, project: str,
     version, in the order `group_files` gives (files it cannot place are left out). `own`
     sees each file whose URL holds an "@" (see `pagerows.group_rows`)."""
     if is_json(content_type):
+        from wheelfit.index.parse import jsonscan
+
         scanned = scan_json(body, page_url, project, jsonscan.Making(
             jsonscan.row_of_fields, jsonscan.ROWS.slow, own))
         return scanned if scanned is not None else group_rows(
@@ -106,7 +99,7 @@ def scan_json(body: bytes, page_url: str, project: str,
              making: jsonscan.Making[_T]) -> dict[Version, list[_T]] | None:
     """A JSON page's project files by version, read by `jsonscan` (see `making`); None
     when the page is for the careful way (`_json_rows`)."""
-    if not page_url.startswith(_WEB):
+    if not page_url.startswith(WEB):
         return None
     try:
         text = body.decode("utf-8")
@@ -118,6 +111,8 @@ def scan_json(body: bytes, page_url: str, project: str,
         found = json_rows([entry], versions, True,
                           lambda one, _at: _json_file(one, position, page_url, project))
         return found[0][1] if found else None
+
+    from wheelfit.index.parse import jsonscan
 
     scanned = jsonscan.scan(text, project, careful, making)
     try:
@@ -142,65 +137,6 @@ def _split_content_type(value: str) -> tuple[str, dict[str, str]]:
     return mime.strip().lower(), params
 
 
-# --- shared helpers -----------------------------------------------------------------------
-
-
-def _resolve(page_url: str, href: str) -> tuple[str, str] | None:
-    """(absolute URL without fragment, fragment) or None for unusable links."""
-    if href.startswith(_WEB) and page_url.startswith(_WEB) and href.isprintable() \
-            and " " not in href:
-        # The common case (PyPI's absolute file URLs): no joining or re-splitting needed.
-        url, _, fragment = href.partition("#")
-        host = url.split("://", 1)[1].split("/", 1)[0]
-        if host:
-            return url, fragment
-    try:
-        absolute = urljoin(page_url, href.strip())
-        parts = urlsplit(absolute)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https", "file"):
-        return None
-    # A remote page may never point at the local file system.
-    if scheme == "file" and urlsplit(page_url).scheme.lower() != "file":
-        return None
-    if scheme != "file" and not parts.netloc:
-        return None
-    url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-    return url, parts.fragment
-
-
-_WEB = ("https://", "http://")
-
-
-def _filename_of(url: str) -> str:
-    path = urlsplit(url).path
-    return unquote(path.rsplit("/", 1)[-1])
-
-
-def _parse_hash_pair(text: str) -> tuple[str, str] | None:
-    name, sep, value = text.partition("=")
-    name = name.strip().lower()
-    value = value.strip().lower()
-    if not sep or name not in HASH_NAMES or not value or not _HEX.match(value):
-        return None
-    return name, value
-
-
-def _hash_dict(value: object, where: str, page_url: str) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, Mapping):
-        raise page_error(f"{where}: hashes must be an object", page_url)
-    pairs: list[tuple[str, str]] = []
-    for name, digest in value.items():
-        if not isinstance(name, str) or not isinstance(digest, str):
-            raise page_error(f"{where}: hash names and values must be strings", page_url)
-        pair = _parse_hash_pair(f"{name}={digest}")
-        if pair is not None:
-            pairs.append(pair)
-    return tuple(sorted(pairs))
-
-
 # --- PEP 691 JSON -------------------------------------------------------------------------
 
 
@@ -223,7 +159,7 @@ def _json_rows(body: bytes, page_url: str, project: str) -> list[VersionRow]:
     files = data.get("files")
     if not isinstance(files, list):
         raise page_error("project page JSON has no 'files' list", page_url)
-    return json_rows(files, PageVersions(project), page_url.startswith(_WEB),
+    return json_rows(files, PageVersions(project), page_url.startswith(WEB),
                      lambda entry, position: _json_file(entry, position, page_url, project))
 
 
@@ -241,17 +177,7 @@ def _check_json_meta(meta: object, page_url: str) -> None:
         return
     if not isinstance(version, str):
         raise page_error("project page JSON 'meta.api-version' is not a string", page_url)
-    _check_api_version(version, page_url)
-
-
-def _check_api_version(version: str, page_url: str) -> None:
-    major = version.strip().split(".", 1)[0]
-    if not is_ascii_digits(major):
-        raise page_error(f"unreadable simple API version {version[:20]!r}", page_url)
-    if int(major) != _SUPPORTED_MAJOR:
-        raise page_error(
-            f"simple API version {version[:20]} is not supported (wheelfit reads 1.x)", page_url
-        )
+    check_api_version(version, page_url)
 
 
 def _json_file(entry: object, position: int, page_url: str, project: str) -> DistFile | None:
@@ -265,11 +191,11 @@ def _json_file(entry: object, position: int, page_url: str, project: str) -> Dis
     where = f"{where} ({filename[:100]})"
     if not is_project_file(filename, project):
         return None
-    resolved = _resolve(page_url, url)
+    resolved = resolve(page_url, url)
     if resolved is None:
         return None
     file_url, _fragment = resolved
-    hashes = _hash_dict(entry.get("hashes", {}), where, page_url)
+    hashes = hash_dict(entry.get("hashes", {}), where, page_url)
     requires_python = _optional_str(
         entry.get("requires-python"), "requires-python", where, page_url
     )
@@ -314,7 +240,7 @@ def _json_metadata(value: Any, where: str, page_url: str) -> tuple[tuple[str, st
     if value is True:
         return ()
     if isinstance(value, Mapping):
-        return _hash_dict(value, where, page_url)
+        return hash_dict(value, where, page_url)
     raise page_error(f"{where}: 'core-metadata' must be a boolean or an object", page_url)
 
 
@@ -333,6 +259,8 @@ class _AnchorCollector:
 
     def feed(self, text: str, limits: Limits) -> None:
         """Take in a whole page (`htmlscan.scan`'s caps apply)."""
+        from wheelfit.index.parse.htmlscan import scan
+
         for kind, name, attrs in scan(text, max_tags=limits.page_tags,
                                       max_attributes=limits.tag_attributes):
             if kind == "start":
@@ -366,6 +294,8 @@ def parse_html_page(
     served with status 200 and raises `IndexResponseError`; so does a page beyond the
     scanner's caps (`limits.page_tags`, `limits.tag_attributes`).
     """
+    from wheelfit.index.parse.htmlscan import MarkupLimit
+
     text = _decode(body, encoding)
     collector = _AnchorCollector()
     try:
@@ -374,10 +304,10 @@ def parse_html_page(
         raise page_error(f"project page has {exc}: refused (a cap against hostile pages)",
                          page_url) from None
     if collector.repository_version is not None:
-        _check_api_version(collector.repository_version or "1.0", page_url)
+        check_api_version(collector.repository_version or "1.0", page_url)
     base = page_url
     if collector.base_href:
-        rebased = _resolve(page_url, collector.base_href)
+        rebased = resolve(page_url, collector.base_href)
         if rebased is not None:
             base = rebased[0]
     files = tuple(
@@ -410,14 +340,14 @@ def _decode(body: bytes, encoding: str | None) -> str:
 
 def _html_file(attrs: Mapping[str, str | None], base: str, project: str) -> DistFile | None:
     href = attrs.get("href") or ""
-    resolved = _resolve(base, href)
+    resolved = resolve(base, href)
     if resolved is None:
         return None
     url, fragment = resolved
-    filename = _filename_of(url)
+    filename = filename_of(url)
     if not is_project_file(filename, project):
         return None
-    pair = _parse_hash_pair(fragment) if fragment else None
+    pair = parse_hash_pair(fragment) if fragment else None
     requires_python = (attrs.get("data-requires-python") or "").strip() or None
     yanked = "data-yanked" in attrs
     reason = (attrs.get("data-yanked") or "").strip() or None
@@ -446,5 +376,5 @@ def _html_metadata(value: str | None, present: bool) -> tuple[tuple[str, str], .
         return None
     if text.lower() in ("true", ""):
         return ()
-    pair = _parse_hash_pair(text)
+    pair = parse_hash_pair(text)
     return (pair,) if pair else ()
