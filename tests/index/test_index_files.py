@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from index_builders import metadata, sha256, wheel, wheel_name
-from index_server import IndexServer, Status
+from index_server import IndexServer, Slow, Status
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.cache import Store, immutable_key
 from wheelfit.index.files import FileReader
@@ -367,6 +367,9 @@ def test_server_ignoring_ranges_on_a_large_wanted_wheel(
 
 def test_concurrent_metadata_and_entries_share_one_read(server: IndexServer) -> None:
     s = _setup(server, None)
+    # the directory's answer waits until every caller has surely joined the one read, so
+    # that no caller comes after the first has taken METADATA from it (a loaded machine)
+    server.fault(f"/files/{WHEEL}", Slow(1.0))
     s.reader.want_directory(s.file)
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
