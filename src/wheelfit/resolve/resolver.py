@@ -7,7 +7,6 @@ dependencies. A conflict is returned as a chain a person can follow, not raised.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +16,6 @@ from resolvelib import AbstractProvider, BaseReporter, Resolver
 from resolvelib.resolvers import Criterion, ResolutionImpossible, ResolutionTooDeep
 from resolvelib.structs import RequirementInformation
 
-from wheelfit.compat.select import Candidate
 from wheelfit.model import Verdict
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.conflicts import describe_conflict, describe_too_deep
@@ -28,8 +26,6 @@ __all__ = ["Outcome", "ReadAhead", "Resolved", "describe_conflict", "iter_depend
            "resolve"]
 
 MAX_ROUNDS = 5000
-# Versions whose metadata is read at once when the resolver walks back (`_read_back`).
-LOOK_AHEAD = 4
 # (project, version) → True when that source build's sdist will be read whole (build files)
 ReadAhead = Callable[[str, str], bool]
 
@@ -118,7 +114,9 @@ class _Provider(AbstractProvider[Req, Cand, str]):
     def _lazy(self, name: str, extras: frozenset[str], specifier: SpecifierSet,
               bad: set[Version | None]) -> Iterator[Cand]:
         first = True
-        for c in self._read_back(self.catalog.iter_matches(name, specifier), bad):
+        for c in self.catalog.iter_matches(name, specifier):
+            if c.version in bad:
+                continue
             if first and c.file is not None:
                 if is_pinned(specifier):  # nearly always the final choice: read its directory
                     self.catalog.index.prefetch_wheels([c.file.file])
@@ -128,20 +126,6 @@ class _Provider(AbstractProvider[Req, Cand, str]):
                 self.catalog.index.prefetch_metadata([c.file.file])
             first = False
             yield Cand(name, c.version, extras, c.verdict, c.file.file if c.file else None)
-
-    def _read_back(self, matches: Iterator[Candidate],
-                   bad: set[Version | None]) -> Iterator[Candidate]:
-        """The matches not in `bad`; from the second on (the resolver is walking back
-        through versions: netbox read a dozen of one project's in turn), the metadata of
-        the next `LOOK_AHEAD` is read at once, ahead of the resolver asking."""
-        fresh = (c for c in matches if c.version not in bad)
-        first = next(fresh, None)
-        if first is None:
-            return
-        yield first
-        while batch := list(itertools.islice(fresh, LOOK_AHEAD)):
-            self.catalog.index.prefetch_metadata([c.file.file for c in batch if c.file])
-            yield from batch
 
     def is_satisfied_by(self, requirement: Req, candidate: Cand) -> bool:
         if candidate.version is None:
