@@ -36,6 +36,7 @@ from wheelfit.sizing.sizes import (
     base_image,
     build_time,
     distro_of,
+    minors_with_rows,
     system_size,
 )
 
@@ -320,15 +321,25 @@ def _pyc(packages: tuple[_Package, ...], python: str) -> tuple[Span, str]:
     return bytecode_term(packages, partial(pyc_span, python=python), python)
 
 
+def unknown_base_line(target: Target) -> str:
+    """The basis line of a base image wheelfit has no size of; when the table knows other
+    minors on that release, it names them: the pair may never have been published."""
+    variant, release = target.variant.value, target.release
+    why = f"wheelfit has no size for python {target.python} on {variant} {release}"
+    known = minors_with_rows(variant, release)
+    if known and target.python not in known:
+        why += (f"; its table has {variant} {release} images for Python {known[0]}-{known[-1]}"
+                f" only: check that {target.image} exists")
+    return f"base {target.image} {target.arch}: size unknown ({why})"
+
+
 def _variant(name: str, content: _Content) -> VariantEstimate:
     target = content.target
     distro = distro_of(target)
     basis: list[str] = []
     base = base_image(target)
     total = base.span if base else ZERO
-    basis.append(base.line() if base else
-                 f"base {target.image} {target.arch}: size unknown (wheelfit has no size for "
-                 f"python {target.python} on {target.variant.value} {target.release})")
+    basis.append(base.line() if base else unknown_base_line(target))
     for pkg in sorted(content.packages, key=lambda p: -(p.size.point if p.size else 0.0)):
         basis.append(pkg.line)
         if pkg.size is not None:

@@ -137,6 +137,13 @@ def base_images() -> dict[tuple[str, str, str, str], BaseImage]:
     return table
 
 
+def minors_with_rows(variant: str, release: str) -> tuple[str, ...]:
+    """The Python minors the base-image table has rows for on a variant's release, oldest
+    first."""
+    found = {k[0] for k in base_images() if k[1] == variant and k[2] == release}
+    return tuple(sorted(found, key=lambda m: tuple(int(p) for p in m.split("."))))
+
+
 def base_image(target: Target) -> BaseImage | None:
     """The size row for a target's image, or None when wheelfit knows no size of that tag."""
     return base_images().get((target.python, target.variant.value, target.release, target.arch))

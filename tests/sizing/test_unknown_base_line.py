@@ -1,0 +1,23 @@
+"""The estimate's basis line for a base image wheelfit has no size of: it names the Python
+minors the table does have on that release, and what to check, when the pair may never
+have been published."""
+
+from __future__ import annotations
+
+from wheelfit.compat.targets import Variant, make_target
+from wheelfit.sizing.estimate import unknown_base_line
+from wheelfit.sizing.sizes import minors_with_rows
+
+
+def test_the_table_lists_bullseye_minors_oldest_first() -> None:
+    minors = minors_with_rows("slim", "bullseye")
+    assert minors[0] == "3.8" and "3.14" not in minors
+    assert list(minors) == sorted(minors, key=lambda m: tuple(int(p) for p in m.split(".")))
+
+
+def test_a_minor_outside_the_release_names_the_known_ones() -> None:
+    target = make_target(Variant.SLIM, "3.14", debian="bullseye")
+    line = unknown_base_line(target)
+    last = minors_with_rows("slim", "bullseye")[-1]
+    assert f"slim bullseye images for Python 3.8-{last} only" in line
+    assert "check that python:3.14-slim-bullseye exists" in line
