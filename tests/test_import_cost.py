@@ -108,14 +108,7 @@ def test_a_check_the_cache_answers_imports_no_network_module(
 ) -> None:
     """The second run of the same check is answered from the disk cache: it must not pay
     for requests/urllib3/http.client (they load at the first request)."""
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text("numpy==1.26.4\npsycopg2-binary==2.9.10\n", encoding="utf-8")
-    url = index_server.url  # type: ignore[attr-defined]
-    run = (
-        "from wheelfit.cli import main\n"
-        f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
-        f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
-        "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
+    run = _cached_check(index_server, tmp_path)
     assert "requests" in imported_after(run)  # the first run fetched
     # email.parser still reads the cached METADATA files; nothing of the network loads.
     assert loaded(imported_after(run), NETWORK - {"email"}) == []
@@ -126,14 +119,7 @@ def test_a_check_the_cache_answers_loads_no_page_parser_or_archive_reader(
 ) -> None:
     """Pages come from the memo and file lists from the cache: the page scanners, the
     range reader and the sdist readers (tarfile) load only when something is fetched."""
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text("numpy==1.26.4\npsycopg2-binary==2.9.10\n", encoding="utf-8")
-    url = index_server.url  # type: ignore[attr-defined]
-    run = (
-        "from wheelfit.cli import main\n"
-        f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
-        f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
-        "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
+    run = _cached_check(index_server, tmp_path)
     readers = {"wheelfit.index.parse.jsonscan", "wheelfit.index.parse.htmlscan",
                "wheelfit.index.parse.memochunks", "wheelfit.index.rangefetch",
                "wheelfit.index.parse.rangezip", "wheelfit.index.sdist", "tarfile"}
@@ -154,3 +140,16 @@ def test_the_check_path_loads_no_build_file_scanner() -> None:
     scanners = {"wheelfit.buildneeds.buildfiles", "wheelfit.buildneeds.setupscan",
                 "wheelfit.buildneeds.buildscan", "wheelfit.buildneeds.calls"}
     assert loaded(modules, scanners) == []
+
+
+def _cached_check(index_server: object, tmp_path: Path) -> str:
+    """A script that checks two pins against the loopback index with a cache in
+    `tmp_path` (run twice, the second run is answered by the cache)."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("numpy==1.26.4\npsycopg2-binary==2.9.10\n", encoding="utf-8")
+    url = index_server.url  # type: ignore[attr-defined]
+    return (
+        "from wheelfit.cli import main\n"
+        f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
+        f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
+        "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
