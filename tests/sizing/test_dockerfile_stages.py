@@ -156,7 +156,8 @@ def test_hadolint_rules_are_followed_or_documented(variant: str) -> None:
 def test_requirements_path_and_historical_python() -> None:
     r = report([], targets(python="3.9", debian="bookworm", alpine="3.20"))
     text = dockerfile(r, "alpine-multistage", requirements_path="deps/prod.txt")
-    assert "FROM python:3.9.25-alpine3.20 AS builder" in text
+    # 3.9.22 is the last python:3.9 docker-library published on alpine3.20
+    assert "FROM python:3.9.22-alpine3.20 AS builder" in text
     assert "COPY deps/prod.txt deps/prod.txt" in text and "-r deps/prod.txt" in text
 
 

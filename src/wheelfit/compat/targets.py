@@ -48,13 +48,35 @@ PYTHON_PATCH = {
     "3.12": "3.12.14",
     "3.13": "3.13.15",
 }
+# Releases whose python images stopped: minor -> the last patch docker-library/python
+# published there (its git history: ENV PYTHON_VERSION of <minor>/[slim-]bullseye and
+# <minor>/alpine3.N before the commit that removed them; read 2026-12-07 from a snapshot of
+# 2026-06-23). Removals: bullseye 093598a0 (2025-08-08; 3.8 left in 069d5b03, 2024-10-07),
+# alpine3.18 f93fe0bd (2024-05-22), 3.19 3d7b328b (2024-12-05), 3.20 7a46d5a1 (2025-05-30),
+# 3.21 aad39d21 (2025-12-03), 3.22 bb96c631 (2026-06-10); 3.8 and 3.9 ended with their
+# series (069d5b03, 59e4abf1). A minor missing here never had images on that release.
+STOPPED_RELEASE_PATCH = {
+    "bullseye": {"3.8": "3.8.20", "3.9": "3.9.23", "3.10": "3.10.18", "3.11": "3.11.13",
+                 "3.12": "3.12.11", "3.13": "3.13.6"},
+    "3.18": {"3.8": "3.8.19", "3.9": "3.9.19", "3.10": "3.10.14", "3.11": "3.11.9",
+             "3.12": "3.12.3"},
+    "3.19": {"3.8": "3.8.20", "3.9": "3.9.21", "3.10": "3.10.16", "3.11": "3.11.11",
+             "3.12": "3.12.8", "3.13": "3.13.1"},
+    "3.20": {"3.8": "3.8.20", "3.9": "3.9.22", "3.10": "3.10.17", "3.11": "3.11.12",
+             "3.12": "3.12.10", "3.13": "3.13.3"},
+    "3.21": {"3.9": "3.9.25", "3.10": "3.10.19", "3.11": "3.11.14", "3.12": "3.12.12",
+             "3.13": "3.13.10", "3.14": "3.14.1"},
+    "3.22": {"3.9": "3.9.25", "3.10": "3.10.20", "3.11": "3.11.15", "3.12": "3.12.13",
+             "3.13": "3.13.13", "3.14": "3.14.6"},
+}
 # Oldest manylinux glibc per arch (PEP 600: aarch64 wheels start at manylinux2014 = 2.17).
 _MANYLINUX_FLOOR = {"x86_64": 5, "aarch64": 17}
 _LEGACY_ALIAS = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
 
 
-def parse_python(value: str) -> tuple[str, str]:
-    """Split `3.12` or `3.12.4` into (minor, full); the full version defaults to PYTHON_PATCH."""
+def parse_python(value: str, release: str | None = None) -> tuple[str, str]:
+    """Split `3.12` or `3.12.4` into (minor, full); the full version defaults to the patch
+    the images of `release` carry (`release_patch`), else to PYTHON_PATCH."""
     parts = value.strip().split(".")
     if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts) or parts[0] != "3":
         raise UsageError(
@@ -62,18 +84,27 @@ def parse_python(value: str) -> tuple[str, str]:
             hint="Give it as X.Y or X.Y.Z, for example --python 3.12.",
         )
     minor = f"{parts[0]}.{int(parts[1])}"
-    full = ".".join(str(int(p)) for p in parts) if len(parts) == 3 else PYTHON_PATCH.get(
-        minor, f"{minor}.0"
-    )
-    return minor, full
+    if len(parts) == 3:
+        return minor, ".".join(str(int(p)) for p in parts)
+    known = release_patch(minor, release) if release else None
+    return minor, known or PYTHON_PATCH.get(minor, f"{minor}.0")
+
+
+def release_patch(minor: str, release: str) -> str | None:
+    """The patch release the python:<minor> images of a Debian or Alpine release carry: the
+    last one published for a release whose images stopped (None if that pair never had
+    images), else the newest (PYTHON_PATCH)."""
+    stopped = STOPPED_RELEASE_PATCH.get(release)
+    return stopped.get(minor) if stopped is not None else PYTHON_PATCH.get(minor)
 
 
 def image_tag(target: Target) -> str:
-    """The official image tag, pinned to the patch release when wheelfit knows it
-    (python:3.12.14-slim-trixie), else by minor version (python:3.14-alpine3.24)."""
+    """The official image tag, pinned to the patch release its release carries
+    (python:3.12.14-slim-trixie, python:3.11.13-slim-bullseye), else by minor version
+    (python:3.14-alpine3.24)."""
     suffix = (f"slim-{target.release}" if target.variant is Variant.SLIM
               else f"alpine{target.release}")
-    known = PYTHON_PATCH.get(target.python) == target.python_full
+    known = release_patch(target.python, target.release) == target.python_full
     return f"python:{target.python_full if known else target.python}-{suffix}"
 
 
@@ -87,7 +118,7 @@ def make_target(
     """Describe the official python image for a variant, Python version and arch."""
     if arch not in ARCHES:
         raise UsageError(f"--arch {arch!r} is not supported", hint="Use x86_64 or aarch64.")
-    minor, full = parse_python(python)
+    minor, full = parse_python(python, debian if variant is Variant.SLIM else alpine)
     if variant is Variant.SLIM:
         if debian not in DEBIAN_GLIBC:
             raise UsageError(
