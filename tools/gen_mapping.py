@@ -156,6 +156,7 @@ def generated_entry(row: dict[str, str], libs: Entry, releases: list[str]) -> En
         apk_rt: list[str] = []
         apt: list[Any] = []
         apt_rt: list[Any] = []
+        missing: dict[str, str] = {}
         for dep in deps:
             if dep in libs["drop"] or dep.startswith("py3-"):
                 continue
@@ -173,10 +174,13 @@ def generated_entry(row: dict[str, str], libs: Entry, releases: list[str]) -> En
             add(apk_rt, lib["apk_runtime"])
             apt.append(lib["apt"])
             apt_rt.append(lib["apt_runtime"])
+            for release, need in lib.get("apt_missing", {}).items():
+                missing.setdefault(release, need)
         entry["native"] = kinds
         for key, value in (("uses", uses), ("apk", apk), ("apk_runtime", apk_rt),
                            ("apt", merge_apt(apt, releases)),
-                           ("apt_runtime", merge_apt(apt_rt, releases))):
+                           ("apt_runtime", merge_apt(apt_rt, releases)),
+                           ("apt_missing", missing)):
             if value:
                 entry[key] = value
     entry["alpine_package"] = {"name": row["pkgname"],
@@ -237,8 +241,9 @@ def alpine_names(path: Path) -> set[str]:
     return names
 
 
-KEY_ORDER = ("native", "optional", "uses", "apk", "apk_runtime", "apt", "apt_runtime", "env",
-             "versions", "alternatives", "alpine_package", "source", "note")
+KEY_ORDER = ("native", "optional", "uses", "apk", "apk_runtime", "apt", "apt_runtime",
+             "apt_missing", "env", "versions", "alternatives", "alpine_package", "source",
+             "note")
 
 
 def ordered(entry: Entry) -> Entry:

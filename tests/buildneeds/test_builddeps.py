@@ -117,3 +117,23 @@ def test_basis_is_recipe_when_only_alpine_recipes_back_an_entry() -> None:
 def test_basis_is_mapping_when_a_curated_source_backs_an_entry() -> None:
     assert mapping_basis(("https://example.org/install", "aports:main/py3-x/APKBUILD")) \
         == "mapping"
+
+
+def _with_missing(missing: dict[str, str]) -> ApkMapping:
+    doc = {**MINIMAL, "projects": {"psycopg2": {
+        **MINIMAL["projects"]["psycopg2"], "apt_missing": missing}}}
+    return parse_document(doc, "test.yaml")
+
+
+def test_a_gap_in_every_later_release_offers_only_a_wheel() -> None:
+    mapping = _with_missing({"bookworm": "libpq 18", "trixie": "libpq 18"})
+    needs = build_needs(mapping, "psycopg2", "2.9.10", debian_release="bookworm")
+    assert needs is not None
+    assert needs.unknown == (
+        "libpq 18: Debian bookworm has no package for it (nor has any later Debian release "
+        "wheelfit knows): use a version of psycopg2 with a wheel for this image",)
+
+
+def test_no_release_given_means_the_newest_one_s_gaps() -> None:
+    needs = build_needs(_with_missing({"trixie": "libpq 18"}), "psycopg2", "2.9.10")
+    assert needs is not None and needs.unknown[0].startswith("libpq 18: Debian trixie ")

@@ -42,6 +42,17 @@ def test_soname_names_for_bullseye(case: dict[str, Any]) -> None:
     assert list(entry.apt_dev.for_release("bullseye")) == case["apt_dev"]
 
 
+@pytest.mark.parametrize("case", CASES["missing"],
+                         ids=lambda c: f"{c['name']}-{c['release']}")
+def test_a_need_the_release_does_not_package_is_named(case: dict[str, Any]) -> None:
+    needs = build_needs(bundled_mapping(), case["name"], case["version"],
+                        debian_release=case["release"])
+    assert needs is not None
+    assert list(needs.unknown) == case["unknown"]
+    if "apt" in case:
+        assert list(needs.apt) == case["apt"]
+
+
 def test_bullseye_is_a_listed_release_of_the_mapping() -> None:
     assert bundled_mapping().debian_releases == ("bullseye", "bookworm", "trixie")
 
@@ -49,3 +60,19 @@ def test_bullseye_is_a_listed_release_of_the_mapping() -> None:
 def test_bullseye_rust_is_1_48() -> None:
     rust = toolchain(bundled_toolchains(), "debian", "bullseye", "rust")
     assert rust is not None and rust.versions == ("1.48.0",)
+
+
+def test_every_release_gap_of_the_translation_table_is_named() -> None:
+    """An apt list empty for one release and not for another is a package that release
+    lacks: tools/mapping-src/libraries.yaml must name the need (apt_missing) for it."""
+    libs = yaml.safe_load((Path(__file__).resolve().parents[2] / "tools" / "mapping-src"
+                           / "libraries.yaml").read_text(encoding="utf-8"))
+    unnamed = []
+    for name, lib in libs["packages"].items():
+        apt = lib.get("apt")
+        if not isinstance(apt, dict) or not any(apt.values()):
+            continue
+        gaps = {release for release, names in apt.items() if not names}
+        if gaps - set(lib.get("apt_missing", {})):
+            unnamed.append(name)
+    assert unnamed == []

@@ -80,6 +80,12 @@ def test_minimal_document_parses() -> None:
     ("schema_version", 2, "schema_version: expected 1, got 2"),
     ("debian_releases", "bookworm", "debian_releases: expected a list of strings"),
     ("projects", ["psycopg2"], "projects: expected a mapping, got list"),
+    ("projects.psycopg2.apt_missing", {"buster": "libpq"},
+     "projects.psycopg2.apt_missing.buster: not a listed Debian release"),
+    ("projects.psycopg2.apt_missing", {"bookworm": ""},
+     "projects.psycopg2.apt_missing.bookworm: expected a string"),
+    ("projects.psycopg2.apt_missing", ["bookworm"],
+     "projects.psycopg2.apt_missing: expected a mapping, got list"),
 ])
 def test_bad_entries_name_the_key(path: str, value: Any, message: str) -> None:
     with pytest.raises(MappingError) as err:
@@ -109,6 +115,12 @@ def test_a_release_the_mapping_does_not_list_is_an_error_not_the_newest_names() 
     spec = parse(doc).projects["psycopg2"].spec
     with pytest.raises(MappingError, match="no Debian bullseye package names"):
         spec.apt_runtime.for_release("bullseye")
+
+
+def test_a_need_a_release_does_not_package_is_kept_per_release() -> None:
+    doc = broken("projects.psycopg2.apt_missing", {"bookworm": "libpq 17"})
+    spec = parse(doc).projects["psycopg2"].spec
+    assert spec.apt_missing == (("bookworm", "libpq 17"),)
 
 
 def test_a_plain_list_holds_for_every_release() -> None:

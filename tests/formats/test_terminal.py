@@ -8,13 +8,13 @@ from dataclasses import replace
 
 import pytest
 
-from formats.canned import CANNED, service
+from formats.canned import CANNED, pair, sdist, service
 from formats.golden import assert_golden
 from wheelfit.formats import render, renderer
 from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.terminal import Progress, should_color
 from wheelfit.formats.terminal import render as terminal_render
-from wheelfit.model import PackageResult, Status, Verdict
+from wheelfit.model import BuildNeeds, PackageResult, Status, Verdict
 
 ANSI = re.compile(r"\x1b\[")
 VIEWS = {
@@ -92,6 +92,30 @@ def test_source_build_shows_needs_per_libc_and_alternative() -> None:
     assert "alpine needs: apk gcc musl-dev postgresql17-dev; keeps libpq" in out
     assert "slim needs: apt gcc libpq-dev; keeps libpq5" in out
     assert "alternative: psycopg2-binary 2.9.10 (binary-twin)" in out
+
+
+QT6_GAP = ("Qt 6: Debian bullseye has no package for it (Debian bookworm has): build on a "
+           "python:*-slim-bookworm image or newer (--debian bookworm), or use a version of "
+           "pyqt6 with a wheel for this image")
+
+
+def _pyqt6(slim_build: BuildNeeds, reason: str | None = None) -> str:
+    slim = replace(sdist("pyqt6", "6.11.0", slim_build), reason=reason)
+    alpine = sdist("pyqt6", "6.11.0", BuildNeeds(apk=("build-base", "qt6-qtbase-dev")))
+    return terminal_render(replace(service(), packages=(
+        pair("pyqt6", "6.11.0", slim, alpine),)))
+
+
+def test_a_need_the_release_does_not_package_is_said_under_the_needs() -> None:
+    out = _pyqt6(BuildNeeds(apt=("build-essential", "libx11-dev"), unknown=(QT6_GAP,)))
+    assert ("    slim needs: apt build-essential libx11-dev\n"
+            f"    slim not in the plan: {QT6_GAP}\n") in out
+
+
+def test_what_the_reason_already_says_is_not_repeated() -> None:
+    out = _pyqt6(BuildNeeds(apt=("build-essential",), basis="unknown", unknown=(QT6_GAP,)),
+                 reason=QT6_GAP)
+    assert out.count(QT6_GAP) == 1
 
 
 def test_order_of_sections() -> None:

@@ -5,7 +5,7 @@ Pure functions over a loaded `ApkMapping` (see `wheelfit.buildneeds.mapping`): n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wheelfit.buildneeds.mapping import ApkMapping, BuildSpec
@@ -53,6 +53,7 @@ def build_needs(mapping: ApkMapping, name: str, version: str | None, *,
     env: dict[str, str] = {}
     for s in specs:
         env.update(s.env)
+    release = debian_release or mapping.debian_releases[-1]
     return BuildNeeds(
         apk=unique(p for s in specs for p in s.apk),
         apk_runtime=unique(p for s in specs for p in s.apk_runtime),
@@ -61,7 +62,26 @@ def build_needs(mapping: ApkMapping, name: str, version: str | None, *,
         env=tuple(sorted(env.items())),
         source="; ".join(entry.source) or None,
         basis=mapping_basis(entry.source),
+        unknown=unpackaged(mapping, name, specs, release),
     )
+
+
+def unpackaged(mapping: ApkMapping, name: str, specs: Sequence[BuildSpec],
+               release: str) -> tuple[str, ...]:
+    """One line per need the Debian release does not package (`apt_missing`): which need,
+    the first later release that has it, and what to do instead."""
+    missing = [(r, need) for s in specs for r, need in s.apt_missing]
+    releases = mapping.debian_releases
+    later = releases[releases.index(release) + 1:] if release in releases else ()
+    lines = []
+    for need in unique(need for r, need in missing if r == release):
+        has = next((r for r in later if (r, need) not in missing), None)
+        where = (f"Debian {has} has): build on a python:*-slim-{has} image or newer "
+                 f"(--debian {has}), or use" if has else
+                 "nor has any later Debian release wheelfit knows): use")
+        lines.append(f"{need}: Debian {release} has no package for it ({where} a version of "
+                     f"{name} with a wheel for this image")
+    return tuple(lines)
 
 
 def mapping_basis(sources: tuple[str, ...]) -> str:

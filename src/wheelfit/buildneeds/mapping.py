@@ -11,7 +11,9 @@ Schema (schema_version 1; the YAML file's header comment says the same at more l
 - ``kinds: {kind: [shared names]}`` -- what each kind of compiled code implies
   (``c -> [c-toolchain]``, ``rust -> [c-toolchain, rust]``).
 - ``shared: {name: ENTRY}`` -- ENTRY keys ``apk``, ``apk_runtime``, ``apt``, ``apt_runtime``
-  (package lists), ``env`` (``{VAR: value}``), ``uses`` (shared names), ``note``.
+  (package lists), ``env`` (``{VAR: value}``), ``uses`` (shared names), ``note``,
+  ``apt_missing`` (``{release: need}``: a listed release that packages no such thing, e.g.
+  ``{bullseye: Qt 6}``; the plan names the need rather than leave it out silently).
 - ``pip_provides: [PyPI names]`` -- build tools pip's isolated build gets from PyPI.
 - ``sonames: {SONAME or stem: {apk, apk_dev, apt, apt_dev, note}}`` -- packages behind a
   library vendored in a wheel's ``<dist>.libs/``; strings or lists.
@@ -70,9 +72,9 @@ __all__ = [
 ]
 
 _PACKAGE_KEYS = ("apk", "apk_runtime", "apt", "apt_runtime", "env")
-_SPEC_KEYS = frozenset({"native", "optional", "uses", *_PACKAGE_KEYS, "note"})
+_SPEC_KEYS = frozenset({"native", "optional", "uses", *_PACKAGE_KEYS, "note", "apt_missing"})
 _PROJECT_KEYS = _SPEC_KEYS | {"versions", "alternatives", "alpine_package", "source"}
-_SHARED_KEYS = frozenset({"uses", *_PACKAGE_KEYS, "note"})
+_SHARED_KEYS = frozenset({"uses", *_PACKAGE_KEYS, "note", "apt_missing"})
 _SONAME_KEYS = frozenset({"apk", "apk_dev", "apt", "apt_dev", "note"})
 _TOP_KEYS = frozenset({"schema_version", "debian_releases", "kinds", "shared", "pip_provides",
                        "sonames", "projects"})
@@ -154,7 +156,17 @@ class _Parser:
             values["optional"] = raw["optional"]
         if "note" in raw:
             values["note"] = self.string(raw["note"], f"{path}.note")
+        if "apt_missing" in raw:
+            values["apt_missing"] = self.missing(raw["apt_missing"], f"{path}.apt_missing")
         return BuildSpec(**values)
+
+    def missing(self, value: Any, path: str) -> tuple[tuple[str, str], ...]:
+        """`{release: need}`: each release one the mapping lists."""
+        for release in self.mapping(value, path):
+            if release not in self.releases:
+                raise self.fail(f"{path}.{release}", "not a listed Debian release "
+                                f"({', '.join(self.releases)})")
+        return tuple((r, self.string(need, f"{path}.{r}")) for r, need in value.items())
 
     def project(self, name: Any, raw: Any, path: str) -> ProjectEntry:
         raw = self.mapping(raw, path, _PROJECT_KEYS)

@@ -70,6 +70,8 @@ class BuildSpec:
     apt_runtime: AptNames = AptNames()
     env: tuple[tuple[str, str], ...] = ()
     note: str | None = None
+    # (Debian release, need) for a need that release does not package (bullseye, "Qt 6").
+    apt_missing: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

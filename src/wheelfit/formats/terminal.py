@@ -156,14 +156,17 @@ def _needs(target: Target, verdict: Verdict) -> list[str]:
     musl = target.libc is Libc.MUSL
     tool, pkgs, keeps = ("apk", build.apk, build.apk_runtime) if musl else (
         "apt", build.apt, build.apt_runtime)
+    # What the plan could not name packages for, unless the verdict's reason says it already.
+    gaps = [f"{target.name} not in the plan: {u}" for u in build.unknown
+            if u not in (verdict.reason or "")]
     if not pkgs and not keeps:
-        return []
+        return gaps
     line = f"{target.name} needs: {tool} {' '.join(pkgs) or '(nothing)'}"
     if keeps:
         line += f"; keeps {' '.join(keeps)}"
     if build.env:
         line += "; env " + " ".join(f"{k}={v}" for k, v in build.env)
-    return [line, *_built_first(target, build)]
+    return [line, *gaps, *_built_first(target, build)]
 
 
 def _built_first(target: Target, build: BuildNeeds) -> list[str]:
@@ -208,7 +211,7 @@ def _details(report: Report, pkg: PackageResult, view: View) -> list[str]:
         if verdict.available_platforms:
             out.append("      wheels exist for " + short_list(verdict.available_platforms, 6))
         for target in targets:
-            out += [f"    {line}" for line in _needs(target, verdict)]
+            out += [f"    {line}" for line in _needs(target, verdict_of(pkg, target.name))]
         if view.verbose and verdict.status in (*WHEELS, Status.SOURCE_BUILD):
             native = {True: "yes", False: "no", None: "unknown"}[verdict.native]
             out.append(f"      native code: {native}")
