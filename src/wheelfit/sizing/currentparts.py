@@ -139,7 +139,7 @@ def system_parts(item: SystemPackages, target: Target, gaps: list[str]) -> Part:
                 [f"{item.virtual}: removed by `apk del` in the same RUN, adds nothing"])
     kept = [p for p in item.packages if p not in item.purged_same_run]
     kept, toolchain_lines = _toolchain(kept, "debian" if apt else "alpine")
-    total = system_size("debian" if apt else "alpine", target.release, kept)
+    total = system_size("debian" if apt else "alpine", target.release, kept, target.arch)
     span, lines = total.span, [f"system package {line}" for line in total.lines]
     lines += toolchain_lines
     if item.purged_same_run:

@@ -347,12 +347,12 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
     pyc, pyc_line = _pyc(content.packages, target.python)
     total = total + pyc
     basis.append(pyc_line)
-    runtime = system_size(distro, target.release, content.system.runtime)
+    runtime = system_size(distro, target.release, content.system.runtime, target.arch)
     if content.system.runtime:
         total = total + runtime.span
         basis += [f"runtime {line}" for line in runtime.lines]
     if name in KEEPS_BUILD_PACKAGES and content.system.build_only:
-        build = system_size(distro, target.release, content.system.build_only)
+        build = system_size(distro, target.release, content.system.build_only, target.arch)
         total = total + build.span
         basis += [f"build package left in the image: {line}" for line in build.lines]
     elif content.system.build_only:

@@ -151,9 +151,19 @@ def base_image(target: Target) -> BaseImage | None:
 
 @lru_cache(maxsize=1)
 def system_table() -> dict[tuple[str, str, str], SystemPackage]:
-    """(distro, release or '*', package) → size row."""
+    """(distro, release or '*', package) → size row (x86_64)."""
+    return _package_rows("system-packages.tsv")
+
+
+@lru_cache(maxsize=1)
+def arm64_table() -> dict[tuple[str, str, str], SystemPackage]:
+    """(distro, release, package) → size row measured on arm64 (aarch64 targets)."""
+    return _package_rows("system-packages-arm64.tsv")
+
+
+def _package_rows(name: str) -> dict[tuple[str, str, str], SystemPackage]:
     table = {}
-    for r in _rows("system-packages.tsv"):
+    for r in _rows(name):
         row = SystemPackage(
             r["distro"], r["release"], r["package"], r["role"], r["group"], int(r["size_kib"]),
             int(r["size_lo_kib"]), int(r["size_hi_kib"]), r["basis"], r["method"], r["source"],
@@ -173,11 +183,19 @@ def distro_of(target: Target) -> str:
 # Every bookworm package has a bullseye row since 2026-12-07; this covers rows added later.
 NEXT_RELEASE = {("debian", "bullseye"): "bookworm"}
 OLDER_RELEASE_LOW = 0.8
+# Said on an aarch64 target's line for a package only the x86_64 table has a row for.
+X86_STAND_IN = "; x86_64 size: wheelfit has no aarch64 measurement of it"
 
 
-def system_package(distro: str, release: str, package: str) -> SystemPackage | None:
+def system_package(distro: str, release: str, package: str,
+                   arch: str = "x86_64") -> SystemPackage | None:
     """The size row of a package for a release (release-specific row first, then `*`; a
-    release without measurements: the next release's row, which says so)."""
+    release without measurements: the next release's row, which says so). aarch64: the
+    arm64 row when there is one, else the x86_64 row (see `system_size`)."""
+    if arch == "aarch64":
+        found = arm64_table().get((distro, release, package))
+        if found is not None:
+            return found
     table = system_table()
     row = table.get((distro, release, package)) or table.get((distro, "*", package))
     following = NEXT_RELEASE.get((distro, release))
@@ -200,11 +218,12 @@ class SystemSum:
     unknown: tuple[str, ...]
 
 
-def system_size(distro: str, release: str, packages: Iterable[str]) -> SystemSum:
+def system_size(distro: str, release: str, packages: Iterable[str],
+                arch: str = "x86_64") -> SystemSum:
     """Size a set of packages adds to the image; each group counts once, as its largest member.
 
     Toolchain members other than build-essential / build-base count zero: the toolchain row is
-    the closure that already contains them.
+    the closure that already contains them. An aarch64 package sized by its x86_64 row says so.
     """
     wanted = sorted(set(packages))
     groups: dict[str, tuple[Span, str]] = {}
@@ -214,7 +233,7 @@ def system_size(distro: str, release: str, packages: Iterable[str]) -> SystemSum
     for name in wanted:
         if name in TOOLCHAIN_MEMBERS[distro] and name != TOOLCHAIN[distro]:
             continue
-        row = system_package(distro, release, name)
+        row = system_package(distro, release, name, arch)
         if row is None:
             unknown.append(name)
             size, lo, hi = UNKNOWN_SYSTEM_KIB
@@ -222,8 +241,9 @@ def system_size(distro: str, release: str, packages: Iterable[str]) -> SystemSum
             lines.append(f"{name}: size unknown, assumed {size / 1024:.0f} MiB "
                          f"(range {lo / 1024:.1f}-{hi / 1024:.0f} MiB)")
             continue
+        stand_in = arch == "aarch64" and arm64_table().get((distro, release, name)) is None
         line = (f"{name}: {row.size_kib * KIB / MB:.1f} MB installed ({row.basis}: {row.method}; "
-                f"{row.source}, {row.date})")
+                f"{row.source}, {row.date}{X86_STAND_IN if stand_in else ''})")
         if row.group:
             held = groups.get(row.group)
             if held is None or row.span.point > held[0].point:
