@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ("apk-mapping.yaml", "apk-mapping.json", "base-images.tsv", "system-packages.tsv",
-        "build-times.tsv", "report.schema.json")
+        "system-packages-arm64.tsv", "build-times.tsv", "report.schema.json")
 
 
 @pytest.fixture(scope="module")
