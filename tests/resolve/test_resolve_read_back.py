@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 from index_builders import metadata, publish, wheel
 from index_server import IndexServer, Slow
 from wheelfit.compat.targets import default_targets
+from wheelfit.errors import IndexFault
 from wheelfit.index.client import open_index
+from wheelfit.model import Status, Verdict
 from wheelfit.resolve.catalog import ProjectCatalog
-from wheelfit.resolve.requirements import make_req
-from wheelfit.resolve.resolver import Outcome, resolve
+from wheelfit.resolve.requirements import Cand, make_req
+from wheelfit.resolve.resolver import Outcome, _Walk, resolve
 
 SLIM = default_targets(python="3.12")[0]
 
@@ -82,3 +87,19 @@ def test_versions_refused_before_their_metadata_is_needed_are_not_read(
     outcome = _resolve(url, tmp_path / "cache", "a[x]", "b==1.0")
     assert str(outcome.packages["a"].verdict.version) == "1.0"
     assert server.hits_for("/files/a-2.0-py3-none-any.whl.metadata") == []
+
+
+def test_an_error_met_reading_ahead_is_raised_after_the_candidates_before_it() -> None:
+    taken = [Cand("a", Version(v), frozenset(), Verdict(Status.PURE_WHEEL)) for v in ("2", "1")]
+
+    def matches() -> Iterator[Cand]:
+        yield from taken
+        raise IndexFault("the page of a failed")
+
+    walk = _Walk(matches())
+    handed = iter(walk)
+    assert next(handed) is taken[0]
+    assert walk.ahead(4) == taken[1:]
+    assert next(handed) is taken[1]
+    with pytest.raises(IndexFault):
+        next(handed)

@@ -56,16 +56,23 @@ class Outcome:
 class _Walk:
     """One pass over a project's candidates (one call of `find_matches`' factory): hands
     them out in order and counts them; `ahead` takes the next ones early, to be handed out
-    later in the same order."""
+    later in the same order. An error met while taking ahead is raised where the resolver
+    would have met it: after the candidates taken before it."""
 
     def __init__(self, matches: Iterator[Cand]) -> None:
         self._matches = matches
         self._kept: deque[Cand] = deque()
+        self._error: Exception | None = None
         self.handed = 0
 
     def __iter__(self) -> Iterator[Cand]:
         while True:
-            cand = self._kept.popleft() if self._kept else next(self._matches, None)
+            if self._kept:
+                cand: Cand | None = self._kept.popleft()
+            elif self._error is not None:
+                raise self._error
+            else:
+                cand = next(self._matches, None)
             if cand is None:
                 return
             self.handed += 1
@@ -74,7 +81,14 @@ class _Walk:
     def ahead(self, count: int) -> list[Cand]:
         """Up to `count` candidates kept ahead of the one handed last; the ones taken now."""
         taken = []
-        while len(self._kept) < count and (cand := next(self._matches, None)) is not None:
+        while self._error is None and len(self._kept) < count:
+            try:
+                cand = next(self._matches, None)
+            except Exception as exc:  # kept for its turn (`__iter__`)
+                self._error = exc
+                break
+            if cand is None:
+                break
             self._kept.append(cand)
             taken.append(cand)
         return taken
