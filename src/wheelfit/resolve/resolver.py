@@ -7,6 +7,7 @@ dependencies. A conflict is returned as a chain a person can follow, not raised.
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,8 @@ __all__ = ["Outcome", "ReadAhead", "Resolved", "describe_conflict", "iter_depend
            "resolve"]
 
 MAX_ROUNDS = 5000
+# Versions whose metadata is read ahead once the resolver walks back (`_Walk.ahead`).
+LOOK_AHEAD = 4
 # (project, version) → True when that source build's sdist will be read whole (build files)
 ReadAhead = Callable[[str, str], bool]
 
@@ -50,6 +53,47 @@ class Outcome:
     conflict: str | None = None
 
 
+class _Walk:
+    """One pass over a project's candidates (one call of `find_matches`' factory): hands
+    them out in order and counts them; `ahead` takes the next ones early, to be handed out
+    later in the same order. An error met while taking ahead is raised where the resolver
+    would have met it: after the candidates taken before it."""
+
+    def __init__(self, matches: Iterator[Cand]) -> None:
+        self._matches = matches
+        self._kept: deque[Cand] = deque()
+        self._error: Exception | None = None
+        self.handed = 0
+
+    def __iter__(self) -> Iterator[Cand]:
+        while True:
+            if self._kept:
+                cand: Cand | None = self._kept.popleft()
+            elif self._error is not None:
+                raise self._error
+            else:
+                cand = next(self._matches, None)
+            if cand is None:
+                return
+            self.handed += 1
+            yield cand
+
+    def ahead(self, count: int) -> list[Cand]:
+        """Up to `count` candidates kept ahead of the one handed last; the ones taken now."""
+        taken = []
+        while self._error is None and len(self._kept) < count:
+            try:
+                cand = next(self._matches, None)
+            except Exception as exc:  # kept for its turn (`__iter__`)
+                self._error = exc
+                break
+            if cand is None:
+                break
+            self._kept.append(cand)
+            taken.append(cand)
+        return taken
+
+
 class _Provider(AbstractProvider[Req, Cand, str]):
     def __init__(self, catalog: ProjectCatalog, constraints: Mapping[str, SpecifierSet],
                  sdists: ReadAhead | None = None) -> None:
@@ -57,6 +101,8 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         self.constraints = constraints
         self.sdists = sdists
         self.score = ConflictScore()
+        # identifier -> the candidate handed out last and the walk that handed it
+        self._last: dict[str, tuple[Cand, _Walk]] = {}
 
     def identify(self, requirement_or_candidate: Req | Cand) -> str:
         return requirement_or_candidate.identifier
@@ -113,6 +159,13 @@ class _Provider(AbstractProvider[Req, Cand, str]):
 
     def _lazy(self, name: str, extras: frozenset[str], specifier: SpecifierSet,
               bad: set[Version | None]) -> Iterator[Cand]:
+        walk = _Walk(self._matches(name, extras, specifier, bad))
+        for cand in walk:
+            self._last[cand.identifier] = (cand, walk)
+            yield cand
+
+    def _matches(self, name: str, extras: frozenset[str], specifier: SpecifierSet,
+                 bad: set[Version | None]) -> Iterator[Cand]:
         first = True
         for c in self.catalog.iter_matches(name, specifier):
             if c.version in bad:
@@ -136,22 +189,39 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         return spec.contains(candidate.version, prereleases=True)
 
     def get_dependencies(self, candidate: Cand) -> Iterator[Req]:
-        return iter_dependencies(self.catalog, candidate)
+        last = self._last.get(candidate.identifier)
+        if last is None or last[0] is not candidate or last[1].handed < 2:
+            return iter_dependencies(self.catalog, candidate)
+        return iter_dependencies(self.catalog, candidate,
+                                 before=functools.partial(self._read_back, last[1]))
+
+    def _read_back(self, walk: _Walk) -> None:
+        """The resolver needs the metadata of a second candidate of one walk: the first did
+        not fit, and it is walking back through versions (netbox: a dozen of
+        django-js-asset's, one request each in turn). The next `LOOK_AHEAD` wheels' metadata
+        is read now, in the background. Not for sdists (their PKG-INFO can cost a stream),
+        and not when a walk is only listed, or its candidate is refused before its metadata
+        is needed (saleor: kombu's versions ruled out by a pin)."""
+        files = [c.file for c in walk.ahead(LOOK_AHEAD) if c.file is not None and c.file.is_wheel]
+        if files:
+            self.catalog.index.prefetch_metadata(files)
 
 
-def iter_dependencies(catalog: ProjectCatalog, candidate: Cand, *,
-                      warm: bool = True) -> Iterator[Req]:
+def iter_dependencies(catalog: ProjectCatalog, candidate: Cand, *, warm: bool = True,
+                      before: Callable[[], None] | None = None) -> Iterator[Req]:
     """A candidate's requirements, lazily: resolvelib (and the pinned replay) stop at the
     first one that conflicts, so `name[extra]` yields its pin on `name` first, and a version
     the pinned `name` rules out is rejected without fetching its metadata (celery[redis]
-    walked 70 kombu releases that way)."""
-    if not candidate.extras or candidate.version is None:
-        yield from catalog.dependencies(candidate, warm=warm)
-        return
-    version = candidate.version
-    base = Req(candidate.name, frozenset(), SpecifierSet(f"=={version}"),
-               f"{candidate.name} {version}", f"{candidate.name}=={version}")
-    yield base
+    walked 70 kombu releases that way). `before` runs when the metadata is needed, before
+    it is read."""
+    base = None
+    if candidate.extras and candidate.version is not None:
+        version = candidate.version
+        base = Req(candidate.name, frozenset(), SpecifierSet(f"=={version}"),
+                   f"{candidate.name} {version}", f"{candidate.name}=={version}")
+        yield base
+    if before is not None and candidate.version is not None:
+        before()
     yield from (d for d in catalog.dependencies(candidate, warm=warm) if d != base)
 
 
