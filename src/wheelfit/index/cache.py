@@ -150,13 +150,14 @@ class Store:
 
     def put(self, key: str, payload: bytes) -> bool:
         """Store `payload` atomically; False when the disk refused (the cache is optional)."""
-        path = self.path_for(key)
+        path = self.where(key)  # text, not a `Path`: this runs for every entry written
+        shard, name = os.path.split(path)
         try:
-            fd, temp = _create_temp(path.parent)
+            fd, temp = _create_temp(shard)
         except FileNotFoundError:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, temp = _create_temp(path.parent)
+                os.makedirs(shard, exist_ok=True)
+                fd, temp = _create_temp(shard)
             except OSError:
                 return False
         except OSError:
@@ -171,9 +172,9 @@ class Store:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             return False
-        listed = self._listed.get(path.name[:2])
+        listed = self._listed.get(name[:2])
         if listed is not None:
-            listed.add(path.name)
+            listed.add(name)
         return True
 
 
@@ -196,7 +197,7 @@ _TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) 
 _TEMP_NAMES = itertools.count()
 
 
-def _create_temp(directory: Path) -> tuple[int, str]:
+def _create_temp(directory: str) -> tuple[int, str]:
     """A new private file next to the entry (so `os.replace` is atomic): (fd, path). The
     name is this process's id and a counter (no `getrandom` per entry); after a clash
     (a leftover of a process that had the same id), random names."""

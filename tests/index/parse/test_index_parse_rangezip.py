@@ -7,13 +7,14 @@ import random
 import struct
 import zipfile
 import zlib
+from pathlib import Path
 
 import pytest
 
 from index_builders import BytesSource, metadata, to_zip64, wheel
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.limits import Limits
-from wheelfit.index.parse.rangezip import Chunk, entries_from_tail, metadata_entry
+from wheelfit.index.parse.rangezip import CentralEntry, Chunk, entries_from_tail, metadata_entry
 from wheelfit.index.rangefetch import (
     held_entries,
     read_directory,
@@ -58,6 +59,22 @@ def test_directory_matches_what_zipfile_reads() -> None:
     ]
     parsed = [(e.name, e.compressed_size, e.uncompressed_size) for e in entries_from_tail(data)]
     assert parsed == expected
+
+
+RECORDED_WHEELS = sorted((Path(__file__).resolve().parents[2] / "recorded" / "files").glob("*.whl"))
+
+
+@pytest.mark.parametrize("path", RECORDED_WHEELS, ids=[p.name for p in RECORDED_WHEELS])
+def test_every_field_of_a_recorded_wheel_matches_zipfile(path: Path) -> None:
+    data = path.read_bytes()
+    expected = [
+        (i.filename, i.compress_size, i.file_size, i.header_offset, i.compress_type, i.CRC,
+         i.flag_bits)
+        for i in zipfile.ZipFile(io.BytesIO(data)).infolist()
+    ]
+    entries = entries_from_tail(data)
+    assert [tuple(e) for e in entries] == expected
+    assert all(type(e) is CentralEntry for e in entries)
 
 
 def test_zip64_end_records_and_extra_fields_are_read() -> None:

@@ -29,6 +29,9 @@ _LOCATOR_SIG = b"PK\x06\x07"
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")  # sig, size, made, needed, disk, cd disk, n, n, size, off
 _EOCD64_SIG = b"PK\x06\x06"
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+# The fields of an entry's fixed part that are used: signature, flags, method, CRC-32,
+# compressed and uncompressed sizes, name, extra and comment lengths, local header offset.
+_CENTRAL_USED = struct.Struct("<4s4xHH4xLLLHHH8xL")
 _CENTRAL_SIG = b"PK\x01\x02"
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_SIZE = _LOCAL.size
@@ -177,19 +180,21 @@ def parse_central_directory(
 ) -> tuple[CentralEntry, ...]:
     """Parse `count` central directory entries from `data` (the whole directory)."""
     entries: list[CentralEntry] = []
-    append, unpack, head, total = entries.append, _CENTRAL.unpack_from, _CENTRAL.size, len(data)
+    append, unpack, head = entries.append, _CENTRAL_USED.unpack_from, _CENTRAL.size
+    total = len(data)
+    make = tuple.__new__  # `CentralEntry(...)` without its Python-level `__new__`
     pos = 0
     for index in range(count):
         if pos + head > total:
             raise zip_error(f"central directory truncated at entry {index}", url)
-        (sig, _, _, _, _, flags, method, _, _, crc, csize, usize, name_len, extra_len,
-         comment_len, _, _, _, offset) = unpack(data, pos)
+        sig, flags, method, crc, csize, usize, name_len, extra_len, comment_len, offset = \
+            unpack(data, pos)
         if sig != _CENTRAL_SIG:
             raise zip_error(f"bad central directory entry signature at entry {index}", url)
         start = pos + head
         name_end = start + name_len
-        end = name_end + extra_len + comment_len
-        if end > total:
+        pos = name_end + extra_len + comment_len
+        if pos > total:
             raise zip_error(f"central directory entry {index} runs past the directory", url)
         if usize == _U32_MAX or csize == _U32_MAX or offset == _U32_MAX:
             extra = data[name_end : name_end + extra_len]
@@ -200,8 +205,7 @@ def parse_central_directory(
             raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
         if offset + _LOCAL_SIZE + csize > cd_offset:
             raise zip_error(f"entry {name[:100]!r} points outside the archive (wrong offset)", url)
-        append(CentralEntry(name, csize, usize, offset, method, crc, flags))
-        pos = end
+        append(make(CentralEntry, (name, csize, usize, offset, method, crc, flags)))
     return tuple(entries)
 
 
