@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index_builders import metadata
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.base import CoreMetadata
-from wheelfit.index.parse.metadata import parse_core_metadata, sdist_metadata_is_static
+from wheelfit.index.parse.metadata import (
+    parse_core_metadata,
+    plain_headers,
+    sdist_metadata_is_static,
+)
 
 
 def test_fields_wheelfit_uses_are_read() -> None:
@@ -100,3 +106,63 @@ def test_error_names_the_source_without_credentials() -> None:
 def test_sdist_metadata_is_static(version: str, dynamic: tuple[str, ...], static: bool) -> None:
     md = parse_core_metadata(metadata("foo", "1", metadata_version=version, dynamic=dynamic))
     assert sdist_metadata_is_static(md) is static
+
+
+# --- the header block read without `email` -------------------------------------------------
+
+
+def _by_email(head: str) -> dict[str, list[str]]:
+    from email.parser import HeaderParser
+    from email.policy import compat32
+
+    message = HeaderParser(policy=compat32).parsestr(head, headersonly=True)
+    return {name.lower(): list(message.get_all(name) or []) for name in message}
+
+
+@pytest.mark.parametrize("head", [
+    "Metadata-Version: 2.1\nName: foo\nVersion: 1",
+    "Name: foo\nVersion: 1\n",
+    "Name:foo\nVersion:\t 1 \nRequires-Dist: a\nrequires-dist: b ;\n  extra == 'x'\n\tmore",
+    "Name:\n  continued\nVersion: 1",
+    "Name: Jos\xe9\nSummary: caf\xe9 \u00e9t\u00e9\nVersion: 1",
+    "X-Odd!#$%&'*+-.^_`|~Name: v\nVersion: 1",
+    "Description: a\n \n |b\nName: foo",
+])
+def test_a_plain_header_block_reads_as_email_reads_it(head: str) -> None:
+    plain = plain_headers(head)
+    assert plain is not None
+    assert dict(plain) == _by_email(head)
+
+
+@pytest.mark.parametrize("head", [
+    "",
+    " Name: foo\nVersion: 1",  # the first line continues nothing
+    "Name: foo\r\nVersion: 1",
+    "Name: foo\rVersion: 1",
+    "Name: foo\x0cVersion: 1",
+    "Name: foo\u2028Version: 1",
+    "From someone\nName: foo",
+    "Name: foo\nnot a header\nVersion: 1",
+    ": empty name\nName: foo",
+    "Na me: foo",
+    "N\xe4me: foo",
+])
+def test_anything_unusual_goes_to_email(head: str) -> None:
+    assert plain_headers(head) is None
+
+
+def test_an_unusual_block_is_still_read_by_email() -> None:
+    data = b"Metadata-Version: 2.1\nName: foo\nVersion: 1\nnot a header\nRequires-Dist: x\n"
+    assert parse_core_metadata(data).requires_dist == ()
+
+
+_HEADER_TEXT = st.lists(st.sampled_from(
+    ["Name", "Requires-Dist", ":", " ", "\t", "\n", "a", ";", "=", "\xe9", "From ", "\r",
+     "\x0c", "!"]), max_size=30).map("".join)
+
+
+@given(_HEADER_TEXT)
+def test_whatever_the_plain_reader_takes_it_reads_as_email_does(head: str) -> None:
+    plain = plain_headers(head)
+    if plain is not None:
+        assert dict(plain) == _by_email(head)
