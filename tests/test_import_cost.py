@@ -153,3 +153,25 @@ def _cached_check(index_server: object, tmp_path: Path) -> str:
         f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
         f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
         "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
+         f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
+         f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
+         "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
+
+
+def test_the_command_collects_no_garbage_while_its_modules_load(tmp_path: Path) -> None:
+    """`wheelfit` (the console script's `run`) keeps the cyclic collector off from before
+    its imports to the end of the check; it is on again once `run` returns."""
+    empty = tmp_path / "requirements.txt"
+    empty.write_text("idna==3.7\n", encoding="utf-8")
+    script = (
+        "import gc, sys\n"
+        "from wheelfit.__main__ import run\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(phase))\n"
+        f"sys.argv = ['wheelfit', 'check', {str(empty)!r}, '--offline', '--format', 'json',\n"
+        f"            '--cache-dir', {str(tmp_path / 'cache')!r}]\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print(len(runs), gc.isenabled())")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT, check=False)
+    assert result.stdout.splitlines()[-1] == "0 True", result.stderr

@@ -80,7 +80,6 @@ def _run_options(params: dict[str, Any]) -> RunOptions:
     from wheelfit.commands.config import load_config
     from wheelfit.commands.options import RunOptions
 
-    cap_arenas()  # before any thread starts
     ctx = click.get_current_context()
     from_env = frozenset(name for name in params
                          if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT)
@@ -88,6 +87,8 @@ def _run_options(params: dict[str, Any]) -> RunOptions:
                         if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE}
     config = load_config(Path.cwd())
     options = RunOptions.from_cli(params, config=config, given=given, from_env=from_env)
+    if not options.offline:  # an offline run starts no thread (and skips loading ctypes)
+        cap_arenas()  # before any thread starts
     if options.verbose:
         from wheelfit.commands.logs import enable_logging
 

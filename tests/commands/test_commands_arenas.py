@@ -79,5 +79,21 @@ def test_a_check_caps_the_arenas_before_it_starts(
     monkeypatch.setattr(arenas, "cap_arenas", lambda: calls.append(1) or True)
     empty = tmp_path / "requirements.txt"
     empty.write_text("")
-    run_main(["check", str(empty), "--offline", "--cache-dir", str(tmp_path / "c")])
+    run_main(["check", str(empty), "--index-url", "http://127.0.0.1:9/simple",
+              "--cache-dir", str(tmp_path / "c")])
     assert calls == [1]
+
+
+def test_an_offline_check_leaves_the_arenas_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """It starts no thread, so there is nothing to cap (and ctypes is not loaded for it)."""
+    import wheelfit.commands.arenas as arenas
+    from cli_inprocess import run_main
+
+    calls: list[int] = []
+    monkeypatch.setattr(arenas, "cap_arenas", lambda: calls.append(1) or True)
+    empty = tmp_path / "requirements.txt"
+    empty.write_text("")
+    run_main(["check", str(empty), "--offline", "--cache-dir", str(tmp_path / "c")])
+    assert calls == []

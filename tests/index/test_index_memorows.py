@@ -98,3 +98,31 @@ def test_rows_that_are_not_names_have_no_names(tmp_path: Path, chunk: bytes) -> 
                                                            _unused)
     assert files is not None
     assert dict(stored_names(files, VERSIONS[:1])) == {VERSIONS[0]: None}
+
+
+def test_rows_without_a_needle_are_not_parsed(tmp_path: Path) -> None:
+    files = _open(tmp_path)
+    found = dict(stored_names(files, VERSIONS[:2], (b"musllinux", b"none-any.")))
+    assert found == {v: [f"foo-{v}.tar.gz", f"foo-{v}-py3-none-any.whl"] for v in VERSIONS[:2]}
+    assert dict(stored_names(files, VERSIONS[:2], (b"musllinux",))) == {
+        VERSIONS[0]: [], VERSIONS[1]: []}
+
+
+def test_needles_are_looked_for_in_lower_case(tmp_path: Path) -> None:
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    assert memo.put("key", {Version("1.0"): [DistFile("foo-1.0-py3-none-ANY.whl", "u")]})
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    assert dict(stored_names(files, [Version("1.0")], (b"any.",))) == {
+        Version("1.0"): ["foo-1.0-py3-none-ANY.whl"]}
+
+
+def test_rows_with_an_escape_are_parsed_whatever_the_needles(tmp_path: Path) -> None:
+    """`\\u0061ny` is `any` once parsed: text with an escape is not judged by its bytes."""
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    name = 'foo-1.0-py3-none-any".whl'  # the quote is written escaped
+    assert memo.put("key", {Version("1.0"): [DistFile(name, "u")]})
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    assert dict(stored_names(files, [Version("1.0")], (b"musllinux",))) == {
+        Version("1.0"): [name]}

@@ -6,6 +6,9 @@ sdist, no musllinux wheel; Cython, pybind11, setuptools and wheel are pure wheel
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from buildneeds.sdist_files import recorded_sdist
 from index_builders import metadata, publish, sdist_tar, sdist_zip, wheel
@@ -159,6 +162,29 @@ def test_chains_stop_after_two_levels(server: IndexServer, tmp_path: Path) -> No
     assert "deeper than 2 levels" in (gamma.build.build_requires_note or "")
 
 
+def test_the_same_build_requirements_resolve_once_per_target(
+    server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wheelfit.pipeline.buildchain as buildchain
+
+    _numpy_and_tools(server)
+    _sdist(server, "mystery", "1.0", {"setup.py": C_SETUP})
+    url = _sdist(server, "enigma", "1.0", {"setup.py": C_SETUP})
+    targets: list[str] = []
+    real = buildchain.resolve
+
+    def counted(catalog: Any, reqs: Any) -> Any:
+        targets.append(catalog.target.name)
+        return real(catalog, reqs)
+
+    monkeypatch.setattr(buildchain, "resolve", counted)
+    report = _check(url, "mystery==1.0\nenigma==1.0", tmp_path)
+    for name in ("mystery", "enigma"):
+        assert [(c.name, c.requirement) for c in _build(report, name, "alpine").build_requires
+                ] == [("setuptools", "setuptools>=40.8.0"), ("wheel", "wheel")]
+    assert sorted(targets) == ["alpine", "slim"]
+
+
 def test_the_budget_refuses_once_spent() -> None:
     budget = ChainBudget(limit=1)
     assert [budget.take(), budget.take()] == [True, False]
@@ -197,3 +223,20 @@ def test_verbose_text_says_when_build_requirements_are_unknown(server: IndexServ
         "setup.py": C_SETUP, "pyproject.toml": b"[build-system]\nbuild-backend = 'x'\n"})
     text = render(_check(url, "mystery==1.0", tmp_path), options=RenderOptions(verbose=True))
     assert "build requirements unknown: pyproject.toml's [build-system] has no `requires`" in text
+
+
+@pytest.mark.parametrize(("conflict", "resolutions"), [(None, 1), ("x conflicts with y", 2)])
+def test_a_resolution_is_shared_unless_it_is_a_conflict(
+    monkeypatch: pytest.MonkeyPatch, conflict: str | None, resolutions: int
+) -> None:
+    """A conflict's message names the requirements' origins: the second asker's own."""
+    import wheelfit.pipeline.buildchain as buildchain
+    from wheelfit.resolve.resolver import Outcome
+
+    calls: list[object] = []
+    monkeypatch.setattr(buildchain, "resolve",
+                        lambda catalog, reqs: calls.append(catalog) or Outcome(conflict=conflict))
+    budget, catalog = ChainBudget(), object()
+    first = budget.resolve(catalog, [])  # type: ignore[arg-type]
+    second = budget.resolve(catalog, [])  # type: ignore[arg-type]
+    assert len(calls) == resolutions and first.conflict == second.conflict == conflict

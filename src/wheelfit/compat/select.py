@@ -95,6 +95,20 @@ def may_have_wheel(filenames: Iterable[str], target: Target) -> bool:
     return False
 
 
+@lru_cache(maxsize=64)
+def wheel_needles(target: Target) -> tuple[bytes, ...]:
+    """Byte strings one of which is in the lower-cased name of every wheel that
+    `may_have_wheel` would take for the target (its platform field has a component `p`,
+    and `p.` follows in the name): each platform followed by `.`, every manylinux or
+    musllinux one by its family's prefix. Text with none of them (and no JSON escape that
+    could spell one) holds no such wheel name."""
+    found = set()
+    for platform in _platforms(target):
+        family = next((f for f in ("manylinux", "musllinux") if platform.startswith(f)), None)
+        found.add((family or platform + ".").lower().encode("ascii"))
+    return tuple(sorted(found))
+
+
 def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
     """An sdist, or a wheel whose platform field names one of `platforms`."""
     if not filename.endswith(".whl"):

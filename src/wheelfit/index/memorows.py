@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Sequence
 from typing import BinaryIO
 
 from packaging.version import Version
@@ -52,13 +52,20 @@ def _read(handle: BinaryIO, slices: Iterable[tuple[int, int, int]]) -> bytes | N
     return b"".join(chunks)
 
 
-def stored_names(files: MemoFiles, versions: Iterable[Version]
+def stored_names(files: MemoFiles, versions: Iterable[Version], needles: Sequence[bytes] = ()
                  ) -> Generator[tuple[Version, list[str] | None], None, None]:
     """`stored_rows`, each release's file names parsed from its rows; None where they
-    cannot be read that way (ask `files.filenames` then)."""
+    cannot be read that way (ask `files.filenames` then). With `needles` (lower-case),
+    rows that contain none of them once lower-cased, and no JSON escape, are not parsed:
+    the release is given no names, since none of them could contain a needle either."""
     rows = stored_rows(files, versions)
     try:
         for version, raw in rows:
+            if raw is not None and needles and b"\\" not in raw:
+                lowered = raw.lower()
+                if not any(needle in lowered for needle in needles):
+                    yield version, []
+                    continue
             yield version, None if raw is None else _names(raw)
     finally:
         rows.close()

@@ -26,7 +26,7 @@ from packaging.version import InvalidVersion, Version
 
 from wheelfit.buildneeds.mapping import ApkMapping
 from wheelfit.buildneeds.native import libraries_from_wheel_entries, needs_from_sonames
-from wheelfit.compat.select import may_have_wheel
+from wheelfit.compat.select import may_have_wheel, wheel_needles
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
 from wheelfit.index.memorows import stored_names
@@ -119,7 +119,8 @@ class _WheelReleases:
         finals = (v for v in versions if not v.is_prerelease)
         if not isinstance(self._groups, MemoFiles):
             return next((v for v in finals if self._has_wheel(v)), None)
-        with closing(stored_names(self._groups, finals)) as names:
+        needles = wheel_needles(self.catalog.target)
+        with closing(stored_names(self._groups, finals, needles)) as names:
             return next((v for v, found in names if self._has_wheel(v, found)), None)
 
     def _has_wheel(self, version: Version, names: list[str] | None = None) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 
 from packaging.markers import InvalidMarker, UndefinedEnvironmentName
@@ -21,8 +22,8 @@ from wheelfit.buildneeds.buildrequires import build_requires
 from wheelfit.model import BuildNeeds, BuildRequirement, Libc, Status, Verdict
 from wheelfit.pipeline.sdistplan import SdistRead
 from wheelfit.resolve.catalog import ProjectCatalog
-from wheelfit.resolve.requirements import make_req
-from wheelfit.resolve.resolver import resolve
+from wheelfit.resolve.requirements import Req, make_req
+from wheelfit.resolve.resolver import Outcome, resolve
 
 MAX_DEPTH = 2
 MAX_RESOLUTIONS = 100
@@ -33,12 +34,38 @@ PlanChild = Callable[[str, Verdict, int, frozenset[str]], Verdict]
 
 
 class ChainBudget:
-    """The bound on build environments resolved in one enrich pass (thread-safe)."""
+    """The bound on build environments resolved in one enrich pass (thread-safe), and
+    the resolutions that found one: sdists share their build requirements (setuptools and
+    wheel, most of all), and the same requirements on the same target resolve the same."""
 
     def __init__(self, limit: int = MAX_RESOLUTIONS) -> None:
         self.limit = limit
         self._used = 0
         self._lock = threading.Lock()
+        self._resolved: dict[tuple[object, ...], Future[Outcome]] = {}
+
+    def resolve(self, catalog: ProjectCatalog, reqs: Sequence[Req]) -> Outcome:
+        """`resolve(catalog, reqs)`, once per catalog and requirements (in their order,
+        their origins aside) while others ask for the same at the same time or later. A
+        conflict names the origins, so whoever gets one resolves for itself."""
+        key = (catalog, *((r.name, r.extras, str(r.specifier), r.text) for r in reqs))
+        with self._lock:
+            pending = self._resolved.get(key)
+            first = pending is None
+            if pending is None:
+                pending = self._resolved[key] = Future()
+        if not first:
+            found = pending.result()
+            return found if found.conflict is None else resolve(catalog, reqs)
+        try:
+            found = resolve(catalog, reqs)
+        except BaseException as exc:
+            with self._lock:
+                del self._resolved[key]
+            pending.set_exception(exc)
+            raise
+        pending.set_result(found)
+        return found
 
     def take(self) -> bool:
         """Count one resolution; False once the limit is reached."""
@@ -85,7 +112,7 @@ def chain(
     if not budget.take():
         return (), (f"build requirements not followed: more than {budget.limit} build "
                     "environments in one run")
-    outcome = resolve(catalog, reqs)
+    outcome = budget.resolve(catalog, reqs)
     if outcome.conflict is not None:
         return (), f"build requirements cannot be resolved: {outcome.conflict}"
     children = []

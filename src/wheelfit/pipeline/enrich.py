@@ -38,6 +38,7 @@ from wheelfit.model import (
 )
 from wheelfit.pipeline.alternatives import (
     LOCK_FORMATS,
+    FileLookup,
     apply_binary_twins,
     first_newer_with_wheel,
     version_alternatives,
@@ -90,29 +91,34 @@ def enrich(
     reads = SdistReads(index)
     locked = report.input_format in LOCK_FORMATS
     budget = ChainBudget()
+    # The sizes, the download total, the twins and the bytecode ask for the same entries.
+    found: dict[tuple[str, str, str | None], DistFile | None] = {}
+
+    def file_of(name: str, target: str, filename: str | None) -> DistFile | None:
+        key = (name, target, filename)
+        if key not in found:
+            found[key] = _file_of(catalogs[target], name, filename)
+        return found[key]
 
     def one(pkg: PackageResult) -> PackageResult:
-        return _enrich_package(pkg, targets, catalogs, mapping, (reads, budget), sizes,
-                               vendored, locked)
+        return _enrich_package(pkg, targets, catalogs, mapping, (reads, budget),
+                               file_of if sizes else None, vendored, locked)
 
-    if workers <= 1 or all_at_hand(report, mapping, index,
-                                   lambda n, t, f: _file_of(catalogs[t], n, f)):
+    if workers <= 1 or all_at_hand(report, mapping, index, file_of):
         packages = [one(p) for p in report.packages]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             packages = list(pool.map(one, report.packages))
-    packages = apply_binary_twins(packages, targets, mapping, index,
-                                  lambda n, t, f: _file_of(catalogs[t], n, f))
+    packages = apply_binary_twins(packages, targets, mapping, index, file_of)
     notes: list[str] = []
     if exact is not None:
-        packages, notes = exact.apply(packages, targets,
-                                      lambda n, t, f: _file_of(catalogs[t], n, f), index)
+        packages, notes = exact.apply(packages, targets, file_of, index)
     enriched = replace(report, packages=tuple(packages), commands=_commands(packages, targets),
                        problems=report.problems + tuple(Problem("note", n) for n in notes))
     downloads = {
         (p.name, t): f.size
         for p in packages for t, v in p.verdicts.items()
-        if (f := _file_of(catalogs[t], p.name, v.file)) is not None and f.size is not None
+        if (f := file_of(p.name, t, v.file)) is not None and f.size is not None
     }
     est = estimate(enriched, wheel_sizes=downloads, vendored_bytes=vendored)
     # A package that could not be judged might block either image: recommend nothing.
@@ -127,17 +133,19 @@ def _enrich_package(
     catalogs: Mapping[str, ProjectCatalog],
     mapping: ApkMapping,
     pass_state: tuple[SdistReads, ChainBudget],
-    sizes: bool,
+    sizes: FileLookup | None,
     vendored: dict[tuple[str, str], int],
     locked: bool = False,
 ) -> PackageResult:
+    """`sizes`: the index's entry of a chosen file, for its sizes (None: no sizes)."""
     reads, budget = pass_state
     index = reads.index
     verdicts: dict[str, Verdict] = {}
     for name, verdict in pkg.verdicts.items():
         target, catalog = targets[name], catalogs[name]
         if verdict.status in (Status.BINARY_WHEEL, Status.PURE_WHEEL):
-            verdicts[name], libs = _wheel_verdict(pkg.name, verdict, catalog, index, sizes)
+            file = sizes(pkg.name, name, verdict.file) if sizes is not None else None
+            verdicts[name], libs = _wheel_verdict(verdict, file, index)
             if libs:
                 vendored[(pkg.name, name)] = libs
             if verdict.status is Status.PURE_WHEEL:
@@ -205,15 +213,14 @@ def _page(catalog: ProjectCatalog, name: str) -> tuple[DistFile, ...]:
     return page.files if page else ()
 
 
-def _wheel_verdict(
-    name: str, verdict: Verdict, catalog: ProjectCatalog, index: PackageIndex, sizes: bool
-) -> tuple[Verdict, int]:
-    """The verdict with native evidence and installed size; also the vendored-library bytes."""
+def _wheel_verdict(verdict: Verdict, file: DistFile | None,
+                   index: PackageIndex) -> tuple[Verdict, int]:
+    """The verdict with native evidence and the chosen `file`'s installed size; also the
+    vendored-library bytes."""
     binary = verdict.status is Status.BINARY_WHEEL
     evidence = (f"installs from {'a binary' if binary else 'a pure-Python'} wheel "
                 f"({verdict.tag})",)
     installed, py, libs = None, None, 0
-    file = _file_of(catalog, name, verdict.file) if sizes else None
     if file is not None:
         installed, py, libs = _installed_bytes(index, file)
     return replace(verdict, native=binary, evidence=evidence, installed_bytes=installed,
