@@ -153,9 +153,6 @@ def _cached_check(index_server: object, tmp_path: Path) -> str:
         f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
         f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
         "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
-         f"args = ['check', '--format', 'json', '--index-url', {url!r}, '--python', '3.12',\n"
-         f"        '--cache-dir', {str(tmp_path / 'cache')!r}, {str(requirements)!r}]\n"
-         "try:\n    main(args)\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code")
 
 
 def test_the_command_collects_no_garbage_while_its_modules_load(tmp_path: Path) -> None:
