@@ -9,6 +9,7 @@ import gzip
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -103,9 +104,26 @@ def test_the_fragment_is_not_sent(server: IndexServer) -> None:
     assert Transport(retries=0).get(server.url("/f.whl#sha256=ab"), max_bytes=10).body == b"ok"
 
 
-def test_credentials_of_a_file_url_are_sent_as_basic_auth(server: IndexServer) -> None:
+def test_credentials_of_a_file_url_are_sent_as_basic_auth(
+    server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A page may link files with `user:token@` of their own: they are used, as requests did."""
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     server.route("/f.whl", b"ok")
     Transport(retries=0).get(f"http://bob:t0ken@127.0.0.1:{server.port}/f.whl", max_bytes=10)
     sent = server.hits_for("/f.whl")[0].headers["authorization"]
     assert sent == "Basic " + base64.b64encode(b"bob:t0ken").decode()
+
+
+def test_netrc_wins_over_credentials_in_a_file_url(
+    server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests' order: explicit credentials, the session's, netrc's, then the URL's own."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password s3cret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    server.route("/f.whl", b"ok")
+    Transport(retries=0).get(f"http://bob:t0ken@127.0.0.1:{server.port}/f.whl", max_bytes=10)
+    sent = server.hits_for("/f.whl")[0].headers["authorization"]
+    assert sent == "Basic " + base64.b64encode(b"alice:s3cret").decode()

@@ -3,10 +3,9 @@
 Every request of the index layer goes through `Transport.get` (whole bodies, capped) or
 `Transport.stream` (sdists). Transient failures — connection errors and resets, timeouts,
 HTTP 429/500/502/503/504 — are retried by `retrying.py` (backoff, `Retry-After`, a cap on
-the waits of one request). Redirects are
-followed here, not by requests, so that a loop or too many hops is an
-`IndexResponseError`, redirect bodies are never read, and credentials go only to the origin
-they were given for.
+the waits of one request). Redirects are followed here, so that a loop or too many hops
+is an `IndexResponseError`, redirect bodies are never read, and credentials go only to the
+origin they were given for.
 
 Requests go out on urllib3's pools directly (`sending.py`; a `requests.Session` only holds
 the settings), bodies are read in large pieces and decoded with zlib (`bodies.py`).
@@ -413,8 +412,8 @@ def _new_session() -> requests.Session:
 
     session = requests.Session()
     session.trust_env = True
-    # requests reads REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE itself (and they win over this), but
-    # not OpenSSL's SSL_CERT_FILE/SSL_CERT_DIR, which corporate setups often rely on.
+    # OpenSSL's SSL_CERT_FILE/SSL_CERT_DIR, which corporate setups often rely on, as the CA;
+    # REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE still win over them (`sending._verify`, as requests).
     for variable in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
         value = os.environ.get(variable)
         if value and os.path.exists(value):

@@ -98,8 +98,9 @@ class Sender:
         auth: tuple[str, str] | None,
         timeout: float,
     ) -> Answer:
-        """GET `url` (unread, redirects not followed); `auth` wins over the session's, the
-        URL's own and netrc. Raises what urllib3, http.client and sockets raise."""
+        """GET `url` (unread, redirects not followed); `auth` wins over the session's, then
+        netrc's, then the URL's own (requests' order). Raises what urllib3, http.client and
+        sockets raise."""
         if url[:5].lower() == "file:":
             from wheelfit.index.fileadapter import open_file
 
@@ -108,7 +109,7 @@ class Sender:
         merged = dict(self._headers)
         if headers:
             merged.update(headers)
-        credentials = auth or self._session_auth or route.url_auth or route.netrc
+        credentials = auth or self._session_auth or route.netrc or route.url_auth
         if credentials is not None:
             merged["Authorization"] = basic_auth(credentials)
         wait = self._timeouts.get(timeout)
