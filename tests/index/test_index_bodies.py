@@ -82,3 +82,11 @@ def test_a_large_body_takes_one_read_per_mebibyte() -> None:
     reader = Reader(bytes(3 * 2**20 + 5))
     assert len(b"".join(c for _r, c in body_chunks(reader, None, 2**30))) == 3 * 2**20 + 5
     assert reader.reads == 5  # four with bytes, one that finds the end
+
+
+def test_decoded_chunks_are_at_most_a_read_in_size() -> None:
+    """A page that unpacks 5-10x is not decoded into one buffer of its whole size."""
+    packed = gzip.compress(TEXT * 20)  # 2.2 MB that packs to a few KB
+    chunks = [c for _r, c in body_chunks(Reader(packed), "gzip", 10**8, read_size=65536)]
+    assert b"".join(chunks) == TEXT * 20
+    assert max(map(len, chunks)) <= 65536

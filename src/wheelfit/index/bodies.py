@@ -105,9 +105,10 @@ def decoder_for(content_encoding: str | None) -> Decoder | None:
 def body_chunks(
     answer: RawReader, content_encoding: str | None, limit: int, read_size: int = READ_SIZE
 ) -> Iterator[tuple[int, bytes]]:
-    """(raw bytes read, decoded chunk) pairs of the body, `read_size` raw bytes a read,
-    decoded; together at most `limit + 1` decoded bytes (one more than the cap says the
-    body is over it). `zlib.error` when a coding is broken."""
+    """(raw bytes read, decoded chunk) pairs of the body, `read_size` raw bytes a read and
+    at most `read_size` decoded bytes a chunk; together at most `limit + 1` decoded bytes
+    (one more than the cap says the body is over it). `zlib.error` when a coding is
+    broken."""
     decoder = decoder_for(content_encoding)
     room = limit + 1
     while room > 0:
@@ -122,7 +123,8 @@ def body_chunks(
             room -= len(data)
             yield len(data), data
             continue
-        out = decoder.decode(data, room)
+        # decoded a read's worth at a time: zlib's output buffer stays that size
+        out = decoder.decode(data, min(room, read_size))
         room -= len(out)
         if out or data:
             yield len(data), out
