@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import gzip
 import http.server
+import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,3 +128,20 @@ def test_netrc_wins_over_credentials_in_a_file_url(
     Transport(retries=0).get(f"http://bob:t0ken@127.0.0.1:{server.port}/f.whl", max_bytes=10)
     sent = server.hits_for("/f.whl")[0].headers["authorization"]
     assert sent == "Basic " + base64.b64encode(b"alice:s3cret").decode()
+
+
+def test_plain_http_parses_no_ca_bundle(
+    server: IndexServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CA bundle is parsed for the first HTTPS origin only (~25 ms of CPU)."""
+    loads: list[object] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counting(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
+        loads.append(args or kwargs)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
+    server.route("/p", b"ok")
+    assert Transport(retries=0).get(server.url("/p"), max_bytes=10).body == b"ok"
+    assert loads == []

@@ -199,10 +199,12 @@ class Sender:
             options["cert_reqs"] = "CERT_NONE"
             return options
         options["cert_reqs"] = "CERT_REQUIRED"
+        if scheme != "https":  # no CA bundle to parse for plain HTTP
+            return options
         context = self._contexts.context(verify)
         if context is not None and cert is None:
             options["ssl_context"] = context
-        elif scheme == "https":
+        else:
             options.update(_ca_options(verify))
         return options
 
