@@ -145,3 +145,23 @@ def test_plain_http_parses_no_ca_bundle(
     server.route("/p", b"ok")
     assert Transport(retries=0).get(server.url("/p"), max_bytes=10).body == b"ok"
     assert loads == []
+
+
+def test_a_stream_read_to_its_end_leaves_its_connection_for_reuse(counting: _Counting) -> None:
+    transport = Transport(retries=0)
+    url = f"http://127.0.0.1:{counting.server_address[1]}/s.tar.gz"
+    with transport.stream(url, max_bytes=10**6) as chunks:
+        assert sum(map(len, chunks)) == 200_000
+    assert len(transport.get(url, max_bytes=10**6).body) == 200_000
+    transport.close()
+    assert counting.accepted == 1
+
+
+def test_a_stream_left_early_closes_its_connection(counting: _Counting) -> None:
+    transport = Transport(retries=0)
+    url = f"http://127.0.0.1:{counting.server_address[1]}/s.tar.gz"
+    with transport.stream(url, max_bytes=10**6) as chunks:
+        next(chunks)
+    assert len(transport.get(url, max_bytes=10**6).body) == 200_000
+    transport.close()
+    assert counting.accepted == 2

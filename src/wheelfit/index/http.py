@@ -207,14 +207,15 @@ class Transport:
                 if scope.expired:
                     raise self._late(url, scope) from None
                 raise
-            received = [0]
+            received = [0, 0]
             try:
                 if scope.expired:
                     raise self._late(url, scope)
                 chunks = self._chunks(response, final_url, max_bytes, scope, STREAM_CHUNK)
                 yield _counted(chunks, received)
             finally:
-                response.close()
+                if not received[1]:  # read to its end: the connection is reused
+                    response.close()
                 response.release_conn()
                 # the bytes read, which may stop before the end (the reader found its files)
                 log_request(final_url, headers, response.status, received[0], started)
@@ -401,10 +402,11 @@ def _discard(response: Answer) -> None:
 
 
 def _counted(chunks: Iterator[bytes], received: list[int]) -> Iterator[bytes]:
-    """The chunks, adding their sizes up in `received[0]`."""
+    """The chunks, adding their sizes up in `received[0]`; `received[1]` is 1 at the end."""
     for chunk in chunks:
         received[0] += len(chunk)
         yield chunk
+    received[1] = 1
 
 
 def _new_session() -> requests.Session:
