@@ -2,6 +2,7 @@
 (thread CPU, so other processes on the box matter less than for whole runs):
 
     python bench/req_micro.py http  SNAPSHOT PORT   # Transport.get of every metadata file, x2
+    python bench/req_micro.py layers SNAPSHOT PORT  # the same GETs one layer down at a time
     python bench/req_micro.py parse SNAPSHOT        # central directories of the recorded wheels
     python bench/req_micro.py put   DIR             # 1,000 Store.put of 3 KB in a fresh DIR
 
@@ -30,6 +31,54 @@ def http(snapshot: str, port: str) -> str:
             transport.get(url, max_bytes=1 << 22)
     spent = time.thread_time() - started
     return f"{spent / (2 * len(urls)) * 1e3:.3f} ms CPU per request ({2 * len(urls)} requests)"
+
+
+def layers(snapshot: str, port: str) -> str:
+    """CPU per GET of the metadata files through the transport, its `Sender`, a bare
+    urllib3 pool and bare http.client (same headers), three interleaved rounds."""
+    import http.client
+
+    import urllib3
+
+    from wheelfit.index.http import Transport
+
+    names = sorted(os.listdir(os.path.join(snapshot, "metadata")))
+    paths = [f"/files/{n}" for n in names]
+    base = f"http://127.0.0.1:{port}"
+    transport = Transport()
+    transport.get(base + paths[0], max_bytes=1 << 22)
+    sender = transport._sending()
+    headers = dict(sender._headers)
+    pool = urllib3.HTTPConnectionPool("127.0.0.1", int(port), maxsize=1)
+    conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=15)
+
+    def whole(answer):  # type: ignore[no-untyped-def]
+        while answer.read(1 << 20, decode_content=False):
+            pass
+        answer.release_conn()
+
+    def bare(path: str) -> None:
+        conn.request("GET", path, headers=headers)
+        conn.getresponse().read()
+
+    ways = {
+        "Transport.get": lambda path: transport.get(base + path, max_bytes=1 << 22),
+        "Sender.send + reads": lambda path: whole(sender.send(base + path, None, None, 15.0)),
+        "urllib3 pool.urlopen + reads": lambda path: whole(pool.urlopen(
+            "GET", path, headers=headers, retries=False, redirect=False,
+            preload_content=False, decode_content=False)),
+        "http.client": bare,
+    }
+    spent = dict.fromkeys(ways, 0.0)
+    for _round in range(3):
+        for label, way in ways.items():
+            way(paths[0])
+            started = time.thread_time()
+            for path in paths:
+                way(path)
+            spent[label] += time.thread_time() - started
+    return "\n".join(f"{label:30s} {seconds / (3 * len(paths)) * 1e3:.3f} ms CPU per GET"
+                     for label, seconds in spent.items())
 
 
 def _directories(snapshot: str) -> list[tuple[str, bytes, int, int]]:
@@ -96,4 +145,4 @@ def put(directory: str) -> str:
 
 if __name__ == "__main__":
     what, *args = sys.argv[1:]
-    print({"http": http, "parse": parse, "put": put}[what](*args))
+    print({"http": http, "layers": layers, "parse": parse, "put": put}[what](*args))

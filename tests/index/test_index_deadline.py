@@ -88,3 +88,32 @@ def test_attach_outside_a_scope_does_nothing(pair: tuple[socket.socket, socket.s
     Watchdog().attach(Conn(ours))
     theirs.sendall(b"x")
     assert ours.recv(1) == b"x"
+
+
+def test_a_shorter_deadline_opened_later_still_expires_on_time(
+    pair: tuple[socket.socket, socket.socket],
+) -> None:
+    """The watchdog is woken only for a deadline earlier than all it waits for."""
+    ours, _theirs = pair
+    watchdog = Watchdog()
+    started = time.monotonic()
+    with watchdog.scope(30) as long_one, watchdog.scope(0.3) as short_one:
+        watchdog.attach(Conn(ours))
+        assert ours.recv(1) == b""
+    assert short_one.expired and not long_one.expired
+    assert time.monotonic() - started < 10
+
+
+def test_a_later_deadline_does_not_wake_the_watchdog() -> None:
+    watchdog = Watchdog()
+    woken: list[int] = []
+    notify = watchdog._cond.notify
+
+    def counting(n: int = 1) -> None:
+        woken.append(n)
+        notify(n)
+
+    watchdog._cond.notify = counting  # type: ignore[method-assign]
+    with watchdog.scope(5), watchdog.scope(1), watchdog.scope(6), watchdog.scope(7):
+        pass
+    assert len(woken) == 1  # the 1 s deadline; the first started the thread

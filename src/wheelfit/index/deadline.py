@@ -3,7 +3,7 @@
 A socket timeout only bounds the wait between two reads: a server that sends one header line
 or one body byte a second never trips it. `WATCHDOG.scope(seconds)` opens a deadline for the
 calling thread; every urllib3 connection that sends a request inside it is attached to it (by
-the pools of `watched_adapter()`), and when the deadline passes a single watchdog thread
+the pools `watch()` prepares), and when the deadline passes a single watchdog thread
 shuts those sockets down. The blocked read then fails at once and the transport reports the
 deadline (`Scope.expired`) instead of a broken connection.
 
@@ -21,10 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from requests.adapters import HTTPAdapter
+from typing import Any
 
 # How often an expired scope's connections are shut again: one may connect (and so get its
 # socket) after the deadline passed.
@@ -63,13 +60,17 @@ class Watchdog:
         scope = Scope(seconds)
         outer = getattr(self._local, "scope", None)
         with self._cond:
+            # The watchdog sleeps until the earliest deadline: wake it only when this one
+            # comes first (deadlines of one length never do), not at every request.
+            earliest = not self._heap or scope.at < self._heap[0][0]
             heapq.heappush(self._heap, (scope.at, next(self._order), scope))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="wheelfit-deadline", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            elif earliest:
+                self._cond.notify()
         self._local.scope = scope
         try:
             yield scope
@@ -139,28 +140,9 @@ def _shut(conn: object) -> None:
 WATCHDOG = Watchdog()
 
 
-def watched_adapter(**kwargs: Any) -> HTTPAdapter:
-    """A requests `HTTPAdapter` whose connection pools (direct and through proxies) attach
-    each request's connection to the calling thread's deadline scope (and share one TLS
-    context per CA location: `tlscontext.py`)."""
-    from requests.adapters import HTTPAdapter
-
-    from wheelfit.index.tlscontext import SharedContexts
-
-    class WatchedAdapter(SharedContexts, HTTPAdapter):  # type: ignore[misc]
-        def init_poolmanager(self, *args: Any, **kw: Any) -> None:
-            super().init_poolmanager(*args, **kw)
-            _watch(self.poolmanager)
-
-        def proxy_manager_for(self, proxy: str, **kw: Any) -> Any:
-            manager = super().proxy_manager_for(proxy, **kw)
-            _watch(manager)
-            return manager
-
-    return WatchedAdapter(**kwargs)
-
-
-def _watch(manager: Any) -> None:
+def watch(manager: Any) -> None:
+    """Make the pools of a urllib3 `PoolManager` (or `ProxyManager`) attach each request's
+    connection to the calling thread's deadline scope."""
     manager.pool_classes_by_scheme = {
         scheme: _watched_pool(cls) for scheme, cls in manager.pool_classes_by_scheme.items()
     }

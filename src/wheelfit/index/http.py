@@ -1,14 +1,15 @@
-"""The HTTP transport: one pooled `requests.Session`, retries, redirects, body caps.
+"""The HTTP transport: urllib3's connection pools, retries, redirects, body caps.
 
 Every request of the index layer goes through `Transport.get` (whole bodies, capped) or
 `Transport.stream` (sdists). Transient failures — connection errors and resets, timeouts,
 HTTP 429/500/502/503/504 — are retried by `retrying.py` (backoff, `Retry-After`, a cap on
-the waits of one request). Redirects are
-followed here, not by requests, so that a loop or too many hops is an
-`IndexResponseError`, redirect bodies are never read, and credentials go only to the origin
-they were given for.
+the waits of one request). Redirects are followed here, so that a loop or too many hops
+is an `IndexResponseError`, redirect bodies are never read, and credentials go only to the
+origin they were given for.
 
-Every `requests`/`urllib3`/socket exception becomes `IndexUnreachable` (no usable answer:
+Requests go out on urllib3's pools directly (`sending.py`; a `requests.Session` only holds
+the settings), bodies are read in large pieces and decoded with zlib (`bodies.py`).
+Every urllib3/http.client/socket exception becomes `IndexUnreachable` (no usable answer:
 connection failures, timeouts, and 502/503/504 once retries run out) or
 `IndexResponseError` (an answer wheelfit cannot use: other HTTP errors, bad bodies, caps);
 messages carry redacted URLs.
@@ -17,7 +18,7 @@ a whole request must be complete within `Limits.request_deadline(timeout)`, enfo
 watchdog that shuts the socket (`deadline.py`), so a server that trickles its headers or
 body cannot hold a request longer. One run sends at most `Limits.max_requests` requests.
 TLS verification, proxies, CA bundles and netrc are what requests' `trust_env` handling
-finds, looked up once per origin (`sending.py`).
+would find, looked up once per origin (`sending.py`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 from wheelfit import __version__
 from wheelfit.errors import IndexFault, IndexResponseError, IndexUnreachable
+from wheelfit.index.bodies import ACCEPT_ENCODING, READ_SIZE
 from wheelfit.index.faults import HINT_BAD_ANSWER, bad, reason_of, status_fault, unreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.reqlog import log_request
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     import requests
 
     from wheelfit.index.deadline import Scope
-    from wheelfit.index.sending import Sender
+    from wheelfit.index.sending import Answer, Sender
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -52,6 +54,7 @@ _T = TypeVar("_T")
 # Threads besides the client's workers that send requests at once (resolvers, warmers,
 # enrichment); a pool sized for the workers alone discards connections (new TLS handshakes).
 CALLER_THREADS = 32
+STREAM_CHUNK = 64 * 1024  # what a streamed sdist's reader is handed at a time
 USER_AGENT = f"wheelfit/{__version__} (+https://pypi.org/project/wheelfit/)"
 
 
@@ -108,17 +111,13 @@ class Transport:
 
     @property
     def session(self) -> requests.Session:
-        """The pooled session, created (and `requests` imported) at the first request: a
-        run answered from the cache never pays for either."""
+        """The settings (headers, auth, proxies, verify, cert, trust_env), created (and
+        `requests` imported) at the first request: a run answered from the cache never
+        pays for either. Its adapters are not used."""
         with self._lock:
             if self._session is None:
-                self._session = _new_session(self._pool_size)
-            session = self._session
-            if not any(prefix.startswith("file:") for prefix in session.adapters):
-                from wheelfit.index.fileadapter import FileAdapter
-
-                session.mount("file://", FileAdapter())
-        return session
+                self._session = _new_session()
+            return self._session
 
     def _sending(self) -> Sender:
         """The session's `Sender` (`sending.py`), made at the first request."""
@@ -127,9 +126,11 @@ class Transport:
             from wheelfit.index.sending import Sender
 
             session = self.session
+            # connections kept for reuse (not a limit on those opened)
+            keep = max(self._pool_size, 10) + CALLER_THREADS
             with self._lock:
                 if self._sender is None:
-                    self._sender = Sender(session)
+                    self._sender = Sender(session, pool_size=keep)
                 sender = self._sender
         return sender
 
@@ -206,18 +207,23 @@ class Transport:
                 if scope.expired:
                     raise self._late(url, scope) from None
                 raise
-            received = [0]
+            received = [0, 0]
             try:
                 if scope.expired:
                     raise self._late(url, scope)
-                yield _counted(self._chunks(response, final_url, max_bytes, scope), received)
+                chunks = self._chunks(response, final_url, max_bytes, scope, STREAM_CHUNK)
+                yield _counted(chunks, received)
             finally:
-                response.close()
+                if not received[1]:  # read to its end: the connection is reused
+                    response.close()
+                response.release_conn()
                 # the bytes read, which may stop before the end (the reader found its files)
-                log_request(final_url, headers, response.status_code, received[0], started)
+                log_request(final_url, headers, response.status, received[0], started)
 
     def close(self) -> None:
-        """Close the session if this transport created it."""
+        """Close the pools, and the session if this transport created it."""
+        if self._sender is not None:
+            self._sender.close()
         if self._owns_session and self._session is not None:
             self._session.close()
 
@@ -240,22 +246,24 @@ class Transport:
         with WATCHDOG.scope(self.deadline) as scope:
             try:
                 response, final_url = self._open(url, headers, accept)
+                complete = False
                 try:
                     if scope.expired:  # headers cut short by the watchdog look complete
                         raise self._late(url, scope)
                     body = b"".join(self._chunks(response, final_url, max_bytes, scope))
+                    complete = True
                 finally:
-                    response.close()
+                    if not complete:  # a connection with unread bytes is not reused
+                        response.close()
+                    response.release_conn()
             except (Transient, IndexFault) as failed:
                 if scope.expired:  # not retried: a server this slow would be as slow again
                     raise self._late(url, scope) from None
                 if isinstance(failed, IndexUnreachable):
                     raise Transient(failed) from None
                 raise
-        log_request(final_url, headers, response.status_code, len(body), started)
-        from requests.structures import CaseInsensitiveDict
-
-        return Fetched(final_url, response.status_code, CaseInsensitiveDict(response.headers), body)
+        log_request(final_url, headers, response.status, len(body), started)
+        return Fetched(final_url, response.status, response.headers, body)
 
     def _late(self, url: str, scope: Scope) -> IndexUnreachable:
         return unreachable(
@@ -267,16 +275,16 @@ class Transport:
 
     def _open(
         self, url: str, headers: Mapping[str, str] | None, accept: Collection[int]
-    ) -> tuple[requests.Response, str]:
+    ) -> tuple[Answer, str]:
         """Send the request, following redirects; return the accepted response."""
         current = url
         visited = {url}
         for _hop in range(self.limits.max_redirects + 1):
             response = self._send(current, headers)
-            status = response.status_code
+            status = response.status
             if status in REDIRECT_STATUSES and status not in accept:
                 location = response.headers.get("Location")
-                response.close()
+                _discard(response)
                 if not location:
                     raise bad(f"HTTP {status} redirect without a Location", current)
                 current = self._next_hop(current, location)
@@ -289,7 +297,7 @@ class Transport:
             log_request(current, headers, status, None, None)
             reason = response.reason or ""
             asked = retry_after(response.headers.get("Retry-After"))
-            response.close()
+            _discard(response)
             fault = status_fault(status, reason, current)
             if status in RETRY_STATUSES:
                 raise Transient(fault, asked)
@@ -309,10 +317,10 @@ class Transport:
             raise bad(f"redirect to an unsupported URL scheme {scheme!r}", current)
         return target
 
-    def _send(self, url: str, headers: Mapping[str, str] | None) -> requests.Response:
+    def _send(self, url: str, headers: Mapping[str, str] | None) -> Answer:
         import http.client
+        import ssl
 
-        import requests
         import urllib3
 
         with self._lock:
@@ -328,62 +336,56 @@ class Transport:
                 hint="A dependency tree this large is unusual: look for a package whose "
                 "dependencies fan out (its notes say so); split the input if it is real.",
             )
+        errors = urllib3.exceptions
         try:
             return self._sending().send(url, headers, self._auth_for(url), self.timeout)
-        except requests.exceptions.SSLError as exc:
+        except (errors.SSLError, ssl.SSLError) as exc:
             raise unreachable(f"TLS error ({reason_of(exc)})", url) from None
-        except (
-            requests.exceptions.InvalidURL,
-            requests.exceptions.MissingSchema,
-            requests.exceptions.InvalidSchema,
-            requests.exceptions.InvalidHeader,
-            requests.exceptions.URLRequired,
-            ValueError,
-        ) as exc:
+        except (ValueError, http.client.InvalidURL) as exc:
             raise unreachable(f"invalid URL or header ({reason_of(exc)})", url) from None
-        except requests.exceptions.Timeout:
+        except (errors.ProxyError, errors.NewConnectionError) as exc:
+            raise Transient(unreachable(f"connection failed ({reason_of(exc)})", url)) from None
+        except (errors.TimeoutError, TimeoutError):
             raise Transient(unreachable(f"timed out after {self.timeout:g} s", url)) from None
-        except (
-            requests.RequestException,
-            urllib3.exceptions.HTTPError,
-            http.client.HTTPException,
-            OSError,
-        ) as exc:
+        except (errors.HTTPError, http.client.HTTPException, OSError) as exc:
             raise Transient(unreachable(f"connection failed ({reason_of(exc)})", url)) from None
 
     def _chunks(
-        self, response: requests.Response, url: str, max_bytes: int, scope: Scope
+        self, response: Answer, url: str, max_bytes: int, scope: Scope, read_size: int = READ_SIZE
     ) -> Iterator[bytes]:
         import http.client
+        import zlib
 
-        import requests
         import urllib3
+
+        from wheelfit.index.bodies import body_chunks
 
         declared = response.headers.get("Content-Length", "")
         if is_ascii_digits(declared) and int(declared) > max_bytes:
             raise BodyTooLarge(
                 f"{redact_url(url)}: the answer is {int(declared)} bytes (cap {max_bytes})",
                 url=redact_url(url),
-                status=response.status_code,
+                status=response.status,
             )
         received = 0
+        encoding = response.headers.get("Content-Encoding")
         try:
-            for chunk in response.iter_content(64 * 1024):
+            for _raw, chunk in body_chunks(response, encoding, max_bytes, read_size):
                 received += len(chunk)
                 self._count(bytes_=len(chunk))
                 if received > max_bytes:
                     raise BodyTooLarge(
                         f"{redact_url(url)}: the answer is larger than {max_bytes} bytes",
                         url=redact_url(url),
-                        status=response.status_code,
+                        status=response.status,
                     )
                 if scope.expired or time.monotonic() > scope.at:
                     raise self._late(url, scope)
-                yield chunk
-        except requests.exceptions.ContentDecodingError as exc:
-            raise bad(f"undecodable body ({reason_of(exc)})", url) from None
+                if chunk:
+                    yield chunk
+        except zlib.error as exc:
+            raise bad(f"undecodable body ({encoding}: {reason_of(exc)})", url) from None
         except (
-            requests.RequestException,
             urllib3.exceptions.HTTPError,
             http.client.HTTPException,
             OSError,
@@ -393,22 +395,27 @@ class Transport:
             raise unreachable(f"connection broken while reading ({reason_of(exc)})", url) from None
 
 
+def _discard(response: Answer) -> None:
+    """Close an answer whose body is not wanted (its connection is not reused)."""
+    response.close()
+    response.release_conn()
+
+
 def _counted(chunks: Iterator[bytes], received: list[int]) -> Iterator[bytes]:
-    """The chunks, adding their sizes up in `received[0]`."""
+    """The chunks, adding their sizes up in `received[0]`; `received[1]` is 1 at the end."""
     for chunk in chunks:
         received[0] += len(chunk)
         yield chunk
+    received[1] = 1
 
 
-def _new_session(pool_size: int) -> requests.Session:
+def _new_session() -> requests.Session:
     import requests
-
-    from wheelfit.index.deadline import watched_adapter
 
     session = requests.Session()
     session.trust_env = True
-    # requests reads REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE itself (and they win over this), but
-    # not OpenSSL's SSL_CERT_FILE/SSL_CERT_DIR, which corporate setups often rely on.
+    # OpenSSL's SSL_CERT_FILE/SSL_CERT_DIR, which corporate setups often rely on, as the CA;
+    # REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE still win over them (`sending._verify`, as requests).
     for variable in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
         value = os.environ.get(variable)
         if value and os.path.exists(value):
@@ -416,8 +423,5 @@ def _new_session(pool_size: int) -> requests.Session:
             break
     session.max_redirects = DEFAULT_LIMITS.max_redirects
     session.headers["User-Agent"] = USER_AGENT
-    keep = max(pool_size, 10) + CALLER_THREADS  # connections kept for reuse, not opened
-    adapter = watched_adapter(pool_connections=8, pool_maxsize=keep, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
+    session.headers["Accept-Encoding"] = ACCEPT_ENCODING  # what bodies.py decodes
     return session

@@ -7,13 +7,15 @@ more than `Limits.max_retry_after` (no point waiting a fraction of it) or when t
 would take the request's waits past `Limits.max_wait_seconds`; the fault then says how many
 attempts it took, what the server asked for and how long wheelfit waited.
 
-Why not urllib3's `Retry` (issue 15 asked; checked against urllib3 2.8): it retries inside
-one `session.get`, so attempts escape the request count, the `-v` log and
-`Limits.max_requests`; before each retry it drains the refused answer's body to the end
-(`drain_conn`) with no size cap and outside the per-attempt deadline; a `Retry-After` over
-its `retry_after_max` is clamped and waited for, where wheelfit stops at once and says what
-the server asked; and it has no budget for all the waits of one request. The loop costs
-nothing when nothing fails (no request of the top-500 benchmark was retried).
+Why not urllib3's `Retry` (issue 15 asked; checked against urllib3 2.8, again once the
+transport sent on urllib3's pools itself): it retries inside one `urlopen`, so attempts
+escape the request count, the `-v` log and `Limits.max_requests`; before each retry it
+drains the refused answer's body to the end (`drain_conn`) with no size cap and outside
+the per-attempt deadline; its first retry waits nothing (`get_backoff_time` is 0 after one
+error); a `Retry-After` over its `retry_after_max` is clamped and waited for, where
+wheelfit stops at once and says what the server asked; and it has no budget for all the
+waits of one request. The loop costs nothing when nothing fails (no request of the
+top-500 benchmark was retried).
 """
 
 from __future__ import annotations
