@@ -1,13 +1,14 @@
 """Run one wheelfit check with chosen thread-pool sizes and print what it cost, as one JSON
 line: wall, user+sys CPU of the run and of its children (the parse helper), voluntary and
-involuntary context switches, peak RSS, and the most threads alive at once.
+involuntary context switches (of each), peak RSS, and the most threads alive at once.
 
     python bench/threads.py --index-workers 8 --warm-workers 4 -- check \
         bench/inputs/top-500.txt --python 3.12 -i http://127.0.0.1:18511/simple \
         --cache-dir /var/tmp/wf-x --format json -o out.json
 
 The sizes are set in this process before the CLI runs (the index client's `max_workers`,
-`resolve.catalog.WARM_WORKERS`); omitted ones keep the tree's own.
+`resolve.catalog.WARM_WORKERS`, which trees after `7f9752c` no longer have: their warm-up
+runs in the index's pool); omitted ones keep the tree's own.
 Which tree runs is the `wheelfit` on `sys.path` (PYTHONPATH=<tree>/src for a base tree).
 """
 
@@ -106,6 +107,7 @@ def main() -> int:
         "cpu_self": round(me.ru_utime + me.ru_stime, 3),
         "cpu_children": round(kids.ru_utime + kids.ru_stime, 3),
         "nvcsw": me.ru_nvcsw, "nivcsw": me.ru_nivcsw,
+        "nvcsw_children": kids.ru_nvcsw, "nivcsw_children": kids.ru_nivcsw,
         "rss_mb": round(me.ru_maxrss / 1024, 1), "threads_peak": peak[0] - 1,
     }
     if ns.sample:  # thread-samples every 50 ms: (thread name, state) -> count
