@@ -14,6 +14,11 @@ measurement, none of which changes a byte it sends:
 * a filename → page entry index (the plain server scans the page's file list per request);
 * ``GET /_bench/stats`` (JSON: requests since the last reset, by kind; unrecorded; stand-ins)
   and ``GET /_bench/reset``, so bench/run.py can count the requests of each tool run.
+
+``--delay MS`` holds every index answer MS milliseconds before it is sent (a connection's
+requests wait in turn, concurrent connections in parallel), so a run on the loopback sees
+a CDN's latency (live PyPI through Fastly answers in about 20-40 ms from here) instead of
+none; ``GET /_bench/delay/<MS>`` changes it between runs.
 """
 
 from __future__ import annotations
@@ -59,6 +64,9 @@ class _BenchHandler(_Handler):
         if path == "/_bench/reset":
             self.index.reset()
             return _Reply(200, b"ok\n")
+        if path.startswith("/_bench/delay/"):
+            self.index.delay = float(path.rsplit("/", 1)[1]) / 1000
+            return _Reply(200, b"ok\n")
         return super()._route(path)
 
     def _serve(self, head: bool) -> None:
@@ -66,6 +74,8 @@ class _BenchHandler(_Handler):
             reply = self._route(self.path)
             self._send(reply, head)
             return
+        if self.index.delay:
+            time.sleep(self.index.delay)
         super()._serve(head)
 
     def _page_reply(self, name: str | None) -> _Reply:
@@ -100,6 +110,7 @@ class BenchIndex(LoopbackIndex):
         super().__init__(root, **kwargs)
         self.data = _IndexedData(root)
         self.gzipped: dict[tuple[str, str], bytes] = {}
+        self.delay = 0.0  # seconds each index answer is held (`--delay`)
 
     def start(self) -> BenchIndex:
         from http.server import ThreadingHTTPServer
@@ -149,11 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--snapshot", type=Path, default=SNAPSHOT)
     ap.add_argument("--until-stdin-closes", action="store_true")
+    ap.add_argument("--delay", type=float, default=0.0, metavar="MS",
+                    help="hold every index answer this many milliseconds (latency)")
     args = ap.parse_args(argv)
     if not (args.snapshot / "pages").is_dir():
         raise SystemExit(f"no snapshot in {args.snapshot}: run bench/record_snapshot.py")
     t0 = time.perf_counter()
     server = BenchIndex(args.snapshot, port=args.port).start()
+    server.delay = args.delay / 1000
     server.warm()
     print(f"{len(server.data.names)} projects ready in {time.perf_counter() - t0:.1f}s",
           file=sys.stderr)

@@ -396,7 +396,7 @@ def test_offline_prefetching_looks_nothing_up_and_starts_no_thread(
     offline.prefetch(["foo", "bar"])
     offline.prefetch_wheels([file])
     offline.prefetch_metadata([file])
-    assert offline._executor is None
+    assert not offline._jobs.started
 
 def test_failure_is_raised_again_without_a_new_request(
     client_for: type[IndexClient], server: IndexServer

@@ -60,7 +60,8 @@ def test_a_page_waiting_for_the_helper_holds_no_index_thread(
         client.prefetch(["big", "small"])  # one index thread: big's job, then small's
         _wait_for(lambda: server.hits_for("/simple/small/"),
                   "the only index thread is still holding the big page")
-        big = client._futures[("page", "big")]
+        big = client._jobs.future(("page", "big"))
+        assert big is not None
         assert not big.done()  # still with the helper, yet the next job ran
 
 

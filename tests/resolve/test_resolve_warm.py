@@ -4,6 +4,7 @@ fetched, never how fast."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -114,3 +115,26 @@ def _baz_file(catalog: ProjectCatalog) -> DistFile:
     page = catalog.index.project("baz")
     assert page is not None
     return page.files[0]
+
+
+def test_warming_runs_in_the_index_pool_even_with_one_thread(server: IndexServer) -> None:
+    """The catalog starts no threads of its own: each step goes on in the index's pool once
+    its page is settled, so one index thread walks the whole chain (no step holds it
+    waiting for a page)."""
+    url = ""
+    for name, (requires, versions) in CHAIN.items():
+        meta = {wheel_name(name, v): metadata(name, v, requires=requires) for v in versions}
+        url = publish(server, name, {n: wheel(name, v, meta[n])
+                                     for v in versions if (n := wheel_name(name, v))},
+                      meta=meta)
+    before = {t.ident for t in threading.enumerate()}
+    with IndexClient([url], no_cache=True, backoff=0.0, max_workers=1) as client:
+        catalog = ProjectCatalog(client, default_targets(python="3.12")[1], {})
+        catalog.warm([make_req(Requirement("foo"), "requirements.txt:1")])
+        assert _wait_for(server, _metadata_path("baz", "1.0"))
+        ours = [t.name for t in threading.enumerate()
+                if t.ident not in before and t.name.startswith("wheelfit")]
+        catalog.close()
+    # the index's one pool thread (and the transport's deadline watcher); no warm-up pool
+    assert {n.rstrip("_0123456789") for n in ours} - {"wheelfit-deadline"} == {
+        "wheelfit-index"}, ours

@@ -95,6 +95,11 @@ class PackageIndex(Protocol):
         """Start fetching these projects' pages in the background (only those not at hand)."""
         ...
 
+    def after_project(self, name: str, then: Callable[[], object]) -> None:
+        """Run `then` in the background once the project's page is settled (read, failed or
+        not found), fetching it ahead if nobody has asked; no thread waits meanwhile."""
+        ...
+
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
         """Start fetching these files' metadata in the background."""
         ...

@@ -20,9 +20,8 @@ bytes received (after content decoding).
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -35,6 +34,7 @@ from wheelfit.index.base import CoreMetadata
 from wheelfit.index.cache import PageCache, Store, resolve_cache_dir
 from wheelfit.index.files import NOT_FOUND, FileReader
 from wheelfit.index.http import Transport
+from wheelfit.index.jobs import Jobs
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.parsed import PageMemo
@@ -82,7 +82,7 @@ class IndexClient:
         if offline and no_cache:
             raise UsageError("--offline needs the cache; it cannot be combined with --no-cache")
         self._limits = limits
-        self._lock = threading.Lock()
+        self._jobs = Jobs(max_workers)  # the one pool, and one future per key per run
         self._transport = Transport(
             timeout=timeout,
             retries=retries,
@@ -114,10 +114,6 @@ class IndexClient:
         )
         self._refresh = refresh
         self._offline = offline
-        self._max_workers = max(1, max_workers)
-        self._executor: ThreadPoolExecutor | None = None
-        self._closed = False
-        self._futures: dict[tuple[object, ...], Future[object]] = {}
         self._hits: list[bool] = []
         self._at_hand: dict[str, bool] = {}
         self._ahead = AheadSlots()  # pages fetched ahead at a time (`_start_project`)
@@ -215,9 +211,7 @@ class IndexClient:
     def metadata_at_hand(self, file: DistFile) -> bool:
         """True when this file's metadata costs no request: read this run (or its wheel's
         directory read held it), or in the store."""
-        with self._lock:
-            future = self._futures.get(("metadata", file.url, file.hash() or ""))
-        if future is not None and future.done() and future.exception() is None:
+        if self._jobs.settled(("metadata", file.url, file.hash() or "")):
             return True
         return self._files.holds_metadata(file) or self._files.stored(file, "metadata")
 
@@ -228,9 +222,7 @@ class IndexClient:
             return True
         if not file.is_wheel:
             return self._files.stored(file, "scan")
-        with self._lock:
-            future = self._futures.get(("summary", file.url, file.hash() or ""))
-        if future is not None and future.done() and future.exception() is None:
+        if self._jobs.settled(("summary", file.url, file.hash() or "")):
             return True
         return self._files.stored(file, "summary")
 
@@ -242,12 +234,12 @@ class IndexClient:
 
     def _store_answers(self, canonical: str) -> bool:
         """Whether the cache answers the page without the network, decided once per run."""
-        with self._lock:
+        with self._jobs.lock:
             known = self._at_hand.get(canonical)
         if known is None:
             known = all(self._pages.answers_from_cache(self._page_request(url, canonical))
                         for url in self.index_urls)
-            with self._lock:
+            with self._jobs.lock:
                 known = self._at_hand.setdefault(canonical, known)
         return known
 
@@ -260,6 +252,16 @@ class IndexClient:
             if not self.page_at_hand(name):  # several indexes: their pages in turn
                 self._submit(self._start_project if len(self.index_urls) == 1
                              else self.project, canonicalize_name(name))
+
+    def after_project(self, name: str, then: Callable[[], object]) -> None:
+        """Run `then` in the index's pool once the project's page is settled (read, failed
+        or not on the index), with no thread waiting for it meanwhile: a page nobody asked
+        for yet is fetched ahead (`prefetch`); one at hand is read when `then` asks."""
+        canonical = canonicalize_name(name)
+        if self.page_at_hand(canonical):
+            self._submit(_call, then)
+        elif not self._jobs.after(("page", canonical), then):
+            self.prefetch([canonical])
 
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
         """Start fetching these files' metadata in the background (not offline: the store
@@ -303,11 +305,7 @@ class IndexClient:
 
     def close(self) -> None:
         """Stop the workers and release the pooled session."""
-        with self._lock:
-            executor, self._executor = self._executor, None
-            self._closed = True
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        self._jobs.close()
         self._files.flush()
         self._pages.close()
         self._transport.close()
@@ -321,33 +319,10 @@ class IndexClient:
 
     def _once(self, key: tuple[object, ...], work: Callable[[], _T],
               waiting: Callable[[], None] | None = None) -> _T:
-        """`work()`'s result, computed once per run for `key`; `waiting` is called when
-        this caller is about to wait for another's work."""
-        with self._lock:
-            future = self._futures.get(key)
-            owner = future is None
-            if future is None:
-                future = Future()
-                self._futures[key] = future
-        if owner:
-            try:
-                future.set_result(work())
-            except BaseException as exc:
-                future.set_exception(exc)
-        elif waiting is not None and not future.done():
-            waiting()
-        return future.result()  # type: ignore[return-value]
+        return self._jobs.once(key, work, waiting)
 
     def _submit(self, fn: Callable[[_T], object], arg: _T) -> None:
-        with self._lock:
-            if self._closed:
-                return  # prefetching is a hint; after close() there is nothing to warm
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    max_workers=self._max_workers, thread_name_prefix="wheelfit-index"
-                )
-            future = self._executor.submit(fn, arg)
-        future.add_done_callback(_swallow)  # errors are raised again to whoever asks
+        self._jobs.submit(fn, arg)
 
     def _hit(self) -> None:
         self._hits.append(True)  # list.append is atomic: no lock on this hot path
@@ -364,13 +339,13 @@ class IndexClient:
         """A page fetched ahead (see `ahead.py`), in a pool thread that does not wait for
         the parse helper: the page's future is settled when the helper answers."""
         key = ("page", canonical)
-        future: Future[object] = Future()
-        with self._lock:
-            known = key in self._futures  # asked for meanwhile: a free slot goes on
+        future: Future[object] | None = None
+        with self._jobs.lock:
+            known = self._jobs.known(key)  # asked for meanwhile: a free slot goes on
             spare = self._ahead.spare() if known else None
             if not known and self._ahead.take(canonical):
-                self._futures[key] = future
-        if self._futures.get(key) is not future:
+                future = self._jobs.register(key)
+        if future is None:
             if spare is not None:
                 self._submit(self._start_project, spare)
             return
@@ -406,10 +381,8 @@ class IndexClient:
         return replace(file, url=url, index_url=index_url)
 
 
-def _swallow(future: Future[object]) -> None:
-    """Mark a background failure as seen (it is raised again to whoever asks)."""
-    if not future.cancelled():
-        future.exception()
+def _call(then: Callable[[], object]) -> None:
+    then()
 
 
 def open_index(

@@ -106,6 +106,11 @@ class RoutedIndex:
                 route[1].prefetch([name])
         self.default.prefetch(own)
 
+    def after_project(self, name: str, then: Callable[[], object]) -> None:
+        """`then` once the page is settled, by the project's own index (or the default)."""
+        route = self.routes.get(canonicalize_name(name))
+        (self.default if route is None else route[1]).after_project(name, then)
+
     def prefetch_metadata(self, files: Iterable[DistFile]) -> None:
         """Start fetching metadata, each through the client that listed the file."""
         for file in files:

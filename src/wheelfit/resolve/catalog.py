@@ -13,8 +13,8 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import Requirement
@@ -30,7 +30,6 @@ from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
 from wheelfit.resolve.requirements import Cand, Req, is_pinned, requirement_line
 
-WARM_WORKERS = 8
 # Dependencies followed per package and target. Real projects list about 100 at most; a
 # package that lists more is followed up to here and its dependencies marked unknown. Each
 # one costs index requests and resolver time (which grows with the square of the open
@@ -69,7 +68,6 @@ class ProjectCatalog:
         self._warmed: set[tuple[str, str, frozenset[str]]] = set()
         self._warm_limits: dict[str, SpecifierSet] = {}
         self._limit_queue: list[Req] = []  # limits not yet combined into `_warm_limits`
-        self._warmer: ThreadPoolExecutor | None = None
         self._closed = False
 
     def policy(self, name: str) -> Policy:
@@ -339,25 +337,16 @@ class ProjectCatalog:
         is not warmed: the store answers the resolver when it asks, and a thread would only
         take turns at the GIL. So a run the cache answers starts no thread, and a stale or
         new page is fetched ahead alone (its best candidate's requirements go on from there
-        the same way)."""
+        the same way).
+
+        The catalog has no threads of its own: each step runs in the index's pool once its
+        page is settled (`PackageIndex.after_project`), so no thread waits for a page."""
         if not self._warm_ahead:
             return
         todo = self._not_warmed([r for r in reqs if not self.index.page_at_hand(r.name)],
                                 limits)
-        if not todo:
-            return
-        with self._lock:
-            if self._closed:
-                return
-            if self._warmer is None:
-                self._warmer = ThreadPoolExecutor(max_workers=WARM_WORKERS,
-                                                  thread_name_prefix="wheelfit-warm")
-            warmer = self._warmer
         for req in todo:
-            try:
-                warmer.submit(self._warm_one, req)
-            except RuntimeError:  # closed meanwhile
-                return
+            self.index.after_project(req.name, partial(self._warm_one, req))
 
     def _not_warmed(self, reqs: list[Req], limits: Iterable[Req]) -> list[Req]:
         """The requirements not looked at before, narrowed by `limits` (see `warm`); the
@@ -384,6 +373,10 @@ class ProjectCatalog:
         return todo
 
     def _warm_one(self, req: Req) -> None:
+        """One requirement warmed, its page settled: its best candidate's metadata read
+        (in this pool thread), then its own requirements warmed in turn."""
+        if self._closed:
+            return
         try:
             first = next(self.iter_matches(req.name, req.specifier), None)
             if first is None or first.file is None:
@@ -402,12 +395,9 @@ class ProjectCatalog:
             MAX_DEPENDENCIES))
 
     def close(self) -> None:
-        """Stop warming (pending work is dropped)."""
+        """Stop warming (steps still pending in the index's pool do nothing)."""
         with self._lock:
             self._closed = True
-            warmer, self._warmer = self._warmer, None
-        if warmer is not None:
-            warmer.shutdown(wait=False, cancel_futures=True)
 
     def _applicable_req(self, line: str, extras: frozenset[str]) -> Req | None:
         parsed = requirement_line(line)
