@@ -19,9 +19,10 @@ None, and `jsonscan` reads the page as before.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
-from itertools import compress
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
 
 from wheelfit.compat.filenames import tags_valid
@@ -75,6 +76,7 @@ _LAST_KEYS = (', "core-metadata"', ',"core-metadata"', ', "dist-info-metadata"',
               ',"dist-info-metadata"')
 _SHA = '[["sha256","%s"]]'
 _UNSEEN: Any = object()
+_UNHASHED = {None: "null", "null": "null", "false": "null", "true": "[]", "{}": "[]"}
 Column = list[Any]  # one field of every entry (`re.split` gives str or None)
 # A row's pieces (`jsonscan.json_of_fields`' text); None where a column goes; the last is
 # "," between the rows of a version, "\n" after its last row.
@@ -191,33 +193,33 @@ def _yanked(column: Column) -> dict[str, str]:
     return found
 
 
-def _metadata(core1: Column, core1_hex: Column,
-              dist1: Column, dist1_hex: Column,
-              core2: Column, core2_hex: Column,
-              dist2: Column, dist2_hex: Column,
-              count: int) -> list[str] | None:
+def _metadata(core1: Column, core1_hex: Column, dist1: Column, dist1_hex: Column,
+              core2: Column, core2_hex: Column, dist2: Column, dist2_hex: Column,
+              count: int) -> Column | None:
     """Each row's metadata field: `core-metadata`, else `dist-info-metadata` (the first
     written of each); None when an entry names one of them twice."""
-    present = [column for column in (core1, dist1, core2, dist2) if column.count(None) != count]
+    present = [(values, digests) for values, digests in
+               ((core1, core1_hex), (core2, core2_hex), (dist1, dist1_hex), (dist2, dist2_hex))
+               if values.count(None) != count]
     if not present:
         return ["null"] * count
-    found = []
-    for values in zip(core1, core1_hex, core2, core2_hex, dist1, dist1_hex, dist2, dist2_hex,
-                      strict=True):
-        c1, c1_hex, c2, c2_hex, d1, d1_hex, d2, d2_hex = values
-        if (c1 is not None and c2 is not None) or (d1 is not None and d2 is not None):
-            return None  # the decoder's last-one-wins decides: `jsonscan` reads it
-        if c1 is not None:
-            value, digest = c1, c1_hex
-        elif c2 is not None:
-            value, digest = c2, c2_hex
-        elif d1 is not None:
-            value, digest = d1, d1_hex
-        else:
-            value, digest = d2, d2_hex
-        found.append(_SHA % digest if digest else "[]" if value == "true" or value == "{}"
-                     else "null")
-    return found
+    absent = list(map(operator.is_, present[0][0], repeat(None)))
+    if len(present) == 1 or (len(present) == 2 and present[0][0] is core2 and present[1][0]
+                             is dist2 and absent == list(map(operator.is_, dist2, repeat(None)))):
+        values, digests = present[0]  # one key, or both last on the same entries (loopback)
+    else:
+        values, digests = [], []
+        for c1, c1_hex, c2, c2_hex, d1, d1_hex, d2, d2_hex in zip(
+                core1, core1_hex, core2, core2_hex, dist1, dist1_hex, dist2, dist2_hex,
+                strict=True):
+            if (c1 is not None and c2 is not None) or (d1 is not None and d2 is not None):
+                return None  # the decoder's last-one-wins decides: `jsonscan` reads it
+            pair = (c1, c1_hex) if c1 is not None else (c2, c2_hex) if c2 is not None \
+                else (d1, d1_hex) if d1 is not None else (d2, d2_hex)
+            values.append(pair[0])
+            digests.append(pair[1])
+    return [_SHA % digest if digest else _UNHASHED[value]
+            for value, digest in zip(values, digests, strict=True)]
 
 
 def _group_ids(names: list[str], versions: PageVersions) -> tuple[list[int], list[Version]]:
