@@ -3,7 +3,9 @@
 The memo stores each version's rows as a JSON list (`parsed.py`). For a PEP 691 page read by
 `jsonscan`, each common entry's list is written straight from the page text, so a page
 goes to the memo without `json.loads`, without a row tuple per file and without the JSON
-encoder; entries of other shapes are rows encoded as `parsed.encode_rows` encodes them.
+encoder; entries of other shapes are rows encoded as `parsed.encode_rows` encodes them. On a
+clean page (`memoscan.clean`) the whole `files` array is first tried at once
+(`memoscan.read`: the same bytes, several entries' work per Python step).
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
-"""A clean PEP 691 page's `files` array read whole into memo rows, a column at a time.
+"""A clean PEP 691 page's `files` array read whole into memo chunks, a column at a time.
 
 `jsonscan` reads one entry per call of an expression that allows any whitespace and tests
 each string character against a class, then splits the file name and writes the row in a
 dozen Python steps per entry. On a page `clean` accepts (every byte printable ASCII but
-`\\`), a JSON string is a run of "not a quote" with no escape, so one leaner expression
-(`_ENTRY`) splits the whole array in one call (`re.split`: the fields of every entry in
-columns, and the text between entries, which must be empty), each column is checked at
-once (hex digits; no space, "#" or "@" in a URL), and the rows are written by one format
-per entry over the columns. What is left per entry in Python is the file's version
-(`_versions`: a wheel's head and tag set looked up per page) and its group.
+`\\`), a JSON string is a run of "not a quote" with no escape, so a leaner expression
+(`_ENTRIES`: fixed separators, the metadata keys only on pages that name them) splits the
+whole array in one `re.split` call: the fields of every entry in columns, and the text
+between entries, which must be empty. Each column is checked at once (hex digits; no
+space, "#" or "@" in a URL) and turned into row pieces; the one Python step per entry left
+is the file's group (`_group_ids`). Each version's chunk is then one join of its rows'
+pieces (`_joined`).
 
 Exactness: the rows are the text `jsonscan.json_of_fields` writes for the same entries,
 and a text that `jsonscan`'s expression would not take (padded, empty) is written as its
