@@ -92,6 +92,9 @@ class Making(Generic[_T]):
     fast: Callable[[Fields], _T]
     slow: Callable[[Row], _T]
     own: Callable[[Row], Row] | None = None
+    # `memoscan.read`: the whole array at once, or None (a clean page's memo rows)
+    whole: Callable[[str, int, PageVersions],
+                    tuple[dict[Version, list[_T]], int] | None] | None = None
 
 
 class _NotFast(Exception):
@@ -157,6 +160,10 @@ def _files(text: str, pos: int, versions: PageVersions, careful: Careful,
     pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
     if text[pos:pos + 1] == "]":
         return groups, pos + 1
+    if making.whole is not None:
+        whole = making.whole(text, pos, versions)
+        if whole is not None:
+            return whole
     position = 0
     while True:
         entry = match(text, pos)

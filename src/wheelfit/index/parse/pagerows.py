@@ -194,7 +194,7 @@ class PageVersions:
             head = stem[:cut]
             found = self._heads.get(head)
             if found is None:
-                found = self._heads[head] = self._wheel_head(head)
+                found = self._heads[head] = self.wheel_head(head)
             if not found[0]:
                 return found
             tags = stem[cut + 1:]
@@ -218,7 +218,7 @@ class PageVersions:
                     return True, self._versions.setdefault(version_part, version)
         return self._careful(filename)
 
-    def _wheel_head(self, head: str) -> tuple[bool, Version | None]:
+    def wheel_head(self, head: str) -> tuple[bool, Version | None]:
         """`wheel_head_project(head) == project`, and the version `group_files` reads (the
         second field, so the name field is the project's as it also checks).
 
