@@ -72,11 +72,9 @@ def test_the_users_malloc_arena_max_wins(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_check_caps_the_arenas_before_it_starts(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import wheelfit.commands.arenas as arenas
     from cli_inprocess import run_main
 
-    calls: list[int] = []
-    monkeypatch.setattr(arenas, "cap_arenas", lambda: calls.append(1) or True)
+    calls = _spy_on_cap(monkeypatch)
     empty = tmp_path / "requirements.txt"
     empty.write_text("")
     run_main(["check", str(empty), "--index-url", "http://127.0.0.1:9/simple",
@@ -88,12 +86,19 @@ def test_an_offline_check_leaves_the_arenas_alone(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """It starts no thread, so there is nothing to cap (and ctypes is not loaded for it)."""
-    import wheelfit.commands.arenas as arenas
     from cli_inprocess import run_main
 
-    calls: list[int] = []
-    monkeypatch.setattr(arenas, "cap_arenas", lambda: calls.append(1) or True)
+    calls = _spy_on_cap(monkeypatch)
     empty = tmp_path / "requirements.txt"
     empty.write_text("")
     run_main(["check", str(empty), "--offline", "--cache-dir", str(tmp_path / "c")])
     assert calls == []
+
+
+def _spy_on_cap(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per call of `cap_arenas` from now on (the cap itself is not applied)."""
+    import wheelfit.commands.arenas as arenas
+
+    calls: list[int] = []
+    monkeypatch.setattr(arenas, "cap_arenas", lambda: calls.append(1) or True)
+    return calls

@@ -7,13 +7,13 @@ from __future__ import annotations
 import base64
 import gzip
 import http.server
-import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ca_loads import count_ca_loads
 from index_server import IndexServer
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.http import BodyTooLarge, Transport
@@ -134,14 +134,7 @@ def test_plain_http_parses_no_ca_bundle(
     server: IndexServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A CA bundle is parsed for the first HTTPS origin only (~25 ms of CPU)."""
-    loads: list[object] = []
-    original = ssl.SSLContext.load_verify_locations
-
-    def counting(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
-        loads.append(args or kwargs)
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
+    loads = count_ca_loads(monkeypatch)
     server.route("/p", b"ok")
     assert Transport(retries=0).get(server.url("/p"), max_bytes=10).body == b"ok"
     assert loads == []

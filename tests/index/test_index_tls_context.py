@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ca_loads import count_ca_loads
 from wheelfit.errors import IndexUnreachable
 from wheelfit.index.http import Transport
 
@@ -77,23 +78,11 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _count_ca_loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    loads: list[object] = []
-    original = ssl.SSLContext.load_verify_locations
-
-    def counting(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
-        loads.append(args or kwargs)
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
-    return loads
-
-
 def test_connections_share_one_context(https_server: tuple[int, Path, Path], trusting: None,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     port, cert, _other = https_server
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    loads = _count_ca_loads(monkeypatch)
+    loads = count_ca_loads(monkeypatch)
     transport = Transport(retries=0)
     try:
         bodies = [transport.get(f"https://localhost:{port}/p{n}", max_bytes=1000).body
