@@ -51,7 +51,7 @@ INDEX = "https://pypi.org/simple"
 PIP_EXTRA: list[str] = []  # --replay: read metadata-less wheels by range requests
 GLIBC = (2, 41)  # python:*-slim-trixie
 MUSL = (1, 2)  # python:*-alpine (musl 1.2.x)
-PATCH = {"3.8": "3.8.20", "3.10": "3.10.19", "3.12": "3.12.14", "3.13": "3.13.15"}
+PATCH = {"3.8": "3.8.20", "3.10": "3.10.21", "3.12": "3.12.14", "3.13": "3.13.15"}
 WHEEL_STATUSES = {"binary-wheel", "pure-wheel"}
 
 

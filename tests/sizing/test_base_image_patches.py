@@ -1,9 +1,10 @@
-"""Rows of data/base-images.tsv on a release whose images stopped name the last patch
-docker-library published there, the one the targets and image tags use."""
+"""Rows of data/base-images.tsv name the patch the targets and image tags use: on a release
+whose images stopped, the last patch docker-library published there; on a release still
+published, the newest one (PYTHON_PATCH)."""
 
 from __future__ import annotations
 
-from wheelfit.compat.targets import STOPPED_RELEASE_PATCH
+from wheelfit.compat.targets import PYTHON_PATCH, STOPPED_RELEASE_PATCH
 from wheelfit.sizing.sizes import base_images
 
 
@@ -13,3 +14,9 @@ def test_rows_of_stopped_releases_carry_the_release_s_last_patch() -> None:
              and STOPPED_RELEASE_PATCH[r.release].get(r.python) != r.python_full]
     assert wrong == []
 
+
+def test_rows_of_published_releases_carry_the_newest_patch() -> None:
+    rows = [r for r in base_images().values() if r.release not in STOPPED_RELEASE_PATCH]
+    wrong = [(r.tag, r.arch, r.python_full) for r in rows
+             if PYTHON_PATCH.get(r.python) != r.python_full]
+    assert rows and wrong == []

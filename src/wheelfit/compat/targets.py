@@ -36,17 +36,24 @@ ALPINE_MUSL = {
     "3.23": "1.2.5",
     "3.24": "1.2.6",
 }
-# The newest patch release the official images carried for each minor (docker-library
-# repo-info, 2026-09 snapshot; older minors: their final release). Markers such as
+# The newest patch release the official images carry for each minor, on every release still
+# published (bookworm, trixie, alpine3.23, alpine3.24); data/base-images.tsv's rows of those
+# releases agree (tests/sizing/test_base_image_patches.py). Source: docker-library/repo-info
+# repos/python/remote/<X.Y.Z>.md, ENV PYTHON_VERSION of the published image (read 2026-12-07
+# through the search index): 3.14.7 and 3.13.15 built 2026-08-25 (@0c376450), 3.10.21 built
+# 2026-09-19 (@1d9af683), 3.12.14 (@b4911692), 3.11.16 (@21e7e4cb); no later python patch is
+# in repo-info there. 3.9.25 is 3.9's final release (docker-library/python 38aab6a1,
+# 2025-10-31, then 59e4abf1 removed 3.9); 3.7 and 3.8: their final releases. Markers such as
 # python_full_version are evaluated against it; `--python X.Y.Z` overrides it.
 PYTHON_PATCH = {
     "3.7": "3.7.17",
     "3.8": "3.8.20",
     "3.9": "3.9.25",
-    "3.10": "3.10.19",
-    "3.11": "3.11.14",
+    "3.10": "3.10.21",
+    "3.11": "3.11.16",
     "3.12": "3.12.14",
     "3.13": "3.13.15",
+    "3.14": "3.14.7",
 }
 # Releases whose python images stopped: minor -> the last patch docker-library/python
 # published there (its git history: ENV PYTHON_VERSION of <minor>/[slim-]bullseye and
