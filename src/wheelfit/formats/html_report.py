@@ -17,6 +17,7 @@ from wheelfit.formats.summary import (
     counts,
     headline,
     incompleteness,
+    plan_gaps,
     plural,
     verdict_of,
 )
@@ -208,6 +209,8 @@ def _build_item(report: Report, pkg: PackageResult) -> list[str]:
     else:
         out.append('<p class="note">No known system packages: the build may need none, or '
                    "the mapping does not know this project.</p>")
+    out += [f'<p class="note">{esc(name)} not in the plan: {esc(gap)}</p>'
+            for name in where for gap in plan_gaps(verdict_of(pkg, name))]
     alts = {a for t in where for a in verdict_of(pkg, t).alternatives}
     if alts:
         out.append("<ul>" + "".join(
