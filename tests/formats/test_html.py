@@ -182,6 +182,18 @@ def test_a_gap_the_reason_already_says_is_not_repeated_beside_the_plan() -> None
     assert "not in the plan" not in html and html.count(esc(QT6_GAP)) == 1
 
 
+def test_each_target_shows_the_plan_for_its_own_package_manager() -> None:
+    report = with_pyqt6(BuildNeeds(apt=("libx11-dev",), unknown=(QT6_GAP,)))
+    qt = report.packages[-1]
+    alpine = replace(qt.verdicts["alpine"], build=BuildNeeds(
+        apk=("qt6-qtbase-dev",), apt=("qt6-base-dev",)))  # apt for the default release
+    html = render(replace(report, packages=(
+        *report.packages[:-1], replace(qt, verdicts={**qt.verdicts, "alpine": alpine}))))
+    item = html[html.index("<h3>pyqt6 6.11.0"):]
+    item = item[:item.index("<h3>", 1)]
+    assert "qt6-qtbase-dev" in item and "qt6-base-dev" not in item
+
+
 def test_the_fleet_ranks_blockers_and_links_each_service() -> None:
     html = html_fleet([service(), clean(), conflict()])
     ranked = re.findall(r'<td class="num">(\d+)</td><th scope="row">([^<]+)</th>', html)
