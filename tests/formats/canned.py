@@ -9,6 +9,8 @@ recommendation. The others cover one situation each.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from wheelfit.compat.targets import make_target
 from wheelfit.model import (
     Alternative,
@@ -277,3 +279,18 @@ CANNED = {
 }
 
 __all__ = ["ALPINE", "BOTH", "CANNED", "SLIM", "Target", "large"]
+
+
+QT6_GAP = ("Qt 6: Debian bullseye has no package for it (Debian bookworm has): build on a "
+           "python:*-slim-bookworm image or newer (--debian bookworm), or use a version of "
+           "pyqt6 with a wheel for this image")
+
+
+def with_pyqt6(slim_build: BuildNeeds, reason: str | None = None) -> Report:
+    """`service()` plus pyqt6 built from source on both targets, `slim_build` on slim (whose
+    `unknown` may name what the plan has no package for)."""
+    slim = Verdict(Status.SOURCE_BUILD, "6.11.0", "pyqt6-6.11.0.tar.gz", native=True,
+                   build=slim_build, reason=reason)
+    alpine = sdist("pyqt6", "6.11.0", BuildNeeds(apk=("build-base", "qt6-qtbase-dev")))
+    report = service()
+    return replace(report, packages=(*report.packages, pair("pyqt6", "6.11.0", slim, alpine)))

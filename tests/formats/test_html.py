@@ -9,13 +9,23 @@ from html.parser import HTMLParser
 
 import pytest
 
-from formats.canned import CANNED, clean, conflict, hostile, service, service_estimate
+from formats.canned import (
+    CANNED,
+    QT6_GAP,
+    clean,
+    conflict,
+    hostile,
+    service,
+    service_estimate,
+    with_pyqt6,
+)
 from formats.golden import assert_golden
 from wheelfit.formats import fleet_renderer, render_fleet, renderer
 from wheelfit.formats.html import render
 from wheelfit.formats.html import render_fleet as html_fleet
 from wheelfit.formats.html_chart import TODAY
-from wheelfit.model import Estimate, VariantEstimate
+from wheelfit.formats.html_report import esc
+from wheelfit.model import BuildNeeds, Estimate, VariantEstimate
 
 
 class Tags(HTMLParser):
@@ -156,6 +166,32 @@ def test_source_builds_show_their_plans() -> None:
     html = render(service())
     assert "apk add --no-cache --virtual .build-deps gcc musl-dev postgresql17-dev" in html
     assert "apt-get install -y --no-install-recommends gcc libpq-dev" in html
+
+
+def test_a_need_the_release_does_not_package_is_said_beside_the_plan() -> None:
+    html = render(with_pyqt6(BuildNeeds(apt=("libx11-dev",), unknown=(QT6_GAP,))))
+    item = html[html.index("<h3>pyqt6 6.11.0"):]
+    plan = "apt-get install -y --no-install-recommends libx11-dev"
+    assert item.index(plan) < item.index(f"slim not in the plan: {esc(QT6_GAP)}") < item.index(
+        "<h3>", 1)
+
+
+def test_a_gap_the_reason_already_says_is_not_repeated_beside_the_plan() -> None:
+    html = render(with_pyqt6(BuildNeeds(apt=("libx11-dev",), unknown=(QT6_GAP,)),
+                             reason=QT6_GAP))
+    assert "not in the plan" not in html and html.count(esc(QT6_GAP)) == 1
+
+
+def test_each_target_shows_the_plan_for_its_own_package_manager() -> None:
+    report = with_pyqt6(BuildNeeds(apt=("libx11-dev",), unknown=(QT6_GAP,)))
+    qt = report.packages[-1]
+    alpine = replace(qt.verdicts["alpine"], build=BuildNeeds(
+        apk=("qt6-qtbase-dev",), apt=("qt6-base-dev",)))  # apt for the default release
+    html = render(replace(report, packages=(
+        *report.packages[:-1], replace(qt, verdicts={**qt.verdicts, "alpine": alpine}))))
+    item = html[html.index("<h3>pyqt6 6.11.0"):]
+    item = item[:item.index("<h3>", 1)]
+    assert "qt6-qtbase-dev" in item and "qt6-base-dev" not in item
 
 
 def test_the_fleet_ranks_blockers_and_links_each_service() -> None:

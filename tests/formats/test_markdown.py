@@ -9,11 +9,12 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from formats.canned import CANNED, hostile, large, service
+from formats.canned import CANNED, QT6_GAP, hostile, large, service, with_pyqt6
 from formats.golden import assert_golden
 from wheelfit.formats import renderer
 from wheelfit.formats.markdown import MARKER, MAX_CHARS, code_block, escape, length, render
 from wheelfit.formats.options import RenderOptions
+from wheelfit.model import BuildNeeds
 
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -126,6 +127,23 @@ def test_commands_and_env_are_fenced_code_blocks() -> None:
     assert fences == [("sh", commands.apk_build), ("sh", commands.apk_runtime),
                       ("sh", commands.apt_build), ("sh", commands.apt_runtime),
                       ("dockerfile", "ENV PG_CONFIG=/usr/bin/pg_config")]
+
+
+def test_a_need_the_release_does_not_package_is_said_under_the_slim_build_stage() -> None:
+    out = render(with_pyqt6(BuildNeeds(apt=("libx11-dev",), unknown=(QT6_GAP,))))
+    slim = out[out.index("Slim, build stage:"):out.index("Slim, final image:")]
+    assert slim.rstrip().endswith(f"- **pyqt6** on slim, not in the plan: {escape(QT6_GAP)}")
+
+
+def test_a_gap_on_slim_is_not_said_for_alpine() -> None:
+    out = render(with_pyqt6(BuildNeeds(apt=("libx11-dev",), unknown=(QT6_GAP,))))
+    assert "not in the plan" not in out[:out.index("Slim, build stage:")]
+
+
+def test_a_gap_the_reason_already_says_is_not_repeated() -> None:
+    out = render(with_pyqt6(BuildNeeds(apt=("libx11-dev",), unknown=(QT6_GAP,)),
+                            reason=QT6_GAP))
+    assert out.count(escape(QT6_GAP)) == 1
 
 
 def test_hostile_cells_render_as_literal_text() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -133,6 +133,47 @@ def test_no_source_builds_means_no_system_packages_and_no_build_deps() -> None:
     for variant in VARIANTS:
         text = dockerfile(r, variant)
         assert "apk add" not in text and "apt-get" not in text and ".build-deps" not in text
+
+
+QT6_GAP = ("Qt 6: Debian bullseye has no package for it (Debian bookworm has): build on a "
+           "python:*-slim-bookworm image or newer (--debian bookworm), or use a version of "
+           "pyqt6 with a wheel for this image")
+QT6_COMMENT = f"# Not covered by the system packages below (pyqt6): {QT6_GAP}"
+
+
+def _with_gap(gap: str = QT6_GAP) -> Report:
+    """`_report()` plus pyqt6, built on slim with a need the plan has no package for."""
+    slim = verdict("source-build", apt=["libx11-dev"])
+    assert slim.build is not None
+    slim = replace(slim, build=replace(slim.build, unknown=(gap,)))
+    base = _report()
+    qt = package("pyqt6", slim, verdict("source-build", apk=["qt6-qtbase-dev"]))
+    return replace(base, packages=(*base.packages, qt))
+
+
+def test_a_need_the_release_does_not_package_is_a_comment_above_the_apt_install() -> None:
+    lines = dockerfile(_with_gap(), "slim").splitlines()
+    at = lines.index(QT6_COMMENT)
+    assert lines[at + 1:at + 4] == ["# apt packages are not version-pinned (hadolint DL3008): "
+                                    "Debian point releases replace those versions.",
+                                    "# hadolint ignore=DL3008", "RUN apt-get update \\"]
+
+
+def test_the_gap_is_said_in_the_builder_stage_only() -> None:
+    text = dockerfile(_with_gap(), "slim-multistage")
+    assert text.count(QT6_COMMENT) == 1
+    assert text.index(QT6_COMMENT) < text.index("pip wheel")
+
+
+def test_a_gap_on_slim_is_not_said_on_alpine() -> None:
+    for variant in ("alpine", "alpine-cleanup", "alpine-multistage"):
+        assert "Not covered" not in dockerfile(_with_gap(), variant)
+
+
+def test_a_gap_with_a_line_break_stays_one_comment_line() -> None:
+    text = dockerfile(_with_gap("Qt 6: none\nRUN rm -rf /"), "slim")
+    assert "# Not covered by the system packages below (pyqt6): Qt 6: none RUN rm -rf /" \
+        in text.splitlines()
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

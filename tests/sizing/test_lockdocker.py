@@ -12,7 +12,7 @@ from estimate_factory import package, report, verdict
 
 from formats.golden import assert_golden
 from wheelfit.commands.dockerfile import EXPORT_COMMANDS
-from wheelfit.formats.dockerfile import dockerfile
+from wheelfit.formats.dockerfile import APT_PIN_NOTE, dockerfile
 from wheelfit.formats.lockdocker import TOOLS, lock_dockerfile
 from wheelfit.model import Report
 from wheelfit.sizing.estimate import VARIANTS
@@ -82,6 +82,19 @@ def test_poetry_installs_main_group_without_the_root() -> None:
 
 def test_pipenv_installs_with_deploy() -> None:
     assert "pipenv install --deploy" in _lock("pipfile-lock", "slim")
+
+
+def test_a_need_the_plan_has_no_package_for_is_a_comment_above_the_apt_install() -> None:
+    gap = "Qt 6: Debian bullseye has no package for it"
+    slim = verdict("source-build", apt=["libx11-dev"])
+    assert slim.build is not None
+    qt = package("pyqt6", replace(slim, build=replace(slim.build, unknown=(gap,))),
+                 verdict("source-build", apk=["qt6-qtbase-dev"]))
+    r = _report("uv-lock")
+    text = lock_dockerfile(replace(r, packages=(*r.packages, qt)), "slim-multistage", "uv.lock")
+    comment = f"# Not covered by the system packages below (pyqt6): {gap}"
+    assert text.count(comment) == 1
+    assert f"{comment}\n{APT_PIN_NOTE}" in text.rsplit("\nFROM ", 1)[0]  # the builder stage
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from wheelfit.compat.targets import image_tag
 from wheelfit.errors import UsageError
+from wheelfit.formats.summary import plan_gaps
 from wheelfit.model import Report, Target, Variant
 from wheelfit.sizing.estimate import (
     ALPINE,
@@ -23,6 +24,7 @@ from wheelfit.sizing.estimate import (
     SLIM_MULTISTAGE,
     VARIANTS,
     SystemPackages,
+    keeps_system_packages,
     system_packages,
 )
 
@@ -38,6 +40,7 @@ APK_PIN_NOTE = ("# apk packages are not version-pinned (hadolint DL3018): each A
                 "carries one version and replaces it with fixes.")
 MOUNT_NOTE = ("# The wheels are bind-mounted from the builder for this RUN only: a COPY of them "
               "would stay in its own layer even if deleted later.")
+GAP_NOTE = "# Not covered by the system packages below ({name}): {gap}"
 CLEANUP_NOTE = (f"# Build packages exist only inside this RUN: added as the virtual package "
                 f"{VIRTUAL} and deleted before the layer is written.")
 
@@ -57,6 +60,14 @@ def variant_target(report: Report, variant: str) -> Target:
 def base_tag(target: Target) -> str:
     """The pinned official image tag, e.g. python:3.12.14-slim-trixie."""
     return image_tag(target)
+
+
+def gap_notes(report: Report, target: Target) -> list[str]:
+    """A comment per need a build plan names no system package for on this target, for the
+    top of the stage that builds: the packages it installs do not cover that need."""
+    return [GAP_NOTE.format(name=pkg.name, gap=gap) for pkg in report.packages
+            if (v := pkg.verdicts.get(target.name)) is not None and keeps_system_packages(v)
+            for gap in plan_gaps(v, reason_shown=False)]
 
 
 def _apt(packages: Sequence[str]) -> list[str]:
@@ -94,10 +105,10 @@ def system_install(target: Target, packages: Sequence[str]) -> list[str]:
     return _apt(packages) if target.variant is Variant.SLIM else apk_lines(packages)
 
 
-def _single(target: Target, system: SystemPackages, requirements: str,
-            hashes: bool) -> list[str]:
+def _single(target: Target, system: SystemPackages, requirements: str, hashes: bool,
+            gaps: Sequence[str]) -> list[str]:
     packages = sorted(set(system.build) | set(system.runtime))
-    return [f"FROM {base_tag(target)}", *system_install(target, packages), "WORKDIR /app",
+    return [f"FROM {base_tag(target)}", *gaps, *system_install(target, packages), "WORKDIR /app",
             _copy(requirements), _install(requirements, env_prefix(system), hashes)]
 
 
@@ -113,9 +124,9 @@ def cleanup_run(system: SystemPackages, command: str, mounts: Sequence[str] = ()
             f"    && apk del {VIRTUAL}{tail}"]
 
 
-def _cleanup(target: Target, system: SystemPackages, requirements: str,
-             hashes: bool) -> list[str]:
-    lines = [f"FROM {base_tag(target)}", *apk_lines(system.runtime), "WORKDIR /app",
+def _cleanup(target: Target, system: SystemPackages, requirements: str, hashes: bool,
+             gaps: Sequence[str]) -> list[str]:
+    lines = [f"FROM {base_tag(target)}", *gaps, *apk_lines(system.runtime), "WORKDIR /app",
              _copy(requirements)]
     if not system.build_only:
         return [*lines, _install(requirements, env_prefix(system), hashes)]
@@ -124,15 +135,16 @@ def _cleanup(target: Target, system: SystemPackages, requirements: str,
         system, f"pip install --no-cache-dir{flags} -r {requirements}")]
 
 
-def _multistage(target: Target, system: SystemPackages, requirements: str,
-                hashes: bool) -> list[str]:
+def _multistage(target: Target, system: SystemPackages, requirements: str, hashes: bool,
+                gaps: Sequence[str]) -> list[str]:
     builder = sorted(set(system.build) | set(system.runtime))
     flags = HASHES if hashes else ""
     install = (f"    pip install --no-cache-dir --no-index --no-deps {WHEELS}/*.whl" if hashes
                else f"    pip install --no-cache-dir --no-index --find-links {WHEELS} "
                     f"-r {requirements}")
     return [
-        f"FROM {base_tag(target)} AS builder", *system_install(target, builder), "WORKDIR /src",
+        f"FROM {base_tag(target)} AS builder", *gaps, *system_install(target, builder),
+        "WORKDIR /src",
         _copy(requirements),
         f"RUN {env_prefix(system)}pip wheel --no-cache-dir{flags} --wheel-dir {WHEELS} "
         f"-r {requirements}",
@@ -152,13 +164,14 @@ def dockerfile(report: Report, variant: str, *, requirements_path: str = "requir
     target = variant_target(report, variant)
     system = system_packages(report, target)
     requirements = shlex.quote(requirements_path)
+    gaps = gap_notes(report, target)
     if variant in (SLIM, ALPINE):
-        body = _single(target, system, requirements, require_hashes)
+        body = _single(target, system, requirements, require_hashes, gaps)
     elif variant == ALPINE_CLEANUP:
-        body = _cleanup(target, system, requirements, require_hashes)
+        body = _cleanup(target, system, requirements, require_hashes, gaps)
     else:
         assert variant in (SLIM_MULTISTAGE, ALPINE_MULTISTAGE)
-        body = _multistage(target, system, requirements, require_hashes)
+        body = _multistage(target, system, requirements, require_hashes, gaps)
     return join(report, variant, body)
 
 

@@ -17,10 +17,11 @@ from wheelfit.formats.summary import (
     counts,
     headline,
     incompleteness,
+    plan_gaps,
     plural,
     verdict_of,
 )
-from wheelfit.model import BuildNeeds, PackageResult, Report, Status, Verdict
+from wheelfit.model import BuildNeeds, Libc, PackageResult, Report, Status, Verdict
 
 MISSING = (Status.UNAVAILABLE, Status.NOT_FOUND)
 _BADGE = {
@@ -179,28 +180,35 @@ def packages_table(report: Report, p: str) -> str:
     return "\n".join([*out, "</tbody></table>"])
 
 
-def _plan_lines(build: BuildNeeds) -> list[str]:
+def _package_lines(build: BuildNeeds, musl: bool) -> list[str]:
+    """The apk lines of a musl target's plan, the apt lines of a glibc target's."""
     lines = []
-    if build.apk:
+    if musl and build.apk:
         lines.append("apk add --no-cache --virtual .build-deps " + " ".join(build.apk))
-    if build.apk_runtime:
+    if musl and build.apk_runtime:
         lines.append("apk add --no-cache " + " ".join(build.apk_runtime) + "  # final image")
-    if build.apt:
+    if not musl and build.apt:
         lines.append("apt-get install -y --no-install-recommends " + " ".join(build.apt))
-    if build.apt_runtime:
+    if not musl and build.apt_runtime:
         lines.append("apt-get install -y --no-install-recommends "
                      + " ".join(build.apt_runtime) + "  # final image")
-    lines += [f"ENV {k}={v}" for k, v in build.env]
     return lines
+
+
+def _plan_lines(report: Report, pkg: PackageResult, where: Sequence[str]) -> list[str]:
+    """Each target's own package lines (apk before apt), then the build environment."""
+    needs = [(t.libc is Libc.MUSL, b) for t in report.targets if t.name in where
+             if (b := verdict_of(pkg, t.name).build) is not None]
+    lines = [line for musl in (True, False) for m, b in needs if m is musl
+             for line in _package_lines(b, musl)]
+    lines += [f"ENV {k}={v}" for _, b in needs for k, v in b.env]
+    return list(dict.fromkeys(lines))
 
 
 def _build_item(report: Report, pkg: PackageResult) -> list[str]:
     where = [t.name for t in report.targets
              if verdict_of(pkg, t.name).status is Status.SOURCE_BUILD]
-    plans: list[str] = []
-    for name in where:
-        build = verdict_of(pkg, name).build
-        plans += [line for line in (_plan_lines(build) if build else []) if line not in plans]
+    plans = _plan_lines(report, pkg, where)
     out = [f"<h3>{esc(pkg.name)} {esc(pkg.version or '')} "
            f'<span class="note">builds from source on {esc(", ".join(where))}</span></h3>']
     if plans:
@@ -208,6 +216,8 @@ def _build_item(report: Report, pkg: PackageResult) -> list[str]:
     else:
         out.append('<p class="note">No known system packages: the build may need none, or '
                    "the mapping does not know this project.</p>")
+    out += [f'<p class="note">{esc(name)} not in the plan: {esc(gap)}</p>'
+            for name in where for gap in plan_gaps(verdict_of(pkg, name))]
     alts = {a for t in where for a in verdict_of(pkg, t).alternatives}
     if alts:
         out.append("<ul>" + "".join(

@@ -23,6 +23,7 @@ from wheelfit.formats.dockerfile import (
     base_tag,
     cleanup_run,
     env_prefix,
+    gap_notes,
     join,
     system_install,
     variant_target,
@@ -116,14 +117,14 @@ def _install_run(tool: LockTool, system: SystemPackages, cleanup: bool) -> list[
 
 
 def _installing_stage(target: Target, tool: LockTool, system: SystemPackages,
-                      variant: str) -> list[str]:
-    """The stage that installs the lock: system packages, the tool's setup, the install,
-    then the project itself."""
+                      variant: str, gaps: Sequence[str]) -> list[str]:
+    """The stage that installs the lock: what its system packages do not cover, the system
+    packages, the tool's setup, the install, then the project itself."""
     if variant == ALPINE_CLEANUP:
         packages: Sequence[str] = system.runtime
     else:
         packages = sorted(set(system.build) | set(system.runtime))
-    return [*system_install(target, packages), "WORKDIR /app", *tool.setup,
+    return [*gaps, *system_install(target, packages), "WORKDIR /app", *tool.setup,
             *_install_run(tool, system, variant == ALPINE_CLEANUP), *tool.project]
 
 
@@ -134,7 +135,7 @@ def lock_dockerfile(report: Report, variant: str, lock_path: str) -> str:
     system = system_packages(report, target)
     base = base_tag(target)
     tool = TOOLS[report.input_format](base, shlex.quote(lock_path))
-    stage = _installing_stage(target, tool, system, variant)
+    stage = _installing_stage(target, tool, system, variant, gap_notes(report, target))
     note = CONTEXT_NOTE.format(lock=lock_path)
     if variant in (SLIM, ALPINE, ALPINE_CLEANUP):
         body = [note, *tool.tool_stage, f"FROM {base}", *stage, VENV_PATH]

@@ -25,12 +25,13 @@ from wheelfit.formats.summary import (
     incompleteness,
     musl_gap,
     no_recommendation,
+    plan_gaps,
     plural,
     scrubbed,
     short_list,
     verdict_of,
 )
-from wheelfit.model import PackageResult, Report, Status, Verdict
+from wheelfit.model import Commands, PackageResult, Report, Status, Variant, Verdict
 
 MARKER = "<!-- wheelfit -->"
 MAX_CHARS = 65_536
@@ -166,16 +167,26 @@ def _attention(report: Report, limit: int) -> list[str]:
     return _trimmed(out, min(limit, len(needy)), len(needy), "package")
 
 
-def _commands(report: Report) -> list[str]:
-    c = report.commands
-    if c is None:
-        return []
+def _gaps(report: Report, variant: Variant) -> list[str]:
+    """One item per need a build plan names no package for, on this kind of image (unless
+    the verdict's reason, in the attention table, says it already)."""
+    return [f"- **{escape(pkg.name)}** on {escape(t.name)}, not in the plan: {escape(gap)}"
+            for pkg in report.packages for t in report.targets if t.variant is variant
+            for gap in plan_gaps(verdict_of(pkg, t.name))]
+
+
+def _commands(report: Report, limit: int) -> list[str]:
+    c = report.commands or Commands()
     out: list[str] = []
-    for label, cmd in (("Alpine, build stage", c.apk_build), ("Alpine, final image",
-                       c.apk_runtime), ("Slim, build stage", c.apt_build),
-                       ("Slim, final image", c.apt_runtime)):
+    for label, cmd, variant in (("Alpine, build stage", c.apk_build, Variant.ALPINE),
+                                ("Alpine, final image", c.apk_runtime, None),
+                                ("Slim, build stage", c.apt_build, Variant.SLIM),
+                                ("Slim, final image", c.apt_runtime, None)):
         if cmd:
             out += ["", f"{label}:", "", *code_block(cmd)]
+        gaps = _gaps(report, variant) if variant else []
+        if gaps:
+            out += _trimmed(["", *gaps[:limit]], min(limit, len(gaps)), len(gaps), "line")
     if c.env:
         env = "\n".join(f"ENV {k}={v}" for k, v in c.env)
         out += ["", "Build environment:", "", *code_block(env, "dockerfile")]
@@ -250,7 +261,7 @@ def _compose(report: Report, limits: _Limits) -> str:
         out += markdown_lines(report.dockerfile, escape)
     out += _recommendation(report, limits.lists)
     out += _attention(report, limits.lists)
-    out += _commands(report)
+    out += _commands(report, limits.lists)
     if report.current is not None:
         from wheelfit.formats.currentsection import markdown_lines as current_lines
 
@@ -293,7 +304,8 @@ def render(report: Report, *, options: RenderOptions | None = None) -> str:
                len(report.problems) + len(report.skipped) + 1 + len(incompleteness(report)),
                len(report.estimate.variants) if report.estimate else 0,
                len(report.recommendation.reasons) + len(report.recommendation.musl_notes)
-               if report.recommendation else 0)
+               if report.recommendation else 0,
+               sum(len(plan_gaps(v)) for p in report.packages for v in p.verdicts.values()))
     text = _compose(report, _Limits(most, most))
     if length(text) <= budget:
         return text

@@ -132,6 +132,14 @@ def verdict_of(pkg: PackageResult, target: str) -> Verdict:
     return pkg.verdicts.get(target) or Verdict(Status.NOT_REQUIRED)
 
 
+def plan_gaps(verdict: Verdict, *, reason_shown: bool = True) -> tuple[str, ...]:
+    """What the verdict's build plan names no system package for (`BuildNeeds.unknown`), each
+    on one line; with `reason_shown`, less what the verdict's reason says already."""
+    said = (verdict.reason or "") if reason_shown else ""
+    unknown = verdict.build.unknown if verdict.build is not None else ()
+    return tuple(" ".join(u.split()) for u in unknown if u not in said)
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """`1 package`, `2 packages` (or the given plural)."""
     return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -31,6 +31,7 @@ from wheelfit.formats.summary import (
     musl_gap,
     needs_attention,
     no_recommendation,
+    plan_gaps,
     plural,
     scrubbed,
     short_list,
@@ -156,9 +157,7 @@ def _needs(target: Target, verdict: Verdict) -> list[str]:
     musl = target.libc is Libc.MUSL
     tool, pkgs, keeps = ("apk", build.apk, build.apk_runtime) if musl else (
         "apt", build.apt, build.apt_runtime)
-    # What the plan could not name packages for, unless the verdict's reason says it already.
-    gaps = [f"{target.name} not in the plan: {u}" for u in build.unknown
-            if u not in (verdict.reason or "")]
+    gaps = [f"{target.name} not in the plan: {u}" for u in plan_gaps(verdict)]
     if not pkgs and not keeps:
         return gaps
     line = f"{target.name} needs: {tool} {' '.join(pkgs) or '(nothing)'}"
