@@ -20,3 +20,9 @@ def test_rows_of_published_releases_carry_the_newest_patch() -> None:
     wrong = [(r.tag, r.arch, r.python_full) for r in rows
              if PYTHON_PATCH.get(r.python) != r.python_full]
     assert rows and wrong == []
+
+
+def test_no_row_for_a_minor_that_ended_before_trixie_images() -> None:
+    """3.8 left the official images (2024-10) before trixie images existed: no such tag."""
+    assert [r.tag for r in base_images().values() if r.python == "3.8" and
+            r.release == "trixie"] == []
