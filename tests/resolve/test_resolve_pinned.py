@@ -9,7 +9,6 @@ complete pinned closure of each, and through `check()` with and without the fast
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ import yaml
 
 from case_runner import make_request
 from loopback import LoopbackIndex
-from synthetic_index import write_index
 from wheelfit.index.base import PackageIndex
 from wheelfit.index.client import open_index
 from wheelfit.model import Report, Target
@@ -34,13 +32,6 @@ TESTS = Path(__file__).resolve().parents[1]
 DATA = TESTS / "data" / "pinned"
 SYNTHETIC = yaml.safe_load((DATA / "cases.yaml").read_text())
 ACCEPTANCE = sorted((TESTS / "cases").glob("*.yaml"))
-@pytest.fixture(scope="module")
-def synthetic_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackIndex]:
-    """tests/data/pinned/index.yaml served on 127.0.0.1."""
-    projects = yaml.safe_load((DATA / "index.yaml").read_text())["projects"]
-    root = write_index(tmp_path_factory.mktemp("pinned-index"), projects)
-    with LoopbackIndex(root) as server:
-        yield server
 
 
 def catalog(request: CheckRequest, index: PackageIndex, target: Target) -> ProjectCatalog:

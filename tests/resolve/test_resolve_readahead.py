@@ -3,29 +3,16 @@ a wheel's answer is never used, and the question costs a look at the release's f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from case_runner import make_request
 from loopback import LoopbackIndex
-from synthetic_index import write_index
 from wheelfit.index.client import open_index
 from wheelfit.pipeline.check import policies, target_requirements
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.resolver import resolve
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "pinned"
-
-
-@pytest.fixture(scope="module")
-def synthetic_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackIndex]:
-    projects = yaml.safe_load((DATA / "index.yaml").read_text())["projects"]
-    root = write_index(tmp_path_factory.mktemp("readahead-index"), projects)
-    with LoopbackIndex(root) as server:
-        yield server
 
 
 @pytest.mark.parametrize(("target", "asked"), [("slim", []), ("alpine", [("nativepkg", "1.0")])])
