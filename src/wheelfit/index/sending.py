@@ -54,7 +54,6 @@ class Route:
 
     proxies: Mapping[str, str]
     verify: bool | str | None
-    cert: Any
     netrc: tuple[str, str] | None
     url_auth: tuple[str, str] | None = None
     proxy: str | None = None  # the proxy URL chosen for the origin's scheme
@@ -158,7 +157,7 @@ class Sender:
         user, password = get_auth_from_url(url)
         url_auth = (user, password) if (user or password) else None
         proxy = _proxy_for(proxies, scheme, parsed.host)
-        return Route(proxies=proxies, verify=self._verify, cert=session.cert, netrc=netrc,
+        return Route(proxies=proxies, verify=self._verify, netrc=netrc,
                      url_auth=url_auth, proxy=proxy, pool=(parsed.host, parsed.port, scheme))
 
     def _manager(self, proxy: str | None, scheme: str) -> Any:
