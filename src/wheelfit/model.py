@@ -39,7 +39,6 @@ class Libc(str, Enum):
 @dataclass(frozen=True)
 class Target:
     """One image to check against: `python:<python>-slim-<release>` or `-alpine<release>`."""
-
     name: str
     variant: Variant
     python: str
@@ -49,6 +48,7 @@ class Target:
     libc_version: str
     release: str
     image: str
+    nearest_published: str | None = field(default=None, metadata={"omit_none": True})
 
 
 class Status(str, Enum):

@@ -76,6 +76,17 @@ STOPPED_RELEASE_PATCH = {
     "3.22": {"3.9": "3.9.25", "3.10": "3.10.20", "3.11": "3.11.15", "3.12": "3.12.13",
              "3.13": "3.13.13", "3.14": "3.14.6"},
 }
+# The minors the official images carry on each release still published (the same source as
+# PYTHON_PATCH; 3.8 and 3.9 ended before trixie's and alpine3.23's images began). With
+# STOPPED_RELEASE_PATCH this says which (minor, release) pairs were ever published, for the
+# minors below; data/base-images.tsv has rows for exactly those pairs (tests keep them equal).
+CURRENT_RELEASE_MINORS = {
+    "bookworm": ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"),
+    "trixie": ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14"),
+    "3.23": ("3.10", "3.11", "3.12", "3.13", "3.14"),
+    "3.24": ("3.10", "3.11", "3.12", "3.13", "3.14"),
+}
+TRACKED_MINORS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 # Oldest manylinux glibc per arch (PEP 600: aarch64 wheels start at manylinux2014 = 2.17).
 _MANYLINUX_FLOOR = {"x86_64": 5, "aarch64": 17}
 _LEGACY_ALIAS = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
@@ -105,14 +116,68 @@ def release_patch(minor: str, release: str) -> str | None:
     return stopped.get(minor) if stopped is not None else PYTHON_PATCH.get(minor)
 
 
+def published(minor: str, release: str) -> bool | None:
+    """Whether official python:<minor> images were ever published for a Debian or Alpine
+    release; None when wheelfit's tables do not track that minor or release."""
+    if minor not in TRACKED_MINORS:
+        return None
+    stopped = STOPPED_RELEASE_PATCH.get(release)
+    if stopped is not None:
+        return minor in stopped
+    current = CURRENT_RELEASE_MINORS.get(release)
+    return None if current is None else minor in current
+
+
+def _suffix(variant: Variant, release: str) -> str:
+    return f"slim-{release}" if variant is Variant.SLIM else f"alpine{release}"
+
+
+def nearest_release(minor: str, variant: Variant, release: str) -> str | None:
+    """The release nearest to `release` (same family; the newer one on a tie) whose official
+    images had this minor, when `release` never had them; None otherwise."""
+    if published(minor, release) is not False:
+        return None
+    order = list(DEBIAN_GLIBC if variant is Variant.SLIM else ALPINE_MUSL)
+    at = order.index(release)
+    found = [r for r in order if published(minor, r)]
+    return min(found, key=lambda r: (abs(order.index(r) - at), -order.index(r)), default=None)
+
+
+def nearest_published(minor: str, variant: Variant, release: str) -> str | None:
+    """The pinned tag of `nearest_release` (python:3.8.20-slim-bookworm), or None."""
+    near = nearest_release(minor, variant, release)
+    if near is None:
+        return None
+    return f"python:{release_patch(minor, near) or minor}-{_suffix(variant, near)}"
+
+
+def image_gap(target: Target) -> str | None:
+    """The plain sentence for a target whose Python and release never had an official
+    image (None when they did, or when wheelfit does not track the pair)."""
+    near = target.nearest_published
+    if near is None:
+        return None
+    slim = target.variant is Variant.SLIM
+    distro = "Debian" if slim else "Alpine"
+    release = nearest_release(target.python, target.variant, target.release) or ""
+    order = list(DEBIAN_GLIBC if slim else ALPINE_MUSL)
+    why = (f"python {target.python}'s images ended before {distro} {target.release}'s began"
+           if order.index(release) < order.index(target.release) else
+           f"{distro} {target.release}'s python images ended before python {target.python}'s "
+           "began")
+    flag = "--debian" if slim else "--alpine"
+    return (f"no official python {target.python} image exists for {distro} {target.release} "
+            f"({why}); the nearest published one is {near}: check it with {flag} {release}")
+
+
 def image_tag(target: Target) -> str:
     """The official image tag, pinned to the patch release its release carries
     (python:3.12.14-slim-trixie, python:3.11.13-slim-bullseye), else by minor version
-    (python:3.14-alpine3.24)."""
-    suffix = (f"slim-{target.release}" if target.variant is Variant.SLIM
-              else f"alpine{target.release}")
-    known = release_patch(target.python, target.release) == target.python_full
-    return f"python:{target.python_full if known else target.python}-{suffix}"
+    (python:3.14-alpine3.24; also a pair never published, python:3.8-slim-trixie)."""
+    known = (target.nearest_published is None
+             and release_patch(target.python, target.release) == target.python_full)
+    version = target.python_full if known else target.python
+    return f"python:{version}-{_suffix(target.variant, target.release)}"
 
 
 def make_target(
@@ -136,6 +201,7 @@ def make_target(
             name="slim", variant=variant, python=minor, python_full=full, arch=arch,
             libc=Libc.GLIBC, libc_version=DEBIAN_GLIBC[debian], release=debian,
             image=f"python:{minor}-slim-{debian}",
+            nearest_published=nearest_published(minor, variant, debian),
         )
     if alpine not in ALPINE_MUSL:
         raise UsageError(
@@ -145,6 +211,7 @@ def make_target(
         name="alpine", variant=variant, python=minor, python_full=full, arch=arch,
         libc=Libc.MUSL, libc_version=ALPINE_MUSL[alpine], release=alpine,
         image=f"python:{minor}-alpine{alpine}",
+        nearest_published=nearest_published(minor, variant, alpine),
     )
 
 
