@@ -101,3 +101,19 @@ def test_validate_raises_with_every_error() -> None:
 
 def test_validate_accepts_a_report_dict() -> None:
     validate(report_dict(service()))
+
+
+def test_a_target_with_no_official_image_is_valid_and_names_the_nearest_tag() -> None:
+    from dataclasses import replace
+
+    from wheelfit.compat.targets import make_target
+
+    gap = make_target(model.Variant.SLIM, "3.8", debian="trixie")
+    report = replace(service(), targets=(gap, *service().targets[1:]))
+    text = render(report)
+    assert_valid_report(text)
+    assert json.loads(text)["targets"][0]["nearest_published"] == "python:3.8.20-slim-bookworm"
+
+
+def test_a_target_with_an_official_image_has_no_nearest_key() -> None:
+    assert all("nearest_published" not in t for t in json.loads(render(service()))["targets"])

@@ -58,3 +58,17 @@ def test_total_zero_is_silent() -> None:
     clock.now += 60
     bar.advance()
     assert stream.getvalue() == ""
+
+
+def test_say_writes_a_line_even_with_progress_off() -> None:
+    stream = io.StringIO()
+    Progress(0, stream=stream, environ={}).say("wheelfit: warning: slim: no official image")
+    assert stream.getvalue() == "wheelfit: warning: slim: no official image\n"
+
+
+def test_say_on_a_terminal_clears_the_bar_first() -> None:
+    stream = io.StringIO()
+    bar = Progress(2, stream=stream, environ={})
+    bar.live = True  # a StringIO is no terminal: as if it were one
+    bar.say("wheelfit: warning: x")
+    assert stream.getvalue() == "\r\x1b[2Kwheelfit: warning: x\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from estimate_factory import package, report, verdict
+from estimate_factory import package, report, targets, verdict
 
 from wheelfit.model import PackageResult, Recommendation
 from wheelfit.sizing import recommend as rec
@@ -25,6 +25,22 @@ def test_sentence_names_the_pinned_image_and_the_reason() -> None:
     assert result.sentence.startswith("Use python:3.12.14-slim-trixie (slim): ")
     assert "while alpine-multistage compiles 1 package(s)" in result.sentence
     assert any("more source build(s) on alpine" in reason for reason in result.reasons)
+
+
+def test_no_official_image_means_no_tag_and_the_nearest_published_one() -> None:
+    r = report([_wheel("idna")], targets(python="3.8", debian="trixie", alpine="3.20"))
+    result = rec.recommend(r, estimate(r))
+    assert result.sentence.startswith("Use slim: ")
+    assert "python:3.8.20-slim-trixie" not in result.sentence
+    assert "python:3.8-slim-trixie" not in result.sentence
+    assert "the nearest published one is python:3.8.20-slim-bookworm" in result.sentence
+
+
+def test_the_estimate_names_no_tag_for_a_pair_never_published() -> None:
+    r = report([_wheel("idna")], targets(python="3.8", debian="trixie", alpine="3.20"))
+    images = {v.name: v.image for v in estimate(r).variants}
+    assert images["slim"] == "no official image"
+    assert images["alpine"] == "python:3.8.20-alpine3.20"
 
 
 def test_alpine_ruled_out_means_no_musl_notes() -> None:

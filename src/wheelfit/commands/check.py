@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from wheelfit.commands.inputs import IndexPool, build_request, load_inputs
 from wheelfit.errors import ExitCode
 from wheelfit.formats.options import RenderOptions
-from wheelfit.model import CurrentImage, DependencySpec, Report
+from wheelfit.model import CurrentImage, DependencySpec, Report, Target
 from wheelfit.pipeline.check import check
 from wheelfit.redact import redact_data
 
@@ -38,6 +38,7 @@ def check_all(specs: Sequence[DependencySpec], options: RunOptions,
 
     targets = len(options.target_names)
     reports = []
+    warned: set[str] = set()
     total = 0 if options.quiet else len(specs) * (targets + 1)
     with Progress(total) as bar:
         for number, spec in enumerate(specs, 1):
@@ -47,8 +48,21 @@ def check_all(specs: Sequence[DependencySpec], options: RunOptions,
                 bar.advance(label=f"{where}: {label}")
 
             request = replace(build_request(spec, options), on_step=step)
+            for gap in _image_gaps(request.targets, warned):
+                bar.say(f"wheelfit: warning: {gap}")
             reports.append(check(request, pool.for_request(request)))
     return [redact_data(r) for r in with_current(reports, specs)]
+
+
+def _image_gaps(targets: Sequence[Target], said: set[str]) -> list[str]:
+    """`<target>: no official python X.Y image exists for <release> ...` for each target
+    whose pair was never published, once per run (`said` keeps what was said)."""
+    from wheelfit.compat.targets import image_gap
+
+    found = [f"{t.name}: {gap}" for t in targets if (gap := image_gap(t)) is not None]
+    fresh = [line for line in found if line not in said]
+    said.update(fresh)
+    return fresh
 
 
 def with_current(reports: Sequence[Report], specs: Sequence[DependencySpec]) -> list[Report]:

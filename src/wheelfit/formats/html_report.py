@@ -16,6 +16,7 @@ from wheelfit.formats.summary import (
     attention,
     counts,
     headline,
+    image_gaps,
     incompleteness,
     plan_gaps,
     plural,
@@ -56,7 +57,9 @@ def header(report: Report, level: int, anchor: str) -> str:
     tag = f"h{level}"
     return (f'<{tag} id="{anchor}">wheelfit report: {esc(report.input)}</{tag}>\n'
             f'<p class="sub">{esc(report.input_format)} · {esc(images)} · Python from '
-            f"{esc(report.python_source)}</p>")
+            f"{esc(report.python_source)}</p>"
+            + "".join(f'\n<p class="sub"><strong>No official image</strong> ({esc(name)}): '
+                      f"{esc(gap)}</p>" for name, gap in image_gaps(report)))
 
 
 def _verdict_card(report: Report) -> list[str]:

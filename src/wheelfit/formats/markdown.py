@@ -22,6 +22,7 @@ from wheelfit.formats.summary import (
     WHEELS,
     attention,
     headline,
+    image_gaps,
     incompleteness,
     musl_gap,
     no_recommendation,
@@ -255,6 +256,8 @@ def _details(report: Report, limit: int) -> list[str]:
 
 def _compose(report: Report, limits: _Limits) -> str:
     out = [_verdict_line(report)]
+    out += [f"\n> **No official image** ({escape(name)}): {escape(gap)}"
+            for name, gap in image_gaps(report)]
     if report.dockerfile is not None:
         from wheelfit.formats.dockersection import markdown_lines
 

@@ -70,6 +70,13 @@ class Progress:
                           f"{now - self.started:.0f} s elapsed)\n")
         self.stream.flush()
 
+    def say(self, line: str) -> None:
+        """Write one line to the stream, above the bar (even when progress is off: a
+        warning; the next `advance` draws the bar again)."""
+        with self._lock:
+            self.stream.write(("\r\x1b[2K" if self.live else "") + line + "\n")
+            self.stream.flush()
+
     def close(self) -> None:
         """Erase the bar."""
         with self._lock:

@@ -140,6 +140,15 @@ def plan_gaps(verdict: Verdict, *, reason_shown: bool = True) -> tuple[str, ...]
     return tuple(" ".join(u.split()) for u in unknown if u not in said)
 
 
+def image_gaps(report: Report) -> list[tuple[str, str]]:
+    """(target name, sentence) for each target whose Python and release never had an
+    official image: what every format says near its top."""
+    from wheelfit.compat.targets import image_gap
+
+    return [(t.name, gap[0].upper() + gap[1:]) for t in report.targets
+            if (gap := image_gap(t)) is not None]
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """`1 package`, `2 packages` (or the given plural)."""
     return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -27,6 +27,7 @@ from wheelfit.formats.summary import (
     collapse_notes,
     counts,
     headline,
+    image_gaps,
     incompleteness,
     musl_gap,
     needs_attention,
@@ -123,6 +124,7 @@ def _header(report: Report, view: View) -> list[str]:
     for t in report.targets:
         out.append(f"  {t.name.ljust(width)}  {t.image.ljust(image)}  "
                    f"{t.libc.value} {t.libc_version}, {t.arch}")
+    out += [view.paint(f"  {name}: {gap}", "yellow") for name, gap in image_gaps(report)]
     if report.dockerfile is not None:
         from wheelfit.formats.dockersection import text_lines
 

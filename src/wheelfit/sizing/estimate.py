@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from wheelfit.compat.targets import image_tag
+from wheelfit.compat.targets import image_gap, image_tag
 from wheelfit.model import (
     BuildRequirement,
     Bytecode,
@@ -326,8 +326,11 @@ def unknown_base_line(target: Target) -> str:
     minors on that release, it names them: the pair may never have been published."""
     variant, release = target.variant.value, target.release
     why = f"wheelfit has no size for python {target.python} on {variant} {release}"
+    gap = image_gap(target)
     known = minors_with_rows(variant, release)
-    if known and target.python not in known:
+    if gap is not None:
+        why += f": {gap}"
+    elif known and target.python not in known:
         why += (f"; its table has {variant} {release} images for Python {known[0]}-{known[-1]}"
                 f" only: check that {target.image} exists")
     return f"base {target.image} {target.arch}: size unknown ({why})"
@@ -370,7 +373,7 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
     if content.blockers:
         basis.append(f"not installable on {target.name}: " + ", ".join(content.blockers))
     heavy = tuple(n for n, t in content.builds if t.klass in HEAVY_CLASSES or t.minutes_hi >= 10)
-    image = image_tag(target)
+    image = image_tag(target) if target.nearest_published is None else "no official image"
     return VariantEstimate(
         name=name, image=image,
         size_mb=round(total.point / MB, 1) if base else None,

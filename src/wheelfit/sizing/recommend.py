@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wheelfit.compat.targets import image_gap
 from wheelfit.model import Estimate, Recommendation, Report, Status, VariantEstimate
 from wheelfit.sizing.estimate import (
     ALPINE,
@@ -192,12 +193,24 @@ def recommend(report: Report, estimate: Estimate) -> Recommendation:
         reasons.append("the build plan leaves something unknown, confidence lowered: "
                        + "; ".join(open_plans))
     alpine_chosen = chosen.name.startswith(ALPINE)
-    sentence = f"Use {chosen.image} ({chosen.name}): {_why(chosen, slim, alpine)}."
+    sentence = _sentence(report, chosen, f"{_why(chosen, slim, alpine)}.")
     alpine_considered = alpine is not None and alpine.available and (
         alpine_chosen or confidence != "high")
     notes = musl_notes(report, alpine_recommended=alpine_chosen) if alpine_considered else ()
     return Recommendation(variant=chosen.name, sentence=sentence, reasons=tuple(reasons),
                           confidence=confidence, musl_notes=notes)
+
+
+def _sentence(report: Report, chosen: VariantEstimate, why: str) -> str:
+    """`Use <tag> (<variant>): <why>`; when the official images never had the target's
+    Python on its release, no tag: the variant, why, then that no image exists and the
+    nearest published one."""
+    family = "alpine" if chosen.name.startswith(ALPINE) else "slim"
+    gaps = [gap for t in report.targets if t.variant.value == family
+            and (gap := image_gap(t)) is not None]
+    if not gaps:
+        return f"Use {chosen.image} ({chosen.name}): {why}"
+    return f"Use {chosen.name}: {why} But {gaps[0]}."
 
 
 def _why(chosen: VariantEstimate, slim: VariantEstimate | None,
