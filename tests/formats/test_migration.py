@@ -204,3 +204,52 @@ def test_an_inline_install_of_a_local_project_counts_as_building() -> None:
     plan = MigrationPlan("alpine", "3.12", "alpine3.24", ("build-base",), (), builds=("x",))
     text = "FROM python:3.12-slim\nCOPY . /app\nRUN pip install --no-cache-dir /app\n"
     assert "build-base" in migrate(text, plan).text
+
+
+QT6 = ("pyqt6", "Qt 6: Debian bullseye has no package for it (Debian bookworm has)")
+QT6_COMMENT = f"# Not covered by the system packages below (pyqt6): {QT6[1]}"
+SIMPLE = ("FROM python:3.11-slim-bookworm\n"
+          "WORKDIR /app\n"
+          "COPY requirements.txt .\n"
+          "RUN pip install -r requirements.txt\n")
+
+
+def _bullseye(variant: str, build: tuple[str, ...] = ("build-essential", "libx11-dev"),
+              runtime: tuple[str, ...] = ("libx11-6",)) -> MigrationPlan:
+    return MigrationPlan(variant, "3.11", "slim-bullseye", build, runtime, gaps=(QT6,))
+
+
+def test_a_gap_is_a_comment_above_the_build_stage_s_package_install() -> None:
+    lines = migrate(corpus("healthchecks"), _bullseye("slim")).text.split("\n")
+    at = lines.index(QT6_COMMENT)
+    assert lines[at + 1] == "RUN apt-get update \\" and "apt-get install" in lines[at + 2]
+    assert lines.index("FROM python:3.14.3-slim-bullseye AS builder") < at
+    assert at < lines.index("FROM python:3.14.3-slim-bullseye")  # the builder, not the final
+
+
+def test_a_gap_is_said_once_per_file() -> None:
+    assert migrate(corpus("healthchecks"), _bullseye("slim")).text.count("Not covered") == 1
+
+
+def test_a_new_package_run_gets_the_gap_above_it() -> None:
+    lines = migrate(SIMPLE, _bullseye("slim")).text.split("\n")
+    at = lines.index(QT6_COMMENT)
+    assert lines[at + 1] == "RUN apt-get update \\"
+
+
+def test_a_written_builder_stage_gets_the_gap_under_its_from() -> None:
+    lines = migrate(SIMPLE, _bullseye("slim-multistage")).text.split("\n")
+    builder = next(i for i, line in enumerate(lines) if line.endswith(" AS wheelfit-builder"))
+    assert lines[builder + 1] == QT6_COMMENT
+    assert lines.count(QT6_COMMENT) == 1
+
+
+def test_a_gap_with_no_packages_to_install_says_so_above_the_build() -> None:
+    lines = migrate(SIMPLE, _bullseye("slim", build=(), runtime=())).text.split("\n")
+    at = lines.index(f"# Not covered: this stage installs no system packages (pyqt6): {QT6[1]}")
+    assert lines[at + 1].startswith("RUN pip install")
+
+
+def test_no_gap_no_comment() -> None:
+    plan = MigrationPlan("slim", "3.11", "slim-bullseye", ("build-essential",), ())
+    assert "Not covered" not in migrate(SIMPLE, plan).text

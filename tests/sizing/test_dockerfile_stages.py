@@ -176,6 +176,31 @@ def test_a_gap_with_a_line_break_stays_one_comment_line() -> None:
         in text.splitlines()
 
 
+ZBAR_GAP = "zbar: Debian trixie has no package for it"
+
+
+def _gap_alone() -> Report:
+    """A pure wheel that loads a library the release does not package: a gap, and no
+    system package to install for it."""
+    slim = verdict("pure-wheel", apt_runtime=["libzbar0"])
+    assert slim.build is not None
+    slim = replace(slim, build=replace(slim.build, apt_runtime=(), unknown=(ZBAR_GAP,)))
+    return report([package("pyzbar", slim, verdict("pure-wheel"))])
+
+
+@pytest.mark.parametrize("variant", ["slim", "slim-multistage"])
+def test_a_gap_with_no_package_line_after_it_does_not_say_below(variant: str) -> None:
+    text = dockerfile(_gap_alone(), variant)
+    assert "apt-get" not in text
+    assert ("# Not covered: this stage installs no system packages (pyzbar): "
+            f"{ZBAR_GAP}") in text.splitlines()
+    assert "below" not in text
+
+
+def test_a_gap_followed_by_packages_still_says_below() -> None:
+    assert QT6_COMMENT in dockerfile(_with_gap(), "slim-multistage").splitlines()
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_hadolint_rules_are_followed_or_documented(variant: str) -> None:
     text = dockerfile(_report(), variant)

@@ -97,6 +97,18 @@ def test_a_need_the_plan_has_no_package_for_is_a_comment_above_the_apt_install()
     assert f"{comment}\n{APT_PIN_NOTE}" in text.rsplit("\nFROM ", 1)[0]  # the builder stage
 
 
+def test_a_gap_with_no_package_install_after_it_does_not_say_below() -> None:
+    gap = "zbar: Debian trixie has no package for it"
+    slim = verdict("pure-wheel", apt_runtime=["libzbar0"])
+    assert slim.build is not None
+    zbar = package("pyzbar", replace(slim, build=replace(slim.build, apt_runtime=(),
+                                                         unknown=(gap,))), verdict("pure-wheel"))
+    lock = replace(report([zbar]), input="uv.lock", input_format="uv-lock")
+    text = lock_dockerfile(lock, "slim", "uv.lock")
+    assert "apt-get" not in text and "below" not in text
+    assert f"# Not covered: this stage installs no system packages (pyzbar): {gap}" in text
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("fmt", ["poetry-lock", "pipfile-lock"])
 def test_poetry_and_pipenv_never_reach_an_image_layer(fmt: str, variant: str) -> None:

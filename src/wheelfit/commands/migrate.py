@@ -64,7 +64,7 @@ def _model(path: Path) -> tuple[str, DockerfileModel]:
 
 
 def _plan(reports: list[Report], variant: str) -> MigrationPlan:
-    from wheelfit.formats.dockerfile import variant_target
+    from wheelfit.formats.dockerfile import gap_pairs, variant_target
     from wheelfit.formats.migration import MigrationPlan
     from wheelfit.model import Status, Variant
     from wheelfit.sizing.estimate import system_packages
@@ -73,18 +73,21 @@ def _plan(reports: list[Report], variant: str) -> MigrationPlan:
     build: set[str] = set()
     runtime: set[str] = set()
     builds: set[str] = set()
+    gaps: dict[tuple[str, str], None] = {}
     for report in reports:
         own = variant_target(report, variant)
         system = system_packages(report, own)
         build.update(system.build)
         runtime.update(system.runtime)
+        gaps.update(dict.fromkeys(gap_pairs(report, own)))
         builds.update(p.name for p in report.packages
                       if (v := p.verdicts.get(own.name)) is not None
                       and v.status is Status.SOURCE_BUILD)
     suffix = (f"slim-{target.release}" if target.variant is Variant.SLIM
               else f"alpine{target.release}")
     return MigrationPlan(variant, target.python, suffix, tuple(sorted(build)),
-                         tuple(sorted(runtime)), builds=tuple(sorted(builds)))
+                         tuple(sorted(runtime)), builds=tuple(sorted(builds)),
+                         gaps=tuple(gaps))
 
 
 def _header(reports: list[Report], path: Path, variant: str, why: str,
@@ -103,7 +106,20 @@ def _header(reports: list[Report], path: Path, variant: str, why: str,
         lines.append(size_line(found[0], today))
     else:
         lines.append(f"# size: no estimate for {variant}")
-    return lines
+    return lines + _image_gap(reports[0], variant)
+
+
+def _image_gap(report: Report, variant: str) -> list[str]:
+    """When no official image has the variant target's Python on its release: that, and
+    that the rewritten FROM lines name a tag that was never published."""
+    from wheelfit.compat.targets import image_gap
+    from wheelfit.formats.dockerfile import variant_target
+
+    gap = image_gap(variant_target(report, variant))
+    if gap is None:
+        return []
+    return [f"# {gap[0].upper()}{gap[1:]}. The rewritten FROM lines name a tag that was never "
+            "published: change them to an image you build, or rerun with that flag."]
 
 
 def run_migration(path: Path, options: RunOptions) -> str:

@@ -1,6 +1,8 @@
 """Dockerfiles for each way of building the image (pure: Report + variant name → text).
 
-The base tag is pinned to the patch release the report was checked against. apt and apk
+The base tag is pinned to the patch release the report was checked against; when the
+official images never had that Python on that release, the FROM lines read a build argument
+and the header says so and names the nearest published tag. apt and apk
 packages are not version-pinned (hadolint DL3008/DL3018 are ignored with a comment saying why);
 pip versions come from the requirements file (DL3013). Multi-stage variants bind-mount the
 builder's wheels into the one RUN that installs them, so no wheel directory reaches a layer.
@@ -11,7 +13,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
-from wheelfit.compat.targets import image_tag
+from wheelfit.compat.targets import image_gap, image_tag
 from wheelfit.errors import UsageError
 from wheelfit.formats.summary import plan_gaps
 from wheelfit.model import Report, Target, Variant
@@ -41,6 +43,8 @@ APK_PIN_NOTE = ("# apk packages are not version-pinned (hadolint DL3018): each A
 MOUNT_NOTE = ("# The wheels are bind-mounted from the builder for this RUN only: a COPY of them "
               "would stay in its own layer even if deleted later.")
 GAP_NOTE = "# Not covered by the system packages below ({name}): {gap}"
+GAP_ALONE_NOTE = "# Not covered: this stage installs no system packages ({name}): {gap}"
+IMAGE_ARG = "PYTHON_IMAGE"
 CLEANUP_NOTE = (f"# Build packages exist only inside this RUN: added as the virtual package "
                 f"{VIRTUAL} and deleted before the layer is written.")
 
@@ -58,16 +62,44 @@ def variant_target(report: Report, variant: str) -> Target:
 
 
 def base_tag(target: Target) -> str:
-    """The pinned official image tag, e.g. python:3.12.14-slim-trixie."""
-    return image_tag(target)
+    """The pinned official image tag, e.g. python:3.12.14-slim-trixie; `${PYTHON_IMAGE}`
+    when no official image has the target's Python on its release (`image_header`)."""
+    return image_tag(target) if target.nearest_published is None else f"${{{IMAGE_ARG}}}"
 
 
-def gap_notes(report: Report, target: Target) -> list[str]:
-    """A comment per need a build plan names no system package for on this target, for the
-    top of the stage that builds: the packages it installs do not cover that need."""
-    return [GAP_NOTE.format(name=pkg.name, gap=gap) for pkg in report.packages
+def image_header(target: Target) -> list[str]:
+    """For a target no official image exists for: that sentence, how to give the base image,
+    and the ARG the FROM lines read (nothing otherwise)."""
+    gap = image_gap(target)
+    if gap is None:
+        return []
+    distro = "Debian" if target.variant is Variant.SLIM else "Alpine"
+    return [f"# {gap[0].upper()}{gap[1:]}.",
+            f"# This file was planned for {distro} {target.release}: build it with "
+            f"--build-arg {IMAGE_ARG}=<a CPython {target.python} image on {distro} "
+            f"{target.release}>.",
+            f"ARG {IMAGE_ARG}"]
+
+
+def gap_pairs(report: Report, target: Target) -> list[tuple[str, str]]:
+    """(package, need) for each need a build plan names no system package for on this
+    target (`formats.summary.plan_gaps` of the verdicts that keep system packages)."""
+    return [(pkg.name, gap) for pkg in report.packages
             if (v := pkg.verdicts.get(target.name)) is not None and keeps_system_packages(v)
             for gap in plan_gaps(v, reason_shown=False)]
+
+
+def gap_comment(name: str, gap: str, *, packages_follow: bool) -> str:
+    """The comment for one gap, worded by what follows it: the stage's package install
+    ("below"), or no system package at all."""
+    return (GAP_NOTE if packages_follow else GAP_ALONE_NOTE).format(name=name, gap=gap)
+
+
+def gap_notes(report: Report, target: Target, *, packages_follow: bool) -> list[str]:
+    """A comment per need a build plan names no system package for on this target, for the
+    top of the stage that builds: the packages it installs do not cover that need."""
+    return [gap_comment(name, gap, packages_follow=packages_follow)
+            for name, gap in gap_pairs(report, target)]
 
 
 def _apt(packages: Sequence[str]) -> list[str]:
@@ -106,8 +138,9 @@ def system_install(target: Target, packages: Sequence[str]) -> list[str]:
 
 
 def _single(target: Target, system: SystemPackages, requirements: str, hashes: bool,
-            gaps: Sequence[str]) -> list[str]:
+            report: Report) -> list[str]:
     packages = sorted(set(system.build) | set(system.runtime))
+    gaps = gap_notes(report, target, packages_follow=bool(packages))
     return [f"FROM {base_tag(target)}", *gaps, *system_install(target, packages), "WORKDIR /app",
             _copy(requirements), _install(requirements, env_prefix(system), hashes)]
 
@@ -125,7 +158,9 @@ def cleanup_run(system: SystemPackages, command: str, mounts: Sequence[str] = ()
 
 
 def _cleanup(target: Target, system: SystemPackages, requirements: str, hashes: bool,
-             gaps: Sequence[str]) -> list[str]:
+             report: Report) -> list[str]:
+    follow = bool(system.runtime or system.build_only)
+    gaps = gap_notes(report, target, packages_follow=follow)
     lines = [f"FROM {base_tag(target)}", *gaps, *apk_lines(system.runtime), "WORKDIR /app",
              _copy(requirements)]
     if not system.build_only:
@@ -136,8 +171,9 @@ def _cleanup(target: Target, system: SystemPackages, requirements: str, hashes: 
 
 
 def _multistage(target: Target, system: SystemPackages, requirements: str, hashes: bool,
-                gaps: Sequence[str]) -> list[str]:
+                report: Report) -> list[str]:
     builder = sorted(set(system.build) | set(system.runtime))
+    gaps = gap_notes(report, target, packages_follow=bool(builder))
     flags = HASHES if hashes else ""
     install = (f"    pip install --no-cache-dir --no-index --no-deps {WHEELS}/*.whl" if hashes
                else f"    pip install --no-cache-dir --no-index --find-links {WHEELS} "
@@ -164,19 +200,20 @@ def dockerfile(report: Report, variant: str, *, requirements_path: str = "requir
     target = variant_target(report, variant)
     system = system_packages(report, target)
     requirements = shlex.quote(requirements_path)
-    gaps = gap_notes(report, target)
     if variant in (SLIM, ALPINE):
-        body = _single(target, system, requirements, require_hashes, gaps)
+        body = _single(target, system, requirements, require_hashes, report)
     elif variant == ALPINE_CLEANUP:
-        body = _cleanup(target, system, requirements, require_hashes, gaps)
+        body = _cleanup(target, system, requirements, require_hashes, report)
     else:
         assert variant in (SLIM_MULTISTAGE, ALPINE_MULTISTAGE)
-        body = _multistage(target, system, requirements, require_hashes, gaps)
+        body = _multistage(target, system, requirements, require_hashes, report)
     return join(report, variant, body)
 
 
 def join(report: Report, variant: str, body: Sequence[str]) -> str:
-    """The Dockerfile's text: the syntax line, what generated it, then the body."""
+    """The Dockerfile's text: the syntax line, what generated it, that no official image
+    exists when none does (`image_header`), then the body."""
     header = ["# syntax=docker/dockerfile:1",
-              f"# Generated by wheelfit for {report.input}: the {variant} variant."]
+              f"# Generated by wheelfit for {report.input}: the {variant} variant.",
+              *image_header(variant_target(report, variant))]
     return "\n".join([*header, *body]) + "\n"

@@ -117,13 +117,15 @@ def _install_run(tool: LockTool, system: SystemPackages, cleanup: bool) -> list[
 
 
 def _installing_stage(target: Target, tool: LockTool, system: SystemPackages,
-                      variant: str, gaps: Sequence[str]) -> list[str]:
+                      variant: str, report: Report) -> list[str]:
     """The stage that installs the lock: what its system packages do not cover, the system
     packages, the tool's setup, the install, then the project itself."""
     if variant == ALPINE_CLEANUP:
         packages: Sequence[str] = system.runtime
     else:
         packages = sorted(set(system.build) | set(system.runtime))
+    follow = bool(packages) or (variant == ALPINE_CLEANUP and bool(system.build_only))
+    gaps = gap_notes(report, target, packages_follow=follow)
     return [*gaps, *system_install(target, packages), "WORKDIR /app", *tool.setup,
             *_install_run(tool, system, variant == ALPINE_CLEANUP), *tool.project]
 
@@ -135,7 +137,7 @@ def lock_dockerfile(report: Report, variant: str, lock_path: str) -> str:
     system = system_packages(report, target)
     base = base_tag(target)
     tool = TOOLS[report.input_format](base, shlex.quote(lock_path))
-    stage = _installing_stage(target, tool, system, variant, gap_notes(report, target))
+    stage = _installing_stage(target, tool, system, variant, report)
     note = CONTEXT_NOTE.format(lock=lock_path)
     if variant in (SLIM, ALPINE, ALPINE_CLEANUP):
         body = [note, *tool.tool_stage, f"FROM {base}", *stage, VENV_PATH]

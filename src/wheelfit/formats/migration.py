@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from wheelfit.errors import InputFileError
 from wheelfit.formats import runsegments as seg
+from wheelfit.formats.dockerfile import gap_comment
 from wheelfit.formats.migrationbuilder import BUILDER, builder_lines, builds_here
 from wheelfit.formats.migrationscope import arg_version_swap, may_build
 from wheelfit.formats.pipedits import add_pip_option, add_run_flag
@@ -43,6 +44,9 @@ class MigrationPlan:
     # The packages that build from source on the variant's target (None: not known, so
     # every install that may build counts as building).
     builds: tuple[str, ...] | None = None
+    # (package, need) for what the build plans name no system package for on the target
+    # (`formats.dockerfile.gap_pairs`): a comment where the build stage installs packages.
+    gaps: tuple[tuple[str, str], ...] = ()
 
     @property
     def alpine(self) -> bool:
@@ -80,6 +84,7 @@ class _Doc:
     rebuilt: dict[int, list[str]] = field(default_factory=dict)
     before: dict[int, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    gaps_said: bool = False
 
     def original(self, index: int) -> str:
         start, end = self.spans[index]
@@ -185,15 +190,16 @@ def _new_commands(plan: MigrationPlan, packages: tuple[str, ...]) -> list[str]:
     return seg.apk_commands(packages) if plan.alpine else seg.apt_commands(packages)
 
 
-def _place_packages(doc: _Doc, stage: int, packages: tuple[str, ...]) -> None:
+def _place_packages(doc: _Doc, stage: int, packages: tuple[str, ...]) -> int | None:
     """The stage's system RUNs lose their build packages and keep the service's own; the
     first one before the stage's installs also takes the plan's packages (or a new RUN is
-    written there)."""
+    written there). The index of the instruction they went into or before, if any."""
     system = _system_lines(doc.model)
     indexes = doc.in_stage(stage)
     installs = _install_lines(doc.model, stage, compiling=False)
     first_install = next((i for i in indexes if doc.instructions[i].line in installs), None)
     placed = not packages
+    where: int | None = None
     for i in indexes:
         ins = doc.instructions[i]
         if ins.keyword != "RUN" or ins.line not in system:
@@ -207,7 +213,7 @@ def _place_packages(doc: _Doc, stage: int, packages: tuple[str, ...]) -> None:
         own = _own(doc, ins.line)
         wanted = own
         if not placed and (first_install is None or i <= first_install):
-            wanted, placed = tuple(sorted(set(packages) | set(own))), True
+            wanted, placed, where = tuple(sorted(set(packages) | set(own))), True, i
         rebuilt = _new_commands(doc.plan, wanted) + [c for c in commands
                                                      if not seg.is_system(c)]
         if rebuilt != commands:
@@ -217,8 +223,9 @@ def _place_packages(doc: _Doc, stage: int, packages: tuple[str, ...]) -> None:
         if at < len(doc.instructions) and doc.stage_of[at] == stage:
             doc.before.setdefault(at, []).extend(
                 seg.run_lines(_new_commands(doc.plan, packages)))
-        else:
-            doc.notes.append(f"stage {stage}: nowhere to put its system packages")
+            return at
+        doc.notes.append(f"stage {stage}: nowhere to put its system packages")
+    return where
 
 
 def _own(doc: _Doc, line: int) -> tuple[str, ...]:
@@ -263,14 +270,32 @@ def _stage_packages(doc: _Doc, stage: Stage, builder: bool) -> None:
         compiles = False
     if compiles:
         cleanup = plan.variant == "alpine-cleanup"
-        _place_packages(doc, stage.index, plan.runtime if cleanup else plan.both)
+        where = _place_packages(doc, stage.index, plan.runtime if cleanup else plan.both)
         if cleanup:
             _wrap_virtual(doc, stage.index)
+        _gap_comments(doc, stage.index, where)
     elif final:
         _place_packages(doc, stage.index, plan.runtime)
     elif stage.index in {p.stage for p in model.system_packages}:
         doc.notes.append(f"stage {stage.ref} (line {stage.line}) builds nothing from the "
                          "service's inputs: its system packages are kept as written")
+
+
+def _gap_comments(doc: _Doc, stage: int, where: int | None) -> None:
+    """The plan's gaps as comments above the build stage's package install (or its first
+    build when it installs none), once per file."""
+    if not doc.plan.gaps or doc.gaps_said:
+        return
+    if where is None:
+        lines = _install_lines(doc.model, stage, compiling=True, plan=doc.plan)
+        where = next((i for i in doc.in_stage(stage) if doc.instructions[i].line in lines),
+                     None)
+    if where is None:
+        return
+    follow = bool(doc.plan.both)
+    doc.before.setdefault(where, [])[:0] = [
+        gap_comment(name, gap, packages_follow=follow) for name, gap in doc.plan.gaps]
+    doc.gaps_said = True
 
 
 def _no_cache_dir(doc: _Doc) -> None:
@@ -372,6 +397,9 @@ def _builder(doc: _Doc, froms: list[int]) -> bool:
     if why:
         doc.notes.append(why)
         return False
+    lines[1:1] = [gap_comment(name, gap, packages_follow=bool(plan.both))
+                  for name, gap in plan.gaps]
+    doc.gaps_said = True
     doc.before.setdefault(froms[root], []).extend(lines)
     return True
 
