@@ -53,6 +53,14 @@ def test_the_sentence_says_which_side_ended_first() -> None:
     assert "--alpine 3.21" in newer
 
 
+def test_a_hand_made_target_with_a_nearest_tag_still_gets_a_sentence() -> None:
+    from dataclasses import replace
+
+    odd = replace(_target("slim", "3.12", "trixie"), nearest_published="python:3.12.14-x")
+    assert image_gap(odd) == ("no official python 3.12 image exists for Debian trixie; the "
+                              "nearest published one is python:3.12.14-x")
+
+
 def test_a_published_pair_has_no_sentence() -> None:
     assert image_gap(_target("slim", "3.12", "trixie")) is None
 

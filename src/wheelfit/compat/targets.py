@@ -159,15 +159,17 @@ def image_gap(target: Target) -> str | None:
         return None
     slim = target.variant is Variant.SLIM
     distro = "Debian" if slim else "Alpine"
-    release = nearest_release(target.python, target.variant, target.release) or ""
+    head = f"no official python {target.python} image exists for {distro} {target.release}"
+    release = nearest_release(target.python, target.variant, target.release)
+    if release is None:  # a Target built by hand: no release to explain it by
+        return f"{head}; the nearest published one is {near}"
     order = list(DEBIAN_GLIBC if slim else ALPINE_MUSL)
     why = (f"python {target.python}'s images ended before {distro} {target.release}'s began"
            if order.index(release) < order.index(target.release) else
            f"{distro} {target.release}'s python images ended before python {target.python}'s "
            "began")
     flag = "--debian" if slim else "--alpine"
-    return (f"no official python {target.python} image exists for {distro} {target.release} "
-            f"({why}); the nearest published one is {near}: check it with {flag} {release}")
+    return f"{head} ({why}); the nearest published one is {near}: check it with {flag} {release}"
 
 
 def image_tag(target: Target) -> str:
