@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +254,27 @@ def test_a_gap_with_no_packages_to_install_says_so_above_the_build() -> None:
 def test_no_gap_no_comment() -> None:
     plan = MigrationPlan("slim", "3.11", "slim-bullseye", ("build-essential",), ())
     assert "Not covered" not in migrate(SIMPLE, plan).text
+
+
+TRIXIE = MigrationPlan("slim", "3.8", "slim-trixie", ("build-essential",), ())
+NEVER = ("# python:3.8-slim-trixie was never published: no official python 3.8 image exists "
+         "for Debian trixie; the nearest published one is python:3.8.20-slim-bookworm")
+
+
+def test_a_from_rewritten_to_a_tag_never_published_says_so_above_it() -> None:
+    text = SIMPLE.replace("python:3.11-slim-bookworm", "python:3.8-slim-bookworm")
+    lines = migrate(text, TRIXIE).text.split("\n")
+    assert lines[:2] == [NEVER, "FROM python:3.8-slim-trixie"]
+
+
+def test_a_written_builder_and_the_final_stage_each_say_so_above_their_from() -> None:
+    text = SIMPLE.replace("python:3.11-slim-bookworm", "python:3.8-slim-bookworm")
+    plan = replace(TRIXIE, variant="slim-multistage")
+    lines = migrate(text, plan).text.split("\n")
+    builder = lines.index("FROM python:3.8-slim-trixie AS wheelfit-builder")
+    final = lines.index("FROM python:3.8-slim-trixie")
+    assert lines[builder - 1] == NEVER and lines[final - 1] == NEVER and builder < final
+
+
+def test_a_published_tag_gets_no_such_comment() -> None:
+    assert "never published" not in migrate(SIMPLE, SLIM).text

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wheelfit.compat.targets import nearest_published
 from wheelfit.errors import InputFileError
 from wheelfit.formats import runsegments as seg
 from wheelfit.formats.dockerfile import gap_comment
@@ -21,6 +22,7 @@ from wheelfit.formats.migrationbuilder import BUILDER, builder_lines, builds_her
 from wheelfit.formats.migrationscope import arg_version_swap, may_build
 from wheelfit.formats.pipedits import add_pip_option, add_run_flag
 from wheelfit.formats.syspackages import check_names, manager_of, own_packages
+from wheelfit.model import Variant
 from wheelfit.sources.dockerfile.lexer import Instruction, lex
 from wheelfit.sources.dockerfile.model import (
     Cache,
@@ -138,6 +140,20 @@ def new_reference(stage: Stage, plan: MigrationPlan) -> str:
     return f"{stage.base.name}:{version}-{plan.suffix}"
 
 
+def unpublished_comment(reference: str, plan: MigrationPlan) -> list[str]:
+    """A comment for a rewritten FROM whose Python minor the official images never had on
+    the plan's release (python:3.8-slim-trixie), naming the nearest published tag."""
+    version = reference.rsplit(":", 1)[-1].split("-", 1)[0]
+    minor = ".".join(version.split(".")[:2])
+    release = plan.suffix.removeprefix("slim-").removeprefix("alpine")
+    near = nearest_published(minor, Variant.ALPINE if plan.alpine else Variant.SLIM, release)
+    if near is None:
+        return []
+    distro = "Alpine" if plan.alpine else "Debian"
+    return [f"# {reference} was never published: no official python {minor} image exists "
+            f"for {distro} {release}; the nearest published one is {near}"]
+
+
 def _swap_from(doc: _Doc, index: int, stage: Stage) -> None:
     base = stage.base
     text = doc.original(index)
@@ -157,7 +173,9 @@ def _swap_from(doc: _Doc, index: int, stage: Stage) -> None:
         raise InputFileError(f"cannot rewrite FROM {base.reference}: {why}",
                              path=doc.model.path, line=base.line, hint=hint)
     else:
-        doc.text_of[index] = text.replace(base.reference, new_reference(stage, doc.plan), 1)
+        reference = new_reference(stage, doc.plan)
+        doc.text_of[index] = text.replace(base.reference, reference, 1)
+        doc.before.setdefault(index, []).extend(unpublished_comment(reference, doc.plan))
     if base.digest:
         doc.notes.append(f"line {base.line}: the digest of {base.reference} is dropped; pin "
                          "the new image's digest after its first pull")
@@ -392,14 +410,14 @@ def _builder(doc: _Doc, froms: list[int]) -> bool:
     if any(builds_here(i) for i in model.python_installs if i.stage not in chain):
         return False
     root = min(chain)
-    lines, why = builder_lines(model, chain, new_reference(model.stages[root], plan),
-                               _new_commands(plan, plan.both))
+    reference = new_reference(model.stages[root], plan)
+    lines, why = builder_lines(model, chain, reference, _new_commands(plan, plan.both))
     if why:
         doc.notes.append(why)
         return False
     lines[1:1] = [gap_comment(name, gap, packages_follow=bool(plan.both))
                   for name, gap in plan.gaps]
     doc.gaps_said = True
-    doc.before.setdefault(froms[root], []).extend(lines)
+    doc.before.setdefault(froms[root], [])[:0] = [*unpublished_comment(reference, plan), *lines]
     return True
 
