@@ -14,6 +14,7 @@ Links, devices, directories, absolute paths and `..` components are skipped. Cap
 from __future__ import annotations
 
 import bz2
+import gzip
 import hashlib
 import io
 import lzma
@@ -23,7 +24,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 
 from wheelfit.errors import IndexFault, IndexResponseError
-from wheelfit.index.gunzip import OUT_SIZE, GunzipReader
 from wheelfit.index.limits import Limits
 from wheelfit.index.rangefetch import ByteSource, read_directory, read_member
 from wheelfit.index.sdistnames import SdistMembers
@@ -192,8 +192,8 @@ def tar_members(
         magic = raw.peek_start(6)
         buffered = io.BufferedReader(raw, 64 * 1024)
         unpacked: io.RawIOBase | io.BufferedIOBase
-        if magic.startswith(_GZIP):  # inflated a MiB at a time (few GIL releases: gunzip.py)
-            unpacked = io.BufferedReader(GunzipReader(buffered), OUT_SIZE)
+        if magic.startswith(_GZIP):
+            unpacked = gzip.GzipFile(fileobj=buffered, mode="rb")
         elif magic.startswith(_BZIP2):
             unpacked = bz2.BZ2File(buffered, mode="rb")
         elif magic.startswith(_XZ):
