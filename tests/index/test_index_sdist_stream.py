@@ -79,6 +79,17 @@ def test_concatenated_streams_are_read_on(kind: str, compress: Callable[[bytes],
     assert found == _expected(), kind
 
 
+@pytest.mark.parametrize("size", [1 << 30, 65536])
+def test_gzip_members_that_each_unpack_past_a_piece_are_read_on(size: int) -> None:
+    """A member's end reached after zlib's output cap: its rest is read once, not twice."""
+    plain = sdist_tar("foo-1.0", {"zeros": bytes(3 * PIECE), "PKG-INFO": b"x"}, mode="w")
+    third = len(plain) // 3
+    data = b"".join(gzip.compress(plain[i:i + third]) for i in range(0, len(plain), third))
+    found = tar_members(_chunks(data, size), lambda p: p.endswith("PKG-INFO"),
+                        max_member_bytes=1 << 20, limits=Limits(), url=URL)
+    assert found == {"foo-1.0/PKG-INFO": b"x"}
+
+
 def test_zero_bytes_between_gzip_members_are_skipped() -> None:
     half = len(PLAIN) // 2
     found = _read(gzip.compress(PLAIN[:half]) + b"\0" * 700 + gzip.compress(PLAIN[half:]), 4096)

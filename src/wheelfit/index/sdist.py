@@ -1,9 +1,9 @@
 """Read selected members of an sdist in memory — never extracted to disk, never executed.
 
 Tarballs (`.tar.gz`, `.tgz`, `.tar.bz2`, `.tar`, and `.tar.xz` by content) are streamed:
-the HTTP body goes through a decompressor into `tarfile` in stream mode (`r|`), and only
-the wanted regular-file members are read, each up to `max_member_bytes`. Zip sdists are
-read like wheels, with range requests (`rangefetch`).
+the HTTP body goes through one decompressor (`sdiststream`) into `tarfile` in stream mode
+(`r|`), and only the wanted regular-file members are read, each up to `max_member_bytes`.
+Zip sdists are read like wheels, with range requests (`rangefetch`).
 
 Member names handed to `wanted` (and used as keys of the result) are the names stored in
 the archive, normalised (`./` prefixes and backslashes removed): `foo-1.0/PKG-INFO`.

@@ -89,7 +89,9 @@ class _Gzip:
         self._held = self._held[-_TRAILER:]
 
     def _next_member(self) -> bool:
-        rest = (self._state.unused_data + bytes(self._tail) + self._held).lstrip(b"\0")
+        # At a member's end zlib keeps the rest of its input in `unused_data` (and may leave
+        # a stale copy of it in `unconsumed_tail`, which is not read).
+        rest = (self._state.unused_data + self._held).lstrip(b"\0")
         while len(rest) < 2:
             chunk = next(self._chunks, None)
             if chunk is None:
