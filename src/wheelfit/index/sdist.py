@@ -1,9 +1,9 @@
 """Read selected members of an sdist in memory — never extracted to disk, never executed.
 
 Tarballs (`.tar.gz`, `.tgz`, `.tar.bz2`, `.tar`, and `.tar.xz` by content) are streamed:
-the HTTP body goes through a decompressor into `tarfile` in stream mode (`r|`), and only
-the wanted regular-file members are read, each up to `max_member_bytes`. Zip sdists are
-read like wheels, with range requests (`rangefetch`).
+the HTTP body goes through one decompressor (`sdiststream`) into `tarfile` in stream mode
+(`r|`), and only the wanted regular-file members are read, each up to `max_member_bytes`.
+Zip sdists are read like wheels, with range requests (`rangefetch`).
 
 Member names handed to `wanted` (and used as keys of the result) are the names stored in
 the archive, normalised (`./` prefixes and backslashes removed): `foo-1.0/PKG-INFO`.
@@ -13,13 +13,9 @@ Links, devices, directories, absolute paths and `..` components are skipped. Cap
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import hashlib
-import io
 import lzma
 import tarfile
-import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 
@@ -27,10 +23,10 @@ from wheelfit.errors import IndexFault, IndexResponseError
 from wheelfit.index.limits import Limits
 from wheelfit.index.rangefetch import ByteSource, read_directory, read_member
 from wheelfit.index.sdistnames import SdistMembers
+from wheelfit.index.sdiststream import Unpacked
 from wheelfit.redact import redact_url
 
 _HINT = "The sdist on the index looks damaged, or is too large to inspect."
-_GZIP, _BZIP2, _XZ = b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"
 
 
 def member_path(name: str) -> str | None:
@@ -49,6 +45,9 @@ def member_path(name: str) -> str | None:
 # Bytes after the end of the tar archive read to finish the hash (tar padding, the
 # compressor's trailer); an sdist with more trailing bytes than this is checked partly.
 _TRAILER_BYTES = 1024 * 1024
+# A walk that stopped early reads the download on to a multiple of this, as the buffered
+# reader before `sdiststream` did: a small sdist's hash is still checked whole.
+_AHEAD_BYTES = 64 * 1024
 
 
 class _Hashing:
@@ -105,68 +104,6 @@ def _error(reason: str, url: str) -> IndexResponseError:
     return IndexResponseError(f"{safe}: {reason}", url=safe, hint=_HINT)
 
 
-class _ChunkReader(io.RawIOBase):
-    """A read-only file over an iterator of byte chunks."""
-
-    def __init__(self, chunks: Iterable[bytes]) -> None:
-        self._chunks: Iterator[bytes] = iter(chunks)
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-    def peek_start(self, n: int) -> bytes:
-        """The first bytes of the stream without consuming them."""
-        while len(self._pending) < n:
-            try:
-                self._pending += next(self._chunks)
-            except StopIteration:
-                break
-        return self._pending[:n]
-
-
-class _Guard(io.RawIOBase):
-    """Counts unpacked bytes and enforces the unpacked-size and time caps."""
-
-    def __init__(self, inner: io.RawIOBase | io.BufferedIOBase, limits: Limits, url: str) -> None:
-        self._inner = inner
-        self._limits = limits
-        self._url = url
-        self._deadline = time.monotonic() + limits.sdist_seconds
-        self.unpacked = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if time.monotonic() > self._deadline:
-            raise _error(
-                f"reading the sdist took longer than {self._limits.sdist_seconds:g} s", self._url
-            )
-        data = self._inner.read(len(buffer))
-        if not data:
-            return 0
-        self.unpacked += len(data)
-        if self.unpacked > self._limits.sdist_unpacked_bytes:
-            raise _error(
-                f"the sdist unpacks to more than {self._limits.sdist_unpacked_bytes} bytes",
-                self._url,
-            )
-        buffer[: len(data)] = data
-        return len(data)
-
-
 def tar_members(
     chunks: Iterable[bytes],
     wanted: Callable[[str], bool],
@@ -187,26 +124,13 @@ def tar_members(
     match raises `IndexResponseError`, a file read only in part gets a `hash_note`.
     """
     hashing = _Hashing(chunks, hashes)
-    raw = _ChunkReader(hashing)
     try:
-        magic = raw.peek_start(6)
-        buffered = io.BufferedReader(raw, 64 * 1024)
-        unpacked: io.RawIOBase | io.BufferedIOBase
-        if magic.startswith(_GZIP):
-            unpacked = gzip.GzipFile(fileobj=buffered, mode="rb")
-        elif magic.startswith(_BZIP2):
-            unpacked = bz2.BZ2File(buffered, mode="rb")
-        elif magic.startswith(_XZ):
-            unpacked = lzma.LZMAFile(buffered, mode="rb")  # noqa: SIM115 - in memory
-        else:
-            unpacked = buffered
-        guard = _Guard(unpacked, limits, url)
+        guard = Unpacked(hashing, limits, lambda reason: _error(reason, url))
         walked, complete = _walk(guard, wanted, max_member_bytes, limits, url,
                                  (stop_after, until))
         found = SdistMembers(walked)
         found.complete = complete
-        if complete:
-            hashing.drain(_TRAILER_BYTES)
+        hashing.drain(_TRAILER_BYTES if complete else -hashing.read % _AHEAD_BYTES)
         found.hash_note = hashing.verdict(url)
         return found
     except IndexFault:
@@ -254,7 +178,7 @@ def _bounded_info(cap: int, url: str) -> type[tarfile.TarInfo]:
 
 
 def _walk(
-    guard: _Guard,
+    guard: Unpacked,
     wanted: Callable[[str], bool],
     max_member_bytes: int,
     limits: Limits,
