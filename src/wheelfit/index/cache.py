@@ -2,11 +2,15 @@
 
 Layout under the cache directory (default `platformdirs.user_cache_dir("wheelfit")`)::
 
-    pages/ab/abcdef…      project page answers: status, validators (ETag, Last-Modified),
-                          freshness (Cache-Control max-age / Expires, minus Age), body digest
-    parsed/ab/abcdef…     parsed pages by body digest, grouped by version (`parsed.py`)
+    pages/ab/abcdef…      one entry per project page (`pagememo.py`): the answer (status,
+                          validators ETag / Last-Modified, freshness from Cache-Control
+                          max-age / Expires minus Age) and the page's files parsed, grouped
+                          by version (`parsed.py`), in one file
     immutable/ab/abcdef…  metadata files, wheel directories, sdist PKG-INFO, sdist build-file
                           reads (`sdistscan.py`): never expire
+    parsed/               only in caches of older wheelfit versions (pages' parsed files
+                          apart from their answers): never read; counted and removed by
+                          `wheelfit cache info|clear`
 
 Every entry file is named by the SHA-256 of its key; keys are built from URLs *without*
 credentials, so neither file names nor contents ever hold a secret. An entry is
@@ -25,7 +29,6 @@ import calendar
 import contextlib
 import hashlib
 import itertools
-import json
 import logging
 import os
 import re
@@ -48,7 +51,7 @@ MAGIC = b"WFC1"
 _HEADER = struct.Struct(">4sQ32s")
 ENVELOPE_SIZE = _HEADER.size
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
-KINDS = ("pages", "immutable", "parsed")
+KINDS = ("pages", "immutable", "parsed")  # "parsed": older caches' (see above)
 OFFLINE_HINT = "Run once without --offline to fill the cache."
 LOG = logging.getLogger("wheelfit.cache")
 # Open entries without following a final symlink and without blocking on a FIFO.
@@ -182,7 +185,7 @@ class Store:
 # byte and a metadata file, or a wheel's file list (about the size of its central directory),
 # or both (`wheelentries.py`).
 _STORE_CAPS = {
-    "pages": DEFAULT_LIMITS.cache_page_answer_bytes,
+    "pages": DEFAULT_LIMITS.cache_memo_bytes,  # a page's answer and its parsed files
     "parsed": DEFAULT_LIMITS.cache_memo_bytes,
     "immutable": 5 + DEFAULT_LIMITS.metadata_bytes + DEFAULT_LIMITS.central_directory_bytes,
 }
@@ -261,15 +264,14 @@ def immutable_key(kind: str, url: str, sha256: str | None) -> str:
 
 @dataclass
 class PageMeta:
-    """What the cache keeps of a project page's answer: status, headers, freshness, and the
-    digest of the body (the parsed body itself lives in the `parsed/` memo)."""
+    """What the cache keeps of a project page's answer: status, headers and freshness (in
+    the page's entry, beside its parsed files: `pagememo.py`)."""
 
     url: str
     status: int
     headers: dict[str, str]
     stored_at: float
     lifetime: float = 0.0
-    digest: str = ""
 
     def is_fresh(self, now: float) -> bool:
         """True while the answer may be used without asking the server."""
@@ -325,50 +327,6 @@ def _http_date(value: str | None) -> float | None:
 
 
 CREDENTIALS_IN_BODY = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s\"'<>]+@")
-
-
-class PageCache:
-    """Project page answers (`PageMeta`) keyed by their credential-free URL and Accept."""
-
-    def __init__(self, root: Path) -> None:
-        self._store = Store(root, "pages")
-
-    @staticmethod
-    def key(url: str, accept: str) -> str:
-        """Cache key of a page."""
-        return f"page\n{strip_credentials(url)}\n{accept}"
-
-    def load(self, url: str, accept: str) -> PageMeta | None:
-        """The stored answer for `url`, fresh or not; None when missing or damaged."""
-        payload = self._store.get(self.key(url, accept))
-        if payload is None:
-            return None
-        try:
-            meta = json.loads(payload)
-            if not isinstance(meta, dict):
-                return None
-            return PageMeta(
-                url=str(meta["url"]),
-                status=int(meta["status"]),
-                headers={str(k): str(v) for k, v in dict(meta["headers"]).items()},
-                stored_at=float(meta["stored_at"]),
-                lifetime=float(meta["lifetime"]),
-                digest=str(meta.get("digest", "")),
-            )
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def save(self, url: str, accept: str, page: PageMeta) -> None:
-        """Store `page` (atomically; failures are ignored)."""
-        meta = {
-            "url": strip_credentials(page.url),
-            "status": page.status,
-            "headers": page.headers,
-            "stored_at": page.stored_at,
-            "lifetime": page.lifetime,
-            "digest": page.digest,
-        }
-        self._store.put(self.key(url, accept), json.dumps(meta, separators=(",", ":")).encode())
 
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "date", "expires")

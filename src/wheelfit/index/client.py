@@ -31,13 +31,13 @@ from packaging.utils import canonicalize_name
 from wheelfit.errors import UsageError
 from wheelfit.index.ahead import AheadSlots, page_into, page_of
 from wheelfit.index.base import CoreMetadata
-from wheelfit.index.cache import PageCache, Store, resolve_cache_dir
+from wheelfit.index.cache import Store, resolve_cache_dir
 from wheelfit.index.files import NOT_FOUND, FileReader
 from wheelfit.index.http import Transport
 from wheelfit.index.jobs import Jobs
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
-from wheelfit.index.parsed import PageMemo
+from wheelfit.index.pagememo import PageMemo
 from wheelfit.index.sdistnames import SdistMembers
 from wheelfit.index.sdistscan import DerivedStore, SdistScan
 from wheelfit.index.urls import project_url, split_credentials
@@ -95,8 +95,7 @@ class IndexClient:
         self.cache_dir: Path | None = None if no_cache else resolve_cache_dir(cache_dir)
         self._pages = PageFetcher(
             self._transport,
-            PageCache(self.cache_dir) if self.cache_dir else None,
-            PageMemo(Store(self.cache_dir, "parsed")) if self.cache_dir else None,
+            PageMemo(Store(self.cache_dir, "pages")) if self.cache_dir else None,
             own_file=self._own_file,
             on_cache_hit=self._hit,
             memo_root=self.cache_dir if self.cache_dir and not offline else None,
