@@ -44,7 +44,7 @@ from wheelfit.index.limits import DEFAULT_LIMITS
 from wheelfit.index.urls import is_ascii_digits, strip_credentials
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from typing import BinaryIO
 
 MAGIC = b"WFC1"
@@ -78,6 +78,56 @@ def open_entry(path: str | Path, max_payload: int) -> BinaryIO | None:
     """`path` opened for reading when it is a regular file (not a link, FIFO or device) no
     bigger than an entry of `max_payload` bytes; None otherwise (missing, or refused: a
     refusal is logged on `wheelfit.cache` at debug level and the entry counts as missing)."""
+    found = _entry_fd(path, max_payload)
+    return None if found is None else os.fdopen(found[0], "rb")
+
+
+def read_entry(path: str | Path, max_payload: int, first: int) -> tuple[bytes, int] | None:
+    """(the entry's first `first` bytes, its size), read with one `open` and no file object
+    (no extra `fstat` or `lseek`); None when `open_entry` would give None."""
+    found = _entry_fd(path, max_payload)
+    if found is None:
+        return None
+    fd, size = found
+    try:
+        return _read_at(fd, 0, min(first, size)), size
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_spans(path: str | Path, max_payload: int, spans: Iterable[tuple[int, int]]
+               ) -> list[bytes] | None:
+    """The bytes at each (offset, length) of the entry (shorter at its end), read with one
+    `open` and a `pread` each; None when `open_entry` would give None."""
+    found = _entry_fd(path, max_payload)
+    if found is None:
+        return None
+    fd = found[0]
+    try:
+        return [_read_at(fd, offset, length) for offset, length in spans]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_at(fd: int, offset: int, length: int) -> bytes:
+    parts = []
+    while length > 0:
+        part = os.pread(fd, length, offset)
+        if not part:
+            break
+        parts.append(part)
+        offset += len(part)
+        length -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _entry_fd(path: str | Path, max_payload: int) -> tuple[int, int] | None:
+    """(a blocking descriptor of the entry at `path`, its size); None when missing or
+    refused (see `open_entry`)."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
@@ -94,7 +144,7 @@ def open_entry(path: str | Path, max_payload: int) -> BinaryIO | None:
                       ENVELOPE_SIZE + max_payload)
         else:
             os.set_blocking(fd, True)
-            return os.fdopen(fd, "rb")
+            return fd, info.st_size
     except OSError:
         pass
     os.close(fd)
@@ -141,15 +191,8 @@ class Store:
         """The payload stored under `key`; None when missing, damaged or refused (bigger
         than `max_payload`, default the store's, or not a regular file)."""
         cap = self.max_payload if max_payload is None else min(max_payload, self.max_payload)
-        handle = open_entry(self.where(key), cap)
-        if handle is None:
-            return None
-        try:
-            with handle:
-                data = handle.read(ENVELOPE_SIZE + cap + 1)
-        except OSError:
-            return None
-        return decode_entry(data)
+        found = read_entry(self.where(key), cap, ENVELOPE_SIZE + cap)
+        return None if found is None else decode_entry(found[0])
 
     def put(self, key: str, payload: bytes) -> bool:
         """Store `payload` atomically; False when the disk refused (the cache is optional)."""
@@ -159,7 +202,7 @@ class Store:
             fd, temp = _create_temp(shard)
         except FileNotFoundError:
             try:
-                os.makedirs(shard, exist_ok=True)
+                _make_shard(shard)
                 fd, temp = _create_temp(shard)
             except OSError:
                 return False
@@ -189,6 +232,17 @@ _STORE_CAPS = {
     "parsed": DEFAULT_LIMITS.cache_memo_bytes,
     "immutable": 5 + DEFAULT_LIMITS.metadata_bytes + DEFAULT_LIMITS.central_directory_bytes,
 }
+
+
+def _make_shard(shard: str) -> None:
+    """The shard directory (and its parents when they are missing), without the `stat`
+    calls of `os.makedirs` when only the shard is missing (a cold run's usual case)."""
+    try:
+        os.mkdir(shard)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(shard, exist_ok=True)
 
 
 _JOIN_BELOW = 256 * 1024

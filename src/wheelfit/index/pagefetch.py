@@ -99,8 +99,9 @@ class PageFetcher:
         self._own_file = own_file
         self._hit = on_cache_hit
         self._parsing = threading.BoundedSemaphore(PARALLEL_PARSES)
-        # entries read by `answers_from_cache`, which `fetch` takes instead of reading them
-        self._peeked: dict[str, tuple[PageMeta, MemoFiles]] = {}
+        # entries read (or found missing) by `answers_from_cache`, which `fetch` takes
+        # instead of opening them again
+        self._peeked: dict[str, tuple[PageMeta, MemoFiles] | None] = {}
         self._closed = False
 
     def fetch(self, request: PageRequest) -> Groups | None:
@@ -176,9 +177,9 @@ class PageFetcher:
             return False
         found = self._memo.load(page_key(request.url, pages.ACCEPT), request.index_url,
                                 lambda: self._refetch(request))
+        self._peeked[request.url] = found  # `fetch` takes it instead of opening it again
         if found is None:
             return False
-        self._peeked[request.url] = found  # `fetch` takes it instead of reading it again
         meta = found[0]
         return (request.offline or meta.is_fresh(time.time())) \
             and (meta.status == 200 or meta.status in request.not_found)
@@ -188,9 +189,11 @@ class PageFetcher:
         missing or damaged, so the page is fetched whole again."""
         if self._memo is None:
             return None, None
-        found = self._peeked.pop(request.url, None) or self._memo.load(
-            page_key(request.url, pages.ACCEPT), request.index_url,
-            lambda: self._refetch(request))
+        if request.url in self._peeked:
+            found = self._peeked.pop(request.url)
+        else:
+            found = self._memo.load(page_key(request.url, pages.ACCEPT), request.index_url,
+                                    lambda: self._refetch(request))
         if found is None:
             return None, None
         meta, files = found

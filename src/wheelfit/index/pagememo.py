@@ -15,14 +15,20 @@ changed page cannot be answered with another body's rows.
 from __future__ import annotations
 
 import json
-import os
 import struct
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from packaging.version import Version
 
-from wheelfit.index.cache import ENVELOPE_SIZE, PageMeta, Store, envelope_length, open_entry
+from wheelfit.index.cache import (
+    ENVELOPE_SIZE,
+    PageMeta,
+    Store,
+    envelope_length,
+    read_entry,
+    read_spans,
+)
 from wheelfit.index.parse.pagerows import Row
 from wheelfit.index.parsed import (
     FORMAT,
@@ -140,13 +146,12 @@ class PageMemo:
 
     def _read(self, key: str, index_url: str, fallback: Fallback
               ) -> tuple[Any, MemoFiles] | None:
+        """The entry's answer and files, from one `open` and, for an entry of at most
+        `KEPT_BYTES`, one read (kept for the first version's rows)."""
         path = self._store.where(key)
-        handle = open_entry(path, self._store.max_payload)
-        if handle is None:
-            return None
         try:
-            with handle:
-                return _open(handle, path, index_url, fallback)
+            found = read_entry(path, self._store.max_payload, KEPT_BYTES)
+            return None if found is None else _parse(path, *found, index_url, fallback)
         except (OSError, ValueError, TypeError, KeyError, IndexError, struct.error):
             return None
 
@@ -162,19 +167,23 @@ def _valid(groups: Any) -> bool:
         or set(map(type, (g[0] for g in groups))) - {str})
 
 
-def _open(handle: Any, path: str, index_url: str, fallback: Fallback
-          ) -> tuple[Any, MemoFiles] | None:
-    length = envelope_length(handle.read(ENVELOPE_SIZE))
-    magic, head_length = PREFIX.unpack(handle.read(PREFIX.size))
-    if magic != MAGIC or length is None:
-        return None
-    size = os.fstat(handle.fileno()).st_size
-    if size != ENVELOPE_SIZE + length:
-        return None  # truncated or grown: not the entry that was written
-    head = json.loads(handle.read(head_length))
+def _parse(path: str, data: bytes, size: int, index_url: str, fallback: Fallback
+           ) -> tuple[Any, MemoFiles] | None:
+    """`_read` of an entry of `size` bytes whose first bytes are `data`."""
+    length = envelope_length(data)
+    magic, head_length = PREFIX.unpack_from(data, ENVELOPE_SIZE)
+    if magic != MAGIC or length is None or size != ENVELOPE_SIZE + length:
+        return None  # not an entry of this format, or truncated or grown since written
+    base = ENVELOPE_SIZE + PREFIX.size + head_length
+    if base > len(data):  # a head longer than the first read: the rest of it
+        rest = read_spans(path, ENVELOPE_SIZE + length, [(len(data), base - len(data))])
+        if rest is None:
+            return None
+        data += rest[0]
+    head = json.loads(data[ENVELOPE_SIZE + PREFIX.size : base])
     groups = head["groups"]
-    if not _valid(groups):
+    if not _valid(groups) or len(data) < base:
         return None
-    files = MemoFiles(path, groups, ENVELOPE_SIZE + PREFIX.size + head_length, index_url,
-                      fallback, handle.read() if size <= KEPT_BYTES else None)
+    files = MemoFiles(path, groups, base, index_url, fallback,
+                      data[base:] if size == len(data) else None)
     return head.get("page"), files

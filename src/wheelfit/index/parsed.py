@@ -23,7 +23,6 @@ version of it.
 
 from __future__ import annotations
 
-import io
 import json
 import operator
 import re
@@ -38,7 +37,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.index.cache import open_entry
+from wheelfit.index.cache import read_spans
 from wheelfit.index.limits import DEFAULT_LIMITS
 from wheelfit.index.parse.pagerows import Row, row_of
 from wheelfit.index.urls import split_credentials
@@ -317,21 +316,18 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         return None if slices is None else (self._path, slices)
 
     def _chunks(self, slices: Sequence[_Slice]) -> list[bytes]:
-        chunks = []
         kept, self._kept = self._kept, None  # used once: most pages decode one version
         if kept is not None:
-            slices = [(offset - self._base, length, crc) for offset, length, crc in slices]
-        handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes) if kept is None \
-            else io.BytesIO(kept)
-        if handle is None:
+            chunks: list[bytes] | None = [kept[offset - self._base : offset - self._base + length]
+                                          for offset, length, _crc in slices]
+        else:
+            chunks = read_spans(self._path, DEFAULT_LIMITS.cache_memo_bytes,
+                                [(offset, length) for offset, length, _crc in slices])
+        if chunks is None:
             raise ValueError("memo entry vanished or was replaced")
-        with handle:
-            for offset, length, crc in slices:
-                handle.seek(offset)
-                chunk = handle.read(length)
-                if len(chunk) != length or zlib.crc32(chunk) != crc:
-                    raise ValueError("memo entry changed")
-                chunks.append(chunk)
+        for chunk, (_offset, length, crc) in zip(chunks, slices, strict=True):
+            if len(chunk) != length or zlib.crc32(chunk) != crc:
+                raise ValueError("memo entry changed")
         return chunks
 
     def __iter__(self) -> Iterator[Version]:
