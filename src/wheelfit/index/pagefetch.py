@@ -44,6 +44,9 @@ from wheelfit.redact import redact_url
 
 LOG = logging.getLogger("wheelfit.cache")
 PARALLEL_PARSES = 2
+# Bytes that entries read ahead by `answers_from_cache` (all of a run's pages, at its start)
+# may hold until they are fetched; past it they are read again when a version is asked for.
+PEEKED_BYTES = 4 << 20
 
 
 @dataclass
@@ -102,6 +105,8 @@ class PageFetcher:
         # entries read (or found missing) by `answers_from_cache`, which `fetch` takes
         # instead of opening them again
         self._peeked: dict[str, tuple[PageMeta, MemoFiles] | None] = {}
+        self._peeked_bytes = 0  # what the entries in `_peeked` hold (`PEEKED_BYTES`)
+        self._peek_lock = threading.Lock()
         self._closed = False
 
     def fetch(self, request: PageRequest) -> Groups | None:
@@ -177,7 +182,14 @@ class PageFetcher:
             return False
         found = self._memo.load(page_key(request.url, pages.ACCEPT), request.index_url,
                                 lambda: self._refetch(request))
-        self._peeked[request.url] = found  # `fetch` takes it instead of opening it again
+        with self._peek_lock:
+            if found is not None:
+                held = found[1].kept_bytes
+                if self._peeked_bytes + held > PEEKED_BYTES:
+                    found[1].drop_kept()
+                else:
+                    self._peeked_bytes += held
+            self._peeked[request.url] = found  # `fetch` takes it instead of opening it again
         if found is None:
             return False
         meta = found[0]
@@ -189,9 +201,12 @@ class PageFetcher:
         missing or damaged, so the page is fetched whole again."""
         if self._memo is None:
             return None, None
-        if request.url in self._peeked:
-            found = self._peeked.pop(request.url)
-        else:
+        with self._peek_lock:
+            peeked = request.url in self._peeked
+            found = self._peeked.pop(request.url, None)
+            if found is not None:
+                self._peeked_bytes -= found[1].kept_bytes
+        if not peeked:
             found = self._memo.load(page_key(request.url, pages.ACCEPT), request.index_url,
                                     lambda: self._refetch(request))
         if found is None:

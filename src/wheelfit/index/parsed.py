@@ -201,6 +201,16 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         _text, offset, size, part_crc = row
         return [(self._base + int(offset), int(size), int(part_crc))]
 
+    @property
+    def kept_bytes(self) -> int:
+        """How many of the entry's bytes this page holds, read with its head."""
+        kept = self._kept
+        return 0 if kept is None else len(kept)
+
+    def drop_kept(self) -> None:
+        """Hold no bytes of the entry: its rows are read from the file when asked for."""
+        self._kept = None
+
     def _index(self) -> dict[Version, list[_Slice]]:
         found = self._by_version
         if found is None:
