@@ -63,6 +63,16 @@ def test_renewing_keeps_the_files_at_their_new_places(tmp_path: Path) -> None:
     assert found is not None and found[0] == ANSWER and _names(found[1]) == _names(GROUPS)
 
 
+def test_a_reader_of_the_old_entry_reads_the_renewed_one(tmp_path: Path) -> None:
+    memo = PageMemo(Store(tmp_path, "pages"))
+    before = memo.put_rows("k", {v: [(f.filename, f.url, (), None, False, None, None, None,
+                                      None) for f in fs] for v, fs in GROUPS.items()},
+                           "", _unused, ANSWER)
+    later = PageMeta(ANSWER.url, 200, {"etag": '"b"'}, 1765162800.123456, 0.0)
+    assert memo.renew("k", later, "", _unused) is not None
+    assert before is not None and _names(before) == _names(GROUPS)  # no fallback: same places
+
+
 def test_an_entry_of_the_older_format_reads_as_missing(tmp_path: Path) -> None:
     store = Store(tmp_path, "pages")
     assert store.put("k", b"WFP2" + encode(GROUPS)[4:])  # the memo head of format 2
@@ -81,11 +91,12 @@ def test_a_stale_page_answered_304_keeps_its_files_and_its_one_entry(
 ) -> None:
     index = publish(server, "foo", {wheel_name("foo", "1.0"): b"w"}, etag='"v1"',
                     page_headers={"Cache-Control": "max-age=0"})
-    with IndexClient([index], cache_dir=tmp_path) as first:
+    with IndexClient([index], cache_dir=tmp_path) as first, \
+            IndexClient([index], cache_dir=tmp_path) as second:
         cold = first.project("foo")
-    with IndexClient([index], cache_dir=tmp_path) as second:
-        again = second.project("foo")
-    assert cold is not None and again is not None and again.files == cold.files
+        again = second.project("foo")  # a 304: the entry is written again
+        # the first run reads its rows after that, from where its head said they were
+        assert cold is not None and again is not None and again.files == cold.files
     hits = server.hits_for("/simple/foo/")
     assert len(hits) == 2 and hits[1].headers.get("if-none-match") == '"v1"'
     assert len([p for p in (tmp_path / "pages").rglob("*") if p.is_file()]) == 1

@@ -127,8 +127,10 @@ class PageMemo:
 
     def renew(self, key: str, page: PageMeta, index_url: str, fallback: Fallback
               ) -> MemoFiles | None:
-        """The entry written again with the answer `page` (a 304's) and the same rows; the
-        new entry's files, or None when the old entry cannot be read or the disk refused."""
+        """The entry written again with the answer `page` (a 304's) and the same rows, at the
+        same offsets when the answer fits the old head (`parsed.with_head`): a run reading
+        the old entry meanwhile reads the same rows from the new one. The new entry's files,
+        or None when the old entry cannot be read or the disk refused."""
         data = self._store.get(key)
         if data is None or len(data) < PREFIX.size:
             return None
@@ -141,8 +143,8 @@ class PageMemo:
         if magic != MAGIC or not _valid(groups):
             return None
         blob = data[PREFIX.size + head_length :]
-        return self._put(key, with_head(groups, crc, blob, answer_record(page)), index_url,
-                         fallback)
+        encoded = with_head(groups, crc, blob, answer_record(page), head_length)
+        return self._put(key, encoded, index_url, fallback)
 
     def _read(self, key: str, index_url: str, fallback: Fallback
               ) -> tuple[Any, MemoFiles] | None:

@@ -47,6 +47,7 @@ FORMAT = 3
 MAGIC = b"WFP3"
 PREFIX = struct.Struct(">4sI")
 KEPT_BYTES = 64 << 10
+HEAD_ROOM = 48  # spare bytes in a head, for a later answer's longer validators or dates
 
 Groups = Mapping[Version, list[DistFile]]
 
@@ -103,11 +104,19 @@ def assemble(chunks: Mapping[Version, bytes], page: Answer | None = None) -> Enc
     return with_head(index, crc32(blob), blob, page)
 
 
-def with_head(index: list[list[Any]], crc: int, blob: bytes, page: Answer | None) -> Encoded:
-    """The payload of `blob` under a head naming its groups (`index`) and `page`."""
+def with_head(index: list[list[Any]], crc: int, blob: bytes, page: Answer | None,
+              size: int = 0) -> Encoded:
+    """The payload of `blob` under a head naming its groups (`index`) and `page`. The head
+    is padded with spaces (JSON ignores them) to `size` bytes, or by `HEAD_ROOM` when `size`
+    is 0: an answer written again (a 304's) fits in the old head, so the rows stay where
+    another run reading the entry expects them."""
     fields: dict[str, Any] = {} if page is None else {"page": page}
     fields.update(crc=crc, groups=index)
     head = _ENCODER.encode(fields).encode()
+    if size >= len(head):
+        head += b" " * (size - len(head))
+    elif page is not None:
+        head += b" " * HEAD_ROOM
     return PREFIX.pack(MAGIC, len(head)) + head + blob, PREFIX.size + len(head), index
 
 
