@@ -14,7 +14,7 @@ Request accounting (`stats()`): `requests` counts every request sent on the wire
 retries, redirect hops, range requests and 304 revalidations; `from_cache` counts every
 answer served from the disk cache: fresh page hits (no request), 304 revalidations (a
 request *and* a cache answer) and immutable-store hits; `bytes_downloaded` counts body
-bytes received (after content decoding).
+bytes as received (before content decoding: a gzip'd page counts its compressed bytes).
 """
 
 from __future__ import annotations
