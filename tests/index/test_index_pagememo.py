@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import pytest
 from packaging.version import Version
 
 from index_builders import publish, wheel_name
@@ -91,12 +93,32 @@ def test_a_stale_page_answered_304_keeps_its_files_and_its_one_entry(
 ) -> None:
     index = publish(server, "foo", {wheel_name("foo", "1.0"): b"w"}, etag='"v1"',
                     page_headers={"Cache-Control": "max-age=0"})
-    with IndexClient([index], cache_dir=tmp_path) as first, \
-            IndexClient([index], cache_dir=tmp_path) as second:
+    with IndexClient([index], cache_dir=tmp_path) as first:
         cold = first.project("foo")
-        again = second.project("foo")  # a 304: the entry is written again
+        with IndexClient([index], cache_dir=tmp_path) as second:
+            again = second.project("foo")  # a 304: the entry is written again
         # the first run reads its rows after that, from where its head said they were
         assert cold is not None and again is not None and again.files == cold.files
     hits = server.hits_for("/simple/foo/")
     assert len(hits) == 2 and hits[1].headers.get("if-none-match") == '"v1"'
     assert len([p for p in (tmp_path / "pages").rglob("*") if p.is_file()]) == 1
+
+
+def test_a_run_on_an_empty_cache_looks_no_page_up_first(
+    server: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = publish(server, "foo", {wheel_name("foo", "1.0"): b"w"})
+    looked: list[str] = []
+    load = PageMemo.load
+
+    def counted(self: PageMemo, key: str, *args: Any) -> Any:
+        looked.append(key)
+        return load(self, key, *args)
+
+    monkeypatch.setattr(PageMemo, "load", counted)
+    with IndexClient([index], cache_dir=tmp_path) as first:
+        assert first.project("foo") is not None
+    assert looked == [] and len(server.hits_for("/simple/foo/")) == 1
+    with IndexClient([index], cache_dir=tmp_path) as second:
+        assert second.project("foo") is not None
+    assert looked and len(server.hits_for("/simple/foo/")) == 1  # the entry answered

@@ -99,6 +99,10 @@ class PageFetcher:
         self._memo_root = memo_root
         self._helper = ParseHelper() if memo_root is not None else None
         self._memo = memo
+        # A cache with no page entries at all when the run starts (a first run, a CI job's
+        # empty cache): no page is looked up before it is fetched (no failed open per
+        # page). A concurrent run's entries are then not seen: that costs only a fetch.
+        self._none_stored = memo is not None and memo_root is not None and not memo.stored()
         self._own_file = own_file
         self._hit = on_cache_hit
         self._parsing = threading.BoundedSemaphore(PARALLEL_PARSES)
@@ -178,7 +182,7 @@ class PageFetcher:
     def answers_from_cache(self, request: PageRequest) -> bool:
         """True when `fetch` would answer without the network (a fresh stored entry):
         prefetching such a page in a thread would only add contention."""
-        if self._memo is None or request.refresh:
+        if self._memo is None or request.refresh or self._none_stored:
             return False
         found = self._memo.load(page_key(request.url, pages.ACCEPT), request.index_url,
                                 lambda: self._refetch(request))
@@ -199,7 +203,7 @@ class PageFetcher:
     def _cached(self, request: PageRequest) -> tuple[PageMeta | None, Groups | None]:
         """The stored answer and, for a 200, its files; (None, None) when the entry is
         missing or damaged, so the page is fetched whole again."""
-        if self._memo is None:
+        if self._memo is None or self._none_stored:
             return None, None
         with self._peek_lock:
             peeked = request.url in self._peeked
@@ -236,7 +240,9 @@ class PageFetcher:
         page = PageMeta(answer.url, answer.status, kept, now, lifetime)
         key = page_key(request.url, pages.ACCEPT)
         if answer.status in request.not_found:
-            inflate(answer.body, answer.coding, answer.url, answer.status, request.max_bytes)
+            if answer.coding:  # the transport's errors for a damaged body, as before
+                inflate(answer.body, answer.coding, answer.url, answer.status,
+                        request.max_bytes)
             if keep and self._memo is not None:
                 self._memo.put_answer(key, page)
             return None

@@ -15,6 +15,7 @@ changed page cannot be answered with another body's rows.
 from __future__ import annotations
 
 import json
+import os
 import struct
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -76,6 +77,10 @@ class PageMemo:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    def stored(self) -> bool:
+        """False when the store has no directory yet (nothing was ever stored in it)."""
+        return os.path.isdir(self._store.directory)
 
     def put(self, key: str, groups: Groups, page: PageMeta | None = None) -> bool:
         """Remember a parsed page; False when the disk refused (the cache is optional)."""
