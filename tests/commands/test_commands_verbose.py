@@ -10,7 +10,7 @@ from pathlib import Path
 from cli_inprocess import Run
 
 LINE = re.compile(r"^wheelfit: wheelfit\.http: GET http://127\.0\.0\.1:\d+/\S+ → 200, "
-                  r"\d+ bytes, \d+ ms \(cache: miss\)$", re.MULTILINE)
+                  r"\d+ bytes, \d+ ms \(cache: miss(?:; gzip as sent)?\)$", re.MULTILINE)
 
 
 def test_verbose_logs_each_request(wheelfit: Callable[..., Run], work: Path) -> None:

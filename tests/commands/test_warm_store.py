@@ -13,7 +13,8 @@ import pytest
 
 from cli_inprocess import Run
 from loopback import LoopbackIndex
-from wheelfit.index.cache import PageCache
+from wheelfit.index.cache import Store
+from wheelfit.index.pagememo import PageMemo, page_key
 from wheelfit.index.parse.pages import ACCEPT
 
 PINNED = ("requests==2.32.3\ncharset-normalizer==3.3.2\nidna==3.7\nurllib3==2.2.1\n"
@@ -70,12 +71,13 @@ def test_a_stale_page_is_asked_again_and_alone(
     wheelfit: Callable[..., Run], work: Path, fresh_index_server: LoopbackIndex,
 ) -> None:
     cold = _check(wheelfit, work, PINNED, "cold.json")
-    cache = PageCache(work.parent / "cache")
-    url = f"{fresh_index_server.url}/idna/"
-    meta = cache.load(url, ACCEPT)
-    assert meta is not None
+    cache = PageMemo(Store(work.parent / "cache", "pages"))
+    key = page_key(f"{fresh_index_server.url}/idna/", ACCEPT)
+    found = cache.load(key, "", dict)
+    assert found is not None
+    meta = found[0]
     meta.stored_at -= meta.lifetime + 60  # past its lifetime
-    cache.save(url, ACCEPT, meta)
+    assert cache.renew(key, meta, "", dict) is not None
     fresh_index_server.reset()
     warm = _check(wheelfit, work, PINNED, "warm.json")
     asked = fresh_index_server.requests

@@ -321,7 +321,7 @@ def test_cache_info_counts_entries_and_bytes(
     client.core_metadata(page.files[0])
     path, entries, size = cache_info(cache_dir)
     assert path == cache_dir
-    assert entries == 3  # the page, its parsed memo, the metadata file
+    assert entries == 2  # the page (answer and parsed files in one entry), the metadata file
     assert size == sum(p.stat().st_size for p in _files(cache_dir))
 
 
@@ -332,7 +332,7 @@ def test_cache_clear_removes_only_wheelfit_entries(
     _client(clients, index, cache_dir).project("foo")
     (cache_dir / "keep.txt").write_text("mine")
     removed = cache_clear(cache_dir)
-    assert removed[0] == 2 and removed[1] > 0  # the page and its parsed memo
+    assert removed[0] == 1 and removed[1] > 0  # the page: answer and parsed files, one entry
     assert cache_info(cache_dir)[1:] == (0, 0)
     assert (cache_dir / "keep.txt").read_text() == "mine"
 
@@ -347,7 +347,7 @@ def test_credentials_never_reach_cache_paths_or_contents(
     client.core_metadata(page.files[0])
     client.wheel_summary(page.files[0])
     files = _files(cache_dir)
-    assert len(files) == 4  # page, parsed memo, metadata, directory
+    assert len(files) == 3  # page (answer and parsed files), metadata, directory
     for path in files:
         assert "s3cret" not in str(path) and "user" not in str(path)
         content = path.read_bytes()

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from wheelfit.index.cache import ENVELOPE_SIZE, PageCache, PageMeta, Store
+from wheelfit.index.cache import ENVELOPE_SIZE, PageMeta, Store
 from wheelfit.index.limits import DEFAULT_LIMITS
-from wheelfit.index.parsed import PageMemo
+from wheelfit.index.pagememo import PageMemo, page_key
 from wheelfit.model import DistFile
 
 GROUPS = {Version("1.0"): [DistFile("foo-1.0.tar.gz", "https://files.example/foo-1.0.tar.gz")]}
@@ -69,14 +69,15 @@ def test_tampered_memo_entry_reads_as_missing(tmp_path: Path,
 @pytest.mark.parametrize("tamper", TAMPERINGS.values(), ids=TAMPERINGS.keys())
 def test_tampered_page_answer_reads_as_missing(tmp_path: Path,
                                                tamper: Callable[[Path], None]) -> None:
-    pages = PageCache(tmp_path)
-    pages.save("https://i.example/simple/foo/", "a", PageMeta("u", 200, {}, 0.0))
-    tamper(Store(tmp_path, "pages").path_for(PageCache.key("https://i.example/simple/foo/", "a")))
-    assert pages.load("https://i.example/simple/foo/", "a") is None
+    pages = PageMemo(Store(tmp_path, "pages"))
+    key = page_key("https://i.example/simple/foo/", "a")
+    pages.put_answer(key, PageMeta("u", 404, {}, 0.0))
+    tamper(Store(tmp_path, "pages").path_for(key))
+    assert pages.load(key, "", lambda: GROUPS) is None
 
 
 def test_each_store_has_its_limit() -> None:
-    assert Store(Path("/x"), "pages").max_payload == DEFAULT_LIMITS.cache_page_answer_bytes
+    assert Store(Path("/x"), "pages").max_payload == DEFAULT_LIMITS.cache_memo_bytes
     assert Store(Path("/x"), "parsed").max_payload == DEFAULT_LIMITS.cache_memo_bytes
     # a metadata file and a wheel's summary in one entry (`wheelentries.py`)
     assert Store(Path("/x"), "immutable").max_payload == 5 + \

@@ -11,7 +11,8 @@ from packaging.version import Version
 
 from wheelfit.index.cache import Store
 from wheelfit.index.memorows import stored_names, stored_rows
-from wheelfit.index.parsed import MemoFiles, PageMemo
+from wheelfit.index.pagememo import PageMemo
+from wheelfit.index.parsed import MemoFiles
 from wheelfit.model import DistFile
 
 VERSIONS = [Version(f"1.{n}") for n in range(6)]

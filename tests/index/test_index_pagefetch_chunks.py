@@ -12,7 +12,8 @@ import pytest
 from index_builders import publish, wheel_name
 from index_server import IndexServer
 from wheelfit.index.client import IndexClient
-from wheelfit.index.parsed import MemoFiles, PageMemo
+from wheelfit.index.pagememo import PageMemo
+from wheelfit.index.parsed import MemoFiles
 
 FILES = {wheel_name("foo", v): b"w" for v in ("1.0", "1.1", "2.0")} | {"foo-2.0.tar.gz": b"s"}
 

@@ -14,7 +14,8 @@ from index_server import IndexServer
 from wheelfit.index.cache import Store
 from wheelfit.index.client import IndexClient
 from wheelfit.index.mergedpages import merge_indexes
-from wheelfit.index.parsed import PageMemo, encode
+from wheelfit.index.pagememo import PageMemo
+from wheelfit.index.parsed import encode
 from wheelfit.model import DistFile
 
 V1, V2 = Version("1.0"), Version("2.0")
@@ -185,17 +186,20 @@ def test_merged_indexes_keep_index_order_and_each_url_once() -> None:
 # --- through the client -------------------------------------------------------------------------
 
 
-def test_a_memo_removed_under_a_fresh_page_is_fetched_again(
+def test_a_page_entry_removed_is_fetched_again(
     server: IndexServer, tmp_path: Path, clients: list[IndexClient]
 ) -> None:
     index = publish(server, "foo", {wheel_name("foo", "1.0"): b"w"})
     clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
     first = clients[-1].project("foo")
-    for entry in (tmp_path / "parsed").rglob("*"):
+    assert first is not None
+    files = first.files  # read before the entry goes (else the first client fetches again)
+    for entry in (tmp_path / "pages").rglob("*"):
         if entry.is_file():
             entry.unlink()
     clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
-    assert clients[-1].project("foo") == first
+    again = clients[-1].project("foo")
+    assert again is not None and again.files == files
     assert len(server.hits_for("/simple/foo/")) == 2
 
 
@@ -206,7 +210,7 @@ def test_a_fresh_page_costs_no_request_and_reads_no_body(
     clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
     clients[-1].project("foo")
     pages = [p for p in (tmp_path / "pages").rglob("*") if p.is_file()]
-    assert len(pages) == 1 and b"foo-1.0" not in pages[0].read_bytes()  # digest, not body
+    assert len(pages) == 1 and not (tmp_path / "parsed").exists()  # one entry per page
     clients.append(IndexClient([index], cache_dir=tmp_path, backoff=0.0))
     page = clients[-1].project("foo")
     assert page is not None and [f.filename for f in page.files] == [wheel_name("foo", "1.0")]

@@ -10,7 +10,8 @@ import pytest
 from packaging.version import Version
 
 from wheelfit.index.cache import Store
-from wheelfit.index.parsed import MemoFiles, PageMemo, public_key
+from wheelfit.index.pagememo import PageMemo
+from wheelfit.index.parsed import MemoFiles, public_key
 from wheelfit.model import DistFile
 
 TEXTS = ["1", "1.0", "1.0.0", "1.0+cpu", "1.0.0+cu118", "1!1.0", "1.0rc1", "1.0.post1",

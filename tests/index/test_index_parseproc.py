@@ -78,7 +78,7 @@ def test_serve_answers_one_byte_per_frame(tmp_path: Path) -> None:
     out = io.BytesIO()
     serve(io.BytesIO(frames.getvalue()), out)
     assert out.getvalue() == b"10"
-    assert len(list((tmp_path / "parsed").rglob("*"))) == 2  # one folder, one entry
+    assert len(list((tmp_path / "pages").rglob("*"))) == 2  # one folder, one entry
 
 
 def test_small_bodies_stay_here(tmp_path: Path) -> None:

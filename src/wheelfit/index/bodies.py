@@ -5,14 +5,20 @@ read than the bytes it decodes) and undoes `gzip`/`x-gzip`/`deflate` with `zlib`
 directly, several encodings in reverse order as listed; any other coding is passed on as
 sent (wheelfit asks for gzip and deflate only). Decoding never makes more than the cap
 allows: `zlib` is asked for at most what is left of it, so a small compressed body that
-unpacks to gigabytes stops at the cap plus one byte.
+unpacks to gigabytes stops at the cap plus one byte. `inflate` decodes a body kept as sent
+(`Transport.get(keep_coding=True)`) the same way, with the same errors.
 """
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Iterator
 from typing import Protocol
+
+from wheelfit.errors import IndexFault, IndexResponseError
+from wheelfit.index.faults import HINT_BAD_ANSWER, bad, reason_of
+from wheelfit.redact import redact_url
 
 READ_SIZE = 1 << 20  # one read per MiB of a body: fewer calls, the socket decides syscalls
 ACCEPT_ENCODING = "gzip, deflate"
@@ -128,3 +134,58 @@ def body_chunks(
         room -= len(out)
         if out or data:
             yield len(data), out
+
+
+class BodyTooLarge(IndexResponseError):
+    """A body exceeded its cap; `status` is the HTTP status of the answer."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message, url=url, hint=HINT_BAD_ANSWER)
+        self.status = status
+
+
+def too_large(url: str, max_bytes: int, status: int) -> BodyTooLarge:
+    """The error of a body that decodes to more than `max_bytes`."""
+    return BodyTooLarge(f"{redact_url(url)}: the answer is larger than {max_bytes} bytes",
+                        url=redact_url(url), status=status)
+
+
+def undecodable(encoding: str | None, exc: Exception, url: str) -> IndexFault:
+    """The error of a body whose coding is broken."""
+    return bad(f"undecodable body ({encoding}: {reason_of(exc)})", url)
+
+
+class _Replay:
+    """A body already read, read again as `body_chunks` reads an answer."""
+
+    def __init__(self, body: bytes) -> None:
+        self._source = io.BytesIO(body)
+
+    def read(self, amt: int | None = None, decode_content: bool | None = None) -> bytes:
+        return self._source.read(amt)
+
+
+def inflate(body: bytes, coding: str, url: str, status: int, max_bytes: int) -> bytes:
+    """`body` as sent with `Content-Encoding: coding`, decoded: at most `max_bytes`, with
+    the errors `Transport.get` raises for a body over its cap or an undecodable one."""
+    parts = []
+    decoded = 0
+    try:
+        for _raw, chunk in body_chunks(_Replay(body), coding, max_bytes):
+            decoded += len(chunk)
+            if decoded > max_bytes:
+                raise too_large(url, max_bytes, status)
+            parts.append(chunk)
+    except zlib.error as exc:
+        raise undecodable(coding, exc, url) from None
+    return b"".join(parts)
+
+
+def inflated(body: bytes, coding: str, max_bytes: int) -> bytes | None:
+    """`inflate` without errors: None when the body is over the cap or undecodable (the
+    parse helper's use: the run's process then raises the error)."""
+    try:
+        out = b"".join(chunk for _raw, chunk in body_chunks(_Replay(body), coding, max_bytes))
+    except zlib.error:
+        return None
+    return out if len(out) <= max_bytes else None

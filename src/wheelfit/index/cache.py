@@ -2,11 +2,15 @@
 
 Layout under the cache directory (default `platformdirs.user_cache_dir("wheelfit")`)::
 
-    pages/ab/abcdef…      project page answers: status, validators (ETag, Last-Modified),
-                          freshness (Cache-Control max-age / Expires, minus Age), body digest
-    parsed/ab/abcdef…     parsed pages by body digest, grouped by version (`parsed.py`)
+    pages/ab/abcdef…      one entry per project page (`pagememo.py`): the answer (status,
+                          validators ETag / Last-Modified, freshness from Cache-Control
+                          max-age / Expires minus Age) and the page's files parsed, grouped
+                          by version (`parsed.py`), in one file
     immutable/ab/abcdef…  metadata files, wheel directories, sdist PKG-INFO, sdist build-file
                           reads (`sdistscan.py`): never expire
+    parsed/               only in caches of older wheelfit versions (pages' parsed files
+                          apart from their answers): never read; counted and removed by
+                          `wheelfit cache info|clear`
 
 Every entry file is named by the SHA-256 of its key; keys are built from URLs *without*
 credentials, so neither file names nor contents ever hold a secret. An entry is
@@ -25,7 +29,6 @@ import calendar
 import contextlib
 import hashlib
 import itertools
-import json
 import logging
 import os
 import re
@@ -41,14 +44,14 @@ from wheelfit.index.limits import DEFAULT_LIMITS
 from wheelfit.index.urls import is_ascii_digits, strip_credentials
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from typing import BinaryIO
 
 MAGIC = b"WFC1"
 _HEADER = struct.Struct(">4sQ32s")
 ENVELOPE_SIZE = _HEADER.size
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
-KINDS = ("pages", "immutable", "parsed")
+KINDS = ("pages", "immutable", "parsed")  # "parsed": older caches' (see above)
 OFFLINE_HINT = "Run once without --offline to fill the cache."
 LOG = logging.getLogger("wheelfit.cache")
 # Open entries without following a final symlink and without blocking on a FIFO.
@@ -75,6 +78,56 @@ def open_entry(path: str | Path, max_payload: int) -> BinaryIO | None:
     """`path` opened for reading when it is a regular file (not a link, FIFO or device) no
     bigger than an entry of `max_payload` bytes; None otherwise (missing, or refused: a
     refusal is logged on `wheelfit.cache` at debug level and the entry counts as missing)."""
+    found = _entry_fd(path, max_payload)
+    return None if found is None else os.fdopen(found[0], "rb")
+
+
+def read_entry(path: str | Path, max_payload: int, first: int) -> tuple[bytes, int] | None:
+    """(the entry's first `first` bytes, its size), read with one `open` and no file object
+    (no extra `fstat` or `lseek`); None when `open_entry` would give None."""
+    found = _entry_fd(path, max_payload)
+    if found is None:
+        return None
+    fd, size = found
+    try:
+        return _read_at(fd, 0, min(first, size)), size
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_spans(path: str | Path, max_payload: int, spans: Iterable[tuple[int, int]]
+               ) -> list[bytes] | None:
+    """The bytes at each (offset, length) of the entry (shorter at its end), read with one
+    `open` and a `pread` each; None when `open_entry` would give None."""
+    found = _entry_fd(path, max_payload)
+    if found is None:
+        return None
+    fd = found[0]
+    try:
+        return [_read_at(fd, offset, length) for offset, length in spans]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_at(fd: int, offset: int, length: int) -> bytes:
+    parts = []
+    while length > 0:
+        part = os.pread(fd, length, offset)
+        if not part:
+            break
+        parts.append(part)
+        offset += len(part)
+        length -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _entry_fd(path: str | Path, max_payload: int) -> tuple[int, int] | None:
+    """(a blocking descriptor of the entry at `path`, its size); None when missing or
+    refused (see `open_entry`)."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
@@ -91,7 +144,7 @@ def open_entry(path: str | Path, max_payload: int) -> BinaryIO | None:
                       ENVELOPE_SIZE + max_payload)
         else:
             os.set_blocking(fd, True)
-            return os.fdopen(fd, "rb")
+            return fd, info.st_size
     except OSError:
         pass
     os.close(fd)
@@ -138,15 +191,8 @@ class Store:
         """The payload stored under `key`; None when missing, damaged or refused (bigger
         than `max_payload`, default the store's, or not a regular file)."""
         cap = self.max_payload if max_payload is None else min(max_payload, self.max_payload)
-        handle = open_entry(self.where(key), cap)
-        if handle is None:
-            return None
-        try:
-            with handle:
-                data = handle.read(ENVELOPE_SIZE + cap + 1)
-        except OSError:
-            return None
-        return decode_entry(data)
+        found = read_entry(self.where(key), cap, ENVELOPE_SIZE + cap)
+        return None if found is None else decode_entry(found[0])
 
     def put(self, key: str, payload: bytes) -> bool:
         """Store `payload` atomically; False when the disk refused (the cache is optional)."""
@@ -156,7 +202,7 @@ class Store:
             fd, temp = _create_temp(shard)
         except FileNotFoundError:
             try:
-                os.makedirs(shard, exist_ok=True)
+                _make_shard(shard)
                 fd, temp = _create_temp(shard)
             except OSError:
                 return False
@@ -182,10 +228,21 @@ class Store:
 # byte and a metadata file, or a wheel's file list (about the size of its central directory),
 # or both (`wheelentries.py`).
 _STORE_CAPS = {
-    "pages": DEFAULT_LIMITS.cache_page_answer_bytes,
+    "pages": DEFAULT_LIMITS.cache_memo_bytes,  # a page's answer and its parsed files
     "parsed": DEFAULT_LIMITS.cache_memo_bytes,
     "immutable": 5 + DEFAULT_LIMITS.metadata_bytes + DEFAULT_LIMITS.central_directory_bytes,
 }
+
+
+def _make_shard(shard: str) -> None:
+    """The shard directory (and its parents when they are missing), without the `stat`
+    calls of `os.makedirs` when only the shard is missing (a cold run's usual case)."""
+    try:
+        os.mkdir(shard)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(shard, exist_ok=True)
 
 
 _JOIN_BELOW = 256 * 1024
@@ -261,15 +318,14 @@ def immutable_key(kind: str, url: str, sha256: str | None) -> str:
 
 @dataclass
 class PageMeta:
-    """What the cache keeps of a project page's answer: status, headers, freshness, and the
-    digest of the body (the parsed body itself lives in the `parsed/` memo)."""
+    """What the cache keeps of a project page's answer: status, headers and freshness (in
+    the page's entry, beside its parsed files: `pagememo.py`)."""
 
     url: str
     status: int
     headers: dict[str, str]
     stored_at: float
     lifetime: float = 0.0
-    digest: str = ""
 
     def is_fresh(self, now: float) -> bool:
         """True while the answer may be used without asking the server."""
@@ -325,50 +381,6 @@ def _http_date(value: str | None) -> float | None:
 
 
 CREDENTIALS_IN_BODY = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s\"'<>]+@")
-
-
-class PageCache:
-    """Project page answers (`PageMeta`) keyed by their credential-free URL and Accept."""
-
-    def __init__(self, root: Path) -> None:
-        self._store = Store(root, "pages")
-
-    @staticmethod
-    def key(url: str, accept: str) -> str:
-        """Cache key of a page."""
-        return f"page\n{strip_credentials(url)}\n{accept}"
-
-    def load(self, url: str, accept: str) -> PageMeta | None:
-        """The stored answer for `url`, fresh or not; None when missing or damaged."""
-        payload = self._store.get(self.key(url, accept))
-        if payload is None:
-            return None
-        try:
-            meta = json.loads(payload)
-            if not isinstance(meta, dict):
-                return None
-            return PageMeta(
-                url=str(meta["url"]),
-                status=int(meta["status"]),
-                headers={str(k): str(v) for k, v in dict(meta["headers"]).items()},
-                stored_at=float(meta["stored_at"]),
-                lifetime=float(meta["lifetime"]),
-                digest=str(meta.get("digest", "")),
-            )
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def save(self, url: str, accept: str, page: PageMeta) -> None:
-        """Store `page` (atomically; failures are ignored)."""
-        meta = {
-            "url": strip_credentials(page.url),
-            "status": page.status,
-            "headers": page.headers,
-            "stored_at": page.stored_at,
-            "lifetime": page.lifetime,
-            "digest": page.digest,
-        }
-        self._store.put(self.key(url, accept), json.dumps(meta, separators=(",", ":")).encode())
 
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "date", "expires")

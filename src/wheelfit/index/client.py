@@ -14,7 +14,7 @@ Request accounting (`stats()`): `requests` counts every request sent on the wire
 retries, redirect hops, range requests and 304 revalidations; `from_cache` counts every
 answer served from the disk cache: fresh page hits (no request), 304 revalidations (a
 request *and* a cache answer) and immutable-store hits; `bytes_downloaded` counts body
-bytes received (after content decoding).
+bytes as received (before content decoding: a gzip'd page counts its compressed bytes).
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from packaging.utils import canonicalize_name
 from wheelfit.errors import UsageError
 from wheelfit.index.ahead import AheadSlots, page_into, page_of
 from wheelfit.index.base import CoreMetadata
-from wheelfit.index.cache import PageCache, Store, resolve_cache_dir
+from wheelfit.index.cache import Store, resolve_cache_dir
 from wheelfit.index.files import NOT_FOUND, FileReader
 from wheelfit.index.http import Transport
 from wheelfit.index.jobs import Jobs
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.pagefetch import PageFetcher, PageRequest
-from wheelfit.index.parsed import PageMemo
+from wheelfit.index.pagememo import PageMemo
 from wheelfit.index.sdistnames import SdistMembers
 from wheelfit.index.sdistscan import DerivedStore, SdistScan
 from wheelfit.index.urls import project_url, split_credentials
@@ -95,8 +95,7 @@ class IndexClient:
         self.cache_dir: Path | None = None if no_cache else resolve_cache_dir(cache_dir)
         self._pages = PageFetcher(
             self._transport,
-            PageCache(self.cache_dir) if self.cache_dir else None,
-            PageMemo(Store(self.cache_dir, "parsed")) if self.cache_dir else None,
+            PageMemo(Store(self.cache_dir, "pages")) if self.cache_dir else None,
             own_file=self._own_file,
             on_cache_hit=self._hit,
             memo_root=self.cache_dir if self.cache_dir and not offline else None,

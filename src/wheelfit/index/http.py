@@ -8,7 +8,11 @@ is an `IndexResponseError`, redirect bodies are never read, and credentials go o
 origin they were given for.
 
 Requests go out on urllib3's pools directly (`sending.py`; a `requests.Session` only holds
-the settings), bodies are read in large pieces and decoded with zlib (`bodies.py`).
+the settings), bodies are read in large pieces and decoded with zlib (`bodies.py`); a
+caller that asks (`keep_coding`: project pages, inflated by the parse helper) gets a gzip or
+deflate body as sent, and `bodies.inflate` decodes it under the same cap with the same
+errors.
+The request log and `bytes_downloaded` count body bytes as received (before decoding).
 Every urllib3/http.client/socket exception becomes `IndexUnreachable` (no usable answer:
 connection failures, timeouts, and 502/503/504 once retries run out) or
 `IndexResponseError` (an answer wheelfit cannot use: other HTTP errors, bad bodies, caps);
@@ -34,13 +38,21 @@ from urllib.parse import urljoin, urlsplit
 
 from wheelfit import __version__
 from wheelfit.errors import IndexFault, IndexResponseError, IndexUnreachable
-from wheelfit.index.bodies import ACCEPT_ENCODING, READ_SIZE
-from wheelfit.index.faults import HINT_BAD_ANSWER, bad, reason_of, status_fault, unreachable
+from wheelfit.index.bodies import (
+    ACCEPT_ENCODING,
+    READ_SIZE,
+    BodyTooLarge,
+    too_large,
+    undecodable,
+)
+from wheelfit.index.faults import bad, reason_of, status_fault, unreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.reqlog import log_request
 from wheelfit.index.retrying import Transient, retry_after, retrying, seconds_text
 from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
 from wheelfit.redact import redact_url
+
+__all__ = ["BodyTooLarge", "Fetched", "RequestCapReached", "Transport"]
 
 if TYPE_CHECKING:
     import requests
@@ -58,22 +70,16 @@ STREAM_CHUNK = 64 * 1024  # what a streamed sdist's reader is handed at a time
 USER_AGENT = f"wheelfit/{__version__} (+https://pypi.org/project/wheelfit/)"
 
 
-class BodyTooLarge(IndexResponseError):
-    """A body exceeded its cap; `status` is the HTTP status of the answer."""
-
-    def __init__(self, message: str, *, url: str, status: int) -> None:
-        super().__init__(message, url=url, hint=HINT_BAD_ANSWER)
-        self.status = status
-
-
 @dataclass(frozen=True)
 class Fetched:
-    """A complete answer: final URL (credential-free), status, headers and body."""
+    """A complete answer: final URL (credential-free), status, headers and body; `coding`
+    is the `Content-Encoding` the body still carries (only with `keep_coding`), else ""."""
 
     url: str
     status: int
     headers: Mapping[str, str]
     body: bytes
+    coding: str = ""
 
 
 class RequestCapReached(IndexResponseError):
@@ -144,7 +150,7 @@ class Transport:
 
     @property
     def bytes_downloaded(self) -> int:
-        """Body bytes received (after content decoding)."""
+        """Body bytes received, as sent (before content decoding)."""
         with self._lock:
             return self._bytes
 
@@ -185,9 +191,13 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         max_bytes: int,
         accept: Collection[int] = (200,),
+        keep_coding: bool = False,
     ) -> Fetched:
-        """GET `url` (credential-free) and read its body, at most `max_bytes` of it."""
-        return self._retrying(lambda: self._get_once(url, headers, max_bytes, accept))
+        """GET `url` (credential-free) and read its body, at most `max_bytes` of it. With
+        `keep_coding`, a gzip or deflate body is not decoded (`Fetched.coding`; `inflate`
+        decodes it): its cap then holds for the bytes as sent."""
+        return self._retrying(
+            lambda: self._get_once(url, headers, max_bytes, accept, keep_coding))
 
     @contextmanager
     def stream(
@@ -211,7 +221,7 @@ class Transport:
             try:
                 if scope.expired:
                     raise self._late(url, scope)
-                chunks = self._chunks(response, final_url, max_bytes, scope, STREAM_CHUNK)
+                chunks = self._chunks(response, final_url, max_bytes, scope, [0], STREAM_CHUNK)
                 yield _counted(chunks, received)
             finally:
                 if not received[1]:  # read to its end: the connection is reused
@@ -239,10 +249,14 @@ class Transport:
         headers: Mapping[str, str] | None,
         max_bytes: int,
         accept: Collection[int],
+        keep_coding: bool = False,
     ) -> Fetched:
+        from wheelfit.index.bodies import decoder_for
         from wheelfit.index.deadline import WATCHDOG
 
         started = time.monotonic()
+        received = [0]
+        coding = ""
         with WATCHDOG.scope(self.deadline) as scope:
             try:
                 response, final_url = self._open(url, headers, accept)
@@ -250,7 +264,11 @@ class Transport:
                 try:
                     if scope.expired:  # headers cut short by the watchdog look complete
                         raise self._late(url, scope)
-                    body = b"".join(self._chunks(response, final_url, max_bytes, scope))
+                    if keep_coding:
+                        sent = response.headers.get("Content-Encoding", "")
+                        coding = sent if decoder_for(sent) is not None else ""
+                    body = b"".join(self._chunks(response, final_url, max_bytes, scope,
+                                                 received, encoding=None if coding else ""))
                     complete = True
                 finally:
                     if not complete:  # a connection with unread bytes is not reused
@@ -262,8 +280,9 @@ class Transport:
                 if isinstance(failed, IndexUnreachable):
                     raise Transient(failed) from None
                 raise
-        log_request(final_url, headers, response.status, len(body), started)
-        return Fetched(final_url, response.status, response.headers, body)
+        log_request(final_url, headers, response.status, received[0], started,
+                    coding=coding)
+        return Fetched(final_url, response.status, response.headers, body, coding)
 
     def _late(self, url: str, scope: Scope) -> IndexUnreachable:
         return unreachable(
@@ -351,8 +370,11 @@ class Transport:
             raise Transient(unreachable(f"connection failed ({reason_of(exc)})", url)) from None
 
     def _chunks(
-        self, response: Answer, url: str, max_bytes: int, scope: Scope, read_size: int = READ_SIZE
+        self, response: Answer, url: str, max_bytes: int, scope: Scope, received: list[int],
+        read_size: int = READ_SIZE, encoding: str | None = "",
     ) -> Iterator[bytes]:
+        """The body's decoded chunks (`encoding`: the coding to undo, "" for the answer's
+        own, None for none); `received[0]` adds up the bytes as sent."""
         import http.client
         import zlib
 
@@ -367,24 +389,22 @@ class Transport:
                 url=redact_url(url),
                 status=response.status,
             )
-        received = 0
-        encoding = response.headers.get("Content-Encoding")
+        decoded = 0
+        if encoding == "":
+            encoding = response.headers.get("Content-Encoding")
         try:
-            for _raw, chunk in body_chunks(response, encoding, max_bytes, read_size):
-                received += len(chunk)
-                self._count(bytes_=len(chunk))
-                if received > max_bytes:
-                    raise BodyTooLarge(
-                        f"{redact_url(url)}: the answer is larger than {max_bytes} bytes",
-                        url=redact_url(url),
-                        status=response.status,
-                    )
+            for raw, chunk in body_chunks(response, encoding, max_bytes, read_size):
+                decoded += len(chunk)
+                received[0] += raw
+                self._count(bytes_=raw)
+                if decoded > max_bytes:
+                    raise too_large(url, max_bytes, response.status)
                 if scope.expired or time.monotonic() > scope.at:
                     raise self._late(url, scope)
                 if chunk:
                     yield chunk
         except zlib.error as exc:
-            raise bad(f"undecodable body ({encoding}: {reason_of(exc)})", url) from None
+            raise undecodable(encoding, exc, url) from None
         except (
             urllib3.exceptions.HTTPError,
             http.client.HTTPException,

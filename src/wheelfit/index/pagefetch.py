@@ -1,9 +1,13 @@
 """One index's project page through the HTTP cache: the files grouped by version.
 
-* A fresh cached answer costs no request and no parsing: its body digest names the parsed
-  memo (`parsed.py`), whose versions are decoded only when asked for.
-* A stale answer is revalidated with its ETag / Last-Modified; a 304 reuses the memo.
-* A new body is parsed (`pages.py`), grouped by version, memoised, and its answer stored.
+* A page is one cache entry (`pagememo.py`): the answer and its parsed files. A fresh one
+  costs no request and no parsing, and its versions are decoded only when asked for.
+* A stale answer is revalidated with its ETag / Last-Modified; a 304 keeps the parsed files
+  (the entry is written again with the new answer).
+* A new body is parsed (`pages.py`), grouped by version and stored with its answer; a big
+  one by the parse helper (`parseproc.py`), which gets a gzip'd body as sent and inflates
+  it itself, under the same cap (a body it cannot take is inflated and parsed here, with
+  the transport's errors).
 * `--offline` uses any stored answer and raises `OfflineMiss` when there is none.
 * A 404/410 answer is "not on this index" (None), and is cached like any other answer.
 
@@ -12,7 +16,6 @@ A body whose links carry credentials is never written to disk, and neither is it
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -22,24 +25,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wheelfit.errors import OfflineMiss
+from wheelfit.index.bodies import inflate
 from wheelfit.index.cache import (
     CREDENTIALS_IN_BODY,
     OFFLINE_HINT,
-    PageCache,
     PageMeta,
     freshness,
     kept_headers,
 )
 from wheelfit.index.http import Fetched, Transport
+from wheelfit.index.pagememo import PageMemo, answer_record, page_key
 from wheelfit.index.parse import pages
 from wheelfit.index.parse.pagerows import RowGroups, dist_groups, dist_of, row_of
-from wheelfit.index.parsed import Groups, PageMemo, memo_key, storable_rows
+from wheelfit.index.parsed import Groups, MemoFiles, storable_rows
 from wheelfit.index.parseproc import ParseHelper
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
 LOG = logging.getLogger("wheelfit.cache")
 PARALLEL_PARSES = 2
+# Bytes that entries read ahead by `answers_from_cache` (all of a run's pages, at its start)
+# may hold until they are fetched; past it they are read again when a version is asked for.
+PEEKED_BYTES = 4 << 20
 
 
 @dataclass
@@ -48,10 +55,7 @@ class _Answer:
 
     request: PageRequest
     answer: Fetched
-    kept: dict[str, str]
-    lifetime: float
-    now: float
-    digest: str = ""
+    page: PageMeta
 
 
 def _done(value: Groups | None) -> Future[Groups | None]:
@@ -80,26 +84,33 @@ class PageRequest:
 
 
 class PageFetcher:
-    """Fetches and parses project pages through the page cache and the parsed memo.
+    """Fetches and parses project pages through the page cache (`pagememo.py`).
 
     `own_file(file, index_url)` gives a file as the client keeps it: credentials moved out
     of its URL, tagged with `index_url`. It is called only for URLs holding an "@"; every
     other file is simply tagged with `index_url`.
     """
 
-    def __init__(self, transport: Transport, cache: PageCache | None, memo: PageMemo | None,
+    def __init__(self, transport: Transport, memo: PageMemo | None,
                  own_file: Callable[[DistFile, str], DistFile],
                  on_cache_hit: Callable[[], None], memo_root: Path | None = None) -> None:
         self._transport = transport
         # New bodies are parsed and memoised by a helper process when there is a memo.
         self._memo_root = memo_root
         self._helper = ParseHelper() if memo_root is not None else None
-        self._cache = cache
         self._memo = memo
+        # A cache with no page entries at all when the run starts (a first run, a CI job's
+        # empty cache): no page is looked up before it is fetched (no failed open per
+        # page). A concurrent run's entries are then not seen: that costs only a fetch.
+        self._none_stored = memo is not None and memo_root is not None and not memo.stored()
         self._own_file = own_file
         self._hit = on_cache_hit
         self._parsing = threading.BoundedSemaphore(PARALLEL_PARSES)
-        self._peeked: dict[str, PageMeta] = {}  # answers read by `answers_from_cache`
+        # entries read (or found missing) by `answers_from_cache`, which `fetch` takes
+        # instead of opening them again
+        self._peeked: dict[str, tuple[PageMeta, MemoFiles] | None] = {}
+        self._peeked_bytes = 0  # what the entries in `_peeked` hold (`PEEKED_BYTES`)
+        self._peek_lock = threading.Lock()
         self._closed = False
 
     def fetch(self, request: PageRequest) -> Groups | None:
@@ -152,47 +163,62 @@ class PageFetcher:
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         accept = {200, *request.not_found}
         answer = self._transport.get(request.url, headers=headers, max_bytes=request.max_bytes,
-                                     accept={*accept, 304} if conditional else accept)
+                                     accept={*accept, 304} if conditional else accept,
+                                     keep_coding=self._helper is not None)
         if answer.status == 304 and meta is not None:
             merged = {**meta.headers, **kept_headers(answer.headers, keep_type=False)}
             keep, lifetime = freshness(merged)
-            if keep and self._cache is not None:
-                self._cache.save(request.url, pages.ACCEPT, PageMeta(
-                    meta.url, meta.status, merged, now, lifetime, meta.digest))
+            if keep and self._memo is not None:
+                renewed = self._memo.renew(
+                    page_key(request.url, pages.ACCEPT),
+                    PageMeta(meta.url, meta.status, merged, now, lifetime),
+                    request.index_url, lambda: self._refetch(request))
+                if renewed is not None and groups is not None:
+                    groups = renewed  # the rows, at their places in the new entry
             self._hit()
             return groups
         return self._fresh_answer(request, answer, now, later)
 
     def answers_from_cache(self, request: PageRequest) -> bool:
-        """True when `fetch` would answer without the network (a fresh stored answer whose
-        memo is on disk): prefetching such a page in a thread would only add contention."""
-        if self._cache is None or request.refresh:
+        """True when `fetch` would answer without the network (a fresh stored entry):
+        prefetching such a page in a thread would only add contention."""
+        if self._memo is None or request.refresh or self._none_stored:
             return False
-        meta = self._cache.load(request.url, pages.ACCEPT)
-        if meta is not None:
-            self._peeked[request.url] = meta  # `fetch` takes it instead of reading it again
-        if meta is None or not (request.offline or meta.is_fresh(time.time())):
+        found = self._memo.load(page_key(request.url, pages.ACCEPT), request.index_url,
+                                lambda: self._refetch(request))
+        with self._peek_lock:
+            if found is not None:
+                held = found[1].kept_bytes
+                if self._peeked_bytes + held > PEEKED_BYTES:
+                    found[1].drop_kept()
+                else:
+                    self._peeked_bytes += held
+            self._peeked[request.url] = found  # `fetch` takes it instead of opening it again
+        if found is None:
             return False
-        if meta.status in request.not_found:
-            return True
-        key = memo_key(meta.digest, meta.headers.get("content-type", ""), request.url,
-                       request.project)
-        return self._memo is not None and self._memo.has(key)
+        meta = found[0]
+        return (request.offline or meta.is_fresh(time.time())) \
+            and (meta.status == 200 or meta.status in request.not_found)
 
     def _cached(self, request: PageRequest) -> tuple[PageMeta | None, Groups | None]:
-        """The stored answer and, for a 200, its memoised files; (None, None) when either
-        is missing or damaged, so the page is fetched whole again."""
-        if self._cache is None:
+        """The stored answer and, for a 200, its files; (None, None) when the entry is
+        missing or damaged, so the page is fetched whole again."""
+        if self._memo is None or self._none_stored:
             return None, None
-        meta = self._peeked.pop(request.url, None) or self._cache.load(request.url, pages.ACCEPT)
-        if meta is None or meta.status in request.not_found:
+        with self._peek_lock:
+            peeked = request.url in self._peeked
+            found = self._peeked.pop(request.url, None)
+            if found is not None:
+                self._peeked_bytes -= found[1].kept_bytes
+        if not peeked:
+            found = self._memo.load(page_key(request.url, pages.ACCEPT), request.index_url,
+                                    lambda: self._refetch(request))
+        if found is None:
+            return None, None
+        meta, files = found
+        if meta.status in request.not_found:
             return meta, None
-        if meta.status != 200 or self._memo is None:
-            return None, None
-        key = memo_key(meta.digest, meta.headers.get("content-type", ""), request.url,
-                       request.project)
-        groups = self._memo.open(key, request.index_url, lambda: self._refetch(request))
-        return (meta, groups) if groups is not None else (None, None)
+        return (meta, files) if meta.status == 200 else (None, None)
 
     def _refetch(self, request: PageRequest) -> Groups:
         """The page fetched and stored again: used when a memo entry turns out damaged or
@@ -211,101 +237,89 @@ class PageFetcher:
         it; with `helper` False, parsed here whatever its size."""
         kept = kept_headers(answer.headers, keep_type=True)
         keep, lifetime = freshness({**kept, "age": answer.headers.get("age", "")})
+        page = PageMeta(answer.url, answer.status, kept, now, lifetime)
+        key = page_key(request.url, pages.ACCEPT)
         if answer.status in request.not_found:
-            if keep and self._cache is not None:
-                self._cache.save(request.url, pages.ACCEPT,
-                                 PageMeta(answer.url, answer.status, kept, now, lifetime))
+            if answer.coding:  # the transport's errors for a damaged body, as before
+                inflate(answer.body, answer.coding, answer.url, answer.status,
+                        request.max_bytes)
+            if keep and self._memo is not None:
+                self._memo.put_answer(key, page)
             return None
-        elsewhere = self._memoised_elsewhere(_Answer(request, answer, kept, lifetime, now),
-                                             later) if keep and helper else None
+        elsewhere = self._memoised_elsewhere(_Answer(request, answer, page), later) \
+            if keep and helper else None
         if elsewhere is not None:
             return elsewhere
+        if answer.coding:  # the transport's errors for a body over the cap or damaged
+            answer = Fetched(answer.url, answer.status, answer.headers, inflate(
+                answer.body, answer.coding, answer.url, answer.status, request.max_bytes))
         # Parsing holds a page's whole object tree; two at a time keep memory flat and lose
         # nothing, since parsing is CPU work that threads would only take turns at anyway.
         with self._parsing:
-            here = self._memoised_here(request, answer, kept) if keep else None
+            here = self._memoised_here(request, answer, page) if keep else None
             if here is not None:
-                self._cache.save(request.url, pages.ACCEPT,  # type: ignore[union-attr]
-                                 PageMeta(answer.url, answer.status, kept, now, lifetime,
-                                          here[1]))
-                return here[0]
+                return here
             rows = self._parse_rows(request, answer)
-            if not keep or self._cache is None or self._memo is None \
+            if not keep or self._memo is None \
                     or (b"@" in answer.body and CREDENTIALS_IN_BODY.search(answer.body)) \
                     or not storable_rows(rows):
                 return dist_groups(rows, request.index_url)
-            digest = hashlib.sha256(answer.body).hexdigest()
-            key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
             # Answered lazily from the entry: a check keeps only the versions it looks at.
             memoised = self._memo.put_rows(key, rows, request.index_url,
-                                           lambda: self._refetch(request))
-        if memoised is None:
-            return dist_groups(rows, request.index_url)
-        self._cache.save(request.url, pages.ACCEPT,
-                         PageMeta(answer.url, answer.status, kept, now, lifetime, digest))
-        return memoised
+                                           lambda: self._refetch(request), page)
+        return memoised if memoised is not None else dist_groups(rows, request.index_url)
 
     def _memoised_here(self, request: PageRequest, answer: Fetched,
-                       kept: dict[str, str]) -> tuple[Groups, str] | None:
-        """(the page memoised from its JSON text without building rows
-        (`memochunks.parse_memo_chunks`), its body digest); None when it is not read that way,
-        holds an "@", or the disk refused: then it is parsed into rows."""
-        if self._cache is None or self._memo is None or b"@" in answer.body:
+                       page: PageMeta) -> Groups | None:
+        """The page stored from its JSON text without building rows
+        (`memochunks.parse_memo_chunks`); None when it is not read that way, holds an "@",
+        or the disk refused: then it is parsed into rows."""
+        if self._memo is None or b"@" in answer.body:
             return None
         from wheelfit.index.parse.memochunks import parse_memo_chunks  # not needed offline
 
         chunks = parse_memo_chunks(answer.body, answer.headers.get("Content-Type", ""),
-                                         answer.url, request.project)
+                                   answer.url, request.project)
         if chunks is None:
             return None
-        digest = hashlib.sha256(answer.body).hexdigest()
-        key = memo_key(digest, kept.get("content-type", ""), request.url, request.project)
-        memoised = self._memo.put_chunks(key, chunks, request.index_url,
-                                         lambda: self._refetch(request))
-        return None if memoised is None else (memoised, digest)
+        return self._memo.put_chunks(page_key(request.url, pages.ACCEPT), chunks,
+                                     request.index_url, lambda: self._refetch(request), page)
 
     def _memoised_elsewhere(self, fresh: _Answer, later: bool
                             ) -> Groups | Future[Groups | None] | None:
-        """The page parsed and memoised by the helper process, opened from its entry (with
+        """The page parsed and stored by the helper process, opened from its entry (with
         `later`, a future of it); None when the helper is not for this body: then it is
-        parsed here."""
+        parsed here. A gzip'd body goes as sent: the helper inflates it, and refuses one
+        over the cap, damaged, or holding an "@" (parsed here then)."""
         request, answer = fresh.request, fresh.answer
-        if self._helper is None or self._memo_root is None or self._cache is None \
-                or self._memo is None or b"@" in answer.body:
+        if self._helper is None or self._memo_root is None or self._memo is None \
+                or (not answer.coding and b"@" in answer.body):
             return None
-        fresh.digest = hashlib.sha256(answer.body).hexdigest()
-        key = memo_key(fresh.digest, fresh.kept.get("content-type", ""), request.url,
-                       request.project)
-        written = self._helper.submit(self._memo_root, key, answer.body,
-                                      answer.headers.get("Content-Type", ""), answer.url,
-                                      request.project, urgent=not later, tag=request.url)
+        written = self._helper.submit(
+            self._memo_root, page_key(request.url, pages.ACCEPT), answer.body,
+            answer.headers.get("Content-Type", ""), answer.url, request.project,
+            urgent=not later, tag=request.url, coding=answer.coding,
+            cap=request.max_bytes, page=answer_record(fresh.page))
         if written is None:
             return None
         if not later:
-            return self._open_written(fresh, key) if written.result() else None
+            return self._open_written(fresh) if written.result() else None
         out: Future[Groups | None] = Future()
-        written.add_done_callback(lambda done: self._settle(out, done.result(), fresh, key))
+        written.add_done_callback(lambda done: self._settle(out, done.result(), fresh))
         return out
 
-    def _open_written(self, fresh: _Answer, key: str) -> Groups | None:
-        """The entry the helper wrote, opened, and the answer stored; None when it cannot
-        be opened."""
-        assert self._memo is not None and self._cache is not None
-        request, answer = fresh.request, fresh.answer
-        groups = self._memo.open(key, request.index_url, lambda: self._refetch(request))
-        if groups is None:
-            return None
-        self._cache.save(request.url, pages.ACCEPT,
-                         PageMeta(answer.url, answer.status, fresh.kept, fresh.now,
-                                  fresh.lifetime, fresh.digest))
-        return groups
+    def _open_written(self, fresh: _Answer) -> Groups | None:
+        """The entry the helper wrote, opened; None when it cannot be."""
+        assert self._memo is not None
+        request = fresh.request
+        return self._memo.open(page_key(request.url, pages.ACCEPT), request.index_url,
+                               lambda: self._refetch(request))
 
-    def _settle(self, out: Future[Groups | None], written: bool, fresh: _Answer,
-                key: str) -> None:
+    def _settle(self, out: Future[Groups | None], written: bool, fresh: _Answer) -> None:
         """The helper answered a page fetched with `fetch_later` (run on the helper's
         reader thread): open its entry, or parse the page in a thread of its own."""
         try:
-            groups = self._open_written(fresh, key) if written else None
+            groups = self._open_written(fresh) if written else None
         except BaseException as exc:
             out.set_exception(exc)
             return
@@ -321,7 +335,8 @@ class PageFetcher:
         """Parse a page the helper did not memoise in this process, raising its errors to
         whoever waits for it."""
         try:
-            found = self._fresh_answer(fresh.request, fresh.answer, fresh.now, helper=False)
+            found = self._fresh_answer(fresh.request, fresh.answer, fresh.page.stored_at,
+                                       helper=False)
         except BaseException as exc:
             out.set_exception(exc)
             return

@@ -1,18 +1,19 @@
-"""A disk memo of parsed project pages, grouped by version and decoded one version at a time.
+"""Parsed project pages on disk, grouped by version and decoded one version at a time.
 
-Parsing is a pure function of a page's bytes, so the memo is keyed by the body's digest
-(with content type, URL and project): a changed page can never be answered with stale
-entries. A page of 10,000 files is written once, grouped by version; a later run reads the
-version index and decodes only the versions a check looks at (a lock looks at one).
+A page of 10,000 files is written once, grouped by version, in the same entry as the answer
+it came in (`pagememo.py`: one entry per page); a later run reads the version index and
+decodes only the versions a check looks at (a lock looks at one).
 
 Entry payload (inside the cache's checksummed envelope, see `cache.Store`)::
 
-    b"WFP2" + len(index) (4 bytes, big-endian) + index (JSON) + blob
+    b"WFP3" + len(index) (4 bytes, big-endian) + index (JSON) + blob
 
-`index` is ``{"crc": crc32(blob), "groups": [[version, offset, length, crc32], ...]}``; each
-group is a JSON list of rows. Opening an entry reads only its head (a wrong size, magic or
+`index` is ``{"page": answer, "crc": crc32(blob), "groups": [[version, offset, length,
+crc32], ...]}``; `answer` is what `pagememo.py` keeps of the HTTP answer (status, URL,
+validators, freshness; absent in an entry written without one), and each group is a JSON
+list of rows. Opening an entry reads only its head (a wrong size, magic or
 index reads as missing and the page is fetched again); a version's rows are read from the
-file when first asked for and checked against their CRC (an entry of at most `_KEPT_BYTES`
+file when first asked for and checked against their CRC (an entry of at most `KEPT_BYTES`
 is read whole when opened and its rows kept for the first read: one open, not two). A
 damaged chunk, or a file that vanished or changed during a run (a concurrent `wheelfit
 cache clear`), makes `fallback` fetch and store the page again. The envelope's SHA-256
@@ -22,10 +23,8 @@ version of it.
 
 from __future__ import annotations
 
-import io
 import json
 import operator
-import os
 import re
 import struct
 import threading
@@ -38,23 +37,19 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from wheelfit.index.cache import ENVELOPE_SIZE, Store, envelope_length, open_entry
+from wheelfit.index.cache import read_spans
 from wheelfit.index.limits import DEFAULT_LIMITS
 from wheelfit.index.parse.pagerows import Row, row_of
-from wheelfit.index.urls import split_credentials, strip_credentials
+from wheelfit.index.urls import split_credentials
 from wheelfit.model import DistFile
 
-FORMAT = 2
-_MAGIC = b"WFP2"
-_PREFIX = struct.Struct(">4sI")
-_KEPT_BYTES = 64 << 10
+FORMAT = 3
+MAGIC = b"WFP3"
+PREFIX = struct.Struct(">4sI")
+KEPT_BYTES = 64 << 10
+HEAD_ROOM = 48  # spare bytes in a head, for a later answer's longer validators or dates
 
 Groups = Mapping[Version, list[DistFile]]
-
-
-def memo_key(digest: str, content_type: str, url: str, project: str) -> str:
-    """The memo's key for a page body with this sha256 hex digest."""
-    return f"parsed-page/{FORMAT}\n{strip_credentials(url)}\n{content_type}\n{project}\n{digest}"
 
 
 def storable(groups: Groups) -> bool:
@@ -69,31 +64,36 @@ def storable_rows(groups: Mapping[Version, Sequence[Row]]) -> bool:
                    for rows in groups.values() for r in rows)
 
 
-def encode(groups: Groups) -> bytes:
+Answer = Mapping[str, Any]  # what `pagememo.py` keeps of a page's HTTP answer
+Encoded = tuple[bytes, int, list[list[Any]]]  # payload, offset of its blob, the index's groups
+
+
+def encode(groups: Groups, page: Answer | None = None) -> bytes:
     """The memo payload of a page's files grouped by version."""
-    return encode_rows({v: [row_of(f) for f in files] for v, files in groups.items()})
+    return encode_rows({v: [row_of(f) for f in files] for v, files in groups.items()}, page)
 
 
-def encode_rows(groups: Mapping[Version, Sequence[Row]]) -> bytes:
+def encode_rows(groups: Mapping[Version, Sequence[Row]], page: Answer | None = None) -> bytes:
     """The memo payload of a page's rows grouped by version (`encode` without `DistFile`s:
     a row's tuples serialise as the JSON lists `decode_rows` reads)."""
-    return _encode(groups)[0]
+    return encode_groups(groups, page)[0]
 
 
-def encode_chunks(groups: Mapping[Version, bytes]) -> bytes:
+def encode_chunks(groups: Mapping[Version, bytes], page: Answer | None = None) -> bytes:
     """The memo payload of a page whose rows by version are already JSON lists
     (`pages.parse_memo_chunks`)."""
-    return _assemble(groups)[0]
+    return assemble(groups, page)[0]
 
 
-def _encode(groups: Mapping[Version, Sequence[Row]]) -> tuple[bytes, int, list[list[Any]]]:
+def encode_groups(groups: Mapping[Version, Sequence[Row]], page: Answer | None = None
+                  ) -> Encoded:
     """(payload, offset of the blob in the payload, the index's groups)."""
     dumps = _ENCODER.encode
-    return _assemble({version: dumps(rows).encode() for version, rows in groups.items()})
+    return assemble({version: dumps(rows).encode() for version, rows in groups.items()}, page)
 
 
-def _assemble(chunks: Mapping[Version, bytes]) -> tuple[bytes, int, list[list[Any]]]:
-    """`_encode` of groups already encoded one by one."""
+def assemble(chunks: Mapping[Version, bytes], page: Answer | None = None) -> Encoded:
+    """`encode_groups` of groups already encoded one by one."""
     crc32 = zlib.crc32
     index: list[list[Any]] = []
     offset = 0
@@ -101,8 +101,23 @@ def _assemble(chunks: Mapping[Version, bytes]) -> tuple[bytes, int, list[list[An
         index.append([str(version), offset, len(chunk), crc32(chunk)])
         offset += len(chunk)
     blob = b"".join(chunks.values())
-    head = _ENCODER.encode({"crc": crc32(blob), "groups": index}).encode()
-    return _PREFIX.pack(_MAGIC, len(head)) + head + blob, _PREFIX.size + len(head), index
+    return with_head(index, crc32(blob), blob, page)
+
+
+def with_head(index: list[list[Any]], crc: int, blob: bytes, page: Answer | None,
+              size: int = 0) -> Encoded:
+    """The payload of `blob` under a head naming its groups (`index`) and `page`. The head
+    is padded with spaces (JSON ignores them) to `size` bytes, or by `HEAD_ROOM` when `size`
+    is 0: an answer written again (a 304's) fits in the old head, so the rows stay where
+    another run reading the entry expects them."""
+    fields: dict[str, Any] = {} if page is None else {"page": page}
+    fields.update(crc=crc, groups=index)
+    head = _ENCODER.encode(fields).encode()
+    if size >= len(head):
+        head += b" " * (size - len(head))
+    elif page is not None:
+        head += b" " * HEAD_ROOM
+    return PREFIX.pack(MAGIC, len(head)) + head + blob, PREFIX.size + len(head), index
 
 
 # One encoder for every call: `json.dumps` with `separators` builds a new one each time.
@@ -194,6 +209,16 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
             return None
         _text, offset, size, part_crc = row
         return [(self._base + int(offset), int(size), int(part_crc))]
+
+    @property
+    def kept_bytes(self) -> int:
+        """How many of the entry's bytes this page holds, read with its head."""
+        kept = self._kept
+        return 0 if kept is None else len(kept)
+
+    def drop_kept(self) -> None:
+        """Hold no bytes of the entry: its rows are read from the file when asked for."""
+        self._kept = None
 
     def _index(self) -> dict[Version, list[_Slice]]:
         found = self._by_version
@@ -310,21 +335,18 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         return None if slices is None else (self._path, slices)
 
     def _chunks(self, slices: Sequence[_Slice]) -> list[bytes]:
-        chunks = []
         kept, self._kept = self._kept, None  # used once: most pages decode one version
         if kept is not None:
-            slices = [(offset - self._base, length, crc) for offset, length, crc in slices]
-        handle = open_entry(self._path, DEFAULT_LIMITS.cache_memo_bytes) if kept is None \
-            else io.BytesIO(kept)
-        if handle is None:
+            chunks: list[bytes] | None = [kept[offset - self._base : offset - self._base + length]
+                                          for offset, length, _crc in slices]
+        else:
+            chunks = read_spans(self._path, DEFAULT_LIMITS.cache_memo_bytes,
+                                [(offset, length) for offset, length, _crc in slices])
+        if chunks is None:
             raise ValueError("memo entry vanished or was replaced")
-        with handle:
-            for offset, length, crc in slices:
-                handle.seek(offset)
-                chunk = handle.read(length)
-                if len(chunk) != length or zlib.crc32(chunk) != crc:
-                    raise ValueError("memo entry changed")
-                chunks.append(chunk)
+        for chunk, (_offset, length, crc) in zip(chunks, slices, strict=True):
+            if len(chunk) != length or zlib.crc32(chunk) != crc:
+                raise ValueError("memo entry changed")
         return chunks
 
     def __iter__(self) -> Iterator[Version]:
@@ -338,76 +360,6 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         if isinstance(version, _VERSION) and str(version) in self._rows:
             return True
         return version in self._index()
-
-
-class PageMemo:
-    """Parsed pages in the cache's `parsed/` store."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def put(self, key: str, groups: Groups) -> bool:
-        """Remember a parsed page; False when the disk refused (the memo is optional)."""
-        return self._store.put(key, encode(groups))
-
-    def put_rows(self, key: str, groups: Mapping[Version, Sequence[Row]], index_url: str,
-                 fallback: Callable[[], Groups]) -> MemoFiles | None:
-        """Remember a page's rows and answer with the entry just written, as `open` would
-        (without reading it back); None when the disk refused. The answer keeps the version
-        texts only: the parsed rows and their `Version`s go when the caller drops them, and
-        `Version`s come back only for a page that is iterated."""
-        return self._put(key, _encode(groups), index_url, fallback)
-
-    def put_chunks(self, key: str, chunks: Mapping[Version, bytes], index_url: str,
-                   fallback: Callable[[], Groups]) -> MemoFiles | None:
-        """`put_rows` for a page whose rows by version are already JSON lists
-        (`pages.parse_memo_chunks`)."""
-        return self._put(key, _assemble(chunks), index_url, fallback)
-
-    def _put(self, key: str, encoded: tuple[bytes, int, list[list[Any]]], index_url: str,
-             fallback: Callable[[], Groups]) -> MemoFiles | None:
-        payload, blob_offset, index = encoded
-        if not self._store.put(key, payload):
-            return None
-        return MemoFiles(self._store.path_for(key), index, ENVELOPE_SIZE + blob_offset,
-                         index_url, fallback)
-
-    def has(self, key: str) -> bool:
-        """True when an entry exists under `key` (it may still turn out damaged); from the
-        store's listing, not a `stat` per page (`Store.has`)."""
-        return self._store.has(key)
-
-    def open(self, key: str, index_url: str, fallback: Callable[[], Groups]) -> MemoFiles | None:
-        """The memoised page, files tagged with `index_url`; None when missing or damaged."""
-        path = self._store.where(key)
-        handle = open_entry(path, self._store.max_payload)
-        if handle is None:
-            return None
-        try:
-            with handle:
-                return _open(handle, path, index_url, fallback)
-        except (OSError, ValueError, TypeError, KeyError, IndexError, struct.error):
-            return None
-
-
-def _open(handle: Any, path: str | Path, index_url: str,
-          fallback: Callable[[], Groups]) -> MemoFiles | None:
-    length = envelope_length(handle.read(ENVELOPE_SIZE))
-    prefix = handle.read(_PREFIX.size)
-    magic, head_length = _PREFIX.unpack(prefix)
-    if magic != _MAGIC or length is None:
-        return None
-    size = os.fstat(handle.fileno()).st_size
-    if size != ENVELOPE_SIZE + length:
-        return None  # truncated or grown: not the entry that was written
-    head = json.loads(handle.read(head_length))
-    groups = head["groups"]
-    # Checked here in C, not row by row: every row is [text, offset, size, crc].
-    if type(groups) is not list or set(map(type, groups)) - {list} \
-            or set(map(len, groups)) - {4} or set(map(type, map(_FIRST, groups))) - {str}:
-        return None
-    return MemoFiles(path, groups, ENVELOPE_SIZE + _PREFIX.size + head_length, index_url,
-                     fallback, handle.read() if size <= _KEPT_BYTES else None)
 
 
 def same_public(groups: Groups, wanted: Version) -> list[Version] | None:

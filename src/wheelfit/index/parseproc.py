@@ -15,13 +15,15 @@ waits for its next body and the queue can still be reordered); a reader thread s
 futures in order. Queued bodies are bounded (`QUEUED_BYTES`): past it `submit` waits.
 
 The helper is an optimisation, never a requirement: it starts at the first body worth it
-(`MIN_BODY_BYTES`; never with WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and
+(`MIN_BODY_BYTES`, a quarter of it for a body gzip'd as sent; never with
+WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and
 any failure (it cannot start, dies, or the page does not parse or store) settles the future
 with False, and the caller parses in its own process as before, raising the page's own
 errors. Bodies whose URLs may carry credentials never go to the helper.
 
 Frames on the helper's stdin: 4-byte big-endian length + JSON header (store root, key,
-content type, page URL, project), 8-byte length + body. Its answer: b"1" written, b"0" not.
+content type, page URL, project, content coding, page cap, the answer to store), 8-byte
+length + body. Its answer: b"1" written, b"0" not.
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ from collections import deque
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import subprocess
+    from collections.abc import Mapping
 
 MIN_BODY_BYTES = 64 * 1024
 IN_FLIGHT = 2  # frames written and not yet answered
@@ -65,6 +68,7 @@ class ParseHelper:
     """One helper process, started on first use, fed from a queue; thread-safe."""
 
     def __init__(self, min_body_bytes: int = MIN_BODY_BYTES) -> None:
+        """`min_body_bytes`: the smallest body worth the helper (a quarter of it gzip'd)."""
         self._min_body = min_body_bytes
         self._cond = threading.Condition()
         self._queue: list[_Job] = []  # a heap: urgent first, then in order of arrival
@@ -77,14 +81,18 @@ class ParseHelper:
         self._broken = os.environ.get("WHEELFIT_NO_PARSE_HELPER") == "1"
 
     def submit(self, root: Path, key: str, body: bytes, content_type: str, url: str,
-               project: str, *, urgent: bool = False, tag: str = "") -> Future[bool] | None:
-        """Queue `body` to be parsed and stored under `key` in the `parsed` store at `root`;
-        the future says True when the entry is written, False when the caller should parse
-        it itself; None (nothing queued) when the helper is not for this body."""
-        if len(body) < self._min_body:
+               project: str, *, urgent: bool = False, tag: str = "", coding: str = "",
+               cap: int = 0, page: Mapping[str, Any] | None = None) -> Future[bool] | None:
+        """Queue `body` to be parsed and stored under `key` in the `pages` store at `root`,
+        with the answer `page`; `coding`: the body's `Content-Encoding` as sent (then `cap`
+        bounds it decoded). The future says True when the entry is written, False when the
+        caller should parse it itself; None (nothing queued) when the helper is not for
+        this body."""
+        if len(body) < (self._min_body // 4 if coding else self._min_body):
             return None
         header = json.dumps({"root": str(root), "key": key, "type": content_type,
-                             "url": url, "project": project}).encode()
+                             "url": url, "project": project, "coding": coding, "cap": cap,
+                             "page": page}).encode()
         frame = struct.pack(">I", len(header)) + header + struct.pack(">Q", len(body))
         with self._cond:
             while not urgent and self._queued_bytes > QUEUED_BYTES and not self._broken:
@@ -112,10 +120,10 @@ class ParseHelper:
             self._tagged[tag] = urgent
 
     def memoise(self, root: Path, key: str, body: bytes, content_type: str, url: str,
-                project: str) -> bool:
-        """`submit` an urgent page and wait for its answer; False when the caller should
-        parse it itself."""
-        done = self.submit(root, key, body, content_type, url, project, urgent=True)
+                project: str, **more: Any) -> bool:
+        """`submit` an urgent page (`more`: `submit`'s coding, cap, page) and wait for its
+        answer; False when the caller should parse it itself."""
+        done = self.submit(root, key, body, content_type, url, project, urgent=True, **more)
         return done is not None and done.result()
 
     def close(self) -> None:
@@ -262,23 +270,31 @@ def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> No
         sink.flush()
 
 
-def _memoise(header: dict[str, str], body: bytes) -> bool:
-    """Parse and store one page; False on any failure (the caller parses it again)."""
+def _memoise(header: dict[str, Any], body: bytes) -> bool:
+    """Inflate, parse and store one page; False on any failure (the caller parses it
+    again)."""
+    from wheelfit.index.bodies import inflated
     from wheelfit.index.cache import Store
     from wheelfit.index.parse import pages
     from wheelfit.index.parse.memochunks import parse_memo_chunks
     from wheelfit.index.parsed import encode_chunks, encode_rows, storable_rows
 
     try:
+        if header.get("coding"):
+            decoded = inflated(body, header["coding"], int(header["cap"]))
+            if decoded is None or b"@" in decoded:  # the run raises, or owns the URLs
+                return False
+            body = decoded
+        page = header.get("page")
         chunks = parse_memo_chunks(body, header["type"], header["url"], header["project"])
         if chunks is not None:
-            payload = encode_chunks(chunks)
+            payload = encode_chunks(chunks, page)
         else:
             rows = pages.parse_grouped(body, header["type"], header["url"], header["project"])
             if not storable_rows(rows):
                 return False
-            payload = encode_rows(rows)
-        return Store(Path(header["root"]), "parsed").put(header["key"], payload)
+            payload = encode_rows(rows, page)
+        return Store(Path(header["root"]), "pages").put(header["key"], payload)
     except Exception:  # the caller's own parse raises the page's error, with its message
         return False
 

@@ -1,7 +1,8 @@
 """The request log of `-v`: one line per index request on the `wheelfit.http` logger —
-method, URL (credentials redacted), status, bytes, milliseconds, and why it was sent (a
-cache miss, or a stored answer revalidated) — and one per answer the disk cache gave
-(`wheelfit.cache`)."""
+method, URL (credentials redacted), status, body bytes as received (a gzip'd page's
+compressed bytes, marked "gzip as sent" when the run kept them so), milliseconds, and why it
+was sent (a cache miss, or a stored answer revalidated) — and one per answer the disk cache
+gave (`wheelfit.cache`)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ def log_retry(message: str, attempt: int, delay: float) -> None:
 
 
 def log_request(url: str, headers: Mapping[str, str] | None, status: int,
-                size: int | None, started: float | None) -> None:
-    """Log one answered GET (`size`/`started` None for one refused before its body)."""
+                size: int | None, started: float | None, coding: str = "") -> None:
+    """Log one answered GET (`size`/`started` None for one refused before its body;
+    `coding`: the body's `Content-Encoding` when it was kept as sent)."""
     if not LOG.isEnabledFor(logging.INFO):
         return
     sent = headers or {}
@@ -39,5 +41,7 @@ def log_request(url: str, headers: Mapping[str, str] | None, status: int,
     if size is None or started is None:
         LOG.info("GET %s → %d (%s)", where, status, why)
         return
+    if coding:
+        why = f"{why}; {coding} as sent"
     LOG.info("GET %s → %d, %d bytes, %.0f ms (%s)", where, status, size,
              (time.monotonic() - started) * 1000, why)

@@ -19,9 +19,10 @@ from page_entries import ENTRIES, HEX, PAGE, PROJECT, WHEEL, _entry
 from wheelfit.compat.filenames import group_files, is_project_file
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.cache import Store
+from wheelfit.index.pagememo import PageMemo
 from wheelfit.index.parse import pages
 from wheelfit.index.parse.pagerows import PageVersions, dist_groups, row_of
-from wheelfit.index.parsed import PageMemo, encode, encode_rows
+from wheelfit.index.parsed import encode, encode_rows
 from wheelfit.model import DistFile
 
 
