@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
+from wheelfit.formats.jsontext import dumps_indented
 from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.summary import (
     counts,
@@ -70,5 +70,5 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, *, options: RenderOptions | None = None) -> str:
-    """Deterministic, indented JSON."""
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    """Deterministic, indented JSON (`json.dumps(..., indent=2, ensure_ascii=False)`'s text)."""
+    return dumps_indented(report_dict(report)) + "\n"
