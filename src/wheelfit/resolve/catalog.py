@@ -28,7 +28,13 @@ from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.index.parsed import same_public
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
-from wheelfit.resolve.requirements import Cand, Req, is_pinned, requirement_line
+from wheelfit.resolve.requirements import (
+    Cand,
+    Req,
+    is_pinned,
+    only_for_an_extra,
+    requirement_line,
+)
 
 # Dependencies followed per package and target. Real projects list about 100 at most; a
 # package that lists more is followed up to here and its dependencies marked unknown. Each
@@ -308,7 +314,7 @@ class ProjectCatalog:
                       if (req := self._applicable_req(line, cand.extras)) is not None]
         if len(applicable) > MAX_DEPENDENCIES:
             self._too_many(cand, len(applicable))
-        deps += [replace(req, origin=parent) for req in applicable[:MAX_DEPENDENCIES]]
+        deps += [req.with_origin(parent) for req in applicable[:MAX_DEPENDENCIES]]
         if warm:
             self.warm(deps)
         return deps
@@ -400,6 +406,8 @@ class ProjectCatalog:
             self._closed = True
 
     def _applicable_req(self, line: str, extras: frozenset[str]) -> Req | None:
+        if not extras and only_for_an_extra(line):
+            return None
         parsed = requirement_line(line)
         if parsed is None:
             return None
