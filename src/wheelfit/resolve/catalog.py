@@ -255,26 +255,25 @@ class ProjectCatalog:
         if cand.file is None or cand.version is None:
             return None, None
         groups = self.versions(cand.name)
-        siblings = sorted(
-            (f for f in (groups.get(cand.version, []) if not isinstance(groups, Verdict) else [])
-             if f is not cand.file),
-            key=lambda f: ("linux" not in f.filename, f.filename),
-        )
+        files = groups.get(cand.version, []) if not isinstance(groups, Verdict) else []
         chosen = cand.file
-        for source in self._metadata_sources(chosen, siblings):
+        for source in self._metadata_sources(chosen, files):
             metadata = self.index.core_metadata(source)
             if metadata is not None:
                 note = None if source is chosen else f"dependencies read from {source.filename}"
                 return metadata, note
         return None, None
 
-    def _metadata_sources(self, chosen: DistFile, siblings: list[DistFile]
+    def _metadata_sources(self, chosen: DistFile, files: list[DistFile]
                           ) -> Iterator[DistFile]:
-        """The files whose metadata stands for `chosen`'s, in the order `metadata` tries
-        them; of the wheels without a metadata file, one another target already read (no
-        request) is taken first."""
+        """The files whose metadata stands for `chosen`'s (one of the release's `files`),
+        in the order `metadata` tries them; of the wheels without a metadata file, one
+        another target already read (no request) is taken first. The siblings are sorted
+        only when the chosen file's own metadata file is not the answer."""
         if chosen.has_metadata_file:
             yield chosen
+        siblings = sorted((f for f in files if f is not chosen),
+                          key=lambda f: ("linux" not in f.filename, f.filename))
         yield from (f for f in siblings if f.is_wheel and f.has_metadata_file)
         if chosen.is_wheel and not chosen.has_metadata_file:
             yield chosen
