@@ -44,7 +44,9 @@ def plain(value: Any) -> Any:
         if omit:
             return {name: plain(getattr(value, name)) for name in names
                     if name not in omit or getattr(value, name) is not None}
-        return {name: plain(getattr(value, name)) for name in names}
+        # Most fields are plain values already: taken as they are, without a call.
+        return {name: field if type(field := getattr(value, name)) in _EXACT else plain(field)
+                for name in names}
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     return value
