@@ -173,14 +173,17 @@ class ProjectCatalog:
         newest_first = self._pool(name, groups, specifier)
         policy = self.policy(name)
         allow_pre = self.pre or bool(specifier.prereleases)
-        finals = [v for v in newest_first if (allow_pre or not v.is_prerelease)
-                  and specifier.contains(v, prereleases=True)]
+
+        def finals() -> Iterator[Version]:  # tested as far as the caller reads
+            return (v for v in newest_first if (allow_pre or not v.is_prerelease)
+                    and specifier.contains(v, prereleases=True))
+
         yielded = False
         chosen: Iterable[Candidate]
         if policy.prefer_binary or is_pinned(specifier):
-            chosen = self._eager(name, finals, specifier, policy)
-        else:
-            chosen = (c for v in finals if (c := self.candidate(name, v)) is not None
+            chosen = self._eager(name, list(finals()), specifier, policy)
+        else:  # resolvelib often reads only the first: the rest is not tested
+            chosen = (c for v in finals() if (c := self.candidate(name, v)) is not None
                       and c.file is not None and not c.yanked)
         for cand in chosen:
             yielded = True
@@ -193,7 +196,7 @@ class ProjectCatalog:
                 yielded = True
                 yield cand
         if not yielded:
-            for v in finals or pres:
+            for v in list(finals()) or pres:
                 fallback = self.candidate(name, v)
                 if fallback is not None and fallback.file is None:
                     yield fallback
