@@ -1,5 +1,5 @@
 """Requires-Dist lines only an extra brings in are left unparsed for a candidate without
-extras (`only_for_an_extra`), and that never changes which requirements apply."""
+extras (`extra_only`), and that never changes which requirements apply."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from packaging.specifiers import SpecifierSet
 
 from wheelfit.compat.targets import default_targets, marker_environment
 from wheelfit.index.parse.metadata import parse_core_metadata
-from wheelfit.resolve.requirements import Req, only_for_an_extra
+from wheelfit.resolve.requirements import Req, extra_only
 
 RECORDED = Path(__file__).resolve().parent.parent / "recorded" / "metadata"
 ENVIRONMENTS = [marker_environment(t) for t in default_targets(python="3.12")]
@@ -39,7 +39,7 @@ def _applies_without_extras(line: str) -> bool:
     'pytest ; extra == "_"',
 ])
 def test_lines_only_an_extra_brings_in(line: str) -> None:
-    assert only_for_an_extra(line)
+    assert extra_only(line)
     assert not _applies_without_extras(line)
 
 
@@ -55,7 +55,7 @@ def test_lines_only_an_extra_brings_in(line: str) -> None:
     'pytest ; (extra == "test")',
 ])
 def test_lines_left_to_the_parser(line: str) -> None:
-    assert not only_for_an_extra(line)
+    assert not extra_only(line)
 
 
 def _recorded_lines() -> list[str]:
@@ -68,7 +68,7 @@ def _recorded_lines() -> list[str]:
 
 def test_recorded_lines_taken_never_apply() -> None:
     lines = _recorded_lines()
-    taken = [line for line in lines if only_for_an_extra(line)]
+    taken = [line for line in lines if extra_only(line)]
     assert taken, "the recorded metadata has extra-only lines"
     assert [line for line in taken if _applies_without_extras(line)] == []
 
@@ -83,7 +83,7 @@ _spaces = st.sampled_from(["", " ", "  ", "\t"])
 def test_generated_extra_lines_never_apply(name: str, extra: str, s1: str, s2: str, s3: str,
                                            quote: str, spec: str) -> None:
     line = f"{name}{spec}{s1};{s2}extra{s3}=={s1}{quote}{extra}{quote}{s2}"
-    assert only_for_an_extra(line)
+    assert extra_only(line)
     assert not _applies_without_extras(line)
 
 

@@ -28,13 +28,7 @@ from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.index.parsed import same_public
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
-from wheelfit.resolve.requirements import (
-    Cand,
-    Req,
-    is_pinned,
-    only_for_an_extra,
-    requirement_line,
-)
+from wheelfit.resolve.requirements import Cand, Req, extra_only, is_pinned, requirement_line
 
 # Dependencies followed per package and target. Real projects list about 100 at most; a
 # package that lists more is followed up to here and its dependencies marked unknown. Each
@@ -64,7 +58,8 @@ class ProjectCatalog:
         self._groups: dict[str, Mapping[Version, list[DistFile]]] = {}
         self._candidates: dict[tuple[str, Version], Candidate | None] = {}
         self._applies_memo: dict[tuple[str, frozenset[str]], bool] = {}
-        self._version_index: dict[str, tuple[list[Version], dict[Version, list[Version]]]] = {}
+        self._version_index: dict[str, list[Version]] = {}
+        self._public_index: dict[str, dict[Version, list[Version]]] = {}
         self._pins: dict[tuple[str, str, bool | None], list[Candidate]] = {}
         self._lock = threading.Lock()
         self.dependencies_unknown: set[str] = set()
@@ -207,23 +202,31 @@ class ProjectCatalog:
         groups = self.versions(name)
         if isinstance(groups, Verdict):
             return None
-        return self._version_lists(name, groups)[0]
+        return self._newest(name, groups)
 
-    def _version_lists(self, name: str, groups: Mapping[Version, list[DistFile]]
-                       ) -> tuple[list[Version], dict[Version, list[Version]]]:
-        """(versions newest first, versions by their public part), built once per run."""
+    def _newest(self, name: str, groups: Mapping[Version, list[DistFile]]) -> list[Version]:
+        """The versions newest first, sorted once per run."""
         with self._lock:
-            index = self._version_index.get(name)
-        if index is None:
+            newest = self._version_index.get(name)
+        if newest is None:
             newest = sorted(groups, reverse=True)
-            by_public: dict[Version, list[Version]] = {}
-            for version in newest:
-                public = version if version.local is None else Version(version.public)
-                by_public.setdefault(public, []).append(version)
-            index = (newest, by_public)
             with self._lock:
-                self._version_index[name] = index
-        return index
+                self._version_index[name] = newest
+        return newest
+
+    def _by_public(self, name: str, groups: Mapping[Version, list[DistFile]]
+                   ) -> dict[Version, list[Version]]:
+        """The versions by their public part, built once per run when a pin needs it."""
+        with self._lock:
+            found = self._public_index.get(name)
+        if found is None:
+            found = {}
+            for version in self._newest(name, groups):
+                public = version if version.local is None else Version(version.public)
+                found.setdefault(public, []).append(version)
+            with self._lock:
+                self._public_index[name] = found
+        return found
 
     def _pool(self, name: str, groups: Mapping[Version, list[DistFile]],
               specifier: SpecifierSet) -> list[Version]:
@@ -238,9 +241,9 @@ class ProjectCatalog:
                     return []
                 found = same_public(groups, wanted)
                 if found is None:
-                    found = self._version_lists(name, groups)[1].get(Version(wanted.public), [])
+                    found = self._by_public(name, groups).get(Version(wanted.public), [])
                 return [v for v in found if wanted.local is None or v == wanted]
-        return self._version_lists(name, groups)[0]
+        return self._newest(name, groups)
 
     def _eager(self, name: str, versions: list[Version], specifier: SpecifierSet,
                policy: Policy) -> list[Candidate]:
@@ -408,7 +411,7 @@ class ProjectCatalog:
             self._closed = True
 
     def _applicable_req(self, line: str, extras: frozenset[str]) -> Req | None:
-        if not extras and only_for_an_extra(line):
+        if not extras and extra_only(line):
             return None
         parsed = requirement_line(line)
         if parsed is None:

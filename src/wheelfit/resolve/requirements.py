@@ -84,7 +84,7 @@ def make_req(requirement: Requirement, origin: str) -> Req:
 _EXTRA_ONLY = re.compile(r"""[^;]*;[ \t]*extra[ \t]*==[ \t]*(["'])[A-Za-z0-9._-]+\1[ \t]*""")
 
 
-def only_for_an_extra(line: str) -> bool:
+def extra_only(line: str) -> bool:
     """True for a line `REQ ; extra == "NAME"`: its marker is false for a candidate asked
     for without extras, so it need not be parsed (an invalid `REQ` does not apply either)."""
     return "extra" in line and _EXTRA_ONLY.fullmatch(line) is not None
