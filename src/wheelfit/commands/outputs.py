@@ -80,13 +80,12 @@ def render_reports(reports: Sequence[Report], notes: Sequence[str], fmt: str,
 
         return markdown_fleet(reports, fleet.fleet)
     if fmt == "json":
-        import json
-
         from wheelfit.formats.json_format import plain, report_dict
+        from wheelfit.formats.jsontext import dumps_indented
 
         doc = {"schema_version": reports[0].schema_version,
                "services": [report_dict(r) for r in reports], "fleet": plain(fleet.fleet)}
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return dumps_indented(doc) + "\n"
     parts = [render(r, fmt, view) for r in reports]
     return ("\n".join(parts) + "\nServices:\n" + render_service_table(reports) + "\n"
             + render_fleet_text(fleet.fleet))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
+from wheelfit.formats.jsontext import dumps_indented
 from wheelfit.formats.options import RenderOptions
 from wheelfit.formats.summary import (
     counts,
@@ -44,7 +44,9 @@ def plain(value: Any) -> Any:
         if omit:
             return {name: plain(getattr(value, name)) for name in names
                     if name not in omit or getattr(value, name) is not None}
-        return {name: plain(getattr(value, name)) for name in names}
+        # Most fields are plain values already: taken as they are, without a call.
+        return {name: field if type(field := getattr(value, name)) in _EXACT else plain(field)
+                for name in names}
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     return value
@@ -70,5 +72,5 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, *, options: RenderOptions | None = None) -> str:
-    """Deterministic, indented JSON."""
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    """Deterministic, indented JSON (`json.dumps(..., indent=2, ensure_ascii=False)`'s text)."""
+    return dumps_indented(report_dict(report)) + "\n"

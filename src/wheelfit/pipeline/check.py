@@ -98,8 +98,10 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
     index.prefetch(names[1:])
     step = request.on_step or (lambda _label: None)
 
+    made = made_requirements(spec) if spec.locked is None else None
+
     def one_target(catalog: ProjectCatalog) -> Outcome:
-        outcome = _check_target(spec, catalog, mapping)
+        outcome = _check_target(spec, catalog, mapping, made)
         if mapping is not None:  # the sdists enrich reads: streamed while the rest runs
             sdists = (_build_sdist(catalog, mapping, r.name, r.verdict)
                       for r in outcome.packages.values())
@@ -201,10 +203,10 @@ def _fail_fast_if_unreachable(names: list[str], catalog: ProjectCatalog | None) 
 
 
 def _check_target(spec: DependencySpec, catalog: ProjectCatalog,
-                  mapping: ApkMapping | None) -> Outcome:
+                  mapping: ApkMapping | None, made: _Made | None = None) -> Outcome:
     if spec.locked is not None:
         return _check_locked(spec.locked, catalog, mapping)
-    reqs, constraints = target_requirements(spec, catalog)
+    reqs, constraints = target_requirements(spec, catalog, made)
     sdists = _sdists_read(mapping, catalog) if mapping is not None else None
     outcome = resolve_pinned(catalog, reqs, constraints, sdists=sdists)
     if outcome is None:  # not a consistent closure of `==` pins: resolve
@@ -214,16 +216,26 @@ def _check_target(spec: DependencySpec, catalog: ProjectCatalog,
     return outcome
 
 
+# The input's requirements and constraints as resolver requirements, made once for all
+# targets (each target keeps those whose markers apply).
+_Made = tuple[tuple[Req, ...], tuple[Req, ...]]
+
+
+def made_requirements(spec: DependencySpec) -> _Made:
+    """Every requirement and constraint of the input as a resolver requirement."""
+    return (tuple(make_req(e.requirement, e.origin) for e in spec.requirements),
+            tuple(make_req(e.requirement, e.origin) for e in spec.constraints))
+
+
 def target_requirements(
-    spec: DependencySpec, catalog: ProjectCatalog
+    spec: DependencySpec, catalog: ProjectCatalog, made: _Made | None = None
 ) -> tuple[list[Req], list[Req]]:
-    """The requirements that apply on the catalog's target, and the constraints."""
-    reqs = [
-        make_req(e.requirement, e.origin)
-        for e in spec.requirements
-        if _applies(catalog, e.requirement.marker, e.origin)
-    ]
-    return reqs, [make_req(e.requirement, e.origin) for e in spec.constraints]
+    """The requirements that apply on the catalog's target, and the constraints (`made`:
+    `made_requirements(spec)`, when the caller has it)."""
+    reqs, constraints = made if made is not None else made_requirements(spec)
+    applying = [req for entry, req in zip(spec.requirements, reqs, strict=True)
+                if _applies(catalog, entry.requirement.marker, entry.origin)]
+    return applying, list(constraints)
 
 
 def _applies(catalog: ProjectCatalog, marker: Marker | None, origin: str) -> bool:

@@ -91,13 +91,16 @@ def enrich(
     reads = SdistReads(index)
     locked = report.input_format in LOCK_FORMATS
     budget = ChainBudget()
-    # The sizes, the download total, the twins and the bytecode ask for the same entries.
-    found: dict[tuple[str, str, str | None], DistFile | None] = {}
+    # The sizes, the download total, the twins and the bytecode ask for the same entries;
+    # targets that share an index share them too (a pure wheel is one file for both).
+    # (The catalogs, and so their indexes, live as long as this call: their ids are keys.)
+    found: dict[tuple[int, str, str | None], DistFile | None] = {}
 
     def file_of(name: str, target: str, filename: str | None) -> DistFile | None:
-        key = (name, target, filename)
+        catalog = catalogs[target]
+        key = (id(catalog.index), name, filename)
         if key not in found:
-            found[key] = _file_of(catalogs[target], name, filename)
+            found[key] = _file_of(catalog, name, filename)
         return found[key]
 
     def one(pkg: PackageResult) -> PackageResult:

@@ -28,7 +28,7 @@ from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.index.parsed import same_public
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
-from wheelfit.resolve.requirements import Cand, Req, is_pinned, requirement_line
+from wheelfit.resolve.requirements import Cand, Req, extra_only, is_pinned, requirement_line
 
 # Dependencies followed per package and target. Real projects list about 100 at most; a
 # package that lists more is followed up to here and its dependencies marked unknown. Each
@@ -58,7 +58,8 @@ class ProjectCatalog:
         self._groups: dict[str, Mapping[Version, list[DistFile]]] = {}
         self._candidates: dict[tuple[str, Version], Candidate | None] = {}
         self._applies_memo: dict[tuple[str, frozenset[str]], bool] = {}
-        self._version_index: dict[str, tuple[list[Version], dict[Version, list[Version]]]] = {}
+        self._version_index: dict[str, list[Version]] = {}
+        self._public_index: dict[str, dict[Version, list[Version]]] = {}
         self._pins: dict[tuple[str, str, bool | None], list[Candidate]] = {}
         self._lock = threading.Lock()
         self.dependencies_unknown: set[str] = set()
@@ -167,14 +168,17 @@ class ProjectCatalog:
         newest_first = self._pool(name, groups, specifier)
         policy = self.policy(name)
         allow_pre = self.pre or bool(specifier.prereleases)
-        finals = [v for v in newest_first if (allow_pre or not v.is_prerelease)
-                  and specifier.contains(v, prereleases=True)]
+
+        def finals() -> Iterator[Version]:  # tested as far as the caller reads
+            return (v for v in newest_first if (allow_pre or not v.is_prerelease)
+                    and specifier.contains(v, prereleases=True))
+
         yielded = False
         chosen: Iterable[Candidate]
         if policy.prefer_binary or is_pinned(specifier):
-            chosen = self._eager(name, finals, specifier, policy)
-        else:
-            chosen = (c for v in finals if (c := self.candidate(name, v)) is not None
+            chosen = self._eager(name, list(finals()), specifier, policy)
+        else:  # resolvelib often reads only the first: the rest is not tested
+            chosen = (c for v in finals() if (c := self.candidate(name, v)) is not None
                       and c.file is not None and not c.yanked)
         for cand in chosen:
             yielded = True
@@ -187,7 +191,7 @@ class ProjectCatalog:
                 yielded = True
                 yield cand
         if not yielded:
-            for v in finals or pres:
+            for v in list(finals()) or pres:
                 fallback = self.candidate(name, v)
                 if fallback is not None and fallback.file is None:
                     yield fallback
@@ -198,23 +202,31 @@ class ProjectCatalog:
         groups = self.versions(name)
         if isinstance(groups, Verdict):
             return None
-        return self._version_lists(name, groups)[0]
+        return self._newest(name, groups)
 
-    def _version_lists(self, name: str, groups: Mapping[Version, list[DistFile]]
-                       ) -> tuple[list[Version], dict[Version, list[Version]]]:
-        """(versions newest first, versions by their public part), built once per run."""
+    def _newest(self, name: str, groups: Mapping[Version, list[DistFile]]) -> list[Version]:
+        """The versions newest first, sorted once per run."""
         with self._lock:
-            index = self._version_index.get(name)
-        if index is None:
+            newest = self._version_index.get(name)
+        if newest is None:
             newest = sorted(groups, reverse=True)
-            by_public: dict[Version, list[Version]] = {}
-            for version in newest:
-                public = version if version.local is None else Version(version.public)
-                by_public.setdefault(public, []).append(version)
-            index = (newest, by_public)
             with self._lock:
-                self._version_index[name] = index
-        return index
+                self._version_index[name] = newest
+        return newest
+
+    def _by_public(self, name: str, groups: Mapping[Version, list[DistFile]]
+                   ) -> dict[Version, list[Version]]:
+        """The versions by their public part, built once per run when a pin needs it."""
+        with self._lock:
+            found = self._public_index.get(name)
+        if found is None:
+            found = {}
+            for version in self._newest(name, groups):
+                public = version if version.local is None else Version(version.public)
+                found.setdefault(public, []).append(version)
+            with self._lock:
+                self._public_index[name] = found
+        return found
 
     def _pool(self, name: str, groups: Mapping[Version, list[DistFile]],
               specifier: SpecifierSet) -> list[Version]:
@@ -229,9 +241,9 @@ class ProjectCatalog:
                     return []
                 found = same_public(groups, wanted)
                 if found is None:
-                    found = self._version_lists(name, groups)[1].get(Version(wanted.public), [])
+                    found = self._by_public(name, groups).get(Version(wanted.public), [])
                 return [v for v in found if wanted.local is None or v == wanted]
-        return self._version_lists(name, groups)[0]
+        return self._newest(name, groups)
 
     def _eager(self, name: str, versions: list[Version], specifier: SpecifierSet,
                policy: Policy) -> list[Candidate]:
@@ -249,26 +261,25 @@ class ProjectCatalog:
         if cand.file is None or cand.version is None:
             return None, None
         groups = self.versions(cand.name)
-        siblings = sorted(
-            (f for f in (groups.get(cand.version, []) if not isinstance(groups, Verdict) else [])
-             if f is not cand.file),
-            key=lambda f: ("linux" not in f.filename, f.filename),
-        )
+        files = groups.get(cand.version, []) if not isinstance(groups, Verdict) else []
         chosen = cand.file
-        for source in self._metadata_sources(chosen, siblings):
+        for source in self._metadata_sources(chosen, files):
             metadata = self.index.core_metadata(source)
             if metadata is not None:
                 note = None if source is chosen else f"dependencies read from {source.filename}"
                 return metadata, note
         return None, None
 
-    def _metadata_sources(self, chosen: DistFile, siblings: list[DistFile]
+    def _metadata_sources(self, chosen: DistFile, files: list[DistFile]
                           ) -> Iterator[DistFile]:
-        """The files whose metadata stands for `chosen`'s, in the order `metadata` tries
-        them; of the wheels without a metadata file, one another target already read (no
-        request) is taken first."""
+        """The files whose metadata stands for `chosen`'s (one of the release's `files`),
+        in the order `metadata` tries them; of the wheels without a metadata file, one
+        another target already read (no request) is taken first. The siblings are sorted
+        only when the chosen file's own metadata file is not the answer."""
         if chosen.has_metadata_file:
             yield chosen
+        siblings = sorted((f for f in files if f is not chosen),
+                          key=lambda f: ("linux" not in f.filename, f.filename))
         yield from (f for f in siblings if f.is_wheel and f.has_metadata_file)
         if chosen.is_wheel and not chosen.has_metadata_file:
             yield chosen
@@ -308,7 +319,7 @@ class ProjectCatalog:
                       if (req := self._applicable_req(line, cand.extras)) is not None]
         if len(applicable) > MAX_DEPENDENCIES:
             self._too_many(cand, len(applicable))
-        deps += [replace(req, origin=parent) for req in applicable[:MAX_DEPENDENCIES]]
+        deps += [req.with_origin(parent) for req in applicable[:MAX_DEPENDENCIES]]
         if warm:
             self.warm(deps)
         return deps
@@ -400,6 +411,8 @@ class ProjectCatalog:
             self._closed = True
 
     def _applicable_req(self, line: str, extras: frozenset[str]) -> Req | None:
+        if not extras and extra_only(line):
+            return None
         parsed = requirement_line(line)
         if parsed is None:
             return None

@@ -5,6 +5,7 @@ pinned replay takes). Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +31,11 @@ class Req:
     def identifier(self) -> str:
         """resolvelib's key: the name, with extras when there are some."""
         return _identifier(self.name, self.extras)
+
+    def with_origin(self, origin: str) -> Req:
+        """The same requirement asked by `origin` (`dataclasses.replace`, at a third of its
+        cost: a candidate's dependencies are copied once per candidate and target)."""
+        return Req(self.name, self.extras, self.specifier, origin, self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,17 @@ def make_req(requirement: Requirement, origin: str) -> Req:
         origin=origin,
         text=str(requirement),
     )
+
+
+# `REQ ; extra == "NAME"`: a Requires-Dist line only an extra brings in (most optional
+# dependencies are written so).
+_EXTRA_ONLY = re.compile(r"""[^;]*;[ \t]*extra[ \t]*==[ \t]*(["'])[A-Za-z0-9._-]+\1[ \t]*""")
+
+
+def extra_only(line: str) -> bool:
+    """True for a line `REQ ; extra == "NAME"`: its marker is false for a candidate asked
+    for without extras, so it need not be parsed (an invalid `REQ` does not apply either)."""
+    return "extra" in line and _EXTRA_ONLY.fullmatch(line) is not None
 
 
 @lru_cache(maxsize=32768)

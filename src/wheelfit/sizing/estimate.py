@@ -336,20 +336,31 @@ def unknown_base_line(target: Target) -> str:
     return f"base {target.image} {target.arch}: size unknown ({why})"
 
 
-def _variant(name: str, content: _Content) -> VariantEstimate:
+def _image_content(content: _Content) -> tuple[bool, Span, tuple[str, ...]]:
+    """Whether the base image's size is known; the base, every package and their bytecode
+    summed (in the order `Span` addition would); their basis lines. The same in every
+    variant of a target, so worked out once per target."""
     target = content.target
-    distro = distro_of(target)
-    basis: list[str] = []
     base = base_image(target)
-    total = base.span if base else ZERO
-    basis.append(base.line() if base else unknown_base_line(target))
+    start = base.span if base else ZERO
+    point, lo, hi = start.point, start.lo, start.hi
+    basis = [base.line() if base else unknown_base_line(target)]
     for pkg in sorted(content.packages, key=lambda p: -(p.size.point if p.size else 0.0)):
         basis.append(pkg.line)
         if pkg.size is not None:
-            total = total + pkg.size
+            point, lo, hi = point + pkg.size.point, lo + pkg.size.lo, hi + pkg.size.hi
     pyc, pyc_line = _pyc(content.packages, target.python)
-    total = total + pyc
     basis.append(pyc_line)
+    return base is not None, Span(point + pyc.point, lo + pyc.lo, hi + pyc.hi), tuple(basis)
+
+
+def _variant(name: str, content: _Content,
+             image: tuple[bool, Span, tuple[str, ...]]) -> VariantEstimate:
+    """One variant's estimate; `image`: `_image_content(content)`."""
+    target = content.target
+    distro = distro_of(target)
+    known_base, total, head = image
+    basis = list(head)
     runtime = system_size(distro, target.release, content.system.runtime, target.arch)
     if content.system.runtime:
         total = total + runtime.span
@@ -373,11 +384,11 @@ def _variant(name: str, content: _Content) -> VariantEstimate:
     if content.blockers:
         basis.append(f"not installable on {target.name}: " + ", ".join(content.blockers))
     heavy = tuple(n for n, t in content.builds if t.klass in HEAVY_CLASSES or t.minutes_hi >= 10)
-    image = image_tag(target) if target.nearest_published is None else "no official image"
+    tag = image_tag(target) if target.nearest_published is None else "no official image"
     return VariantEstimate(
-        name=name, image=image,
-        size_mb=round(total.point / MB, 1) if base else None,
-        size_mb_range=(round(total.lo / MB, 1), round(total.hi / MB, 1)) if base else None,
+        name=name, image=tag,
+        size_mb=round(total.point / MB, 1) if known_base else None,
+        size_mb_range=(round(total.lo / MB, 1), round(total.hi / MB, 1)) if known_base else None,
         source_builds=len(content.builds), pure_sdists=len(content.pure), heavy_builds=heavy,
         build_minutes_range=minutes,
         basis=tuple(basis), available=not content.blockers,
@@ -420,7 +431,8 @@ def estimate(
         names: tuple[str, ...] = (ALPINE, ALPINE_CLEANUP, ALPINE_MULTISTAGE)
         if target.variant is Variant.SLIM:
             names = (SLIM, SLIM_MULTISTAGE) if content.builds else (SLIM,)
-        variants += [_variant(name, content) for name in names]
+        image = _image_content(content)
+        variants += [_variant(name, content, image) for name in names]
         if content.unknown:
             notes.append(f"{target.name}: {len(content.unknown)} package(s) unknown because the "
                          "index failed: " + ", ".join(content.unknown))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wheelfit.sizing.sizes import MB, ZERO, Span
+from wheelfit.sizing.sizes import MB, Span
 
 # pip byte-compiles at install: .pyc bytes per .py byte from real `pip install --target` runs
 # (tools/calibrate_pyc.py, CPython 3.11; docs/estimate.md "Bytecode calibration"): 1.31 over
@@ -88,21 +88,26 @@ def pyc_span(packages: Iterable[tuple[int | None, Span | None, str]],
     the calibrated ratio (for the target's `python` minor) times the wheels' own `.py` bytes;
     a package whose file list is unknown is guessed from its size (the .py share of its
     kind) with a wider range."""
-    listed, guessed, count, guesses = ZERO, ZERO, 0, 0
+    # Summed as floats, in the order `Span` addition and `scaled` would: one Span at the end.
+    listed, count, guesses = 0.0, 0, 0
+    guessed_point, guessed_lo, guessed_hi = 0.0, 0.0, 0.0
     for py, size, kind in packages:
         if py is not None:
-            listed = listed + Span(float(py), float(py), float(py))
+            listed += float(py)
             count += 1
         elif size is not None:
-            guessed = guessed + size.scaled(PY_SHARE[kind])
+            share = PY_SHARE[kind]
+            guessed_point += size.point * share
+            guessed_lo += size.lo * share
+            guessed_hi += size.hi * share
             guesses += 1
     (point, lo, hi), source = pyc_ratio(python)
-    span = Span(listed.point * point + guessed.point * point,
-                listed.lo * lo + guessed.lo * PYC_GUESS_RANGE[0],
-                listed.hi * hi + guessed.hi * PYC_GUESS_RANGE[1])
+    span = Span(listed * point + guessed_point * point,
+                listed * lo + guessed_lo * PYC_GUESS_RANGE[0],
+                listed * hi + guessed_hi * PYC_GUESS_RANGE[1])
     line = (f"bytecode: pip compiles .py files at install, +{_mb(span.point)} ({point} .pyc "
             f"bytes per .py byte, {source}, docs/estimate.md; "
-            f".py bytes from the wheels' file lists: {_mb(listed.point)} in {count} "
+            f".py bytes from the wheels' file lists: {_mb(listed)} in {count} "
             f"package(s)")
     if guesses:
         line += (f"; {guesses} package(s) without a file list: .py share {PY_SHARE['pure']} "
