@@ -64,17 +64,21 @@ def _write(value: Any, parts: list[str], depth: int) -> None:
         raise _Unsupported
 
 
+def _indents(depth: int) -> tuple[str, str]:
+    """What goes before a container's first item, and between its items."""
+    if depth >= MAX_DEPTH:
+        raise _Unsupported
+    inner = "\n" + "  " * (depth + 1)
+    return inner, "," + inner
+
+
 def _write_dict(value: dict[Any, Any], parts: list[str], depth: int) -> None:
     if not value:
         parts.append("{}")
         return
-    if depth >= MAX_DEPTH:
-        raise _Unsupported
-    inner = "\n" + "  " * (depth + 1)
-    separator = "," + inner
+    lead, separator = _indents(depth)
     add = parts.append
     add("{")
-    lead = inner
     for key, item in value.items():
         if type(key) is not str:
             raise _Unsupported
@@ -94,13 +98,9 @@ def _write_list(value: list[Any] | tuple[Any, ...], parts: list[str], depth: int
     if not value:
         parts.append("[]")
         return
-    if depth >= MAX_DEPTH:
-        raise _Unsupported
-    inner = "\n" + "  " * (depth + 1)
-    separator = "," + inner
+    lead, separator = _indents(depth)
     add = parts.append
     add("[")
-    lead = inner
     for item in value:
         add(lead)
         if type(item) is str:
