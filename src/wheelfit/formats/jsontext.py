@@ -64,21 +64,25 @@ def _write(value: Any, parts: list[str], depth: int) -> None:
         raise _Unsupported
 
 
-def _indents(depth: int) -> tuple[str, str]:
-    """What goes before a container's first item, and between its items."""
+def _opening(parts: list[str], depth: int, brackets: str, empty: bool) -> tuple[str, str] | None:
+    """A container's opening bracket written; what goes before its first item and between
+    its items. None for an empty container, written whole."""
+    if empty:
+        parts.append(brackets)
+        return None
     if depth >= MAX_DEPTH:
         raise _Unsupported
+    parts.append(brackets[0])
     inner = "\n" + "  " * (depth + 1)
     return inner, "," + inner
 
 
 def _write_dict(value: dict[Any, Any], parts: list[str], depth: int) -> None:
-    if not value:
-        parts.append("{}")
+    indents = _opening(parts, depth, "{}", not value)
+    if indents is None:
         return
-    lead, separator = _indents(depth)
+    lead, separator = indents
     add = parts.append
-    add("{")
     for key, item in value.items():
         if type(key) is not str:
             raise _Unsupported
@@ -95,12 +99,11 @@ def _write_dict(value: dict[Any, Any], parts: list[str], depth: int) -> None:
 
 
 def _write_list(value: list[Any] | tuple[Any, ...], parts: list[str], depth: int) -> None:
-    if not value:
-        parts.append("[]")
+    indents = _opening(parts, depth, "[]", not value)
+    if indents is None:
         return
-    lead, separator = _indents(depth)
+    lead, separator = indents
     add = parts.append
-    add("[")
     for item in value:
         add(lead)
         if type(item) is str:
