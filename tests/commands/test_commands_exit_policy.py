@@ -77,3 +77,16 @@ def test_a_complete_report_still_recommends(wheelfit: Callable[..., Run], work: 
     path.write_text("idna==3.7\n", encoding="utf-8")
     doc = json.loads(wheelfit(str(path), "--format", "json").out)
     assert doc["recommendation"]["variant"] and "no_recommendation" not in doc["summary"]
+
+
+def test_offline_on_an_older_wheelfits_cache_says_why_its_pages_are_missing(
+        offline_empty: Callable[[str], Run], work: Path) -> None:
+    (work.parent / "cache" / "parsed" / "ab").mkdir(parents=True)  # page format 2 wrote it
+    err = offline_empty("text").err
+    assert "entries of an older wheelfit" in err
+    assert "run once without --offline" in err
+
+
+def test_offline_on_an_empty_cache_does_not_blame_an_older_wheelfit(
+        offline_empty: Callable[[str], Run]) -> None:
+    assert "older wheelfit" not in offline_empty("text").err

@@ -139,9 +139,12 @@ class PageFetcher:
         meta, groups = self._cached(request)
         if request.offline:
             if meta is None:
+                older = self._memo is not None and self._memo.holds_older_entries()
                 raise OfflineMiss(
                     f"the project page of {request.project} is not in the cache "
-                    f"({redact_url(request.url)})",
+                    f"({redact_url(request.url)})"
+                    + ("; the cache holds entries of an older wheelfit, whose pages this "
+                       "version does not read" if older else ""),
                     url=redact_url(request.url), hint=OFFLINE_HINT,
                 )
             self._hit()

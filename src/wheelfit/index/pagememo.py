@@ -82,6 +82,11 @@ class PageMemo:
         """False when the store has no directory yet (nothing was ever stored in it)."""
         return os.path.isdir(self._store.directory)
 
+    def holds_older_entries(self) -> bool:
+        """True when the cache also holds an older wheelfit's page files (`parsed/`, which
+        only page formats before 3 wrote): pages it fetched are not read by this version."""
+        return (self._store.directory.parent / "parsed").is_dir()
+
     def put(self, key: str, groups: Groups, page: PageMeta | None = None) -> bool:
         """Remember a parsed page; False when the disk refused (the cache is optional)."""
         from wheelfit.index.parse.pagerows import row_of
