@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import http.server
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,3 +118,28 @@ def test_a_wrong_host_name_is_refused(https_server: tuple[int, Path, Path], trus
             transport.get(f"https://127.0.0.1:{port}/p", max_bytes=1000)
     finally:
         transport.close()
+
+
+def test_connections_through_one_lookup_still_check_the_host_name(
+        https_server: tuple[int, Path, Path], trusting: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    port, cert, _other = https_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    hosts: list[str] = []
+    real = socket.getaddrinfo
+
+    def spy(host: str, *args: Any, **kwargs: Any) -> Any:
+        hosts.append(host)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", spy)
+    transport = Transport(retries=0)
+    try:
+        bodies = [transport.get(f"https://localhost:{port}/p{n}", max_bytes=1000).body
+                  for n in range(3)]
+        with pytest.raises(IndexUnreachable, match="TLS error"):  # the name, not the address
+            transport.get(f"https://127.0.0.1:{port}/p", max_bytes=1000)
+    finally:
+        transport.close()
+    assert bodies == [f"hello /p{n}".encode() for n in range(3)]
+    assert hosts == ["localhost", "127.0.0.1"]  # three connections, one lookup

@@ -9,7 +9,8 @@ for the URL's origin, the netrc entry of its host, the CA bundle — is resolved
 request to each origin and kept (`Route`), as is the origin's pool. Proxies (with their
 `user:password@` as Proxy-Authorization) go through urllib3's `ProxyManager`; `file://`
 URLs are answered by `fileadapter.py`. The pools attach each connection to the request's
-deadline (`deadline.py`) and share one TLS context per CA location (`tlscontext.py`).
+deadline (`deadline.py`), share one TLS context per CA location (`tlscontext.py`), and
+connect (without a proxy) through one lookup per host (`lookups.py`).
 
 Answers are urllib3 responses (or `fileadapter.FileAnswer`), unread; errors are urllib3's,
 http.client's and the socket's, translated by the transport.
@@ -66,6 +67,7 @@ class Sender:
     def __init__(self, session: requests.Session, pool_size: int = 10) -> None:
         from urllib3 import Timeout
 
+        from wheelfit.index.lookups import HostLookups
         from wheelfit.index.tlscontext import SharedContexts
 
         self._session = session
@@ -77,6 +79,7 @@ class Sender:
         self._session_auth = session.auth if isinstance(session.auth, tuple) else None
         self._pool_size = pool_size
         self._contexts = SharedContexts()
+        self._lookups = HostLookups()
         self._managers: dict[tuple[str, bool], Any] = {}
         self._timeouts: dict[float, Timeout] = {}
 
@@ -137,6 +140,7 @@ class Sender:
             self._routes.clear()
         for manager in managers:
             manager.clear()
+        self._lookups.clear()
 
     def _resolve(self, url: str) -> Route:
         from requests.utils import get_auth_from_url, get_environ_proxies, get_netrc_auth
@@ -176,11 +180,13 @@ class Sender:
         import urllib3
 
         from wheelfit.index.deadline import watch
+        from wheelfit.index.lookups import resolve_through
 
         options: dict[str, Any] = {"num_pools": 32, "maxsize": self._pool_size, "block": False}
         options.update(self._tls_options(scheme))
         if proxy is None:
             manager: Any = urllib3.PoolManager(**options)
+            resolve_through(manager, self._lookups)
         else:
             manager = _proxy_manager(proxy, options)
         watch(manager)
