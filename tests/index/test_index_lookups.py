@@ -5,7 +5,6 @@ as `localhost` count the connections."""
 
 from __future__ import annotations
 
-import http.server
 import socket
 import threading
 import time
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from counting_server import CountingServer, counting_server
 from index_server import IndexServer, Trickle
 from wheelfit.errors import IndexUnreachable
 from wheelfit.index.http import BodyTooLarge, Transport
@@ -22,43 +22,11 @@ from wheelfit.index.lookups import HostLookups
 _REAL_GETADDRINFO = socket.getaddrinfo
 
 
-class _Counting(http.server.ThreadingHTTPServer):
-    """Counts the connections it accepts."""
-
-    daemon_threads = True
-    accepted = 0
-
-    def get_request(self) -> tuple[object, object]:
-        self.accepted += 1
-        return super().get_request()  # type: ignore[return-value]
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    body = b"x" * 5_000
-
-    def do_GET(self) -> None:
-        time.sleep(0.05)  # concurrent requests overlap, so each holds its own connection
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def counting() -> Iterator[_Counting]:
-    server = _Counting(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                              daemon=True)
-    thread.start()
-    try:
+def counting() -> Iterator[CountingServer]:
+    # The delay: concurrent requests overlap, so each holds its own connection.
+    with counting_server(b"x" * 5_000, delay=0.05) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture
@@ -92,7 +60,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch, before: Callable[[int], None] | None =
 
 
 def test_a_host_is_looked_up_once_for_several_connections(
-    counting: _Counting, no_proxy: None, monkeypatch: pytest.MonkeyPatch
+    counting: CountingServer, no_proxy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spy = _spy(monkeypatch)
     transport = Transport(retries=0)
@@ -109,7 +77,7 @@ def test_a_host_is_looked_up_once_for_several_connections(
 
 
 def test_concurrent_first_connections_wait_on_one_lookup(
-    counting: _Counting, no_proxy: None, monkeypatch: pytest.MonkeyPatch
+    counting: CountingServer, no_proxy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spy = _spy(monkeypatch, before=lambda _calls: time.sleep(1.0))
     transport = Transport(retries=0)
@@ -136,7 +104,7 @@ def test_concurrent_first_connections_wait_on_one_lookup(
 
 
 def test_a_failed_lookup_is_reported_and_asked_again(
-    counting: _Counting, no_proxy: None, monkeypatch: pytest.MonkeyPatch
+    counting: CountingServer, no_proxy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def lose_the_first(calls: int) -> None:
         if calls == 1:
@@ -185,7 +153,7 @@ def test_callers_waiting_on_a_failed_lookup_get_its_error() -> None:
 
 
 def test_lookups_are_not_kept_by_a_new_transport(
-    counting: _Counting, no_proxy: None, monkeypatch: pytest.MonkeyPatch
+    counting: CountingServer, no_proxy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spy = _spy(monkeypatch)
     url = f"http://localhost:{counting.server_address[1]}/p"

@@ -6,58 +6,25 @@ from __future__ import annotations
 
 import base64
 import gzip
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ca_loads import count_ca_loads
+from counting_server import CountingServer, counting_server
 from index_server import IndexServer
 from wheelfit.errors import IndexResponseError
 from wheelfit.index.http import BodyTooLarge, Transport
 
 
-class _Counting(http.server.ThreadingHTTPServer):
-    """Counts the connections it accepts."""
-
-    daemon_threads = True
-    accepted = 0
-
-    def get_request(self) -> tuple[object, object]:
-        self.accepted += 1
-        return super().get_request()  # type: ignore[return-value]
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    body = b"x" * 200_000
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def counting() -> Iterator[_Counting]:
-    server = _Counting(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                              daemon=True)
-    thread.start()
-    try:
+def counting() -> Iterator[CountingServer]:
+    with counting_server(b"x" * 200_000) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
-def test_a_connection_is_reused_after_a_whole_body(counting: _Counting) -> None:
+def test_a_connection_is_reused_after_a_whole_body(counting: CountingServer) -> None:
     transport = Transport(retries=0)
     url = f"http://127.0.0.1:{counting.server_address[1]}/p"
     for _ in range(5):
@@ -66,7 +33,7 @@ def test_a_connection_is_reused_after_a_whole_body(counting: _Counting) -> None:
     assert counting.accepted == 1
 
 
-def test_a_connection_left_with_unread_bytes_is_not_reused(counting: _Counting) -> None:
+def test_a_connection_left_with_unread_bytes_is_not_reused(counting: CountingServer) -> None:
     transport = Transport(retries=0)
     url = f"http://127.0.0.1:{counting.server_address[1]}/p"
     with pytest.raises(BodyTooLarge):
@@ -140,7 +107,7 @@ def test_plain_http_parses_no_ca_bundle(
     assert loads == []
 
 
-def test_a_stream_read_to_its_end_leaves_its_connection_for_reuse(counting: _Counting) -> None:
+def test_a_stream_read_to_its_end_leaves_its_connection_for_reuse(counting: CountingServer) -> None:
     transport = Transport(retries=0)
     url = f"http://127.0.0.1:{counting.server_address[1]}/s.tar.gz"
     with transport.stream(url, max_bytes=10**6) as chunks:
@@ -150,7 +117,7 @@ def test_a_stream_read_to_its_end_leaves_its_connection_for_reuse(counting: _Cou
     assert counting.accepted == 1
 
 
-def test_a_stream_left_early_closes_its_connection(counting: _Counting) -> None:
+def test_a_stream_left_early_closes_its_connection(counting: CountingServer) -> None:
     transport = Transport(retries=0)
     url = f"http://127.0.0.1:{counting.server_address[1]}/s.tar.gz"
     with transport.stream(url, max_bytes=10**6) as chunks:
