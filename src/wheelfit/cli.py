@@ -144,7 +144,7 @@ def index_options(func: F) -> F:
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("--refresh", is_flag=True, help="Revalidate every cached response."),
         click.option("--offline", is_flag=True, envvar="WHEELFIT_OFFLINE",
-                     help="Use only the cache; never the network."),
+                     help="Use only the cache and file: indexes; never the network."),
         click.option("--timeout", type=click.FloatRange(0.1, 600), default=15.0,
                      show_default=True, help="Seconds to wait for the index to connect or "
                      "send more bytes (as pip's --timeout). A whole request must also finish "

@@ -40,7 +40,7 @@ from wheelfit.index.pagefetch import PageFetcher, PageRequest
 from wheelfit.index.pagememo import PageMemo
 from wheelfit.index.sdistnames import SdistMembers
 from wheelfit.index.sdistscan import DerivedStore, SdistScan
-from wheelfit.index.urls import project_url, split_credentials
+from wheelfit.index.urls import is_local, project_url, split_credentials
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile, ProjectPage, RequestStats
 from wheelfit.redact import redact_url
@@ -144,7 +144,7 @@ class IndexClient:
         from wheelfit.index import pyfetch
         from wheelfit.index.rangefetch import HttpByteSource
 
-        if self._offline:
+        if self._offline and not is_local(file.url):
             from wheelfit.errors import OfflineMiss
             from wheelfit.index.cache import OFFLINE_HINT
 

@@ -39,6 +39,7 @@ from wheelfit.index.parse import metadata as md
 from wheelfit.index.reqlog import log_hit
 from wheelfit.index.sdistnames import is_top_level, is_zip_sdist
 from wheelfit.index.sdistscan import ScanKeeper, SdistScan, pkg_info_of, scan_key
+from wheelfit.index.urls import is_local
 from wheelfit.index.wheelentries import PRESENT, WheelEntries
 from wheelfit.index.wheelsummary import WheelSummary
 from wheelfit.model import DistFile
@@ -399,7 +400,7 @@ class FileReader:
                          cache_as)[0]
 
     def _require_online(self, what: str, file: DistFile) -> None:
-        if self._offline:
+        if self._offline and not is_local(file.url):
             raise OfflineMiss(
                 f"{what} is not in the cache ({redact_url(file.url)})",
                 url=redact_url(file.url),

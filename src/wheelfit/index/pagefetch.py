@@ -8,7 +8,8 @@
   one by the parse helper (`parseproc.py`), which gets a gzip'd body as sent and inflates
   it itself, under the same cap (a body it cannot take is inflated and parsed here, with
   the transport's errors).
-* `--offline` uses any stored answer and raises `OfflineMiss` when there is none.
+* `--offline` uses any stored answer and raises `OfflineMiss` when there is none; a `file:`
+  index is read from disk (no network), as uv's --offline reads local files.
 * A 404/410 answer is "not on this index" (None), and is cached like any other answer.
 
 A body whose links carry credentials is never written to disk, and neither is its answer.
@@ -39,6 +40,7 @@ from wheelfit.index.parse import pages
 from wheelfit.index.parse.pagerows import RowGroups, dist_groups, dist_of, row_of
 from wheelfit.index.parsed import Groups, MemoFiles, storable_rows
 from wheelfit.index.parseproc import ParseHelper
+from wheelfit.index.urls import is_local
 from wheelfit.model import DistFile
 from wheelfit.redact import redact_url
 
@@ -137,7 +139,7 @@ class PageFetcher:
 
     def _fetch(self, request: PageRequest, later: bool) -> Groups | Future[Groups | None] | None:
         meta, groups = self._cached(request)
-        if request.offline:
+        if request.offline and not is_local(request.url):
             if meta is None:
                 older = self._memo is not None and self._memo.holds_older_entries()
                 raise OfflineMiss(

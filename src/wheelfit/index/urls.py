@@ -54,6 +54,11 @@ def project_url(index_url: str, canonical_name: str) -> str:
     return f"{index_url.rstrip('/')}/{canonical_name}/"
 
 
+def is_local(url: str) -> bool:
+    """True for a `file:` URL: reading it needs no network, so `--offline` allows it."""
+    return url[:5].lower() == "file:"
+
+
 def without_fragment(url: str) -> str:
     """The URL without its `#fragment`."""
     return url.split("#", 1)[0]
