@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import pytest
@@ -331,3 +332,15 @@ def test_a_request_past_its_deadline_is_not_retried(server: IndexServer) -> None
     with pytest.raises(IndexUnreachable, match="not retried"):
         _transport(timeout=0.3, retries=1).get(server.url("/p"), max_bytes=1_000_000)
     assert len(server.hits_for("/p")) == 1
+
+
+def test_stop_ends_a_retry_wait_at_once_and_gives_up(server: IndexServer) -> None:
+    server.fault("/p", *[Status(503)] * 4)
+    transport = Transport(retries=3, backoff=30.0)  # the real sleep: 30 s, 60 s, ...
+    threading.Timer(0.3, transport.stop).start()
+    started = time.monotonic()
+    with pytest.raises(IndexUnreachable, match="503"):
+        transport.get(server.url("/p"), max_bytes=100)
+    assert time.monotonic() - started < 5.0
+    assert len(server.hits_for("/p")) == 1  # no attempt after the stop
+

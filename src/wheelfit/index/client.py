@@ -303,7 +303,8 @@ class IndexClient:
         )
 
     def close(self) -> None:
-        """Stop the workers and release the pooled session."""
+        """Stop the workers (their retry waits cut short) and release the pooled session."""
+        self._transport.stop()
         self._jobs.close()
         self._files.flush()
         self._pages.close()

@@ -106,6 +106,7 @@ class Transport:
         self.backoff = max(0.0, backoff)
         self.limits = limits
         self._sleep = sleep
+        self._stopping = threading.Event()
         self._owns_session = session is None
         self._session = session
         self._sender: Sender | None = None
@@ -230,6 +231,11 @@ class Transport:
                 # the bytes read, which may stop before the end (the reader found its files)
                 log_request(final_url, headers, response.status, received[0], started)
 
+    def stop(self) -> None:
+        """Cut short the retry waits under way and to come: the run is ending, and what
+        still waits to try again is work nobody will read (a page fetched ahead)."""
+        self._stopping.set()
+
     def close(self) -> None:
         """Close the pools, and the session if this transport created it."""
         if self._sender is not None:
@@ -241,7 +247,14 @@ class Transport:
 
     def _retrying(self, attempt_fn: Callable[[], _T]) -> _T:
         return retrying(attempt_fn, retries=self.retries, backoff=self.backoff,
-                        limits=self.limits, sleep=self._sleep)
+                        limits=self.limits, sleep=self._pause, stopped=self._stopping.is_set)
+
+    def _pause(self, seconds: float) -> None:
+        """A retry's wait, which `stop` ends early (an injected `sleep` is called as is)."""
+        if self._sleep is time.sleep:
+            self._stopping.wait(seconds)
+        else:
+            self._sleep(seconds)
 
     def _get_once(
         self,

@@ -48,8 +48,10 @@ def retrying(
     backoff: float,
     limits: Limits,
     sleep: Callable[[float], None],
+    stopped: Callable[[], bool] = lambda: False,
 ) -> _T:
-    """`attempt_fn()`, tried again after each `Transient` as the module docstring says."""
+    """`attempt_fn()`, tried again after each `Transient` as the module docstring says; a
+    wait after which `stopped()` is true ends the tries (the run is over: nobody waits)."""
     attempt = 0
     waited = 0.0
     while True:
@@ -69,6 +71,8 @@ def retrying(
             log_retry(transient.final.message, attempt + 1, delay)
             sleep(delay)
             waited += delay
+            if stopped():
+                raise _give_up(transient, attempt + 1, waited, retries, limits, False) from None
             attempt += 1
 
 
