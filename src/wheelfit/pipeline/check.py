@@ -89,13 +89,14 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         for t in request.targets
     ]
     names = _input_names(spec)
+    # A cold run waits on the network: every page the input names is asked for at once
+    # (the index's pool), rather than as the resolution and its warmers reach each one,
+    # and while the first is read here (an index that is down fails the run at once).
+    index.prefetch(names[1:])
     _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
     from wheelfit.buildneeds.mapping import load_mapping
 
     mapping = load_mapping(request.mapping_path) if request.details else None
-    # A cold run waits on the network: every page the input names is asked for at once
-    # (the index's pool), rather than as the resolution and its warmers reach each one.
-    index.prefetch(names[1:])
     step = request.on_step or (lambda _label: None)
 
     made = made_requirements(spec) if spec.locked is None else None
