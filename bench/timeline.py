@@ -84,7 +84,7 @@ def _install() -> None:
     from wheelfit.resolve import catalog
 
     _wrap(check, "check", lambda *a, **k: "check")
-    _wrap(check, "_check_target", lambda spec, catalog, m: f"resolve {catalog.target.name}")
+    _wrap(check, "_check_target", lambda spec, catalog, *a, **k: f"resolve {catalog.target.name}")
     _wrap(enrich, "enrich", lambda *a, **k: "enrich")
     _wrap(enrich, "_enrich_package", lambda pkg, *a, **k: f"enrich-pkg {pkg.name}")
     _wrap(client.IndexClient, "prefetch_sdists", lambda self, files: "prefetch_sdists")
