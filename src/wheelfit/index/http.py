@@ -8,11 +8,10 @@ is an `IndexResponseError`, redirect bodies are never read, and credentials go o
 origin they were given for.
 
 Requests go out on urllib3's pools directly (`sending.py`; a `requests.Session` only holds
-the settings), bodies are read in large pieces and decoded with zlib (`bodies.py`); a
-caller that asks (`keep_coding`: project pages, inflated by the parse helper) gets a gzip or
-deflate body as sent, and `bodies.inflate` decodes it under the same cap with the same
-errors.
-The request log and `bytes_downloaded` count body bytes as received (before decoding).
+the settings), bodies are read in large pieces and decoded with zlib (`bodies.py`); a caller
+that asks (`keep_coding`: project pages, inflated by the parse helper) gets a gzip or deflate
+body as sent, which `bodies.inflate` decodes under the same cap and errors. The request log
+and `bytes_downloaded` count body bytes as received (before decoding).
 Every urllib3/http.client/socket exception becomes `IndexUnreachable` (no usable answer:
 connection failures, timeouts, and 502/503/504 once retries run out) or
 `IndexResponseError` (an answer wheelfit cannot use: other HTTP errors, bad bodies, caps);
@@ -48,7 +47,7 @@ from wheelfit.index.bodies import (
 from wheelfit.index.faults import bad, reason_of, status_fault, unreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.reqlog import log_request
-from wheelfit.index.retrying import Transient, retry_after, retrying, seconds_text
+from wheelfit.index.retrying import Transient, Waits, retry_after, retrying, seconds_text
 from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
 from wheelfit.redact import redact_url
 
@@ -105,8 +104,7 @@ class Transport:
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
         self.limits = limits
-        self._sleep = sleep
-        self._stopping = threading.Event()
+        self._waits = Waits(sleep)
         self._owns_session = session is None
         self._session = session
         self._sender: Sender | None = None
@@ -232,9 +230,8 @@ class Transport:
                 log_request(final_url, headers, response.status, received[0], started)
 
     def stop(self) -> None:
-        """Cut short the retry waits under way and to come: the run is ending, and what
-        still waits to try again is work nobody will read (a page fetched ahead)."""
-        self._stopping.set()
+        """End the retry waits under way and to come (`retrying.Waits`)."""
+        self._waits.stop()
 
     def close(self) -> None:
         """Close the pools, and the session if this transport created it."""
@@ -247,14 +244,7 @@ class Transport:
 
     def _retrying(self, attempt_fn: Callable[[], _T]) -> _T:
         return retrying(attempt_fn, retries=self.retries, backoff=self.backoff,
-                        limits=self.limits, sleep=self._pause, stopped=self._stopping.is_set)
-
-    def _pause(self, seconds: float) -> None:
-        """A retry's wait, which `stop` ends early (an injected `sleep` is called as is)."""
-        if self._sleep is time.sleep:
-            self._stopping.wait(seconds)
-        else:
-            self._sleep(seconds)
+                        limits=self.limits, sleep=self._waits, stopped=self._waits.stopped)
 
     def _get_once(
         self,

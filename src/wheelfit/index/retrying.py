@@ -20,6 +20,7 @@ top-500 benchmark was retried).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -30,6 +31,30 @@ from wheelfit.index.reqlog import log_retry
 from wheelfit.index.urls import is_ascii_digits
 
 _T = TypeVar("_T")
+
+
+class Waits:
+    """The waits between tries, which `stop` ends early for good (the run is ending: what
+    still waits to try again is work nobody will read); an injected `sleep` (tests) is
+    called as is."""
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._sleep = sleep
+        self._stopping = threading.Event()
+
+    def __call__(self, seconds: float) -> None:
+        if self._sleep is time.sleep:
+            self._stopping.wait(seconds)
+        else:
+            self._sleep(seconds)
+
+    def stop(self) -> None:
+        """End the waits under way and to come."""
+        self._stopping.set()
+
+    def stopped(self) -> bool:
+        """True once `stop` was called."""
+        return self._stopping.is_set()
 
 
 class Transient(Exception):

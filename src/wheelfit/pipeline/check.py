@@ -89,9 +89,8 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         for t in request.targets
     ]
     names = _input_names(spec)
-    # A cold run waits on the network: every page the input names is asked for at once
-    # (the index's pool), rather than as the resolution and its warmers reach each one,
-    # and while the first is read here (an index that is down fails the run at once).
+    # A cold run waits on the network: every page the input names is asked for at once (the
+    # index's pool), the first one's read here among them (a down index fails the run).
     index.prefetch(names[1:])
     _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
     from wheelfit.buildneeds.mapping import load_mapping
