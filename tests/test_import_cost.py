@@ -194,6 +194,7 @@ NOT_ON_THE_JSON_CHECK_PATH = {
     "wheelfit.formats.migration": "`wheelfit dockerfile --diff`",
     "wheelfit.sizing.current": "today's image: a Dockerfile input",
     "wheelfit.sources.dockerfile": "the Dockerfile parser: a Dockerfile input",
+    "wheelfit.sources.discover": "the services below a folder: --recursive",
 }
 
 # What `--help` pages load besides click: the format registry's names, no report code.

@@ -93,14 +93,16 @@ def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[Depen
                                                                       list[str]]:
     """Read every input (and with --recursive, every service found) into specs. A --mapping
     overlay is read here too, so a bad one stops the run before any index work."""
-    from wheelfit.sources.discover import discover
-
     if options.mapping_path:
         from wheelfit.buildneeds.mapping import load_mapping
 
         load_mapping(options.mapping_path)
 
-    found = discover(options.recursive) if options.recursive else []
+    found: list[tuple[Path, str]] = []
+    if options.recursive:
+        from wheelfit.sources.discover import discover
+
+        found = discover(options.recursive)
     if options.recursive and not (inputs or found):
         raise UsageError(f"no dependency files found below {options.recursive}",
                          hint="Point --recursive at the folder that holds the services.")
