@@ -195,6 +195,7 @@ NOT_ON_THE_JSON_CHECK_PATH = {
     "wheelfit.sizing.current": "today's image: a Dockerfile input",
     "wheelfit.sources.dockerfile": "the Dockerfile parser: a Dockerfile input",
     "wheelfit.sources.discover": "the services below a folder: --recursive",
+    "wheelfit.model.docker": "a Dockerfile's facts and today's image: a Dockerfile input",
 }
 
 # What `--help` pages load besides click: the format registry's names, no report code.
@@ -207,6 +208,17 @@ def test_help_loads_no_report_code(args: list[str]) -> None:
     modules = imported_after(
         f"from wheelfit.cli import main\ntry:\n    main({args!r})\nexcept SystemExit:\n    pass")
     assert loaded(modules, NOT_FOR_HELP) == []
+
+
+def test_the_model_still_names_what_it_declares_elsewhere() -> None:
+    """`wheelfit.model.CurrentImage` and the others of `model/docker.py` load on access."""
+    modules = imported_after(
+        "import wheelfit.model as m\nassert 'wheelfit.model.docker' not in __import__('sys')"
+        ".modules\nfrom wheelfit.model import CurrentImage, CurrentLayer, DockerfileInfo\n"
+        "assert CurrentImage.__module__ == 'wheelfit.model.docker'\n"
+        "assert m.DockerfileInfo is DockerfileInfo\n"
+        "try:\n    m.NoSuchName\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)")
+    assert "wheelfit.model.docker" in modules
 
 
 def test_an_offline_json_check_of_wheels_loads_only_its_own_path(

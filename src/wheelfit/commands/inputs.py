@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from wheelfit.compat.select import parse_upload_cutoff
 from wheelfit.compat.targets import DEFAULT_PYTHON, default_targets
 from wheelfit.errors import UsageError
-from wheelfit.model import DependencySpec, DockerfileInfo, IndexOptions
+from wheelfit.model import DependencySpec, IndexOptions
 from wheelfit.pipeline.check import CheckRequest
 from wheelfit.redact import redact_text
 from wheelfit.sources.index_config import (
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from wheelfit.commands.options import RunOptions
     from wheelfit.index.base import PackageIndex
+    from wheelfit.model.docker import DockerfileInfo
 
 
 class IndexPool:
