@@ -174,9 +174,9 @@ def test_the_command_collects_no_garbage_while_its_modules_load(tmp_path: Path) 
     assert result.stdout.splitlines()[-1] == "0 True", result.stderr
 
 
-# What a `check --format json` run answered by the cache leaves unloaded, and why: each
-# module is imported inside the function that needs it (a source build, another format, a
-# Dockerfile, a live request, a --fail-on rule).
+# What an offline `check --format json` of wheels leaves unloaded, and why: each module is
+# imported inside the function that needs it (a source build, another format, a Dockerfile,
+# --recursive, --fail-on, an online run, `cache clear`).
 NOT_ON_THE_JSON_CHECK_PATH = {
     "wheelfit.buildneeds.buildfile_types": "an sdist's build-file facts: a source build",
     "wheelfit.buildneeds.factscodec": "cached build-file facts: a source build",
