@@ -172,3 +172,63 @@ def test_the_command_collects_no_garbage_while_its_modules_load(tmp_path: Path) 
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120, cwd=ROOT, check=False)
     assert result.stdout.splitlines()[-1] == "0 True", result.stderr
+
+
+# What an offline `check --format json` of wheels leaves unloaded, and why: each module is
+# imported inside the function that needs it (a source build, another format, a Dockerfile,
+# --recursive, --fail-on, an online run, `cache clear`).
+NOT_ON_THE_JSON_CHECK_PATH = {
+    "wheelfit.buildneeds.buildfile_types": "an sdist's build-file facts: a source build",
+    "wheelfit.buildneeds.factscodec": "cached build-file facts: a source build",
+    "wheelfit.buildneeds.buildplan": "an sdist's build plans: a source build",
+    "wheelfit.buildneeds.systemlibs": "the system-library tables of a build plan",
+    "wheelfit.buildneeds.buildrequires": "an sdist's [build-system] requires",
+    "wheelfit.commands.arenas": "the malloc-arena cap: online runs only (below: --offline)",
+    "wheelfit.commands.fail_on": "--fail-on rules",
+    "wheelfit.formats.terminal": "the terminal view: --format text or -o",
+    "wheelfit.formats.markdown": "--format markdown",
+    "wheelfit.formats.html": "--format html",
+    "wheelfit.formats.sarif": "--format sarif",
+    "wheelfit.formats.fleet": "the fleet table: --recursive",
+    "wheelfit.formats.dockerfile": "`wheelfit dockerfile`",
+    "wheelfit.formats.migration": "`wheelfit dockerfile --diff`",
+    "wheelfit.sizing.current": "today's image: a Dockerfile input",
+    "wheelfit.sources.dockerfile": "the Dockerfile parser: a Dockerfile input",
+    "wheelfit.sources.discover": "the services below a folder: --recursive",
+    "wheelfit.model.docker": "a Dockerfile's facts and today's image: a Dockerfile input",
+    "shutil": "`wheelfit cache clear` (shutil loads bz2 and lzma)",
+}
+
+# What `--help` pages load besides click: the format registry's names, no report code.
+NOT_FOR_HELP = {"wheelfit.model", "wheelfit.redact", "wheelfit.commands.check", "packaging",
+                "wheelfit.formats.options"}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["dockerfile", "--help"]])
+def test_help_loads_no_report_code(args: list[str]) -> None:
+    modules = imported_after(
+        f"from wheelfit.cli import main\ntry:\n    main({args!r})\nexcept SystemExit:\n    pass")
+    assert loaded(modules, NOT_FOR_HELP) == []
+
+
+def test_the_model_still_names_what_it_declares_elsewhere() -> None:
+    """`wheelfit.model.CurrentImage` and the others of `model/docker.py` load on access."""
+    modules = imported_after(
+        "import wheelfit.model as m\nassert 'wheelfit.model.docker' not in __import__('sys')"
+        ".modules\nfrom wheelfit.model import CurrentImage, CurrentLayer, DockerfileInfo\n"
+        "assert CurrentImage.__module__ == 'wheelfit.model.docker'\n"
+        "assert m.DockerfileInfo is DockerfileInfo\n"
+        "try:\n    m.NoSuchName\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit(1)")
+    assert "wheelfit.model.docker" in modules
+
+
+def test_an_offline_json_check_of_wheels_loads_only_its_own_path(
+    index_server: object, tmp_path: Path
+) -> None:
+    run = _cached_check(index_server, tmp_path)
+    imported_after(run)  # fills the cache
+    offline = run.replace("'--cache-dir'", "'--offline', '--cache-dir'")
+    modules = imported_after(offline) - imported_after("pass")  # not what starts up Python
+    assert "wheelfit.formats.json_format" in modules
+    assert {m: NOT_ON_THE_JSON_CHECK_PATH[m]
+            for m in loaded(modules, set(NOT_ON_THE_JSON_CHECK_PATH))} == {}

@@ -76,7 +76,6 @@ def _run_options(params: dict[str, Any]) -> RunOptions:
 
     from click.core import ParameterSource
 
-    from wheelfit.commands.arenas import cap_arenas
     from wheelfit.commands.config import load_config
     from wheelfit.commands.options import RunOptions
 
@@ -88,6 +87,8 @@ def _run_options(params: dict[str, Any]) -> RunOptions:
     config = load_config(Path.cwd())
     options = RunOptions.from_cli(params, config=config, given=given, from_env=from_env)
     if not options.offline:  # an offline run starts no thread (and skips loading ctypes)
+        from wheelfit.commands.arenas import cap_arenas
+
         cap_arenas()  # before any thread starts
     if options.verbose:
         from wheelfit.commands.logs import enable_logging

@@ -8,12 +8,12 @@ import pytest
 
 from index_builders import publish, sdist_tar
 from index_server import IndexServer
+from wheelfit.buildneeds import factscodec
 from wheelfit.buildneeds.buildfile_types import BuildFileFacts
 from wheelfit.buildneeds.factscodec import decode_facts, encode_facts, scanner_version
 from wheelfit.index.cache import Store, immutable_key
 from wheelfit.index.client import IndexClient
 from wheelfit.model import DistFile
-from wheelfit.pipeline import sdistplan
 from wheelfit.pipeline.sdistplan import FACTS, SdistReads
 
 SDIST = "foo-1.0.tar.gz"
@@ -77,7 +77,8 @@ def test_another_scanner_version_scans_again(
     cold = _client(clients, index, tmp_path / "c")
     scanned = _facts(cold)
     Store(tmp_path / "c", "immutable").put(_key(_sdist(cold)), encode_facts(PLANTED))
-    monkeypatch.setattr(sdistplan, "scanner_version", lambda: "2.changed")
+    # sdistplan imports the codec where it reads a scan: patch the codec's own name
+    monkeypatch.setattr(factscodec, "scanner_version", lambda: "2.changed")
     assert _facts(_client(clients, index, tmp_path / "c")) == scanned != PLANTED
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wheelfit.errors import InputFileError
-from wheelfit.sources import discover
+from wheelfit.sources.discover import discover
 
 
 def touch(root: Path, *paths: str, text: str = "") -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from wheelfit.model import DependencySpec
-from wheelfit.sources import discover, load_spec
+from wheelfit.sources import load_spec
+from wheelfit.sources.discover import discover
 from wheelfit.sources.dockerinput import is_dockerfile, load_dockerfile
 
 FLEET = Path(__file__).resolve().parents[2] / "examples" / "fleet"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from wheelfit.commands.inputs import IndexPool, build_request, load_inputs
 from wheelfit.errors import ExitCode
 from wheelfit.formats.options import RenderOptions
-from wheelfit.model import CurrentImage, DependencySpec, Report, Target
+from wheelfit.model import DependencySpec, Report, Target
 from wheelfit.pipeline.check import check
 from wheelfit.redact import redact_data
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from wheelfit.commands.fail_on import Rule
     from wheelfit.commands.options import RunOptions
+    from wheelfit.model.docker import CurrentImage
 
 
 def check_all(specs: Sequence[DependencySpec], options: RunOptions,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from wheelfit.compat.select import parse_upload_cutoff
 from wheelfit.compat.targets import DEFAULT_PYTHON, default_targets
 from wheelfit.errors import UsageError
-from wheelfit.model import DependencySpec, DockerfileInfo, IndexOptions
+from wheelfit.model import DependencySpec, IndexOptions
 from wheelfit.pipeline.check import CheckRequest
 from wheelfit.redact import redact_text
 from wheelfit.sources.index_config import (
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from wheelfit.commands.options import RunOptions
     from wheelfit.index.base import PackageIndex
+    from wheelfit.model.docker import DockerfileInfo
 
 
 class IndexPool:
@@ -93,14 +94,16 @@ def load_inputs(inputs: Sequence[Path], options: RunOptions) -> tuple[list[Depen
                                                                       list[str]]:
     """Read every input (and with --recursive, every service found) into specs. A --mapping
     overlay is read here too, so a bad one stops the run before any index work."""
-    from wheelfit.sources.discover import discover
-
     if options.mapping_path:
         from wheelfit.buildneeds.mapping import load_mapping
 
         load_mapping(options.mapping_path)
 
-    found = discover(options.recursive) if options.recursive else []
+    found: list[tuple[Path, str]] = []
+    if options.recursive:
+        from wheelfit.sources.discover import discover
+
+        found = discover(options.recursive)
     if options.recursive and not (inputs or found):
         raise UsageError(f"no dependency files found below {options.recursive}",
                          hint="Point --recursive at the folder that holds the services.")

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from importlib import import_module
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from wheelfit.formats.options import RenderOptions
-from wheelfit.model import Report
-from wheelfit.redact import redact_data
+if TYPE_CHECKING:  # the registry alone (`--format`'s choices, help) loads no report code
+    from wheelfit.formats.options import RenderOptions
+    from wheelfit.model import Report
 
 FORMATS: dict[str, str] = {
     "text": "wheelfit.formats.terminal",
@@ -55,6 +55,8 @@ def renderer(name: str) -> Renderer:
 
 def render(report: Report, name: str, options: RenderOptions | None = None) -> str:
     """Render a report in the named format, with every credential in it redacted."""
+    from wheelfit.redact import redact_data
+
     return renderer(name)(redact_data(report), options=options)
 
 
@@ -69,6 +71,8 @@ def render_fleet(reports: Sequence[Report], name: str, notes: Sequence[str] = ()
                  options: RenderOptions | None = None) -> str | None:
     """Many reports as one document of the named format, every credential redacted; None when
     the format has no fleet document of its own (the caller joins single reports)."""
+    from wheelfit.redact import redact_data
+
     draw = fleet_renderer(name)
     if draw is None:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wheelfit.model import CurrentImage, CurrentLayer
+from wheelfit.model.docker import CurrentImage, CurrentLayer
 
 # Unmodelled items shown before a count; a basis line is cut only past this many characters
 # (its source is at its end).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wheelfit.model import DockerfileInfo
+from wheelfit.model.docker import DockerfileInfo
 
 # A Dockerfile with many unmodelled commands lists this many, then a count.
 SHOWN = 8

@@ -32,7 +32,6 @@ import itertools
 import logging
 import os
 import re
-import shutil
 import stat
 import struct
 import time
@@ -430,6 +429,8 @@ def cache_info(cache_dir: str | os.PathLike[str] | None = None) -> tuple[Path, i
 
 def cache_clear(cache_dir: str | os.PathLike[str] | None = None) -> tuple[int, int]:
     """Remove every cache entry (only wheelfit's own subdirectories); (entries, bytes) removed."""
+    import shutil  # here only: it loads bz2 and lzma, which no check needs
+
     root = resolve_cache_dir(cache_dir)
     entries = _entries(root)
     removed = (len(entries), sum(_size(p) for p in entries))

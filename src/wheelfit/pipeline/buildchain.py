@@ -18,7 +18,6 @@ from dataclasses import replace
 
 from packaging.markers import InvalidMarker, UndefinedEnvironmentName
 
-from wheelfit.buildneeds.buildrequires import build_requires
 from wheelfit.model import BuildNeeds, BuildRequirement, Libc, Status, Verdict
 from wheelfit.pipeline.sdistplan import SdistRead
 from wheelfit.resolve.catalog import ProjectCatalog
@@ -92,6 +91,8 @@ def chain(
     if read is None or read.members is None:
         why = read.error if read is not None and read.error else "its sdist was not read"
         return (), f"build requirements unknown: {why}"
+    from wheelfit.buildneeds.buildrequires import build_requires  # with the first source build
+
     wanted = build_requires(read.members)
     if wanted.problem is not None:
         return (), f"build requirements unknown: {wanted.problem}"

@@ -14,25 +14,22 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from wheelfit.buildneeds.buildfile_types import BuildFileFacts
 from wheelfit.buildneeds.buildmembers import is_build_file
-from wheelfit.buildneeds.buildplan import BuildPlan, Target, plan_build
-from wheelfit.buildneeds.factscodec import decode_facts, encode_facts, scanner_version
 from wheelfit.buildneeds.mapping_types import ApkMapping, unique
 from wheelfit.buildneeds.native import (
     native_from_pyproject,
     native_from_setup,
     native_from_wheels,
 )
-from wheelfit.buildneeds.systemlibs import (
-    bundled_package_deps,
-    bundled_system_libraries,
-    bundled_toolchains,
-)
 from wheelfit.errors import IndexFault
 from wheelfit.index.base import PackageIndex
 from wheelfit.model import BuildNeeds, DistFile
+
+if TYPE_CHECKING:  # the facts, their codec and the plans load with the first sdist read
+    from wheelfit.buildneeds.buildfile_types import BuildFileFacts
+    from wheelfit.buildneeds.buildplan import BuildPlan
 
 BASIS_UNKNOWN = "unknown"
 _SDIST_FILES = {"pyproject.toml", "setup.py", "setup.cfg"}
@@ -100,6 +97,8 @@ class SdistReads:
                names: list[str]) -> BuildFileFacts:
         """The scan of the build files, from the cache when this sdist (by sha256) was
         scanned by this scanner before; scanned and kept otherwise."""
+        from wheelfit.buildneeds.factscodec import decode_facts, encode_facts, scanner_version
+
         kind = f"{FACTS}-{scanner_version()}"
         stored = self.index.derived(sdist, kind)
         facts = decode_facts(stored) if stored is not None else None
@@ -125,6 +124,13 @@ def reads_build_files(mapping: ApkMapping, name: str, version: str,
 
 def plans_for(facts: BuildFileFacts, debian_release: str | None) -> tuple[BuildPlan, BuildPlan]:
     """The Alpine plan and the Debian plan (`debian_release` None = the newest) of one sdist."""
+    from wheelfit.buildneeds.buildplan import Target, plan_build
+    from wheelfit.buildneeds.systemlibs import (
+        bundled_package_deps,
+        bundled_system_libraries,
+        bundled_toolchains,
+    )
+
     table, tools, deps = bundled_system_libraries(), bundled_toolchains(), bundled_package_deps()
     alpine = plan_build(facts, table, tools, Target("alpine"), deps)
     debian = plan_build(facts, table, tools, Target("debian", debian_release), deps)

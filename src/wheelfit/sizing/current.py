@@ -16,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from wheelfit.model import CurrentImage, CurrentLayer, Report, Target, Variant
+from wheelfit.model import Report, Target, Variant
+from wheelfit.model.docker import CurrentImage, CurrentLayer
 from wheelfit.sizing.currentparts import (
     ServicePackages,
     base_layer,

@@ -10,7 +10,8 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import partial
 
-from wheelfit.model import CurrentLayer, Target
+from wheelfit.model import Target
+from wheelfit.model.docker import CurrentLayer
 from wheelfit.sizing.estimate import WHEEL_RATIO, PackageSize
 from wheelfit.sizing.exactterm import bytecode_term
 from wheelfit.sizing.pycratio import pyc_span

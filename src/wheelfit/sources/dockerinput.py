@@ -20,17 +20,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from wheelfit.errors import InputFileError
-from wheelfit.model import (
-    DependencySpec,
-    DockerfileInfo,
-    PythonHint,
-    RequirementEntry,
-    SkippedEntry,
-)
+from wheelfit.model import DependencySpec, PythonHint, RequirementEntry, SkippedEntry
 from wheelfit.sources.bounds import check_numbers
 from wheelfit.sources.reading import read_text
 
 if TYPE_CHECKING:
+    from wheelfit.model.docker import DockerfileInfo
     from wheelfit.sources.dockerfile.model import DockerfileModel, PythonInstall
 
 # The installers themselves: `pip install --upgrade pip poetry` sets up the build, it is not
@@ -138,6 +133,8 @@ def _python_hint(model: DockerfileModel, display: str) -> PythonHint | None:
 
 def _info(model: DockerfileModel, display: str, root: Path, hint: PythonHint | None,
           not_read: Sequence[str]) -> DockerfileInfo:
+    from wheelfit.model.docker import DockerfileInfo
+
     final = model.final
     base = model.image_base(final)
     tag = base.python

@@ -2,6 +2,11 @@
 
 The JSON report is this model serialised (see `formats/json_format.py`); renaming a field
 here is a breaking change of the report contract (`schema_version`).
+
+What only a Dockerfile input carries (`DockerfileInfo`, today's image: `CurrentImage`,
+`CurrentLayer`) is declared in `model/docker.py`, which loads with the first Dockerfile:
+creating a dataclass costs about a millisecond, and most runs have no Dockerfile. Its
+names are still found here (`wheelfit.model.CurrentImage`), loaded on first access.
 """
 
 from __future__ import annotations
@@ -9,10 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.version import Version
+
+if TYPE_CHECKING:
+    from wheelfit.model.docker import CurrentImage as CurrentImage
+    from wheelfit.model.docker import CurrentLayer as CurrentLayer
+    from wheelfit.model.docker import DockerfileInfo as DockerfileInfo
 
 SCHEMA_VERSION = 1
 
@@ -202,27 +213,6 @@ class DependencySpec:
     dockerfile: DockerfileInfo | None = None
 
 
-@dataclass(frozen=True)
-class DockerfileInfo:
-    """What a Dockerfile said: the final stage's base, the target derived from it, the
-    inputs its install lines name (build-context paths), what was checked of them, and what
-    the parser could not model (`not modelled: <instruction> (line N)`)."""
-
-    path: str
-    context: str
-    final_stage: str
-    base: str
-    base_line: int
-    python: str | None
-    variant: str | None
-    release: str | None
-    target: str
-    inputs: tuple[str, ...] = ()
-    checked: tuple[str, ...] = ()
-    not_read: tuple[str, ...] = ()
-    not_modelled: tuple[str, ...] = ()
-
-
 # --- the report --------------------------------------------------------------------------
 
 
@@ -386,34 +376,6 @@ class Commands:
 
 
 @dataclass(frozen=True)
-class CurrentLayer:
-    """One instruction of today's image that adds bytes, with what its size rests on."""
-
-    instruction: str
-    line: int
-    size_mb: float | None
-    size_mb_range: tuple[float, float] | None = None
-    basis: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CurrentImage:
-    """Today's image as the service's Dockerfile builds it (final stage only), predicted."""
-
-    dockerfile: str
-    base: str
-    target: str
-    size_mb: float | None
-    size_mb_range: tuple[float, float] | None
-    layers: tuple[CurrentLayer, ...]
-    source_builds: int = 0
-    build_minutes_range: tuple[float, float] = (0.0, 0.0)
-    not_modelled: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    inputs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Report:
     """The result of checking one input file against its targets."""
 
@@ -448,3 +410,13 @@ class Report:
         return not any(
             v.status is Status.UNKNOWN for p in self.packages for v in p.verdicts.values()
         )
+
+
+if not TYPE_CHECKING:  # for mypy, the names above; at run time, loaded on first access
+    def __getattr__(name: str) -> type:
+        """`DockerfileInfo`, `CurrentImage`, `CurrentLayer`: from `model/docker.py`."""
+        if name in {"DockerfileInfo", "CurrentImage", "CurrentLayer"}:
+            from wheelfit.model import docker
+
+            return getattr(docker, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
