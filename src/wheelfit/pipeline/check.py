@@ -89,13 +89,13 @@ def check(request: CheckRequest, index: PackageIndex) -> Report:
         for t in request.targets
     ]
     names = _input_names(spec)
-    # A cold run waits on the network: every page the input names is asked for at once (the
-    # index's pool), the first one's read here among them (a down index fails the run).
-    index.prefetch(names[1:])
     _fail_fast_if_unreachable(names, catalogs[0] if catalogs else None)
     from wheelfit.buildneeds.mapping import load_mapping
 
     mapping = load_mapping(request.mapping_path) if request.details else None
+    # Every page the input names is asked for at once (the index's pool), after the first
+    # alone: among the others it was slower live (docs/benchmarks.md, "The first page").
+    index.prefetch(names[1:])
     step = request.on_step or (lambda _label: None)
 
     made = made_requirements(spec) if spec.locked is None else None
