@@ -48,6 +48,7 @@ class _Str(str):
 
 @pytest.mark.parametrize("value", [
     {1: "int key"}, {None: 1}, {"set": {1, 2}}, [_Str("subclass")], {"b": b"bytes"},
+    {"k": 1, _Str("k"): 2}, {_Str("k"): 1, "k": 2},
 ])
 def test_what_it_does_not_write_goes_to_json_dumps(value: Any) -> None:
     try:
@@ -79,3 +80,13 @@ _trees = st.recursive(
 @given(_trees)
 def test_generated_trees_same_text(value: Any) -> None:
     assert dumps_indented(value) == _stdlib(value)
+
+
+def test_keys_past_the_kept_ones_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys' texts are kept up to `MAX_KEYS`; later keys are written all the same."""
+    monkeypatch.setattr(jsontext, "_KEYS", {})
+    monkeypatch.setattr(jsontext, "MAX_KEYS", 3)
+    value = {f"key {i} \u00e9\n": [{f"key {i}": i}] for i in range(10)}
+    assert dumps_indented(value) == _stdlib(value)
+    assert dumps_indented(value) == _stdlib(value)
+    assert len(jsontext._KEYS) == 3

@@ -64,17 +64,22 @@ def _write(value: Any, parts: list[str], depth: int) -> None:
         raise _Unsupported
 
 
+# A key's text and the `": "` after it, by key: a report repeats a few hundred keys (the
+# first `MAX_KEYS` met are kept).
+MAX_KEYS = 4096
+_KEYS: dict[str, str] = {}
+
+
 def _opening(parts: list[str], depth: int, brackets: str, empty: bool) -> tuple[str, str] | None:
-    """A container's opening bracket written; what goes before its first item and between
-    its items. None for an empty container, written whole."""
+    """What goes before a container's first item (its opening bracket and indent) and
+    between its items; None for an empty container, written whole."""
     if empty:
         parts.append(brackets)
         return None
     if depth >= MAX_DEPTH:
         raise _Unsupported
-    parts.append(brackets[0])
     inner = "\n" + "  " * (depth + 1)
-    return inner, "," + inner
+    return brackets[0] + inner, "," + inner
 
 
 def _write_dict(value: dict[Any, Any], parts: list[str], depth: int) -> None:
@@ -83,16 +88,19 @@ def _write_dict(value: dict[Any, Any], parts: list[str], depth: int) -> None:
         return
     lead, separator = indents
     add = parts.append
+    keys = _KEYS
     for key, item in value.items():
         if type(key) is not str:
             raise _Unsupported
-        add(lead)
-        add(encode_basestring(key))
-        add(": ")
-        kind = type(item)
-        if kind is str:
-            add(encode_basestring(item))
+        text = keys.get(key)
+        if text is None:
+            text = encode_basestring(key) + ": "
+            if len(keys) < MAX_KEYS:
+                keys[key] = text
+        if type(item) is str:
+            add(lead + text + encode_basestring(item))
         else:
+            add(lead + text)
             _write(item, parts, depth + 1)
         lead = separator
     add("\n" + "  " * depth + "}")
@@ -105,10 +113,10 @@ def _write_list(value: list[Any] | tuple[Any, ...], parts: list[str], depth: int
     lead, separator = indents
     add = parts.append
     for item in value:
-        add(lead)
         if type(item) is str:
-            add(encode_basestring(item))
+            add(lead + encode_basestring(item))
         else:
+            add(lead)
             _write(item, parts, depth + 1)
         lead = separator
     add("\n" + "  " * depth + "]")
