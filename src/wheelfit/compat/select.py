@@ -227,10 +227,13 @@ def _fitting(version: Version, files: list[DistFile], want: str, target: Target,
     ranks, platforms = _text_ranks(target), _platforms(target)
     usable: list[tuple[ParsedFile, int | None]] = []
     for file in files:
-        rank = None
-        if file.filename.endswith(".whl"):
-            rank = name_rank(file.filename, ranks, platforms)
-            if rank is None or policy.no_binary:
+        rank, name = None, file.filename
+        if name.endswith(".whl"):
+            if policy.no_binary or platforms.isdisjoint(  # `name_rank`'s first test, inlined
+                    name[:-4].rpartition("-")[2].lower().split(".")):
+                continue
+            rank = name_rank(name, ranks, platforms)
+            if rank is None:
                 continue
         elif policy.only_binary:
             continue
