@@ -4,6 +4,7 @@ modes (damage reads as missing; a vanished entry is parsed again from the networ
 from __future__ import annotations
 
 import json
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from wheelfit.index.cache import Store
 from wheelfit.index.client import IndexClient
 from wheelfit.index.mergedpages import merge_indexes
 from wheelfit.index.pagememo import PageMemo
-from wheelfit.index.parsed import encode
+from wheelfit.index.parse.pagerows import row_of
+from wheelfit.index.parsed import decode_rows, encode
 from wheelfit.model import DistFile
 
 V1, V2 = Version("1.0"), Version("2.0")
@@ -263,3 +265,21 @@ def test_a_damaged_head_row_is_fetched_again_when_its_version_is_read(tmp_path: 
 def test_a_head_of_the_wrong_shape_reads_as_missing(tmp_path: Path, edit: object) -> None:
     Store(tmp_path, "parsed").put("key", _with_head(GROUPS, edit))
     assert PageMemo(Store(tmp_path, "parsed")).open("key", "", _unused) is None
+
+
+ROWS = [
+    DistFile("a-1.0.tar.gz", "https://h/a-1.0.tar.gz"),
+    DistFile("a-1.0-py3-none-any.whl", "https://h/a.whl", (("sha256", "ab"),), ">=3.8", True,
+             "broken", 123, "2024-01-02T03:04:05Z", (("sha256", "cd"), ("md5", "ef"))),
+    DistFile("a-1.0-py3-none-any.whl", "https://h/b.whl", (), None, False, None, None, None, ()),
+]
+
+
+@pytest.mark.parametrize("file", ROWS, ids=["sdist", "every-field", "empty-hashes"])
+def test_decoded_rows_are_the_files_written(file: DistFile) -> None:
+    """`decode_rows` builds `DistFile`s by position: the fields' order is pinned here."""
+    assert [f.name for f in fields(DistFile)] == [
+        "filename", "url", "hashes", "requires_python", "yanked", "yanked_reason", "size",
+        "upload_time", "metadata_hashes", "index_url"]
+    chunk = json.dumps([row_of(file)]).encode()
+    assert decode_rows(chunk, "https://idx/") == [replace(file, index_url="https://idx/")]
