@@ -6,6 +6,7 @@ pinned replay takes). Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,6 +100,15 @@ def requirement_line(line: str) -> tuple[Requirement, Req] | None:
     except InvalidRequirement:
         return None
     return requirement, make_req(requirement, "")
+
+
+def intersection(specifiers: Iterable[SpecifierSet]) -> SpecifierSet:
+    """`SpecifierSet() & a & b …`, the same clauses and pre-release setting; one set alone
+    is returned as it is (most requirements meet no other), none as an empty set."""
+    found: SpecifierSet | None = None
+    for specifier in specifiers:
+        found = specifier if found is None else found & specifier
+    return SpecifierSet() if found is None else found
 
 
 def is_pinned(specifier: SpecifierSet) -> bool:

@@ -1,0 +1,42 @@
+"""requirements.intersection: `SpecifierSet() & a & b …` without the copy for one set."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from wheelfit.resolve.requirements import intersection
+
+CASES = [
+    [],
+    [">=1.0"],
+    ["==2.0"],
+    [">=1.0", "<3,!=2.0"],
+    ["==1.0", "==1.0.0"],
+    [">=1.0", ">=1.0", "<2"],
+    ["", ">=1"],
+]
+VERSIONS = ["0.9", "1.0", "1.0.0", "2.0", "2.1rc1", "2.5", "3.0"]
+
+
+@pytest.mark.parametrize("texts", CASES, ids=[",".join(c) or "none" for c in CASES])
+@pytest.mark.parametrize("pre", [None, True, False], ids=["pre-unset", "pre", "no-pre"])
+def test_the_same_as_folding_from_an_empty_set(texts: list[str], pre: bool | None) -> None:
+    sets = [SpecifierSet(t, prereleases=pre if i == 0 else None)
+            for i, t in enumerate(texts)]
+    expected = reduce(lambda a, b: a & b, sets, SpecifierSet())
+    found = intersection(iter(sets))
+    assert str(found) == str(expected)
+    assert found.prereleases == expected.prereleases
+    assert sorted(map(str, found)) == sorted(map(str, expected))
+    for version in VERSIONS:
+        for allowed in (None, True, False):
+            assert (found.contains(version, prereleases=allowed)
+                    == expected.contains(version, prereleases=allowed))
+
+
+def test_one_set_is_returned_as_it_is() -> None:
+    only = SpecifierSet("==1.0")
+    assert intersection([only]) is only
