@@ -283,3 +283,22 @@ def test_decoded_rows_are_the_files_written(file: DistFile) -> None:
         "upload_time", "metadata_hashes", "index_url"]
     chunk = json.dumps([row_of(file)]).encode()
     assert decode_rows(chunk, "https://idx/") == [replace(file, index_url="https://idx/")]
+
+
+PUBLIC_TEXTS = ["1.0", "1.0+cpu", "1.0+gpu.2", "1.0.1", "1.0.post1", "10.0", "1!1.0", "0.9"]
+
+
+@pytest.mark.parametrize("wanted", ["1.0", "1.0.0", "1.0+cpu", "1.0.1", "1!1.0", "2.0"])
+def test_versions_of_the_same_public_part(tmp_path: Path, wanted: str) -> None:
+    """`same_public` from the head's texts: every version whose public part is the pin's,
+    newest first, as a scan of every release would find them."""
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    groups = {Version(t): [dist(f"foo-{t}.tar.gz")] for t in PUBLIC_TEXTS}
+    assert memo.put("key", groups)
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    asked = Version(wanted)
+    expected = sorted((v for v in groups if Version(v.public) == Version(asked.public)),
+                      reverse=True)
+    assert files.same_public(asked) == expected
+    assert files.same_public(asked) == expected  # and again, from what it kept

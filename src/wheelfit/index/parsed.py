@@ -244,7 +244,9 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
         with self._lock:
             found = self._pins.get(wanted)
         if found is None:
-            key = public_key(str(Version(wanted.public)))
+            public = wanted if wanted.local is None else Version(wanted.public)
+            own = str(public)
+            key = public_key(own)
             if key is None:
                 return None
             start = key[1] if key[0] == "0" else f"{key[0]}!{key[1]}"
@@ -255,8 +257,9 @@ class MemoFiles(Mapping[Version, list[DistFile]]):
                     break
                 if public_key(text) == key:
                     matching.append(text)
-            try:
-                found = sorted((Version(t) for t in matching), reverse=True)
+            try:  # the usual match is the pin's own text: its `Version` is at hand
+                found = sorted((public if t == own else Version(t) for t in matching),
+                               reverse=True)
             except InvalidVersion:
                 return None
             with self._lock:
