@@ -37,6 +37,8 @@ def test_redaction_is_idempotent(case: dict[str, str]) -> None:
     ("user:t0ken@host/simple", "***@host/simple"),
     ("https://host/simple", "https://host/simple"),
     ("http://u:[p@x/", "http://***@x/"),  # urlsplit refuses it: redacted as text
+    ("http://[::1/simple", "http://[::1/simple"),  # urlsplit refuses it, nothing to redact
+    ("", ""),
 ])
 def test_redact_url(url: str, expected: str) -> None:
     assert redact_url(url) == expected

@@ -34,6 +34,8 @@ _DIGEST = re.compile(r"(?:sha256|sha384|sha512):[0-9a-fA-F]+")
 
 def redact_url(url: str) -> str:
     """Replace the `user:token@` part of a URL with `***@`; other URLs pass unchanged."""
+    if "@" not in url:  # nothing to redact: no need to split it
+        return url
     try:
         parts = urlsplit(url)
     except ValueError:
