@@ -122,6 +122,26 @@ def is_pinned(specifier: SpecifierSet) -> bool:
     return False
 
 
+class SpecifierFacts:
+    """Whether a specifier pins (`is_pinned`), its text and its pre-release setting, worked
+    out once per specifier object: the replay, resolvelib and the fallback pass the input's
+    own requirements' sets again and again. Kept by id together with the object (so the id
+    stays its own), at most `limit` at a time; nothing in wheelfit changes a `SpecifierSet`."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._limit = limit
+        self._found: dict[int, tuple[SpecifierSet, bool, str, bool | None]] = {}
+
+    def __call__(self, specifier: SpecifierSet) -> tuple[bool, str, bool | None]:
+        found = self._found.get(id(specifier))
+        if found is None or found[0] is not specifier:
+            found = (specifier, is_pinned(specifier), str(specifier), specifier.prereleases)
+            if len(self._found) >= self._limit:
+                self._found.clear()
+            self._found[id(specifier)] = found  # one dict operation: no lock needed
+        return found[1], found[2], found[3]
+
+
 def is_exact(specifier: SpecifierSet) -> bool:
     """The pinned replay's stricter rule: an `==` pin without `.*`. `===` (arbitrary
     equality, a string match) is left to the resolver, so the replay only handles pins it
