@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -36,6 +37,8 @@ def test_redaction_is_idempotent(case: dict[str, str]) -> None:
     ("user:t0ken@host/simple", "***@host/simple"),
     ("https://host/simple", "https://host/simple"),
     ("http://u:[p@x/", "http://***@x/"),  # urlsplit refuses it: redacted as text
+    ("http://[::1/simple", "http://[::1/simple"),  # urlsplit refuses it, nothing to redact
+    ("", ""),
 ])
 def test_redact_url(url: str, expected: str) -> None:
     assert redact_url(url) == expected
@@ -126,3 +129,22 @@ def test_a_mutable_value_is_walked_every_time() -> None:
 def test_a_value_with_an_at_sign_but_no_credential_is_unchanged() -> None:
     value = Problem("note", "aports:community/py3-lz4/APKBUILD@0e8f5b7e6a38")
     assert redact_data(value) is value
+
+
+class _Kind(str, Enum):
+    AT = "a:b@c"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (("ok", "x:y@z", "u:v@w"), ("ok", "***@z", "***@w")),
+    (["x:y@z", None, 3], ["***@z", None, 3]),
+    (("ok", ("a", "p:q@r"), 1.5), ("ok", ("a", "***@r"), 1.5)),
+    ((True, 0, "a@b", _Kind.AT), (True, 0, "a@b", _Kind.AT)),
+    ([], []),
+], ids=["tuple", "list", "nested", "clean", "empty"])
+def test_redact_data_items(value: Any, expected: Any) -> None:
+    """Items after the first changed one are redacted too; a clean container is returned
+    as it is; a tuple stays a tuple and a list a list."""
+    redacted = redact_data(value)
+    assert redacted == expected and type(redacted) is type(value)
+    assert (redacted is value) is (expected == value)

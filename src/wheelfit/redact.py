@@ -34,6 +34,8 @@ _DIGEST = re.compile(r"(?:sha256|sha384|sha512):[0-9a-fA-F]+")
 
 def redact_url(url: str) -> str:
     """Replace the `user:token@` part of a URL with `***@`; other URLs pass unchanged."""
+    if "@" not in url:  # nothing to redact: no need to split it
+        return url
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -90,29 +92,34 @@ _CLEAN: WeakValueDictionary[int, Any] = WeakValueDictionary()
 
 
 _SCALARS = (bool, int, float, type(None), Enum)
+_PLAIN = frozenset({bool, int, float, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _redact_any(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return value if "@" not in value else _redact_str(value)
+    if kind in _PLAIN:
+        return value
     if isinstance(value, str):
         if "@" not in value or isinstance(value, Enum):
             return value
-        new = redact_text(value)
-        return value if new == value else new  # equal text: the same object, nothing changed
+        return _redact_str(value)
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (tuple, list)):
-        items = [_redact_any(item) for item in value]
-        if all(new is old for new, old in zip(items, value, strict=True)):
-            return value
-        return tuple(items) if isinstance(value, tuple) else items
-    names = _FIELDS.get(type(value))
+        return _redact_items(value)
+    names = _FIELDS.get(kind)
     if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS.setdefault(type(value), tuple(f.name for f in fields(value) if f.init))
+        names = _FIELDS.setdefault(kind, tuple(f.name for f in fields(value) if f.init))
     if names is not None:
         changed = {}
         for name in names:
             old = getattr(value, name)
+            # Most fields are plain values or text without an `@`: nothing to call for them.
+            if type(old) in _PLAIN or (type(old) is str and "@" not in old):
+                continue
             new = _redact_any(old)
             if new is not old:
                 changed[name] = new
@@ -123,4 +130,24 @@ def _redact_any(value: Any) -> Any:
             return value
         redacted = {nk: nv for _, nk, _, nv in pairs}
         return MappingProxyType(redacted) if isinstance(value, MappingProxyType) else redacted
+    return value
+
+
+def _redact_str(value: str) -> str:
+    new = redact_text(value)
+    return value if new == value else new  # equal text: the same object, nothing changed
+
+
+def _redact_items(value: tuple[Any, ...] | list[Any]) -> tuple[Any, ...] | list[Any]:
+    """The tuple or list itself when no item changes, else a new one (a tuple for any
+    tuple)."""
+    for at, item in enumerate(value):
+        if type(item) is str and "@" not in item:
+            continue
+        new = _redact_any(item)
+        if new is not item:
+            items = list(value)
+            items[at] = new
+            items[at + 1:] = [_redact_any(rest) for rest in value[at + 1:]]
+            return tuple(items) if isinstance(value, tuple) else items
     return value

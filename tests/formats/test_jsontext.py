@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -11,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formats.canned import CANNED
-from wheelfit.formats import jsontext
+from wheelfit.formats import json_format, jsontext
 from wheelfit.formats.json_format import report_dict
-from wheelfit.formats.jsontext import dumps_indented
+from wheelfit.formats.jsontext import dumps_converted, dumps_indented
 
 
 def _stdlib(value: Any) -> str:
@@ -48,6 +51,7 @@ class _Str(str):
 
 @pytest.mark.parametrize("value", [
     {1: "int key"}, {None: 1}, {"set": {1, 2}}, [_Str("subclass")], {"b": b"bytes"},
+    {"k": 1, _Str("k"): 2}, {_Str("k"): 1, "k": 2},
 ])
 def test_what_it_does_not_write_goes_to_json_dumps(value: Any) -> None:
     try:
@@ -79,3 +83,51 @@ _trees = st.recursive(
 @given(_trees)
 def test_generated_trees_same_text(value: Any) -> None:
     assert dumps_indented(value) == _stdlib(value)
+
+
+def test_keys_past_the_kept_ones_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys' texts are kept up to `MAX_KEYS`; later keys are written all the same."""
+    monkeypatch.setattr(jsontext, "_KEYS", {})
+    monkeypatch.setattr(jsontext, "MAX_KEYS", 3)
+    value = {f"key {i} \u00e9\n": [{f"key {i}": i}] for i in range(10)}
+    assert dumps_indented(value) == _stdlib(value)
+    assert dumps_indented(value) == _stdlib(value)
+    assert len(jsontext._KEYS) == 3
+
+
+@pytest.mark.parametrize("name", sorted(CANNED))
+def test_canned_reports_render_as_their_plain_tree(name: str) -> None:
+    """`json_format.render` converts the fields as it writes: the text of `report_dict`."""
+    report = CANNED[name]()
+    assert json_format.render(report) == dumps_indented(report_dict(report)) + "\n"
+
+
+class _Color(Enum):
+    RED = "red"
+
+
+class _Int(int):
+    pass
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    name: str
+    color: _Color
+    kept: int | None = field(default=None, metadata={"omit_none": True})
+
+
+@pytest.mark.parametrize("value", [
+    {"a": _Leaf("x", _Color.RED), "b": [_Leaf("y", _Color.RED, 3), (1, _Color.RED)]},
+    {"map": MappingProxyType({_Color.RED: _Leaf("z", _Color.RED)}), "none": None},
+    [{"nested": {"deeper": [_Leaf("\u00e9\n", _Color.RED, 0)]}}],
+], ids=["dataclasses", "mapping", "nested"])
+def test_converted_as_written_is_the_plain_tree(value: Any) -> None:
+    assert dumps_converted(value, json_format._one_level) == dumps_indented(
+        json_format.plain(value))
+
+
+@pytest.mark.parametrize("value", [[_Str("subclass")], {"n": _Int(3)}, {"x": object()}])
+def test_what_the_converter_leaves_is_unsupported(value: Any) -> None:
+    with pytest.raises(jsontext.Unsupported):
+        dumps_converted(value, json_format._one_level)

@@ -4,6 +4,7 @@ modes (damage reads as missing; a vanished entry is parsed again from the networ
 from __future__ import annotations
 
 import json
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from wheelfit.index.cache import Store
 from wheelfit.index.client import IndexClient
 from wheelfit.index.mergedpages import merge_indexes
 from wheelfit.index.pagememo import PageMemo
-from wheelfit.index.parsed import encode
+from wheelfit.index.parse.pagerows import row_of
+from wheelfit.index.parsed import decode_rows, encode
 from wheelfit.model import DistFile
 
 V1, V2 = Version("1.0"), Version("2.0")
@@ -263,3 +265,40 @@ def test_a_damaged_head_row_is_fetched_again_when_its_version_is_read(tmp_path: 
 def test_a_head_of_the_wrong_shape_reads_as_missing(tmp_path: Path, edit: object) -> None:
     Store(tmp_path, "parsed").put("key", _with_head(GROUPS, edit))
     assert PageMemo(Store(tmp_path, "parsed")).open("key", "", _unused) is None
+
+
+ROWS = [
+    DistFile("a-1.0.tar.gz", "https://h/a-1.0.tar.gz"),
+    DistFile("a-1.0-py3-none-any.whl", "https://h/a.whl", (("sha256", "ab"),), ">=3.8", True,
+             "broken", 123, "2024-01-02T03:04:05Z", (("sha256", "cd"), ("md5", "ef"))),
+    DistFile("a-1.0-py3-none-any.whl", "https://h/b.whl", (), None, False, None, None, None, ()),
+]
+
+
+@pytest.mark.parametrize("file", ROWS, ids=["sdist", "every-field", "empty-hashes"])
+def test_decoded_rows_are_the_files_written(file: DistFile) -> None:
+    """`decode_rows` builds `DistFile`s by position: the fields' order is pinned here."""
+    assert [f.name for f in fields(DistFile)] == [
+        "filename", "url", "hashes", "requires_python", "yanked", "yanked_reason", "size",
+        "upload_time", "metadata_hashes", "index_url"]
+    chunk = json.dumps([row_of(file)]).encode()
+    assert decode_rows(chunk, "https://idx/") == [replace(file, index_url="https://idx/")]
+
+
+PUBLIC_TEXTS = ["1.0", "1.0+cpu", "1.0+gpu.2", "1.0.1", "1.0.post1", "10.0", "1!1.0", "0.9"]
+
+
+@pytest.mark.parametrize("wanted", ["1.0", "1.0.0", "1.0+cpu", "1.0.1", "1!1.0", "2.0"])
+def test_versions_of_the_same_public_part(tmp_path: Path, wanted: str) -> None:
+    """`same_public` from the head's texts: every version whose public part is the pin's,
+    newest first, as a scan of every release would find them."""
+    memo = PageMemo(Store(tmp_path, "parsed"))
+    groups = {Version(t): [dist(f"foo-{t}.tar.gz")] for t in PUBLIC_TEXTS}
+    assert memo.put("key", groups)
+    files = memo.open("key", "", _unused)
+    assert files is not None
+    asked = Version(wanted)
+    expected = sorted((v for v in groups if Version(v.public) == Version(asked.public)),
+                      reverse=True)
+    assert files.same_public(asked) == expected
+    assert files.same_public(asked) == expected  # and again, from what it kept

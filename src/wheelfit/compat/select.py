@@ -7,7 +7,7 @@ build tag), with the target's own tag list instead of the host's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -88,7 +88,7 @@ def may_have_wheel(filenames: Iterable[str], target: Target) -> bool:
     """False when no wheel among the file names names a platform the target accepts; True
     means "judge the files" (`best_candidate` decides)."""
     platforms = _platforms(target)
-    for name in filenames:  # `_may_fit` inlined: older releases are asked by the thousand
+    for name in filenames:  # `name_rank`'s first test: older releases are asked by the thousand
         if name.endswith(".whl") and not platforms.isdisjoint(
                 name[:-4].rpartition("-")[2].lower().split(".")):
             return True
@@ -107,14 +107,6 @@ def wheel_needles(target: Target) -> tuple[bytes, ...]:
         family = next((f for f in ("manylinux", "musllinux") if platform.startswith(f)), None)
         found.add((family or platform + ".").lower().encode("ascii"))
     return tuple(sorted(found))
-
-
-def _may_fit(filename: str, platforms: frozenset[str]) -> bool:
-    """An sdist, or a wheel whose platform field names one of `platforms`."""
-    if not filename.endswith(".whl"):
-        return True
-    field = filename[:-4].rpartition("-")[2].lower()
-    return not platforms.isdisjoint(field.split("."))
 
 
 @lru_cache(maxsize=64)
@@ -206,16 +198,13 @@ def best_candidate(
     None when no file of that version has a valid name.
 
     Only the files that can apply are parsed first (sdists, and wheels whose names carry a
-    platform of the target); the rest are parsed only to explain an `unavailable` verdict.
+    tag of the target); the rest are parsed only to explain an `unavailable` verdict.
     """
     want = canonicalize_name(project)
     if not policy.exclude_newer:
-        platforms = _platforms(target)
-        likely = [p for f in files if _may_fit(f.filename, platforms)
-                  and (p := parse_file_of(f, want)) and p.version == version]
-        usable = [p for p in likely if applicable(p, target, policy)]
-        if usable:
-            return _chosen(version, usable, target, policy)
+        found = _fitting(version, files, want, target, policy)
+        if found is not None:
+            return found
     parsed = [p for f in files if (p := parse_file_of(f, want)) and p.version == version]
     if policy.exclude_newer and not any(
         uploaded_before(p.file, policy.exclude_newer) for p in parsed
@@ -228,6 +217,69 @@ def best_candidate(
         return _chosen(version, usable, target, policy)
     verdict = unavailable_verdict(version, parsed, target, policy)
     return Candidate(version, None, all(p.file.yanked for p in parsed), verdict)
+
+
+def _fitting(version: Version, files: list[DistFile], want: str, target: Target,
+             policy: Policy) -> Candidate | None:
+    """`best_candidate` among the files that can apply (no `--exclude-newer`), or None when
+    none does. A wheel's tags are ranked from its name's text (`name_rank`), once: a wheel
+    with no tag of the target is not parsed, and the rank is what `_sort_key` would find."""
+    ranks, platforms = _text_ranks(target), _platforms(target)
+    usable: list[tuple[ParsedFile, int | None]] = []
+    for file in files:
+        rank, name = None, file.filename
+        if name.endswith(".whl"):
+            if policy.no_binary or platforms.isdisjoint(  # `name_rank`'s first test, inlined
+                    name[:-4].rpartition("-")[2].lower().split(".")):
+                continue
+            rank = name_rank(name, ranks, platforms)
+            if rank is None:
+                continue
+        elif policy.only_binary:
+            continue
+        parsed = parse_file_of(file, want)
+        if parsed is not None and parsed.version == version and python_allows(file, target):
+            usable.append((parsed, rank))
+    if not usable:
+        return None
+    sdist_rank = len(ranks)
+    prefer = 1 if policy.prefer_binary else 0
+    # `_sort_key` without the version (equal for all): the first of equals, as `max` keeps it.
+    best = max(usable, key=lambda pair: (
+        -1 if pair[0].file.yanked else 0,
+        0 if pair[1] is None else prefer,
+        -sdist_rank if pair[1] is None else -pair[1],
+        pair[0].build))[0]
+    return Candidate(version, best, best.file.yanked, verdict_for_file(best, target, policy))
+
+
+@lru_cache(maxsize=64)
+def _text_ranks(target: Target) -> dict[str, int]:
+    """`tag_priority` keyed by each tag's text, `interpreter-abi-platform`."""
+    return {str(tag): rank for tag, rank in tag_priority(target).items()}
+
+
+def name_rank(filename: str, ranks: Mapping[str, int], platforms: frozenset[str]
+              ) -> int | None:
+    """The best rank (in `ranks`, by tag text) among the tags a wheel's file name carries,
+    read as `packaging.utils.parse_wheel_filename` reads them (the last three `-` fields,
+    each a `.`-separated set, lower-cased); None when it carries none of them (or has too
+    few fields to be a wheel's name). `platforms` (those of `ranks`) are looked at first:
+    most names fail there."""
+    fields = filename[:-4].rsplit("-", 3)
+    if len(fields) != 4:
+        return None
+    named = fields[3].lower().split(".")
+    if platforms.isdisjoint(named):
+        return None
+    best = None
+    for interpreter in fields[1].lower().split("."):
+        for abi in fields[2].lower().split("."):
+            for platform in named:
+                rank = ranks.get(f"{interpreter}-{abi}-{platform}")
+                if rank is not None and (best is None or rank < best):
+                    best = rank
+    return best
 
 
 def _chosen(version: Version, usable: list[ParsedFile], target: Target,

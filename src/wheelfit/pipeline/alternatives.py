@@ -129,8 +129,8 @@ class _WheelReleases:
             return False
         if names is None:
             names = _filenames(self._groups, version)
-        if not may_have_wheel(names, self.catalog.target):
-            return False  # Windows or macOS wheels only: no need to judge the release
+        if not names or not may_have_wheel(names, self.catalog.target):
+            return False  # no files, or Windows or macOS wheels only: nothing to judge
         cand = self.catalog.candidate(self.name, version)
         return (cand is not None and not cand.yanked
                 and cand.verdict.status in _WHEELS)

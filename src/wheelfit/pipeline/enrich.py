@@ -180,19 +180,17 @@ def _runtime_needs(name: str, version: str | None, target: Target,
 
 
 def _file_of(catalog: ProjectCatalog, name: str, filename: str | None) -> DistFile | None:
-    """The index's entry for the chosen file (only its own version's files are decoded)."""
+    """The index's entry for the chosen file (only its own version's files are decoded;
+    the catalog's files by version, as resolution saw them: no second page lookup)."""
     if not filename:
         return None
     from wheelfit.compat.filenames import parse_file
 
-    try:
-        page = catalog.page(name)
-    except IndexFault:
-        return None
+    groups = catalog.versions(name)  # a verdict when the page is missing, empty or failed
     parsed = parse_file(DistFile(filename, ""), name)
-    if page is None or parsed is None or parsed.version not in page.groups:
+    if isinstance(groups, Verdict) or parsed is None or parsed.version not in groups:
         return None
-    return next((f for f in page.groups[parsed.version] if f.filename == filename), None)
+    return next((f for f in groups[parsed.version] if f.filename == filename), None)
 
 
 def _release_files(catalog: ProjectCatalog, name: str, version: str | None

@@ -28,7 +28,14 @@ from wheelfit.index.base import CoreMetadata, PackageIndex
 from wheelfit.index.parsed import same_public
 from wheelfit.model import DistFile, ProjectPage, Status, Target, Verdict
 from wheelfit.redact import redact_text
-from wheelfit.resolve.requirements import Cand, Req, extra_only, is_pinned, requirement_line
+from wheelfit.resolve.requirements import (
+    Cand,
+    Req,
+    SpecifierFacts,
+    extra_only,
+    is_pinned,
+    requirement_line,
+)
 
 # Dependencies followed per package and target. Real projects list about 100 at most; a
 # package that lists more is followed up to here and its dependencies marked unknown. Each
@@ -61,6 +68,7 @@ class ProjectCatalog:
         self._version_index: dict[str, list[Version]] = {}
         self._public_index: dict[str, dict[Version, list[Version]]] = {}
         self._pins: dict[tuple[str, str, bool | None], list[Candidate]] = {}
+        self._facts = SpecifierFacts()
         self._lock = threading.Lock()
         self.dependencies_unknown: set[str] = set()
         self.notes: dict[str, list[str]] = {}
@@ -122,18 +130,6 @@ class ProjectCatalog:
             self._candidates[key] = found
         return found
 
-    def ranked(self, name: str) -> list[Candidate] | Verdict:
-        """All versions in pip's order, or a not-found / unknown verdict."""
-        groups = self.versions(name)
-        if isinstance(groups, Verdict):
-            return groups
-        policy = self.policy(name)
-        found = [c for v in groups if (c := self.candidate(name, v)) is not None]
-        usable = sorted((c for c in found if c.file is not None),
-                        key=lambda c: candidate_order(c, policy), reverse=True)
-        return usable + sorted((c for c in found if c.file is None),
-                               key=lambda c: c.version, reverse=True)
-
     def matches(self, name: str, specifier: SpecifierSet) -> list[Candidate] | Verdict:
         """Candidates allowed by the specifier, best first (see `iter_matches`)."""
         groups = self.versions(name)
@@ -152,10 +148,11 @@ class ProjectCatalog:
         groups = self.versions(name)
         if isinstance(groups, Verdict):
             return
-        if not is_pinned(specifier):
+        pinned, text, pre = self._facts(specifier)
+        if not pinned:
             yield from self._scan(name, groups, specifier)
             return
-        key = (name, str(specifier), specifier.prereleases)
+        key = (name, text, pre)
         found = self._pins.get(key)
         if found is None:
             found = list(self._scan(name, groups, specifier))

@@ -27,7 +27,8 @@ def direct_pins(
     result: dict[str, Resolved] = {}
     extra_deps: list[Req] = []
     for name, (specifier, extras, origins, texts) in wanted.items():
-        spec = specifier & limits.get(name, SpecifierSet())
+        limit = limits.get(name)
+        spec = specifier if limit is None else specifier & limit
         verdict, cand = _judge(catalog, name, spec, extras, texts)
         result[name] = Resolved(name, verdict, tuple(sorted(origins)), True, False)
         if cand is not None and extras:
@@ -52,8 +53,11 @@ def _merged(reqs: Sequence[Req]) -> dict[str, _Merged]:
     origins and texts of its lines."""
     merged: dict[str, _Merged] = {}
     for req in reqs:
-        spec, extras, origins, texts = merged.get(
-            req.name, (SpecifierSet(), frozenset(), set(), []))
+        prior = merged.get(req.name)
+        if prior is None:  # `SpecifierSet() & spec` would be the same clauses, copied
+            merged[req.name] = (req.specifier, req.extras, {req.origin}, [req.text])
+            continue
+        spec, extras, origins, texts = prior
         merged[req.name] = (spec & req.specifier, extras | req.extras,
                             origins | {req.origin}, [*texts, req.text])
     return merged

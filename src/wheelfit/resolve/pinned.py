@@ -19,14 +19,14 @@ or too many rounds (`MAX_ROUNDS`).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain, islice
 
 from packaging.specifiers import SpecifierSet
 
 from wheelfit.model import Verdict
 from wheelfit.resolve.catalog import ProjectCatalog
-from wheelfit.resolve.requirements import Cand, Req, is_exact, is_pinned
+from wheelfit.resolve.requirements import Cand, Req, intersection, is_exact, is_pinned
 from wheelfit.resolve.resolver import (
     MAX_ROUNDS,
     Outcome,
@@ -211,11 +211,9 @@ class _Replay:
             elif new:
                 heapq.heappush(self.loose_queue, identifier)
 
-    def _spec(self, reqs: Iterable[Req]) -> SpecifierSet:
-        spec, name = SpecifierSet(), ""
-        for req in reqs:
-            spec &= req.specifier
-            name = req.name
+    def _spec(self, reqs: Sequence[Req]) -> SpecifierSet:
+        spec = intersection(r.specifier for r in reqs)
+        name = reqs[-1].name if reqs else ""
         return spec & self.limits[name] if name in self.limits else spec
 
     def _matches(self, name: str, extras: frozenset[str], spec: SpecifierSet) -> Iterator[Cand]:

@@ -6,6 +6,7 @@ pinned replay takes). Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,6 +102,15 @@ def requirement_line(line: str) -> tuple[Requirement, Req] | None:
     return requirement, make_req(requirement, "")
 
 
+def intersection(specifiers: Iterable[SpecifierSet]) -> SpecifierSet:
+    """`SpecifierSet() & a & b …`, the same clauses and pre-release setting; one set alone
+    is returned as it is (most requirements meet no other), none as an empty set."""
+    found: SpecifierSet | None = None
+    for specifier in specifiers:
+        found = specifier if found is None else found & specifier
+    return SpecifierSet() if found is None else found
+
+
 def is_pinned(specifier: SpecifierSet) -> bool:
     """pip's rule for allowing yanked files: an exact `==` (not `.*`) or `===` pin. The
     resolver also prefers such requirements and reads the pinned file's directory first."""
@@ -110,6 +120,26 @@ def is_pinned(specifier: SpecifierSet) -> bool:
         if spec.operator == "==" and not spec.version.endswith(".*"):
             return True
     return False
+
+
+class SpecifierFacts:
+    """Whether a specifier pins (`is_pinned`), its text and its pre-release setting, worked
+    out once per specifier object: the replay, resolvelib and the fallback pass the input's
+    own requirements' sets again and again. Kept by id together with the object (so the id
+    stays its own), at most `limit` at a time; nothing in wheelfit changes a `SpecifierSet`."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._limit = limit
+        self._found: dict[int, tuple[SpecifierSet, bool, str, bool | None]] = {}
+
+    def __call__(self, specifier: SpecifierSet) -> tuple[bool, str, bool | None]:
+        found = self._found.get(id(specifier))
+        if found is None or found[0] is not specifier:
+            found = (specifier, is_pinned(specifier), str(specifier), specifier.prereleases)
+            if len(self._found) >= self._limit:
+                self._found.clear()
+            self._found[id(specifier)] = found  # one dict operation: no lock needed
+        return found[1], found[2], found[3]
 
 
 def is_exact(specifier: SpecifierSet) -> bool:

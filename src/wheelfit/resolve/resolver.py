@@ -21,7 +21,7 @@ from wheelfit.model import Verdict
 from wheelfit.resolve.catalog import ProjectCatalog
 from wheelfit.resolve.conflicts import describe_conflict, describe_too_deep
 from wheelfit.resolve.priority import ConflictScore, Preference, preference
-from wheelfit.resolve.requirements import Cand, Req, is_pinned, split_identifier
+from wheelfit.resolve.requirements import Cand, Req, intersection, is_pinned, split_identifier
 
 __all__ = ["Outcome", "ReadAhead", "Resolved", "describe_conflict", "iter_dependencies", "record",
            "resolve"]
@@ -143,14 +143,12 @@ class _Provider(AbstractProvider[Req, Cand, str]):
         incompatibilities: Mapping[str, Iterator[Cand]],
     ) -> list[Cand] | Callable[[], Iterator[Cand]]:
         name, extras = split_identifier(identifier)
-        specifier = SpecifierSet()
-        for req in requirements[identifier]:
-            specifier &= req.specifier
+        specifiers = [req.specifier for req in requirements[identifier]]
         if extras:  # as pip: `name[extra]` also obeys what `name` itself is required to be
-            for req in requirements.get(name, ()):
-                specifier &= req.specifier
+            specifiers += [req.specifier for req in requirements.get(name, ())]
         if name in self.constraints:
-            specifier &= self.constraints[name]
+            specifiers.append(self.constraints[name])
+        specifier = intersection(specifiers)
         bad = {c.version for c in incompatibilities[identifier]}
         missing = self.catalog.versions(name)
         if isinstance(missing, Verdict):
