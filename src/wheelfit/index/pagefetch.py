@@ -167,6 +167,8 @@ class PageFetcher:
                 headers["If-Modified-Since"] = meta.headers["last-modified"]
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         accept = {200, *request.not_found}
+        if self._helper is not None and not conditional:
+            self._helper.start()  # ready by the time a page worth it arrives
         answer = self._transport.get(request.url, headers=headers, max_bytes=request.max_bytes,
                                      accept={*accept, 304} if conditional else accept,
                                      keep_coding=self._helper is not None)

@@ -126,6 +126,12 @@ class ParseHelper:
         done = self.submit(root, key, body, content_type, url, project, urgent=True, **more)
         return done is not None and done.result()
 
+    def start(self) -> None:
+        """Start the helper now (a page is on its way from the network), so that it has
+        started and imported its parsers before the first body worth it arrives."""
+        with self._cond:
+            self._running()
+
     def close(self) -> None:
         """Stop the helper: it finishes the pages written to it and exits when its stdin
         closes (killed after 5 s); pages still queued answer False."""
@@ -257,6 +263,7 @@ def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> No
     """The helper's loop: one frame in, one byte out, until stdin closes."""
     source = stdin or sys.stdin.buffer
     sink = stdout or sys.stdout.buffer
+    _import_parsers()  # while the first body is still on its way
     while True:
         head = source.read(4)
         if len(head) < 4:
@@ -268,6 +275,15 @@ def serve(stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> No
             return
         sink.write(_WRITTEN if _memoise(header, body) else _NOT_WRITTEN)
         sink.flush()
+
+
+def _import_parsers() -> None:
+    """Import what `_memoise` uses."""
+    import wheelfit.index.bodies
+    import wheelfit.index.cache
+    import wheelfit.index.parse.memochunks
+    import wheelfit.index.parse.pages
+    import wheelfit.index.parsed  # noqa: F401
 
 
 def _memoise(header: dict[str, Any], body: bytes) -> bool:
