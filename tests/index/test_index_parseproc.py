@@ -93,3 +93,22 @@ def test_the_switch_keeps_parsing_here(tmp_path: Path, monkeypatch: pytest.Monke
     helper = ParseHelper()
     assert not helper.memoise(tmp_path, "k", b" " * MIN_BODY_BYTES, "application/json", "u", "p")
     assert helper._proc is None
+
+
+def test_the_helper_starts_with_the_first_page_asked_of_the_network(server: IndexServer,
+                                                                      tmp_path: Path) -> None:
+    url = publish(server, "small", {"small-1.0-py3-none-any.whl": b"x"})  # far below the cap
+    with IndexClient([url], cache_dir=tmp_path / "c") as client:
+        assert client.project("small") is not None
+        helper = client._pages._helper  # white box: started though this body stayed here
+        assert helper is not None and helper._proc is not None
+
+
+def test_a_run_the_cache_answers_starts_no_helper(server: IndexServer, tmp_path: Path) -> None:
+    url = publish(server, "small", {"small-1.0-py3-none-any.whl": b"x"})
+    with IndexClient([url], cache_dir=tmp_path / "c") as client:
+        client.project("small")
+    with IndexClient([url], cache_dir=tmp_path / "c", offline=True) as again:
+        assert again.project("small") is not None
+        helper = again._pages._helper
+        assert helper is None or helper._proc is None

@@ -14,9 +14,10 @@ ahead. A feeder thread writes frames (at most `IN_FLIGHT` unanswered, so the hel
 waits for its next body and the queue can still be reordered); a reader thread settles the
 futures in order. Queued bodies are bounded (`QUEUED_BYTES`): past it `submit` waits.
 
-The helper is an optimisation, never a requirement: it starts at the first body worth it
-(`MIN_BODY_BYTES`, a quarter of it for a body gzip'd as sent; never with
-WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and
+The helper is an optimisation, never a requirement: it starts with the first page asked of
+the network (`start`: its start-up and imports, ~0.09 s, overlap the download; a run the
+cache answers starts none) and takes bodies worth it (`MIN_BODY_BYTES`, a quarter of it for a
+body gzip'd as sent; never with WHEELFIT_NO_PARSE_HELPER=1, the benchmark's A/B switch), and
 any failure (it cannot start, dies, or the page does not parse or store) settles the future
 with False, and the caller parses in its own process as before, raising the page's own
 errors. Bodies whose URLs may carry credentials never go to the helper.
