@@ -18,6 +18,7 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Protocol
 
 from wheelfit.errors import IndexResponseError
@@ -33,7 +34,7 @@ from wheelfit.index.parse.rangezip import (
     parse_central_directory,
     zip_error,
 )
-from wheelfit.index.wheelsummary import WheelSummary, summarise
+from wheelfit.index.wheelsummary import WheelSummary, summarise_columns
 from wheelfit.redact import redact_url
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ _U32_MAX = 0xFFFFFFFF
 _CENTRAL_HEAD = struct.Struct("<4s24xHHH8xI")
 _CENTRAL_SIG = b"PK\x01\x02"
 _WALK_TRIES = 64
+_NAME, _SIZE = itemgetter(0), itemgetter(2)  # a `CentralEntry`'s name, uncompressed size
 # (bytes ending the file, offset where the directory ends) -> an earlier offset to fetch from
 Reach = Callable[["Chunk", int], "int | None"]
 
@@ -216,7 +218,8 @@ def read_wheel(source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
     declared sizes above the caps, a damaged member) are returned as `problem`, since the
     directory is still good for its summary. The directory itself is not kept."""
     directory = read_directory(source, limits, also_from=metadata_reach)
-    summary = summarise((e.name, e.uncompressed_size) for e in directory.entries)
+    entries = directory.entries
+    summary = summarise_columns(list(map(_NAME, entries)), list(map(_SIZE, entries)))
     try:
         entry = metadata_entry(directory.entries, project, source.url)
         check_declared(entry, limits.metadata_bytes, limits, source.url)
