@@ -229,7 +229,10 @@ class IndexClient:
         """True when the page costs no request: every index's answer was fresh in the cache
         when this run first looked (a page fetched this run does not count: what follows
         from it is likely not in the store either)."""
-        return self._offline or self._store_answers(canonicalize_name(name))
+        if self._offline:
+            return True
+        known = self._at_hand.get(name)  # a canonical name decided before: no lock, no regex
+        return known if known is not None else self._store_answers(canonicalize_name(name))
 
     def _store_answers(self, canonical: str) -> bool:
         """Whether the cache answers the page without the network, decided once per run."""

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 import struct
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Protocol
 
 from wheelfit.errors import IndexResponseError
@@ -33,7 +35,7 @@ from wheelfit.index.parse.rangezip import (
     parse_central_directory,
     zip_error,
 )
-from wheelfit.index.wheelsummary import WheelSummary, summarise
+from wheelfit.index.wheelsummary import WheelSummary, summarise_columns
 from wheelfit.redact import redact_url
 
 if TYPE_CHECKING:
@@ -49,6 +51,8 @@ _U32_MAX = 0xFFFFFFFF
 _CENTRAL_HEAD = struct.Struct("<4s24xHHH8xI")
 _CENTRAL_SIG = b"PK\x01\x02"
 _WALK_TRIES = 64
+# a `CentralEntry`'s name, uncompressed size and local header offset
+_NAME, _SIZE, _OFFSET = itemgetter(0), itemgetter(2), itemgetter(3)
 # (bytes ending the file, offset where the directory ends) -> an earlier offset to fetch from
 Reach = Callable[["Chunk", int], "int | None"]
 
@@ -151,8 +155,9 @@ def metadata_reach(chunk: Chunk, cd_end: int) -> int | None:
 def member_span(directory: Directory, entry: CentralEntry, url: str | None) -> tuple[int, int]:
     """Bytes [start, end) that hold `entry`: its local header, data and data descriptor."""
     start = entry.local_header_offset
-    following = [e.local_header_offset for e in directory.entries if e.local_header_offset > start]
-    end = min([directory.cd_offset, *following])
+    offsets = sorted(map(_OFFSET, directory.entries))  # the first one after `start` ends it
+    after = bisect_right(offsets, start)
+    end = min(offsets[after], directory.cd_offset) if after < len(offsets) else directory.cd_offset
     # Local header (30 + name + extra <= 2 x 64 KiB) + data + optional data descriptor.
     end = min(end, start + _LOCAL_HEADER + 2 * _U16_MAX + entry.compressed_size + 24)
     if end <= start:
@@ -216,7 +221,8 @@ def read_wheel(source: ByteSource, project: str, limits: Limits = DEFAULT_LIMITS
     declared sizes above the caps, a damaged member) are returned as `problem`, since the
     directory is still good for its summary. The directory itself is not kept."""
     directory = read_directory(source, limits, also_from=metadata_reach)
-    summary = summarise((e.name, e.uncompressed_size) for e in directory.entries)
+    entries = directory.entries
+    summary = summarise_columns(list(map(_NAME, entries)), list(map(_SIZE, entries)))
     try:
         entry = metadata_entry(directory.entries, project, source.url)
         check_declared(entry, limits.metadata_bytes, limits, source.url)

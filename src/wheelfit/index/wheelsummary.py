@@ -9,11 +9,13 @@ list, another version, damaged values) reads as absent and is fetched again.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
 
 FORMAT = 1
 _INTS = ("files", "installed", "py", "py_files", "libs_bytes")
+_LIBRARY_DIRS = ("purelib/", "platlib/")  # of a `*.data/` folder: installed as the library
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,26 +37,43 @@ def compiled_by_pip(member: str) -> bool:
         return False
     top, _, rest = member.partition("/")
     if top.endswith(".data"):
-        return rest.startswith(("purelib/", "platlib/"))
+        return rest.startswith(_LIBRARY_DIRS)
     return not top.endswith(".dist-info")
 
 
 def summarise(members: Iterable[tuple[str, int]]) -> WheelSummary:
     """The summary of a wheel's members, given as (name, uncompressed size)."""
-    files = installed = py = py_files = libs_bytes = 0
+    rows = list(members)
+    return summarise_columns([name for name, _ in rows], [size for _, size in rows])
+
+
+def summarise_columns(names: Sequence[str], sizes: Sequence[int]) -> WheelSummary:
+    """`summarise` of members given as their names and their sizes, in the same order.
+
+    A wheel can hold 10,000 members: the sums and tests run over whole columns, and only
+    the members whose names hold what an exception needs (a `.dist-info/` or `.data/`
+    folder among the `.py` files, `.libs/` or a backslash) are looked at one by one."""
+    is_py = list(map(str.endswith, names, repeat(".py")))
+    py_names = list(compress(names, is_py))
+    py_sizes = list(compress(sizes, is_py))
+    py, py_files = sum(py_sizes), len(py_sizes)
+    py_text = "\n".join(py_names)  # no test below looks for a line break
+    if ".dist-info/" in py_text or ".data/" in py_text:
+        left_out = [size for name, size in zip(py_names, py_sizes, strict=True)
+                    if not compiled_by_pip(name)]
+        py -= sum(left_out)
+        py_files -= len(left_out)
+    libs_bytes = 0
     libs: list[str] = []
-    for name, size in members:
-        files += 1
-        installed += size
-        if name.endswith(".py") and compiled_by_pip(name):
-            py += size
-            py_files += 1
-        in_libs = ".libs/" in name
-        if in_libs:
-            libs_bytes += size
-        if ".so" in name and (in_libs or ".libs/" in name.replace("\\", "/")):
-            libs.append(name)
-    return WheelSummary(files, installed, py, py_files, libs_bytes, tuple(libs))
+    text = "\n".join(names)
+    if ".libs/" in text or "\\" in text:
+        for name, size in zip(names, sizes, strict=True):
+            in_libs = ".libs/" in name
+            if in_libs:
+                libs_bytes += size
+            if ".so" in name and (in_libs or ".libs/" in name.replace("\\", "/")):
+                libs.append(name)
+    return WheelSummary(len(names), sum(sizes), py, py_files, libs_bytes, tuple(libs))
 
 
 def encode_summary(summary: WheelSummary) -> bytes:

@@ -77,6 +77,9 @@ class ProjectCatalog:
         self._warmed: set[tuple[str, str, frozenset[str]]] = set()
         self._warm_limits: dict[str, SpecifierSet] = {}
         self._limit_queue: list[Req] = []  # limits not yet combined into `_warm_limits`
+        # (set, limit) by their ids -> (set, limit, narrowed set, its text): objects kept
+        self._narrowed: dict[tuple[int, int], tuple[SpecifierSet, SpecifierSet | None,
+                                                    SpecifierSet, str]] = {}
         self._closed = False
 
     def policy(self, name: str) -> Policy:
@@ -370,14 +373,17 @@ class ProjectCatalog:
                 self._warm_limits[given.name] = (
                     self._warm_limits.get(given.name, SpecifierSet()) & given.specifier)
             self._limit_queue.clear()
-            for req in reqs:
+            for req in reqs:  # a set (`requirement_line`'s) meets the same limit again and again
                 narrower = self._warm_limits.get(req.name)
-                if narrower is not None:
-                    req = replace(req, specifier=req.specifier & narrower)
-                key = (req.name, str(req.specifier), req.extras)
+                memo = self._narrowed.get((id(req.specifier), id(narrower)))
+                if memo is None or memo[0] is not req.specifier or memo[1] is not narrower:
+                    spec = req.specifier if narrower is None else req.specifier & narrower
+                    memo = self._narrowed[id(req.specifier), id(narrower)] = (
+                        req.specifier, narrower, spec, str(spec))
+                key = (req.name, memo[3], req.extras)
                 if key not in self._warmed:
                     self._warmed.add(key)
-                    todo.append(req)
+                    todo.append(req if narrower is None else replace(req, specifier=memo[2]))
         return todo
 
     def _warm_one(self, req: Req) -> None:

@@ -31,8 +31,9 @@ _EOCD64_SIG = b"PK\x06\x06"
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 # The fields of an entry's fixed part that are used: signature, flags, method, CRC-32,
 # compressed and uncompressed sizes, name, extra and comment lengths, local header offset.
-_CENTRAL_USED = struct.Struct("<4s4xHH4xLLLHHH8xL")
+_CENTRAL_USED = struct.Struct("<I4xHH4xLLLHHH8xL")  # the signature as a number
 _CENTRAL_SIG = b"PK\x01\x02"
+_CENTRAL_SIG_NUMBER = int.from_bytes(_CENTRAL_SIG, "little")
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_SIZE = _LOCAL.size
 _LOCAL_SIG = b"PK\x03\x04"
@@ -181,29 +182,32 @@ def parse_central_directory(
     """Parse `count` central directory entries from `data` (the whole directory)."""
     entries: list[CentralEntry] = []
     append, unpack, head = entries.append, _CENTRAL_USED.unpack_from, _CENTRAL.size
-    total = len(data)
+    total, wide = len(data), _U32_MAX
+    reach = cd_offset - _LOCAL_SIZE  # a member's local header and data end by the directory
     make = tuple.__new__  # `CentralEntry(...)` without its Python-level `__new__`
     pos = 0
     for index in range(count):
-        if pos + head > total:
-            raise zip_error(f"central directory truncated at entry {index}", url)
-        sig, flags, method, crc, csize, usize, name_len, extra_len, comment_len, offset = \
-            unpack(data, pos)
-        if sig != _CENTRAL_SIG:
+        try:
+            sig, flags, method, crc, csize, usize, name_len, extra_len, comment_len, offset = \
+                unpack(data, pos)
+        except struct.error:  # fewer than `head` bytes left
+            raise zip_error(f"central directory truncated at entry {index}", url) from None
+        if sig != _CENTRAL_SIG_NUMBER:
             raise zip_error(f"bad central directory entry signature at entry {index}", url)
         start = pos + head
         name_end = start + name_len
         pos = name_end + extra_len + comment_len
         if pos > total:
             raise zip_error(f"central directory entry {index} runs past the directory", url)
-        if usize == _U32_MAX or csize == _U32_MAX or offset == _U32_MAX:
+        if usize == wide or csize == wide or offset == wide:
             extra = data[name_end : name_end + extra_len]
             usize, csize, offset = _apply_zip64(extra, usize, csize, offset, index, url)
-        raw_name = data[start:name_end]
-        # ASCII reads the same in UTF-8 and cp437 (whose Python codec is slow)
-        name = raw_name.decode("ascii") if raw_name.isascii() else \
-            raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
-        if offset + _LOCAL_SIZE + csize > cd_offset:
+        try:  # ASCII reads the same in UTF-8 and cp437 (whose Python codec is slow)
+            name = data[start:name_end].decode("ascii")
+        except UnicodeDecodeError:
+            name = data[start:name_end].decode("utf-8" if flags & 0x800 else "cp437",
+                                               errors="replace")
+        if offset + csize > reach:
             raise zip_error(f"entry {name[:100]!r} points outside the archive (wrong offset)", url)
         append(make(CentralEntry, (name, csize, usize, offset, method, crc, flags)))
     return tuple(entries)
@@ -326,12 +330,13 @@ def metadata_entry(
     entries: Iterable[CentralEntry], project: str, url: str | None = None
 ) -> CentralEntry:
     """The `<name>-<version>.dist-info/METADATA` entry of a wheel of `project`."""
-    listed = list(entries)
+    # only names holding ".dist-info/" can be in such a folder: the rest are not split
+    listed = [entry for entry in entries if ".dist-info/" in entry.name]
     canonical = canonicalize_name(project)
     dist_infos: set[str] = set()
     for entry in listed:
         top = entry.name.split("/", 1)[0]
-        if top.endswith(".dist-info") and "/" in entry.name:
+        if top.endswith(".dist-info"):
             dist_infos.add(top)
     matching = [d for d in dist_infos if _dist_info_matches(d[: -len(".dist-info")], canonical)]
     if len(matching) != 1:
