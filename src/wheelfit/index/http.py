@@ -48,7 +48,7 @@ from wheelfit.index.faults import bad, reason_of, status_fault, unreachable
 from wheelfit.index.limits import DEFAULT_LIMITS, Limits
 from wheelfit.index.reqlog import log_request
 from wheelfit.index.retrying import Transient, Waits, retry_after, retrying, seconds_text
-from wheelfit.index.urls import is_ascii_digits, origin, split_credentials
+from wheelfit.index.urls import is_ascii_digits, is_local, origin, split_credentials
 from wheelfit.redact import redact_url
 
 __all__ = ["BodyTooLarge", "Fetched", "RequestCapReached", "Transport"]
@@ -333,9 +333,7 @@ class Transport:
         except ValueError:
             raise bad("redirect to an invalid URL", current) from None
         target, _credentials = split_credentials(target)  # never follow embedded credentials
-        if scheme not in ("http", "https") and not (
-            scheme == "file" and current.lower().startswith("file:")
-        ):
+        if scheme not in ("http", "https") and not (scheme == "file" and is_local(current)):
             raise bad(f"redirect to an unsupported URL scheme {scheme!r}", current)
         return target
 

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from wheelfit.index.urls import is_local
+
 if TYPE_CHECKING:
     import requests
 
@@ -103,7 +105,7 @@ class Sender:
         """GET `url` (unread, redirects not followed); `auth` wins over the session's, then
         netrc's, then the URL's own (requests' order). Raises what urllib3, http.client and
         sockets raise."""
-        if url[:5].lower() == "file:":
+        if is_local(url):
             from wheelfit.index.fileadapter import open_file
 
             return open_file(url, headers or {})
